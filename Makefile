@@ -1,0 +1,77 @@
+# ulockdep: lock dependency validator for userspace C/C++ programs.
+CC      ?= cc
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   := build
+WARN    := -Wall -Wextra
+CFLAGS  ?= -O2 -g
+RTFLAGS := -std=c17 $(WARN) -fPIC -fvisibility=hidden -ftls-model=initial-exec \
+           -fno-omit-frame-pointer
+RT_SRCS := $(wildcard src/os/*.c src/common/*.c src/core/*.c src/report/*.c src/intercept/*.c src/api/*.c) src/runtime.c
+RT_OBJS := $(RT_SRCS:%.c=$(BUILD)/obj/%.o)
+WRAP_OBJS := $(RT_SRCS:%.c=$(BUILD)/objw/%.o)
+HDRS    := $(wildcard src/*/*.h src/common/options.def)
+
+.PHONY: all demo test test-unit test-scenarios test-real test-install bench install uninstall clean
+all: $(BUILD)/libulockdep.so $(BUILD)/libulockdep-wrap.a $(BUILD)/ulockdep $(BUILD)/ulockdep.1 $(BUILD)/ulockdep.pc
+
+$(BUILD)/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(RTFLAGS) -c $< -o $@
+
+$(BUILD)/objw/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(RTFLAGS) -DUL_WRAP_MODE -c $< -o $@
+
+$(BUILD)/libulockdep.so: $(RT_OBJS)
+	$(CC) -shared -o $@ $(RT_OBJS) -Wl,-z,nodelete -Wl,--no-undefined -ldl -lpthread
+
+$(BUILD)/libulockdep-wrap.a: $(WRAP_OBJS)
+	rm -f $@ && ar rcs $@ $(WRAP_OBJS)
+
+$(BUILD)/ulockdep: src/cli/ulockdep.c src/common/options.c src/common/options.h src/common/options.def
+	$(CC) $(CFLAGS) -std=c17 $(WARN) -o $@ src/cli/ulockdep.c src/common/options.c
+
+$(BUILD)/ulockdep.1: $(BUILD)/ulockdep
+	$(BUILD)/ulockdep --man > $@
+
+$(BUILD)/ulockdep.pc: ulockdep.pc.in
+	sed -e 's|@PREFIX@|$(PREFIX)|g' ulockdep.pc.in > $@
+
+# The bundled example: seed 002's device_domain_lock vs iommu->lock ABBA.
+demo: all $(BUILD)/examples/iommu_abba
+	@echo "== running examples/iommu_abba.c under ulockdep =="
+	$(BUILD)/ulockdep -- $(BUILD)/examples/iommu_abba
+
+$(BUILD)/examples/%: examples/%.c include/ulockdep.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu17 -O1 -g -Wall -Wextra -Iinclude -pthread -o $@ $< -Wno-unused-function
+
+include tests/tests.mk
+
+bench: all
+	bash bench/run.sh
+
+test-real: all
+	bash tests/real/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/ulockdep $(DESTDIR)$(PREFIX)/include/ulockdep \
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/ulockdep $(DESTDIR)$(PREFIX)/bin/ulockdep
+	install -m 755 $(BUILD)/libulockdep.so $(DESTDIR)$(PREFIX)/lib/ulockdep/libulockdep.so
+	install -m 644 $(BUILD)/libulockdep-wrap.a $(DESTDIR)$(PREFIX)/lib/ulockdep/libulockdep-wrap.a
+	install -m 644 include/ulockdep.h $(DESTDIR)$(PREFIX)/include/ulockdep.h
+	install -m 644 include/ulockdep/lockdep.h $(DESTDIR)$(PREFIX)/include/ulockdep/lockdep.h
+	install -m 644 $(BUILD)/ulockdep.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/ulockdep.pc
+	install -m 644 $(BUILD)/ulockdep.1 $(DESTDIR)$(PREFIX)/share/man/man1/ulockdep.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/ulockdep $(DESTDIR)$(PREFIX)/lib/ulockdep/libulockdep.so \
+	  $(DESTDIR)$(PREFIX)/lib/ulockdep/libulockdep-wrap.a $(DESTDIR)$(PREFIX)/include/ulockdep.h \
+	  $(DESTDIR)$(PREFIX)/include/ulockdep/lockdep.h $(DESTDIR)$(PREFIX)/lib/pkgconfig/ulockdep.pc \
+	  $(DESTDIR)$(PREFIX)/share/man/man1/ulockdep.1
+	-rmdir $(DESTDIR)$(PREFIX)/lib/ulockdep $(DESTDIR)$(PREFIX)/include/ulockdep 2>/dev/null
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,255 @@
+#!/bin/bash
+# Benchmark driver ("make bench").  Runs every row plain, under
+# ulockdep (LD_PRELOAD), TSan and Helgrind, and prints one markdown
+# report: ns/op, ratio to plain, memory per lock and per class, and the
+# issue's targets.  The report also goes to bench/results.md and the
+# sweep plot to docs/perf-sweep.svg.
+#
+# Environment: BENCH_QUICK=1 for a fast smoke run; CC to pick the
+# compiler (default cc).  Expects build/libulockdep.so from "make".
+set -u
+cd "$(dirname "$0")/.." || exit 1
+root=$PWD
+bin=bench/build
+lib=$root/build/libulockdep.so
+cc=${CC:-cc}
+cflags="-std=c17 -O2 -Wall -Wextra -pthread"
+tools="plain ulockdep tsan helgrind"
+
+# Iterations per row are scaled down by $div; Helgrind gets a fixed
+# small count (ns/op is measured by the program, so it stays comparable).
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+	div=20 reps=2 treps=1 hg_iters=2000 hg_reps=1
+else
+	div=1 reps=7 treps=3 hg_iters=20000 hg_reps=2
+fi
+
+# id, label, iterations, program and its extra arguments (tab separated)
+rows="lock	uncontended lock/unlock	2000000	lock
+nested	nested pair	2000000	nested
+nest4	4-deep nesting over 8 classes	1000000	nest4
+rwlock	rwlock read + mutex	2000000	rwlock
+heap	4096 heap locks of one class	2000000	heap 4096
+thr_pair	2 threads, own nested pair	2000000	threads pair
+thr_shared	2 threads, shared lock	2000000	threads shared"
+sweep="10 100 1000 10000 100000 1000000"
+for n in $sweep; do
+	rows="$rows
+sweep$n	sweep: $n live locks	2000000	heap $n rand"
+done
+
+declare -A ns mem avail
+say() { echo "bench: $*" >&2; }
+
+build() {
+	rm -rf $bin/log
+	mkdir -p $bin/plain $bin/tsan $bin/log
+	avail[plain]=1
+	for src in bench/*.c; do
+		p=$(basename "$src" .c)
+		$cc $cflags "$src" -o $bin/plain/$p || exit 1
+	done
+	avail[tsan]=1
+	for src in bench/*.c; do
+		p=$(basename "$src" .c)
+		$cc $cflags -fsanitize=thread "$src" -o $bin/tsan/$p \
+			2>>$bin/log/tsan-build.err || avail[tsan]=
+	done
+	[ -n "${avail[tsan]}" ] && $bin/tsan/lock 10 1 >/dev/null 2>&1 ||
+		{ avail[tsan]=; say "TSan unavailable, column n/a"; }
+	avail[ulockdep]=1
+	[ -f "$lib" ] || { avail[ulockdep]=; say "no $lib (run make), column n/a"; }
+	avail[helgrind]=1
+	command -v valgrind >/dev/null ||
+		{ avail[helgrind]=; say "no valgrind, Helgrind column n/a"; }
+}
+
+# run TOOL LOGNAME PROG ARGS...: run one program under TOOL.
+run() {
+	local tool=$1 log=$bin/log/$2 prog=$3
+	shift 3
+	case $tool in
+	plain) $bin/plain/$prog "$@" ;;
+	ulockdep) LD_PRELOAD=$lib $bin/plain/$prog "$@" ;;
+	tsan) $bin/tsan/$prog "$@" ;;
+	helgrind) valgrind -q --tool=helgrind $bin/plain/$prog "$@" ;;
+	esac >$log.out 2>$log.err
+}
+
+# field LOGNAME KEY: value after KEY in a program's output.
+field() {
+	awk -v k="$2" '$1 == k { print $2; f = 1 } END { if (!f) print "n/a" }' \
+		$bin/log/$1.out
+}
+
+bench_rows() {
+	local id label iters cmd tool it rp
+	while IFS='	' read -r id label iters cmd; do
+		for tool in $tools; do
+			ns[$tool:$id]=n/a
+			[ -n "${avail[$tool]}" ] || continue
+			say "$label: $tool"
+			case $tool in
+			helgrind) it=$hg_iters rp=$hg_reps ;;
+			tsan) it=$((iters / div)) rp=$treps ;;
+			*) it=$((iters / div)) rp=$reps ;;
+			esac
+			set -- $cmd
+			run $tool $tool.$id $1 $it $rp "${@:2}"
+			ns[$tool:$id]=$(field $tool.$id ns/op)
+			mem[$tool:$id]=$(field $tool.$id VmRSS:)
+		done
+	done <<<"$rows"
+}
+
+# Only ulockdep has classes; plain is the baseline.
+bench_classes() {
+	local tool m
+	for tool in plain ulockdep; do
+		[ -n "${avail[$tool]}" ] || continue
+		for m in sites loop; do
+			say "classes $m: $tool"
+			run $tool $tool.classes_$m classes $m
+			mem[$tool:classes_$m]=$(field $tool.classes_$m VmRSS:)
+		done
+	done
+}
+
+# calc EXPR: awk arithmetic, "n/a" if any operand is n/a.
+calc() {
+	case "$*" in
+	*n/a*) echo n/a ;;
+	*) awk "BEGIN { printf \"%.2f\", $* }" ;;
+	esac
+}
+
+machine() {
+	echo "- machine: $(nproc) CPUs, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(uname -sr)"
+	echo "- compiler: $($cc --version | head -n1)"
+	echo "- valgrind: $(valgrind --version 2>/dev/null || echo none)"
+	echo "- iterations: $((2000000 / div)) (nest4 $((1000000 / div))), best of $reps ($treps for TSan); Helgrind $hg_iters, best of $hg_reps"
+	[ "${BENCH_QUICK:-0}" = 1 ] && echo "- BENCH_QUICK=1: smoke run, numbers are noisy"
+	echo
+}
+
+table() {
+	local id label iters cmd p u t h
+	echo "| row | plain ns/op | ulockdep ns/op (x plain) | TSan ns/op (x plain) | Helgrind ns/op (x plain) | TSan / ulockdep |"
+	echo "|---|---:|---:|---:|---:|---:|"
+	while IFS='	' read -r id label iters cmd; do
+		p=${ns[plain:$id]} u=${ns[ulockdep:$id]}
+		t=${ns[tsan:$id]} h=${ns[helgrind:$id]}
+		echo "| $label | $p | $u ($(ratio $u $p)) | $t ($(ratio $t $p)) | $h ($(ratio $h $p)) | $(ratio $t $u) |"
+	done <<<"$rows"
+	echo
+}
+
+# Extra bytes over plain, per object: the 1M-lock sweep minus the
+# 10-lock one (removes fixed costs), and 10,000 classes minus 1 class
+# (only ulockdep has classes).
+memory() {
+	local tool a b
+	echo "| tool | extra bytes per live lock (VmRSS) | extra bytes per class (VmRSS) |"
+	echo "|---|---:|---:|"
+	for tool in ulockdep tsan helgrind; do
+		[ -n "${avail[$tool]}" ] || continue
+		a=$(calc "((${mem[$tool:sweep1000000]} - ${mem[plain:sweep1000000]}) - (${mem[$tool:sweep10]} - ${mem[plain:sweep10]})) * 1024 / 999990")
+		b=-
+		[ $tool = ulockdep ] &&
+			b=$(calc "((${mem[$tool:classes_sites]} - ${mem[$tool:classes_loop]}) - (${mem[plain:classes_sites]} - ${mem[plain:classes_loop]})) * 1024 / 9999")
+		echo "| $tool | $a | $b |"
+	done
+	echo
+	echo "VmRSS (kB) at 10 / 1,000,000 live locks: $(for tool in $tools; do
+		printf '%s %s / %s; ' $tool "${mem[$tool:sweep10]:-n/a}" "${mem[$tool:sweep1000000]:-n/a}"; done)"
+	echo
+	echo "VmRSS (kB) with 10,000 locks in 1 class / 10,000 classes: $(for tool in plain ulockdep; do
+		printf '%s %s / %s; ' $tool "${mem[$tool:classes_loop]:-n/a}" "${mem[$tool:classes_sites]:-n/a}"; done)"
+	echo
+}
+
+# ratio A B: "A/Bx", or n/a.
+ratio() {
+	local r
+	r=$(calc "$1 / $2")
+	[ "$r" = n/a ] && echo n/a || echo "${r}x"
+}
+
+# verdict VALUE OP LIMIT: "met" or "NOT met".
+verdict() {
+	case $1 in
+	n/a) echo "n/a" ;;
+	*) awk -v v=$1 -v l=$3 "BEGIN { print (v $2 l) ? \"met\" : \"NOT met\" }" ;;
+	esac
+}
+
+targets() {
+	local r id label iters cmd worst=n/a wid=
+	echo "| target | measured | verdict |"
+	echo "|---|---:|---|"
+	r=$(calc ${ns[ulockdep:nested]} / ${ns[plain:nested]})
+	echo "| nested pair <= 1.5x plain | $(ratio ${ns[ulockdep:nested]} ${ns[plain:nested]}) | $(verdict $r '<=' 1.5) |"
+	r=$(calc ${ns[ulockdep:nest4]} / ${ns[plain:nest4]})
+	echo "| 4-deep nesting <= 2x plain | $(ratio ${ns[ulockdep:nest4]} ${ns[plain:nest4]}) | $(verdict $r '<=' 2) |"
+	r=$(calc ${ns[ulockdep:sweep1000000]} / ${ns[ulockdep:sweep10]})
+	echo "| ulockdep ns/op at 1M live locks <= 1.5x at 10 | $(ratio ${ns[ulockdep:sweep1000000]} ${ns[ulockdep:sweep10]}) (plain: $(ratio ${ns[plain:sweep1000000]} ${ns[plain:sweep10]})) | $(verdict $r '<=' 1.5) |"
+	while IFS='	' read -r id label iters cmd; do
+		r=$(calc ${ns[tsan:$id]} / ${ns[ulockdep:$id]})
+		[ "$r" = n/a ] && continue
+		if [ "$worst" = n/a ] || [ "$(verdict $r '<' $worst)" = met ]; then
+			worst=$r wid=$label
+		fi
+	done <<<"$rows"
+	echo "| >= 20x faster than TSan on every row | worst: $(ratio $worst 1) ($wid) | $(verdict $worst '>=' 20) |"
+	echo
+}
+
+# Anything a tool printed on stderr: these programs are correct, so
+# every tool should stay silent.
+complaints() {
+	local f any=
+	for f in $bin/log/*.err; do
+		case $f in *build.err) continue ;; esac
+		if [ -s "$f" ]; then
+			echo "- $(basename "$f" .err) printed something, see $f"
+			any=1
+		fi
+	done
+	[ -n "$any" ] || echo "- no tool printed a report or warning"
+	echo
+}
+
+sweep_plot() {
+	local tool n
+	for tool in $tools; do
+		for n in $sweep; do
+			echo "$tool $n ${ns[$tool:sweep$n]}"
+		done
+	done >$bin/sweep.dat
+	python3 bench/plot.py $bin/sweep.dat docs/perf-sweep.svg ||
+		say "plot failed"
+}
+
+build
+bench_rows
+bench_classes
+mkdir -p docs
+sweep_plot
+{
+	echo "# ulockdep benchmark results"
+	echo
+	machine
+	echo "## ns per operation"
+	echo
+	table
+	echo "## Resident memory"
+	echo
+	memory
+	echo "## Targets"
+	echo
+	targets
+	echo "## Reports"
+	echo
+	complaints
+	echo "Plot of the sweep: docs/perf-sweep.svg"
+} | tee bench/results.md

@@ -1,0 +1,121 @@
+/* ulockdep annotation API.
+ *
+ * Every function is declared weak and called through an inline wrapper, so
+ * a program built against this header runs unchanged (and silently) when
+ * ulockdep is not loaded; under ulockdep (LD_PRELOAD or -lulockdep) the
+ * calls reach the validator. */
+#ifndef ULOCKDEP_H
+#define ULOCKDEP_H
+
+#include <pthread.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ULOCKDEP_WEAK __attribute__((weak))
+
+/* A pseudo-lock ("lock map"): acquired and released like a lock to model
+ * waiting for a work item, a completion or a state. */
+struct ulockdep_map {
+	const char *name;
+	const void *key;
+};
+#define ULOCKDEP_MAP_INIT(name) { (name), 0 }
+
+/* A class key: a static object whose address names a class. */
+struct ulockdep_class_key {
+	char unused;
+};
+
+ULOCKDEP_WEAK int __ulockdep_active(void);
+ULOCKDEP_WEAK void __ulockdep_assert(const void *lock, int what, const void *caller);
+ULOCKDEP_WEAK void __ulockdep_set_class(const void *lock, const void *key, const char *name, unsigned subclass);
+ULOCKDEP_WEAK void __ulockdep_set_novalidate(const void *lock);
+ULOCKDEP_WEAK int __ulockdep_mutex_lock_nested(pthread_mutex_t *m, unsigned subclass, const void *caller);
+ULOCKDEP_WEAK int __ulockdep_rwlock_lock_nested(pthread_rwlock_t *rw, int write, unsigned subclass, const void *caller);
+ULOCKDEP_WEAK void __ulockdep_off(int off);
+ULOCKDEP_WEAK void __ulockdep_might_lock(const void *lock, int read, const void *caller);
+ULOCKDEP_WEAK void __ulockdep_map_acquire(struct ulockdep_map *m, int read, int trylock, unsigned subclass, const void *caller);
+ULOCKDEP_WEAK void __ulockdep_map_release(struct ulockdep_map *m, const void *caller);
+ULOCKDEP_WEAK void __ulockdep_context(int enter, int ctx);
+ULOCKDEP_WEAK void __ulockdep_show_held_locks(void);
+
+enum { ULOCKDEP_HELD, ULOCKDEP_NOT_HELD, ULOCKDEP_HELD_READ, ULOCKDEP_HELD_WRITE, ULOCKDEP_NONE_HELD };
+
+/* The address of the annotated code (the kernel's _THIS_IP_). */
+#define ULOCKDEP_CALLER ({ __label__ __ul_here; __ul_here: (const void *)&&__ul_here; })
+#define ULOCKDEP_INLINE static inline __attribute__((always_inline, unused))
+
+/* 1 when the validator is loaded and running. */
+ULOCKDEP_INLINE int ulockdep_active(void) { return __ulockdep_active ? __ulockdep_active() : 0; }
+
+/* Assertions: a failure is a report of kind "assert" at the caller. */
+ULOCKDEP_INLINE void ulockdep_assert_held(const void *lock)
+{ if (__ulockdep_assert) __ulockdep_assert(lock, ULOCKDEP_HELD, ULOCKDEP_CALLER); }
+ULOCKDEP_INLINE void ulockdep_assert_not_held(const void *lock)
+{ if (__ulockdep_assert) __ulockdep_assert(lock, ULOCKDEP_NOT_HELD, ULOCKDEP_CALLER); }
+ULOCKDEP_INLINE void ulockdep_assert_held_read(const void *lock)
+{ if (__ulockdep_assert) __ulockdep_assert(lock, ULOCKDEP_HELD_READ, ULOCKDEP_CALLER); }
+ULOCKDEP_INLINE void ulockdep_assert_held_write(const void *lock)
+{ if (__ulockdep_assert) __ulockdep_assert(lock, ULOCKDEP_HELD_WRITE, ULOCKDEP_CALLER); }
+/* The thread holds no locks at all (event-loop and request boundaries). */
+ULOCKDEP_INLINE void ulockdep_assert_none_held(void)
+{ if (__ulockdep_assert) __ulockdep_assert(0, ULOCKDEP_NONE_HELD, ULOCKDEP_CALLER); }
+
+/* Classes: 'key' (any static object's address; NULL: the lock's own class)
+ * names the class; locks with the same key share it. */
+ULOCKDEP_INLINE void ulockdep_set_class(const void *lock, const void *key, const char *name)
+{ if (__ulockdep_set_class) __ulockdep_set_class(lock, key, name, 0); }
+ULOCKDEP_INLINE void ulockdep_set_name(const void *lock, const char *name)
+{ if (__ulockdep_set_class) __ulockdep_set_class(lock, 0, name, 0); }
+/* Every acquisition of 'lock' uses this subclass (0-7) of its class. */
+ULOCKDEP_INLINE void ulockdep_set_subclass(const void *lock, const void *key, const char *name, unsigned subclass)
+{ if (__ulockdep_set_class) __ulockdep_set_class(lock, key, name, subclass); }
+/* Track the lock as held but validate nothing about it. */
+ULOCKDEP_INLINE void ulockdep_set_novalidate(const void *lock)
+{ if (__ulockdep_set_novalidate) __ulockdep_set_novalidate(lock); }
+
+/* Take a lock with a nesting level (kernel mutex_lock_nested). */
+ULOCKDEP_INLINE int ulockdep_mutex_lock_nested(pthread_mutex_t *m, unsigned subclass)
+{ return __ulockdep_mutex_lock_nested ? __ulockdep_mutex_lock_nested(m, subclass, ULOCKDEP_CALLER) : pthread_mutex_lock(m); }
+ULOCKDEP_INLINE int ulockdep_rwlock_rdlock_nested(pthread_rwlock_t *rw, unsigned subclass)
+{ return __ulockdep_rwlock_lock_nested ? __ulockdep_rwlock_lock_nested(rw, 0, subclass, ULOCKDEP_CALLER) : pthread_rwlock_rdlock(rw); }
+ULOCKDEP_INLINE int ulockdep_rwlock_wrlock_nested(pthread_rwlock_t *rw, unsigned subclass)
+{ return __ulockdep_rwlock_lock_nested ? __ulockdep_rwlock_lock_nested(rw, 1, subclass, ULOCKDEP_CALLER) : pthread_rwlock_wrlock(rw); }
+
+/* Switch validation off and on for a stretch of code (this thread). */
+ULOCKDEP_INLINE void ulockdep_off(void) { if (__ulockdep_off) __ulockdep_off(1); }
+ULOCKDEP_INLINE void ulockdep_on(void) { if (__ulockdep_off) __ulockdep_off(0); }
+
+/* Record the order "held locks -> lock" without taking it. */
+ULOCKDEP_INLINE void ulockdep_might_lock(const void *lock)
+{ if (__ulockdep_might_lock) __ulockdep_might_lock(lock, 0, ULOCKDEP_CALLER); }
+ULOCKDEP_INLINE void ulockdep_might_lock_read(const void *lock)
+{ if (__ulockdep_might_lock) __ulockdep_might_lock(lock, 1, ULOCKDEP_CALLER); }
+
+/* Pseudo-locks. */
+ULOCKDEP_INLINE void ulockdep_map_init(struct ulockdep_map *m, const char *name, const void *key)
+{ m->name = name; m->key = key; }
+ULOCKDEP_INLINE void ulockdep_map_acquire(struct ulockdep_map *m)
+{ if (__ulockdep_map_acquire) __ulockdep_map_acquire(m, 0, 0, 0, ULOCKDEP_CALLER); }
+ULOCKDEP_INLINE void ulockdep_map_acquire_read(struct ulockdep_map *m)
+{ if (__ulockdep_map_acquire) __ulockdep_map_acquire(m, 2, 0, 0, ULOCKDEP_CALLER); }
+ULOCKDEP_INLINE void ulockdep_map_acquire_try(struct ulockdep_map *m)
+{ if (__ulockdep_map_acquire) __ulockdep_map_acquire(m, 0, 1, 0, ULOCKDEP_CALLER); }
+ULOCKDEP_INLINE void ulockdep_map_release(struct ulockdep_map *m)
+{ if (__ulockdep_map_release) __ulockdep_map_release(m, ULOCKDEP_CALLER); }
+
+/* Simulated interrupt context (RTOS or kernel code tested on a host):
+ * locks taken between enter and exit count as taken in a handler of
+ * context 'ctx' (1-64; shares numbering with signals). */
+ULOCKDEP_INLINE void ulockdep_context_enter(int ctx) { if (__ulockdep_context) __ulockdep_context(1, ctx); }
+ULOCKDEP_INLINE void ulockdep_context_exit(int ctx) { if (__ulockdep_context) __ulockdep_context(0, ctx); }
+
+/* Print all locks held by all threads. */
+ULOCKDEP_INLINE void ulockdep_show_held_locks(void) { if (__ulockdep_show_held_locks) __ulockdep_show_held_locks(); }
+
+#ifdef __cplusplus
+}
+#endif
+#endif

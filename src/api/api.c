@@ -1,0 +1,148 @@
+#define _GNU_SOURCE
+/* The annotation API behind include/ulockdep.h. */
+#include "../../include/ulockdep.h"
+#include "../intercept/interpose.h"
+#include "../report/report.h"
+
+#define API __attribute__((visibility("default")))
+
+int ul_mutex_lock_sub(pthread_mutex_t *m, unsigned sub, uintptr_t ip);
+int ul_rwlock_lock_sub(pthread_rwlock_t *rw, bool write, unsigned sub, uintptr_t ip);
+
+API int __ulockdep_active(void)
+{
+	return atomic_load(&ul_init_state) == 2 && atomic_load(&ul_rt.enabled);
+}
+
+static const char *const what_names[] = {
+	"ulockdep_assert_held()", "ulockdep_assert_not_held()", "ulockdep_assert_held_read()",
+	"ulockdep_assert_held_write()", "ulockdep_assert_none_held()",
+};
+
+API void __ulockdep_assert(const void *lock, int what, const void *caller)
+{
+	struct ul_thread *t = ul_enter();
+	if (!t || what < 0 || what > 4)
+		goto out;
+	struct ul_held *h = lock ? ul_held_find(t, lock) : NULL;
+	bool ok;
+	switch (what) {
+	case 0: ok = h != NULL; break;
+	case 1: ok = h == NULL; break;
+	case 2: ok = h && h->mode != UL_WRITE; break;
+	case 3: ok = h && h->mode == UL_WRITE; break;
+	default: ok = atomic_load(&t->depth) == 0; break;
+	}
+	if (!ok)
+		ul_report_assert(t, lock, what_names[what], (uintptr_t)caller);
+out:
+	if (t)
+		ul_leave(t);
+}
+
+API void __ulockdep_set_class(const void *lock, const void *key, const char *name, unsigned subclass)
+{
+	struct ul_thread *t = ul_enter();
+	if (!t)
+		return;
+	ul_lock_set_class(lock, (uintptr_t)key, name, (uint8_t)(subclass < UL_MAX_SUBCLASS ? subclass : 0));
+	ul_leave(t);
+}
+
+API void __ulockdep_set_novalidate(const void *lock)
+{
+	struct ul_thread *t = ul_enter();
+	if (!t)
+		return;
+	ul_lock_set_novalidate(lock);
+	ul_leave(t);
+}
+
+API int __ulockdep_mutex_lock_nested(pthread_mutex_t *m, unsigned subclass, const void *caller)
+{
+	return ul_mutex_lock_sub(m, subclass, (uintptr_t)caller);
+}
+
+API int __ulockdep_rwlock_lock_nested(pthread_rwlock_t *rw, int write, unsigned subclass, const void *caller)
+{
+	return ul_rwlock_lock_sub(rw, write != 0, subclass, (uintptr_t)caller);
+}
+
+API void __ulockdep_off(int off)
+{
+	struct ul_thread *t = ul_thread_get();
+	if (!t)
+		return;
+	if (off)
+		t->off++;
+	else if (t->off > 0)
+		t->off--;
+}
+
+API void __ulockdep_might_lock(const void *lock, int read, const void *caller)
+{
+	struct ul_thread *t = ul_enter();
+	if (!t)
+		return;
+	struct ul_acquire a = { .lock = lock, .ip = (uintptr_t)caller, .kind = UL_KIND_MUTEX,
+				.mode = read ? UL_RREAD : UL_WRITE, .subclass = 0xff };
+	ul_might_lock(t, &a);
+	ul_leave(t);
+}
+
+/* A pseudo-lock gets its class from its key, or from its name's address. */
+static void map_class(struct ulockdep_map *m)
+{
+	struct ul_lock l;
+	if (ul_lock_get(m, &l))
+		return;
+	ul_lock_set_class(m, (uintptr_t)(m->key ? m->key : (const void *)m->name), m->name, 0);
+}
+
+API void __ulockdep_map_acquire(struct ulockdep_map *m, int read, int trylock, unsigned subclass,
+				const void *caller)
+{
+	struct ul_thread *t = ul_enter();
+	if (!t)
+		return;
+	map_class(m);
+	struct ul_acquire a = { .lock = m, .ip = (uintptr_t)caller, .kind = UL_KIND_MAP,
+				.mode = read == 2 ? UL_RREAD : read ? UL_READ : UL_WRITE,
+				.flags = trylock ? UL_ACQ_TRY : 0,
+				.subclass = (uint8_t)(subclass < UL_MAX_SUBCLASS ? subclass : 0) };
+	ul_validate_acquire(t, &a);
+	ul_acquired(t, &a);
+	ul_leave(t);
+}
+
+API void __ulockdep_map_release(struct ulockdep_map *m, const void *caller)
+{
+	struct ul_thread *t = ul_enter();
+	if (!t)
+		return;
+	ul_release(t, m, (uintptr_t)caller, true);
+	ul_leave(t);
+}
+
+/* Simulated interrupt context, the same as running a signal handler. */
+API void __ulockdep_context(int enter, int ctx)
+{
+	struct ul_thread *t = ul_thread_get();
+	if (!t || ctx < 1 || ctx > 64)
+		return;
+	if (enter) {
+		t->ctx++;
+		t->cur_sig = ctx;
+		t->sig_blocked |= (uint64_t)1 << (ctx - 1);
+		atomic_fetch_or(&ul_handled_sigs, (uint64_t)1 << (ctx - 1));
+	} else if (t->ctx > 0) {
+		t->ctx--;
+		t->cur_sig = 0;
+		t->sig_blocked &= ~((uint64_t)1 << (ctx - 1));
+	}
+}
+
+API void __ulockdep_show_held_locks(void)
+{
+	ul_show_all_held(-1);
+}

@@ -1,0 +1,307 @@
+/* Lock objects (shadow entries) and lock classes. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../report/symbols.h"
+#include "core.h"
+
+/* v0: class | inst<<32;  v1: kind, type, origin, flags, subclass;  v2: spare */
+void ul_lock_pack(const struct ul_lock *l, uint64_t v[3])
+{
+	v[0] = (uint64_t)l->class_id | (uint64_t)l->inst << 32;
+	v[1] = (uint64_t)l->kind | (uint64_t)l->type << 8 | (uint64_t)l->origin << 16 |
+	       (uint64_t)l->rw_writer_pref << 24 | (uint64_t)l->dead << 25 |
+	       (uint64_t)l->novalidate << 26 | (uint64_t)l->subclass_default << 32;
+	v[2] = 0;
+}
+
+void ul_lock_unpack(uintptr_t addr, const uint64_t v[3], struct ul_lock *l)
+{
+	l->addr = addr;
+	l->class_id = (uint32_t)v[0];
+	l->inst = (uint32_t)(v[0] >> 32);
+	l->kind = (uint8_t)v[1];
+	l->type = (uint8_t)(v[1] >> 8);
+	l->origin = (uint8_t)(v[1] >> 16);
+	l->rw_writer_pref = (v[1] >> 24) & 1;
+	l->dead = (v[1] >> 25) & 1;
+	l->novalidate = (v[1] >> 26) & 1;
+	l->subclass_default = (uint8_t)(v[1] >> 32);
+}
+
+bool ul_lock_get(const void *addr, struct ul_lock *out)
+{
+	uint64_t v[3];
+	if (!ul_htab_get(&ul_rt.locks, (uintptr_t)addr, v))
+		return false;
+	ul_lock_unpack((uintptr_t)addr, v, out);
+	return !out->dead;
+}
+
+struct ul_class *ul_class_get(uint32_t id)
+{
+	return id ? ul_rt.classes[id] : NULL;
+}
+
+/* Called with graph_lock held. */
+static uint32_t class_new(uint8_t origin, uintptr_t key, uint8_t kind, const char *name,
+			  uint32_t base, uint8_t subclass)
+{
+	uint32_t id = atomic_load(&ul_rt.nclasses) + 1;
+	if (id >= (uint32_t)ul_rt.opt.max_classes) {
+		ul_notice_limit(0, "lock classes: new lock classes are merged into one catch-all class");
+		return 0;
+	}
+	struct ul_class *c = ul_alloc(sizeof *c);
+	if (!c)
+		return 0;
+	c->id = id;
+	c->base = base ? base : id;
+	c->subclass = subclass;
+	c->origin = origin;
+	c->kind = kind;
+	c->key = key;
+	c->name = name;
+	c->node = ul_node_new(id, 0, 0);
+	ul_rt.classes[id] = c;
+	atomic_store(&ul_rt.nclasses, id);
+	return id;
+}
+
+uint32_t ul_class_for_key(uint8_t origin, uintptr_t key, uint8_t kind, const char *name)
+{
+	uint64_t hk = ((uint64_t)key << 3 | origin) + 1;
+	uint64_t v[3];
+	if (ul_htab_get(&ul_rt.classkeys, hk, v))
+		return (uint32_t)v[0];
+	ul_mutex_lock(&ul_rt.graph_lock);
+	uint32_t id;
+	if (ul_htab_get(&ul_rt.classkeys, hk, v)) {
+		id = (uint32_t)v[0];
+	} else {
+		id = class_new(origin, key, kind, name, 0, 0);
+		if (id) {
+			uint64_t nv[3] = { id, 0, 0 };
+			ul_htab_put(&ul_rt.classkeys, hk, nv, false);
+		} else {
+			id = 1; /* the catch-all class */
+		}
+	}
+	ul_mutex_unlock(&ul_rt.graph_lock);
+	return id;
+}
+
+uint32_t ul_class_sub(uint32_t base, uint8_t subclass)
+{
+	struct ul_class *b = ul_class_get(base);
+	if (!subclass || !b || subclass >= UL_MAX_SUBCLASS)
+		return base;
+	uint32_t id = atomic_load_explicit(&b->sub[subclass], memory_order_acquire);
+	if (id)
+		return id;
+	ul_mutex_lock(&ul_rt.graph_lock);
+	id = atomic_load(&b->sub[subclass]);
+	if (!id) {
+		id = class_new(b->origin, b->key, b->kind, NULL, base, subclass);
+		if (!id)
+			id = base;
+		atomic_store_explicit(&b->sub[subclass], id, memory_order_release);
+	}
+	ul_mutex_unlock(&ul_rt.graph_lock);
+	return id;
+}
+
+bool ul_is_static_addr(const void *addr)
+{
+	Dl_info info;
+	return dladdr(addr, &info) != 0 && info.dli_fbase != NULL;
+}
+
+/* Pages that hold heap locks, so free() finds them without probing. */
+static ul_mutex_t page_lock;
+
+static void page_note(uintptr_t addr)
+{
+	uint64_t pg = (addr >> 12) + 1, v[3] = { 0, 0, 0 };
+	ul_mutex_lock(&page_lock);
+	ul_htab_get(&ul_rt.lockpages, pg, v);
+	if (v[0] != addr && v[1] != addr) {
+		if (!v[0])
+			v[0] = addr;
+		else if (!v[1])
+			v[1] = addr;
+		v[2]++;
+		ul_htab_put(&ul_rt.lockpages, pg, v, true);
+	}
+	ul_mutex_unlock(&page_lock);
+}
+
+static void kill_if_live(uintptr_t a)
+{
+	uint64_t v[3];
+	if (ul_htab_get(&ul_rt.locks, a, v) && !((v[1] >> 25) & 1))
+		ul_lock_kill((const void *)a);
+}
+
+void ul_locks_in_range_kill(uintptr_t lo, uintptr_t hi)
+{
+	if (!atomic_load_explicit(&ul_rt.lockpages.count, memory_order_relaxed))
+		return;
+	for (uintptr_t pg = lo >> 12; pg <= (hi - 1) >> 12; pg++) {
+		uint64_t v[3];
+		if (!ul_htab_get(&ul_rt.lockpages, pg + 1, v))
+			continue;
+		if (v[2] <= 2) {
+			for (int i = 0; i < 2; i++)
+				if (v[i] >= lo && v[i] < hi)
+					kill_if_live(v[i]);
+			continue;
+		}
+		uintptr_t a = pg << 12 > lo ? pg << 12 : lo;
+		uintptr_t end = (pg + 1) << 12 < hi ? (pg + 1) << 12 : hi;
+		for (a = (a + 3) & ~(uintptr_t)3; a < end; a += 4)
+			kill_if_live(a);
+	}
+}
+
+static void insert_lock(struct ul_lock *l)
+{
+	if (l->origin != UL_ORIGIN_STATIC)
+		page_note(l->addr);
+	uint64_t v[3];
+	ul_lock_pack(l, v);
+	if (ul_htab_put(&ul_rt.locks, l->addr, v, true) < 0)
+		ul_notice_limit(1, "lock objects (max_locks): new lock objects are not validated");
+	struct ul_class *c = ul_class_get(l->class_id);
+	if (c)
+		atomic_fetch_add_explicit(&c->nlocks, 1, memory_order_relaxed);
+}
+
+bool ul_lock_resolve(const void *addr, uint8_t kind, uintptr_t ip, struct ul_lock *out)
+{
+	uint64_t v[3];
+	bool known = ul_htab_get(&ul_rt.locks, (uintptr_t)addr, v);
+	if (known) {
+		ul_lock_unpack((uintptr_t)addr, v, out);
+		if (!out->dead)
+			return true;
+	}
+	/* First sight without init: a static lock is its own class; anything
+	 * else (heap, stack, mmap) is classed by where it was first taken. */
+	memset(out, 0, sizeof *out);
+	out->addr = (uintptr_t)addr;
+	out->kind = kind;
+	bool in_handler = ul_self && ul_self->ctx > 0; /* dladdr takes the loader lock */
+	if (!in_handler && ul_is_static_addr(addr)) {
+		out->origin = UL_ORIGIN_STATIC;
+		out->class_id = ul_class_for_key(UL_ORIGIN_STATIC, (uintptr_t)addr, kind, NULL);
+	} else {
+		out->origin = UL_ORIGIN_FIRST_USE;
+		out->class_id = ul_class_for_key(UL_ORIGIN_FIRST_USE, ip, kind, NULL);
+	}
+	out->inst = atomic_fetch_add(&ul_rt.next_inst, 1) + 1;
+	if (atomic_load_explicit(&ul_rt.locks.full, memory_order_relaxed) && !known)
+		return false;
+	insert_lock(out);
+	return true;
+}
+
+void ul_lock_register(const void *addr, uint8_t kind, uint8_t type, bool writer_pref,
+		      uintptr_t site, uint8_t origin, struct ul_lock *out)
+{
+	memset(out, 0, sizeof *out);
+	out->addr = (uintptr_t)addr;
+	out->kind = kind;
+	out->type = type;
+	out->rw_writer_pref = writer_pref;
+	out->origin = origin;
+	out->class_id = ul_class_for_key(origin, site, kind, NULL);
+	out->inst = atomic_fetch_add(&ul_rt.next_inst, 1) + 1;
+	insert_lock(out);
+}
+
+void ul_lock_kill(const void *addr)
+{
+	uint64_t v[3];
+	if (!ul_htab_get(&ul_rt.locks, (uintptr_t)addr, v))
+		return;
+	v[1] |= (uint64_t)1 << 25;
+	ul_htab_set(&ul_rt.locks, (uintptr_t)addr, 1, v[1]);
+}
+
+void ul_lock_set_class(const void *addr, uintptr_t key, const char *name, uint8_t subclass)
+{
+	struct ul_lock l;
+	uint64_t v[3];
+	if (ul_htab_get(&ul_rt.locks, (uintptr_t)addr, v)) {
+		ul_lock_unpack((uintptr_t)addr, v, &l);
+	} else {
+		memset(&l, 0, sizeof l);
+		l.addr = (uintptr_t)addr;
+		l.inst = atomic_fetch_add(&ul_rt.next_inst, 1) + 1;
+	}
+	l.dead = false;
+	l.origin = UL_ORIGIN_KEY;
+	l.class_id = ul_class_for_key(UL_ORIGIN_KEY, key ? key : (uintptr_t)addr, l.kind, name);
+	struct ul_class *c = ul_class_get(l.class_id);
+	if (c && name && !c->name)
+		c->name = name;
+	l.subclass_default = subclass;
+	insert_lock(&l);
+}
+
+void ul_lock_set_novalidate(const void *addr)
+{
+	struct ul_lock l;
+	if (!ul_lock_resolve(addr, UL_KIND_MUTEX, 0, &l))
+		return;
+	l.novalidate = true;
+	uint64_t v[3];
+	ul_lock_pack(&l, v);
+	ul_htab_put(&ul_rt.locks, (uintptr_t)addr, v, true);
+}
+
+const char *ul_class_name(struct ul_class *c)
+{
+	if (!c)
+		return "(unknown)";
+	if (c->base != c->id)
+		return ul_class_name(ul_class_get(c->base));
+	if (c->name)
+		return c->name;
+	char buf[512];
+	switch (c->origin) {
+	case UL_ORIGIN_STATIC:
+		ul_sym_data_name(c->key, buf, sizeof buf);
+		break;
+	case UL_ORIGIN_INIT:
+		ul_sym_site_name(c->key, buf, sizeof buf);
+		break;
+	case UL_ORIGIN_FIRST_USE: {
+		char site[480];
+		ul_sym_site_name(c->key, site, sizeof site);
+		snprintf(buf, sizeof buf, "lock@%s", site);
+		break;
+	}
+	default:
+		snprintf(buf, sizeof buf, "key@%#lx", (unsigned long)c->key);
+	}
+	size_t n = strlen(buf) + 1;
+	char *s = ul_alloc(n);
+	if (!s)
+		return "(no memory)";
+	memcpy(s, buf, n);
+	c->name = s;
+	return s;
+}
+
+void ul_class_format(struct ul_class *c, char *buf, size_t len)
+{
+	const char *n = ul_class_name(c);
+	if (c && c->subclass)
+		snprintf(buf, len, "%s/%u", n, c->subclass);
+	else
+		snprintf(buf, len, "%s", n);
+}

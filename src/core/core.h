@@ -1,0 +1,256 @@
+/* Validator core: lock classes, held-lock stacks, chain cache, dependency
+ * graph and usage states. Free of libc interposition: interceptors call the
+ * event functions at the bottom of this file. */
+#ifndef UL_CORE_H
+#define UL_CORE_H
+#include "../common/options.h"
+#include "../os/os.h"
+#include "htab.h"
+
+/* How a lock is taken. */
+enum ul_mode { UL_WRITE = 0, UL_READ = 1 /* non-recursive reader */, UL_RREAD = 2 /* recursive reader */ };
+
+enum ul_kind { UL_KIND_MUTEX, UL_KIND_RWLOCK, UL_KIND_SPIN, UL_KIND_MAP };
+enum ul_type { UL_TYPE_NORMAL, UL_TYPE_RECURSIVE, UL_TYPE_ERRORCHECK };
+/* Where a class came from. */
+enum ul_origin { UL_ORIGIN_STATIC, UL_ORIGIN_INIT, UL_ORIGIN_FIRST_USE, UL_ORIGIN_KEY };
+
+/* Acquisition flags. */
+#define UL_ACQ_TRY 1u     /* trylock: no incoming edge */
+#define UL_ACQ_NOCHECK 2u /* record as held, validate nothing */
+
+#define UL_MAX_SUBCLASS 8
+#define UL_STACK_DEPTH 32
+
+/* Usage bits, per class, as signal masks: bit s-1 set for signal s. */
+enum { UL_USAGE_USED_W, UL_USAGE_USED_R, UL_USAGE_ENABLED_W, UL_USAGE_ENABLED_R, UL_USAGE_N };
+
+struct ul_class {
+	uint32_t id;
+	uint32_t base;           /* class of subclass 0 */
+	uint8_t subclass;
+	uint8_t origin;
+	uint8_t kind;
+	bool novalidate;
+	uintptr_t key;           /* static address, init/first-use ip, or key object */
+	const char *name;        /* explicit or computed name, NULL until needed */
+	_Atomic uint32_t sub[UL_MAX_SUBCLASS];
+	_Atomic uint64_t usage[UL_USAGE_N];
+	uint32_t usage_stack[UL_USAGE_N]; /* first stack that set each usage */
+	uint32_t node;           /* graph node */
+	_Atomic uint32_t nlocks; /* lock objects seen in this class */
+};
+
+/* One lock object's shadow, packed into a hash entry (32 bytes). */
+struct ul_lock {
+	uintptr_t addr;
+	uint32_t class_id;
+	uint32_t inst;   /* instance id: new for every init or reuse */
+	uint8_t kind, type, origin;
+	bool rw_writer_pref;
+	bool dead;       /* destroyed or freed; next use is a new instance */
+	bool novalidate;
+	uint8_t subclass_default;
+};
+
+struct ul_held {
+	const void *lock;
+	uint64_t chain_key;  /* key of the chain ending here */
+	uintptr_t ip;        /* caller of the lock function */
+	uint32_t class_id;
+	uint32_t inst;
+	uint32_t refs;       /* recursive re-entry count */
+	uint8_t mode;
+	uint8_t flags;
+	uint8_t ctx;         /* signal nesting depth when taken */
+	uint8_t type;
+};
+
+struct ul_thread {
+	int tid;
+	char name[24];
+	_Atomic uint32_t depth;
+	uint32_t cap;
+	struct ul_held *held;
+	uint32_t overflow;        /* untracked acquisitions past the cap */
+	int busy;                 /* inside the runtime */
+	int off;                  /* validator switched off by the API */
+	uint8_t ctx;              /* signal handler nesting */
+	uint8_t ctx_untracked;    /* handlers that arrived while busy */
+	int cur_sig;
+	uint64_t sig_blocked;     /* tracked signal mask */
+	uint64_t ctx_sigs;        /* signals whose handlers are running */
+	/* wait tracking (read by other threads' deadlock checks) */
+	_Atomic(const void *) wait_lock;
+	_Atomic uint32_t wait_seq;
+	uint32_t wait_stack;
+	uint8_t wait_mode;
+	uint64_t wait_start;
+	struct ul_thread *next, *prev;
+	bool registered;
+	bool exited;
+	struct ul_held inline_held[48];
+};
+
+struct ul_stack {
+	uint32_t n;
+	uintptr_t pc[];
+};
+
+/* Runtime-wide state. */
+struct ul_runtime {
+	struct ul_options opt;
+	_Atomic bool ready;
+	_Atomic bool enabled;
+	int pid;
+	char progname[64];
+	ul_mutex_t graph_lock;
+	struct ul_htab locks;    /* addr -> struct ul_lock */
+	struct ul_htab chains;   /* chain key -> hits */
+	struct ul_htab edges;    /* from<<32|to -> edge index */
+	struct ul_htab classkeys;/* origin/key -> class id */
+	struct ul_htab insts;    /* instance id -> graph node */
+	struct ul_htab stacks;   /* stack hash -> stack id */
+	struct ul_htab dedup;    /* report identity -> 1 */
+	struct ul_htab lockpages;/* page -> up to 2 lock addresses, count */
+	struct ul_class **classes;
+	_Atomic uint32_t nclasses;
+	_Atomic uint32_t next_inst;
+	_Atomic uint32_t nreports;
+	_Atomic uint32_t nsuppressed;
+	_Atomic uint32_t report_kinds[16];
+	bool limit_said[8];
+};
+
+extern struct ul_runtime ul_rt;
+extern __thread struct ul_thread *ul_self UL_TLS;
+
+/* ---- thread.c: per-thread state ---- */
+struct ul_thread *ul_thread_get(void);   /* creates on first use */
+void ul_thread_set_name(struct ul_thread *t, const char *name);
+void ul_thread_exit(struct ul_thread *t);
+void ul_threads_lock(void);
+void ul_threads_unlock(void);
+struct ul_thread *ul_threads_first(void);
+void ul_threads_after_fork_child(struct ul_thread *self);
+struct ul_held *ul_held_find(struct ul_thread *t, const void *lock);
+bool ul_held_reserve(struct ul_thread *t);
+
+/* ---- class.c: lock objects and classes ---- */
+bool ul_lock_get(const void *addr, struct ul_lock *out);
+/* Look up or create the shadow of a lock seen for the first time. */
+bool ul_lock_resolve(const void *addr, uint8_t kind, uintptr_t ip, struct ul_lock *out);
+void ul_lock_register(const void *addr, uint8_t kind, uint8_t type, bool writer_pref,
+		      uintptr_t site, uint8_t origin, struct ul_lock *out);
+void ul_lock_kill(const void *addr);
+void ul_locks_in_range_kill(uintptr_t lo, uintptr_t hi);
+void ul_lock_set_class(const void *addr, uintptr_t key, const char *name, uint8_t subclass);
+void ul_lock_set_novalidate(const void *addr);
+struct ul_class *ul_class_get(uint32_t id);
+uint32_t ul_class_sub(uint32_t base, uint8_t subclass);
+uint32_t ul_class_for_key(uint8_t origin, uintptr_t key, uint8_t kind, const char *name);
+const char *ul_class_name(struct ul_class *c);
+void ul_class_format(struct ul_class *c, char *buf, size_t len); /* "name/1" */
+bool ul_is_static_addr(const void *addr);
+void ul_lock_pack(const struct ul_lock *l, uint64_t v[3]);
+void ul_lock_unpack(uintptr_t addr, const uint64_t v[3], struct ul_lock *l);
+
+/* ---- graph.c: dependency graph ---- */
+struct ul_edge {
+	uint32_t from, to;
+	uint32_t next_out, next_in;
+	uint32_t stack;   /* stack when the dependency was first recorded */
+	uint32_t hits;
+	uint8_t types;    /* bitmask of UL_DEP_* */
+	bool in_cycle;
+};
+/* Dependency types: how 'from' was held (E/S) and how 'to' was taken (R/N). */
+#define UL_DEP_EN 1u
+#define UL_DEP_ER 2u
+#define UL_DEP_SN 4u
+#define UL_DEP_SR 8u
+static inline uint8_t ul_dep_type(uint8_t from_mode, uint8_t to_mode)
+{
+	bool s = from_mode != UL_WRITE, r = to_mode == UL_RREAD;
+	return (uint8_t)(s ? (r ? UL_DEP_SR : UL_DEP_SN) : (r ? UL_DEP_ER : UL_DEP_EN));
+}
+struct ul_node {
+	uint32_t class_id;
+	uint32_t inst;        /* 0 for a class node */
+	uintptr_t addr;       /* instance address */
+	uint32_t first_out, first_in;
+	uint32_t mark[2];     /* BFS generation per arrival state */
+	uint32_t parent[2];   /* edge index | state<<31 */
+};
+uint32_t ul_node_new(uint32_t class_id, uint32_t inst, uintptr_t addr);
+struct ul_node *ul_node_get(uint32_t id);
+struct ul_edge *ul_edge_get(uint32_t id);
+uint32_t ul_edge_find(uint32_t from, uint32_t to);
+/* Add or widen from->to. Returns edge index, 0 on capacity. *added tells if
+ * the pair or a new type was recorded. */
+uint32_t ul_edge_add(uint32_t from, uint32_t to, uint8_t type, uint32_t stack, bool *added);
+/* Breadth-first search for a strong path start->target; the path closes a
+ * cycle with an edge target->start of type 'closing'. Fills path with edge
+ * indices from start to target. Returns length, 0 if none. */
+int ul_graph_find_cycle(uint32_t start, uint32_t target, uint8_t closing, uint32_t *path, int max);
+/* Search from 'start' along (forward or backward) edges for a class whose
+ * usage mask 'bit' intersects 'sigs'. Returns node id, fills path. */
+uint32_t ul_graph_find_usage(uint32_t start, bool forward, int bit, uint64_t sigs,
+			     uint32_t *path, int *plen, int max);
+uint32_t ul_graph_nedges(void);
+uint32_t ul_graph_nnodes(void);
+
+/* ---- validate.c: events ---- */
+struct ul_acquire {
+	const void *lock;
+	uintptr_t ip;
+	uint8_t kind;
+	uint8_t mode;
+	uint8_t flags;
+	uint8_t subclass;     /* 0xff: the lock's default */
+	uint8_t type;         /* mutex type for recursion rules */
+	bool writer_pref;
+	/* filled by ul_validate_acquire */
+	uint32_t class_id, inst;
+	uint64_t chain_key;
+	bool reentry;         /* owner re-entry of a recursive lock */
+	bool tracked;
+};
+/* Validate before blocking. Returns false when the event is not tracked. */
+bool ul_validate_acquire(struct ul_thread *t, struct ul_acquire *a);
+/* The lock is now held. */
+void ul_acquired(struct ul_thread *t, const struct ul_acquire *a);
+/* Release; false if it was not held (reported as bad_unlock). */
+bool ul_release(struct ul_thread *t, const void *lock, uintptr_t ip, bool report);
+void ul_lock_destroyed(struct ul_thread *t, const void *lock, uintptr_t ip, bool reinit);
+void ul_memory_freed(struct ul_thread *t, const void *p, size_t size, uintptr_t ip);
+void ul_check_exit(struct ul_thread *t);
+void ul_might_lock(struct ul_thread *t, struct ul_acquire *a);
+
+/* ---- usage.c: signal context ---- */
+void ul_usage_acquire(struct ul_thread *t, struct ul_lock *l, uint32_t class_id, uint8_t mode);
+void ul_usage_unblock(struct ul_thread *t, uint64_t newly_enabled);
+void ul_usage_check_edge(struct ul_thread *t, const struct ul_acquire *a, uint32_t from_class,
+			 uint32_t to_class);
+extern _Atomic uint64_t ul_handled_sigs;
+
+/* ---- wait.c: real deadlocks ---- */
+void ul_wait_begin(struct ul_thread *t, const void *lock, uint8_t mode);
+void ul_wait_end(struct ul_thread *t);
+/* Called by a thread that has waited too long; may not return (abort). */
+void ul_wait_check(struct ul_thread *t);
+void ul_show_all_held(int fd);
+
+/* ---- stack.c ---- */
+void ul_stack_init(void);
+uint32_t ul_stack_capture_from(uintptr_t from);
+const struct ul_stack *ul_stack_get(uint32_t id);
+uint32_t ul_stack_count(void);
+bool ul_ip_in_runtime(uintptr_t ip);
+
+/* ---- runtime.c ---- */
+void ul_runtime_init(void);
+void ul_notice_limit(int which, const char *what);
+void ul_chain_key_next(uint64_t *key, uint32_t class_id, uint8_t mode, uint8_t flags);
+
+#endif

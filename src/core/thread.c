@@ -1,0 +1,124 @@
+/* Per-thread state: held-lock stacks and the registry of live threads. */
+#define _GNU_SOURCE
+#include <string.h>
+
+#include "core.h"
+
+__thread struct ul_thread *ul_self UL_TLS;
+
+static ul_mutex_t threads_lock;
+static struct ul_thread *threads_head;
+static struct ul_thread *free_list;
+
+void ul_threads_lock(void) { ul_mutex_lock(&threads_lock); }
+void ul_threads_unlock(void) { ul_mutex_unlock(&threads_lock); }
+struct ul_thread *ul_threads_first(void) { return threads_head; }
+
+struct ul_thread *ul_thread_get(void)
+{
+	struct ul_thread *t = ul_self;
+	if (likely(t != NULL))
+		return t;
+	ul_mutex_lock(&threads_lock);
+	t = free_list;
+	if (t)
+		free_list = t->next;
+	ul_mutex_unlock(&threads_lock);
+	if (t) {
+		memset(t, 0, sizeof *t);
+	} else {
+		t = ul_alloc(sizeof *t);
+		if (!t)
+			return NULL;
+	}
+	t->tid = ul_gettid();
+	t->held = t->inline_held;
+	t->cap = UL_ARRAY_SIZE(t->inline_held);
+	ul_mutex_lock(&threads_lock);
+	t->next = threads_head;
+	if (threads_head)
+		threads_head->prev = t;
+	threads_head = t;
+	t->registered = true;
+	ul_mutex_unlock(&threads_lock);
+	ul_self = t;
+	return t;
+}
+
+void ul_thread_set_name(struct ul_thread *t, const char *name)
+{
+	size_t n = strlen(name);
+	if (n >= sizeof t->name)
+		n = sizeof t->name - 1;
+	memcpy(t->name, name, n);
+	t->name[n] = 0;
+}
+
+static void unlink_locked(struct ul_thread *t)
+{
+	if (t->prev)
+		t->prev->next = t->next;
+	else
+		threads_head = t->next;
+	if (t->next)
+		t->next->prev = t->prev;
+	t->registered = false;
+}
+
+/* The thread is gone: its struct goes back to the pool. */
+void ul_thread_exit(struct ul_thread *t)
+{
+	if (!t)
+		return;
+	ul_self = NULL;
+	ul_mutex_lock(&threads_lock);
+	if (t->registered)
+		unlink_locked(t);
+	if (t->held == t->inline_held) { /* grown stacks are not recycled */
+		t->next = free_list;
+		free_list = t;
+	}
+	ul_mutex_unlock(&threads_lock);
+}
+
+/* In a fork child only the forking thread survives. */
+void ul_threads_after_fork_child(struct ul_thread *self)
+{
+	ul_mutex_reset(&threads_lock);
+	threads_head = NULL;
+	free_list = NULL;
+	if (self) {
+		self->next = self->prev = NULL;
+		self->tid = ul_gettid();
+		threads_head = self;
+		self->registered = true;
+	}
+}
+
+struct ul_held *ul_held_find(struct ul_thread *t, const void *lock)
+{
+	for (uint32_t i = atomic_load_explicit(&t->depth, memory_order_relaxed); i-- > 0;)
+		if (t->held[i].lock == lock)
+			return &t->held[i];
+	return NULL;
+}
+
+/* Make room for one more entry; grows the stack up to a hard cap. */
+bool ul_held_reserve(struct ul_thread *t)
+{
+	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
+	if (likely(d < t->cap))
+		return true;
+	if (t->cap >= 4096) {
+		ul_notice_limit(2, "held locks per thread (4096): deeper locks are not tracked");
+		return false;
+	}
+	uint32_t ncap = t->cap * 4;
+	struct ul_held *n = ul_alloc(ncap * sizeof *n);
+	if (!n)
+		return false;
+	memcpy(n, t->held, d * sizeof *n);
+	t->held = n;
+	t->cap = ncap;
+	return true;
+}

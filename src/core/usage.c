@@ -1,0 +1,178 @@
+#define _GNU_SOURCE
+/* Usage states: the kernel's HARDIRQ states with "inside a handler of
+ * signal S" for hard-IRQ context and "S is not blocked" for IRQs enabled.
+ * Each usage bit is a mask of signals. */
+#include "../report/report.h"
+#include "core.h"
+
+_Atomic uint64_t ul_handled_sigs;
+static _Atomic uint64_t sigs_used; /* signals some class was taken inside */
+
+#define SIGBIT(s) ((uint64_t)1 << ((s) - 1))
+#define UL_SIG_ALL (~(SIGBIT(9) | SIGBIT(19)))
+
+static int first_sig(uint64_t m)
+{
+	return m ? __builtin_ctzll(m) + 1 : 0;
+}
+
+/* The states a new usage conflicts with (kernel: exclusive_mask). */
+static uint64_t conflicts(const struct ul_class *c, int bit)
+{
+	switch (bit) {
+	case UL_USAGE_USED_W:
+		return atomic_load(&c->usage[UL_USAGE_ENABLED_W]) | atomic_load(&c->usage[UL_USAGE_ENABLED_R]);
+	case UL_USAGE_USED_R:
+		return atomic_load(&c->usage[UL_USAGE_ENABLED_W]);
+	case UL_USAGE_ENABLED_W:
+		return atomic_load(&c->usage[UL_USAGE_USED_W]) | atomic_load(&c->usage[UL_USAGE_USED_R]);
+	default:
+		return atomic_load(&c->usage[UL_USAGE_USED_W]);
+	}
+}
+
+static int conflict_bit(const struct ul_class *c, int bit, uint64_t sig)
+{
+	static const int order[4][2] = {
+		{ UL_USAGE_ENABLED_W, UL_USAGE_ENABLED_R }, { UL_USAGE_ENABLED_W, UL_USAGE_ENABLED_W },
+		{ UL_USAGE_USED_W, UL_USAGE_USED_R }, { UL_USAGE_USED_W, UL_USAGE_USED_W } };
+	for (int i = 0; i < 2; i++)
+		if (atomic_load(&c->usage[order[bit][i]]) & sig)
+			return order[bit][i];
+	return order[bit][0];
+}
+
+/* A class just gained 'bit' for signals 'sigs': look for a class on the other
+ * side of the graph in the opposite state (kernel: irq lock inversion). */
+static void check_inversion(struct ul_thread *t, const struct ul_acquire *a, struct ul_class *c,
+			    int bit, uint64_t sigs)
+{
+	bool used = bit == UL_USAGE_USED_W || bit == UL_USAGE_USED_R;
+	uint32_t path[32];
+	int n = 0;
+	for (uint64_t m = sigs; m; m &= m - 1) {
+		int sig = first_sig(m);
+		uint32_t hit;
+		ul_mutex_lock(&ul_rt.graph_lock);
+		if (used) {
+			hit = ul_graph_find_usage(c->node, true, UL_USAGE_ENABLED_W, SIGBIT(sig), path, &n, 32);
+			if (!hit && bit == UL_USAGE_USED_W)
+				hit = ul_graph_find_usage(c->node, true, UL_USAGE_ENABLED_R, SIGBIT(sig), path, &n, 32);
+		} else {
+			hit = ul_graph_find_usage(c->node, false, UL_USAGE_USED_W, SIGBIT(sig), path, &n, 32);
+			if (!hit)
+				hit = ul_graph_find_usage(c->node, false, UL_USAGE_USED_R, SIGBIT(sig), path, &n, 32);
+		}
+		uint32_t other = hit ? ul_node_get(hit)->class_id : 0;
+		ul_mutex_unlock(&ul_rt.graph_lock);
+		if (other) {
+			ul_report_context_order(t, a, sig, used ? c->id : other, used ? other : c->id, path, n, true);
+			return;
+		}
+	}
+}
+
+static void mark(struct ul_thread *t, const struct ul_acquire *a, struct ul_class *c, int bit,
+		 uint64_t sigs)
+{
+	uint64_t old = atomic_fetch_or(&c->usage[bit], sigs);
+	uint64_t fresh = sigs & ~old;
+	if (!fresh)
+		return;
+	if (!c->usage_stack[bit])
+		c->usage_stack[bit] = ul_stack_capture_from(a ? a->ip : 0);
+	if (bit == UL_USAGE_USED_W || bit == UL_USAGE_USED_R)
+		atomic_fetch_or(&sigs_used, fresh);
+	uint64_t bad = conflicts(c, bit) & fresh;
+	if (bad) {
+		int sig = first_sig(bad);
+		ul_report_inconsistent(t, a, sig, conflict_bit(c, bit, SIGBIT(sig)), bit);
+		return;
+	}
+	if (atomic_load(&sigs_used) & fresh)
+		check_inversion(t, a, c, bit, fresh & atomic_load(&sigs_used));
+}
+
+void ul_usage_acquire(struct ul_thread *t, struct ul_lock *l, uint32_t class_id, uint8_t mode)
+{
+	(void)l;
+	struct ul_class *c = ul_class_get(class_id);
+	if (!c)
+		return;
+	bool r = mode != UL_WRITE;
+	int ebit = r ? UL_USAGE_ENABLED_R : UL_USAGE_ENABLED_W;
+	uint64_t en = ~t->sig_blocked & UL_SIG_ALL;
+	uint64_t new_en = en & ~atomic_load_explicit(&c->usage[ebit], memory_order_relaxed);
+	uint64_t new_used = 0;
+	int ubit = r ? UL_USAGE_USED_R : UL_USAGE_USED_W;
+	if (t->ctx && t->cur_sig > 0)
+		new_used = SIGBIT(t->cur_sig) & ~atomic_load_explicit(&c->usage[ubit], memory_order_relaxed);
+	if (likely(!new_en && !new_used))
+		return;
+	struct ul_acquire tmp = { .lock = (const void *)l->addr, .mode = mode, .class_id = class_id,
+				  .inst = l->inst, .ip = 0 };
+	if (new_used)
+		mark(t, &tmp, c, ubit, new_used);
+	if (new_en)
+		mark(t, &tmp, c, ebit, new_en);
+}
+
+/* Signals were unblocked: every held lock is now "taken with S enabled". */
+void ul_usage_unblock(struct ul_thread *t, uint64_t newly_enabled)
+{
+	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
+	for (uint32_t i = 0; i < d; i++) {
+		struct ul_held *h = &t->held[i];
+		struct ul_class *c = ul_class_get(h->class_id);
+		if (!c || !h->lock)
+			continue;
+		int bit = h->mode != UL_WRITE ? UL_USAGE_ENABLED_R : UL_USAGE_ENABLED_W;
+		uint64_t fresh = newly_enabled & UL_SIG_ALL & ~atomic_load(&c->usage[bit]);
+		if (fresh) {
+			struct ul_acquire tmp = { .lock = h->lock, .mode = h->mode, .class_id = h->class_id,
+						  .ip = h->ip };
+			mark(t, &tmp, c, bit, fresh);
+		}
+	}
+}
+
+/* A new edge from -> to: a signal-safe lock behind it and a signal-unsafe
+ * lock ahead of it make a safe -> unsafe order (kernel: check_irq_usage). */
+void ul_usage_check_edge(struct ul_thread *t, const struct ul_acquire *a, uint32_t from_class,
+			 uint32_t to_class)
+{
+	uint64_t used = atomic_load_explicit(&sigs_used, memory_order_relaxed);
+	if (!used)
+		return;
+	struct ul_class *fc = ul_class_get(from_class), *tc = ul_class_get(to_class);
+	if (!fc || !tc)
+		return;
+	for (uint64_t m = used; m; m &= m - 1) {
+		int sig = first_sig(m);
+		uint64_t sb = SIGBIT(sig);
+		uint32_t safe = 0, unsafe = 0, path[32];
+		int n = 0;
+		ul_mutex_lock(&ul_rt.graph_lock);
+		if ((atomic_load(&fc->usage[UL_USAGE_USED_W]) | atomic_load(&fc->usage[UL_USAGE_USED_R])) & sb)
+			safe = fc->id;
+		else {
+			uint32_t h = ul_graph_find_usage(fc->node, false, UL_USAGE_USED_W, sb, path, &n, 32);
+			if (h)
+				safe = ul_node_get(h)->class_id;
+		}
+		if (safe) {
+			if ((atomic_load(&tc->usage[UL_USAGE_ENABLED_W]) | atomic_load(&tc->usage[UL_USAGE_ENABLED_R])) & sb)
+				unsafe = tc->id;
+			else {
+				uint32_t h = ul_graph_find_usage(tc->node, true, UL_USAGE_ENABLED_W, sb, path, &n, 32);
+				if (h)
+					unsafe = ul_node_get(h)->class_id;
+			}
+		}
+		ul_mutex_unlock(&ul_rt.graph_lock);
+		if (safe && unsafe) {
+			ul_report_context_order(t, a, sig, safe, unsafe, NULL, 0, false);
+			return;
+		}
+	}
+}

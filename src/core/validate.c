@@ -1,0 +1,319 @@
+#define _GNU_SOURCE
+/* Acquire/release validation: chain cache fast path, recursion, dependency
+ * edges with cycle search, same-class instance order, misuse checks. */
+#include <string.h>
+
+#include "../report/report.h"
+#include "core.h"
+
+#define MAX_CYCLE 32
+
+void ul_chain_key_next(uint64_t *key, uint32_t class_id, uint8_t mode, uint8_t flags)
+{
+	uint64_t elem = (uint64_t)class_id << 8 | (uint64_t)mode << 1 | (flags & UL_ACQ_TRY);
+	*key = ul_hash64(*key ^ ul_hash64(elem + 0x9e3779b97f4a7c15ULL)) | 1;
+}
+
+static inline bool same_ctx(const struct ul_thread *t, const struct ul_held *h)
+{
+	return h->ctx == t->ctx;
+}
+
+/* Key of the chain the thread holds in its current context. */
+static inline uint64_t chain_top(const struct ul_thread *t)
+{
+	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
+	if (d && same_ctx(t, &t->held[d - 1]))
+		return t->held[d - 1].chain_key;
+	return ul_hash64(t->ctx + 1);
+}
+
+static uint32_t inst_node(uint32_t class_id, uint32_t inst, uintptr_t addr)
+{
+	uint64_t v[3];
+	if (ul_htab_get(&ul_rt.insts, inst, v))
+		return (uint32_t)v[0];
+	uint32_t n = ul_node_new(class_id, inst, addr);
+	if (!n)
+		return 0;
+	uint64_t nv[3] = { n, 0, 0 };
+	ul_htab_put(&ul_rt.insts, inst, nv, false);
+	return n;
+}
+
+static void fill_steps(const uint32_t *path, int len, uint32_t cur_stack, struct ul_step *steps)
+{
+	struct ul_edge *e0 = ul_edge_get(path[0]);
+	struct ul_node *n0 = ul_node_get(e0->from);
+	steps[0] = (struct ul_step){ n0->class_id, n0->inst, n0->addr, cur_stack, 0 };
+	for (int i = 0; i < len; i++) {
+		struct ul_edge *e = ul_edge_get(path[i]);
+		struct ul_node *n = ul_node_get(e->to);
+		steps[i + 1] = (struct ul_step){ n->class_id, n->inst, n->addr, e->stack, e->types };
+	}
+}
+
+/* Record the dependency prev -> a. Returns true if a report was made. */
+static void add_dependency(struct ul_thread *t, const struct ul_held *prev, struct ul_acquire *a,
+			   uint32_t *stack)
+{
+	bool inst = prev->class_id == a->class_id;
+	uint8_t type = ul_dep_type(prev->mode, a->mode);
+	uint32_t from, to;
+	if (inst) {
+		/* Same class, other instance: order instances, not the class. */
+		struct ul_lock pl;
+		if (!ul_lock_get(prev->lock, &pl) && !ul_lock_resolve(prev->lock, UL_KIND_MUTEX, 0, &pl))
+			return;
+		ul_mutex_lock(&ul_rt.graph_lock);
+		from = inst_node(prev->class_id, prev->inst, (uintptr_t)prev->lock);
+		to = inst_node(a->class_id, a->inst, (uintptr_t)a->lock);
+		ul_mutex_unlock(&ul_rt.graph_lock);
+	} else {
+		struct ul_class *pc = ul_class_get(prev->class_id), *nc = ul_class_get(a->class_id);
+		if (!pc || !nc)
+			return;
+		from = pc->node;
+		to = nc->node;
+	}
+	if (!from || !to)
+		return;
+	uint32_t eid = ul_edge_find(from, to);
+	if (eid && (ul_edge_get(eid)->types & type))
+		return; /* known dependency: lock-free */
+	if (!*stack)
+		*stack = ul_stack_capture_from(a->ip);
+
+	uint32_t path[MAX_CYCLE];
+	struct ul_step steps[MAX_CYCLE + 1];
+	ul_mutex_lock(&ul_rt.graph_lock);
+	int len = ul_graph_find_cycle(to, from, type, path, MAX_CYCLE);
+	if (len > 0) {
+		fill_steps(path, len, *stack, steps);
+		for (int i = 0; i < len; i++)
+			ul_edge_get(path[i])->in_cycle = true;
+	}
+	bool added;
+	uint32_t ne = ul_edge_add(from, to, type, *stack, &added);
+	if (len > 0 && ne)
+		ul_edge_get(ne)->in_cycle = true;
+	ul_mutex_unlock(&ul_rt.graph_lock);
+	if (len > 0)
+		ul_report_circular(t, a, prev, steps, len + 1, inst);
+	else if (added && !inst)
+		ul_usage_check_edge(t, a, prev->class_id, a->class_id);
+}
+
+static bool chain_has_class_twice(const struct ul_thread *t, uint32_t class_id)
+{
+	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
+	for (uint32_t i = d; i-- > 0 && same_ctx(t, &t->held[i]);)
+		if (t->held[i].class_id == class_id)
+			return true;
+	return false;
+}
+
+/* Validate the edges into a from the held stack (the chain was not cached). */
+static void validate_chain(struct ul_thread *t, struct ul_acquire *a)
+{
+	uint32_t stack = 0;
+	bool repeat = false;
+	if (!(a->flags & UL_ACQ_TRY)) {
+		uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
+		for (uint32_t i = d; i-- > 0;) {
+			const struct ul_held *h = &t->held[i];
+			if (!same_ctx(t, h))
+				break;
+			if (h->flags & UL_ACQ_NOCHECK)
+				continue;
+			add_dependency(t, h, a, &stack);
+			if (!(h->flags & UL_ACQ_TRY))
+				break;
+		}
+	}
+	repeat = chain_has_class_twice(t, a->class_id);
+	/* A chain with a repeated class needs the instance check every time. */
+	if (!repeat) {
+		uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
+		for (uint32_t i = d; i-- > 0 && same_ctx(t, &t->held[i]);)
+			for (uint32_t j = i; j-- > 0 && same_ctx(t, &t->held[j]);)
+				if (t->held[j].class_id == t->held[i].class_id)
+					repeat = true;
+	}
+	if (!repeat) {
+		uint64_t v[3] = { 1, 0, 0 };
+		ul_htab_put(&ul_rt.chains, a->chain_key, v, false);
+	}
+}
+
+bool ul_validate_acquire(struct ul_thread *t, struct ul_acquire *a)
+{
+	struct ul_lock l;
+	a->tracked = false;
+	a->reentry = false;
+	if (!ul_lock_get(a->lock, &l) && !ul_lock_resolve(a->lock, a->kind, a->ip, &l))
+		return false;
+	if (l.novalidate)
+		a->flags |= UL_ACQ_NOCHECK;
+	uint8_t sub = a->subclass == 0xff ? l.subclass_default : a->subclass;
+	a->class_id = sub ? ul_class_sub(l.class_id, sub) : l.class_id;
+	a->inst = l.inst;
+	a->tracked = true;
+
+	uint64_t key = chain_top(t);
+	ul_chain_key_next(&key, a->class_id, a->mode, a->flags);
+	a->chain_key = key;
+	if (a->flags & UL_ACQ_NOCHECK)
+		return true;
+	ul_usage_acquire(t, &l, a->class_id, a->mode);
+	if (likely(ul_htab_has(&ul_rt.chains, key)))
+		return true;
+
+	/* Slow path. Recursion on this very lock first. */
+	struct ul_held *h = ul_held_find(t, a->lock);
+	if (h) {
+		bool reads = a->mode == UL_RREAD && h->mode != UL_WRITE;
+		if (a->type == UL_TYPE_RECURSIVE || reads) {
+			a->reentry = true;
+			return true;
+		}
+		if (a->flags & UL_ACQ_TRY)
+			return true; /* fails with EBUSY, cannot block */
+		ul_report_recursive(t, a, h);
+		return true;
+	}
+	validate_chain(t, a);
+	return true;
+}
+
+void ul_acquired(struct ul_thread *t, const struct ul_acquire *a)
+{
+	if (!a->tracked)
+		return;
+	if (a->reentry) {
+		struct ul_held *h = ul_held_find(t, a->lock);
+		if (h) {
+			h->refs++;
+			return;
+		}
+	}
+	if (!ul_held_reserve(t)) {
+		t->overflow++;
+		return;
+	}
+	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
+	struct ul_held *h = &t->held[d];
+	h->lock = NULL; /* a signal handler scanning the stack skips it */
+	atomic_signal_fence(memory_order_seq_cst);
+	atomic_store_explicit(&t->depth, d + 1, memory_order_release);
+	atomic_signal_fence(memory_order_seq_cst);
+	h->chain_key = a->chain_key;
+	h->ip = a->ip;
+	h->class_id = a->class_id;
+	h->inst = a->inst;
+	h->refs = 1;
+	h->mode = a->mode;
+	h->flags = a->flags;
+	h->ctx = t->ctx;
+	h->type = a->type;
+	atomic_signal_fence(memory_order_seq_cst);
+	h->lock = a->lock;
+}
+
+/* After removing an entry from the middle, the entries above it form new
+ * chains: rebuild their keys and validate chains not seen before. */
+static void rebuild_above(struct ul_thread *t, uint32_t from)
+{
+	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
+	for (uint32_t i = from; i < d; i++) {
+		struct ul_held *h = &t->held[i];
+		uint64_t key;
+		if (i && t->held[i - 1].ctx == h->ctx)
+			key = t->held[i - 1].chain_key;
+		else
+			key = ul_hash64((uint64_t)h->ctx + 1);
+		ul_chain_key_next(&key, h->class_id, h->mode, h->flags);
+		h->chain_key = key;
+		if (!ul_htab_has(&ul_rt.chains, key)) {
+			uint64_t v[3] = { 1, 0, 0 };
+			ul_htab_put(&ul_rt.chains, key, v, false);
+		}
+	}
+}
+
+bool ul_release(struct ul_thread *t, const void *lock, uintptr_t ip, bool report)
+{
+	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
+	if (likely(d && t->held[d - 1].lock == lock)) {
+		struct ul_held *h = &t->held[d - 1];
+		if (h->refs > 1) {
+			h->refs--;
+			return true;
+		}
+		h->lock = NULL;
+		atomic_signal_fence(memory_order_seq_cst);
+		atomic_store_explicit(&t->depth, d - 1, memory_order_release);
+		return true;
+	}
+	for (uint32_t i = d; i-- > 0;) {
+		struct ul_held *h = &t->held[i];
+		if (h->lock != lock)
+			continue;
+		if (h->refs > 1) {
+			h->refs--;
+			return true;
+		}
+		memmove(&t->held[i], &t->held[i + 1], (d - 1 - i) * sizeof *h);
+		atomic_store_explicit(&t->depth, d - 1, memory_order_release);
+		rebuild_above(t, i);
+		return true;
+	}
+	if (t->overflow) {
+		t->overflow--;
+		return true;
+	}
+	if (report) {
+		struct ul_lock l;
+		if (ul_lock_get(lock, &l))
+			ul_report_bad_unlock(t, lock, ip, d ? "but this thread does not hold it!"
+							: "but there are no more locks to release!");
+	}
+	return false;
+}
+
+void ul_lock_destroyed(struct ul_thread *t, const void *lock, uintptr_t ip, bool reinit)
+{
+	struct ul_held *h = ul_held_find(t, lock);
+	if (h)
+		ul_report_held_freed(t, h, (uintptr_t)lock, (uintptr_t)lock + 1, ip,
+				     reinit ? "re-initialising" : "destroying");
+	ul_lock_kill(lock);
+}
+
+/* Memory [p, p+size) is freed: held locks there are a bug; any lock there
+ * starts a new identity when the memory is reused. */
+void ul_memory_freed(struct ul_thread *t, const void *p, size_t size, uintptr_t ip)
+{
+	uintptr_t lo = (uintptr_t)p, hi = lo + size;
+	uint32_t d = t ? atomic_load_explicit(&t->depth, memory_order_relaxed) : 0;
+	for (uint32_t i = 0; i < d; i++) {
+		uintptr_t a = (uintptr_t)t->held[i].lock;
+		if (a >= lo && a < hi) {
+			ul_report_held_freed(t, &t->held[i], lo, hi, ip, "freeing memory");
+			break;
+		}
+	}
+	ul_locks_in_range_kill(lo, hi);
+}
+
+void ul_check_exit(struct ul_thread *t)
+{
+	if (t && atomic_load_explicit(&t->depth, memory_order_relaxed) > 0)
+		ul_report_held_at_exit(t);
+}
+
+/* might_lock: the order is recorded as if the lock were taken and released. */
+void ul_might_lock(struct ul_thread *t, struct ul_acquire *a)
+{
+	ul_validate_acquire(t, a);
+}

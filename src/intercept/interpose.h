@@ -1,0 +1,136 @@
+/* How events enter: interposed libc symbols. LD_PRELOAD mode defines the
+ * libc names and finds the real ones with dlsym(RTLD_NEXT); wrap mode
+ * (static linking with -Wl,--wrap=NAME) defines __wrap_NAME and calls
+ * __real_NAME. */
+#ifndef UL_INTERPOSE_H
+#define UL_INTERPOSE_H
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <threads.h>
+#include <time.h>
+
+#include "../core/core.h"
+
+#define UL_IP ((uintptr_t)__builtin_return_address(0))
+
+#define UL_REAL_LIST(X) \
+	X(int, pthread_mutex_init, (pthread_mutex_t *, const pthread_mutexattr_t *)) \
+	X(int, pthread_mutex_destroy, (pthread_mutex_t *)) \
+	X(int, pthread_mutex_lock, (pthread_mutex_t *)) \
+	X(int, pthread_mutex_trylock, (pthread_mutex_t *)) \
+	X(int, pthread_mutex_timedlock, (pthread_mutex_t *, const struct timespec *)) \
+	X(int, pthread_mutex_clocklock, (pthread_mutex_t *, clockid_t, const struct timespec *)) \
+	X(int, pthread_mutex_unlock, (pthread_mutex_t *)) \
+	X(int, pthread_rwlock_init, (pthread_rwlock_t *, const pthread_rwlockattr_t *)) \
+	X(int, pthread_rwlock_destroy, (pthread_rwlock_t *)) \
+	X(int, pthread_rwlock_rdlock, (pthread_rwlock_t *)) \
+	X(int, pthread_rwlock_tryrdlock, (pthread_rwlock_t *)) \
+	X(int, pthread_rwlock_timedrdlock, (pthread_rwlock_t *, const struct timespec *)) \
+	X(int, pthread_rwlock_clockrdlock, (pthread_rwlock_t *, clockid_t, const struct timespec *)) \
+	X(int, pthread_rwlock_wrlock, (pthread_rwlock_t *)) \
+	X(int, pthread_rwlock_trywrlock, (pthread_rwlock_t *)) \
+	X(int, pthread_rwlock_timedwrlock, (pthread_rwlock_t *, const struct timespec *)) \
+	X(int, pthread_rwlock_clockwrlock, (pthread_rwlock_t *, clockid_t, const struct timespec *)) \
+	X(int, pthread_rwlock_unlock, (pthread_rwlock_t *)) \
+	X(int, pthread_spin_init, (pthread_spinlock_t *, int)) \
+	X(int, pthread_spin_destroy, (pthread_spinlock_t *)) \
+	X(int, pthread_spin_lock, (pthread_spinlock_t *)) \
+	X(int, pthread_spin_trylock, (pthread_spinlock_t *)) \
+	X(int, pthread_spin_unlock, (pthread_spinlock_t *)) \
+	X(int, pthread_cond_wait, (pthread_cond_t *, pthread_mutex_t *)) \
+	X(int, pthread_cond_timedwait, (pthread_cond_t *, pthread_mutex_t *, const struct timespec *)) \
+	X(int, pthread_cond_clockwait, (pthread_cond_t *, pthread_mutex_t *, clockid_t, const struct timespec *)) \
+	X(int, pthread_create, (pthread_t *, const pthread_attr_t *, void *(*)(void *), void *)) \
+	X(void, pthread_exit, (void *)) \
+	X(int, pthread_sigmask, (int, const sigset_t *, sigset_t *)) \
+	X(int, sigprocmask, (int, const sigset_t *, sigset_t *)) \
+	X(int, sigaction, (int, const struct sigaction *, struct sigaction *)) \
+	X(int, mtx_init, (mtx_t *, int)) \
+	X(void, mtx_destroy, (mtx_t *)) \
+	X(int, mtx_lock, (mtx_t *)) \
+	X(int, mtx_trylock, (mtx_t *)) \
+	X(int, mtx_timedlock, (mtx_t *__restrict, const struct timespec *__restrict)) \
+	X(int, mtx_unlock, (mtx_t *)) \
+	X(int, cnd_wait, (cnd_t *, mtx_t *)) \
+	X(int, cnd_timedwait, (cnd_t *__restrict, mtx_t *__restrict, const struct timespec *__restrict)) \
+	X(int, thrd_create, (thrd_t *, thrd_start_t, void *)) \
+	X(void, free, (void *)) \
+	X(size_t, malloc_usable_size, (void *))
+
+#ifdef UL_WRAP_MODE
+#define INTERCEPTOR(ret, name, args) ret __wrap_##name args
+#define REAL(name) __real_##name
+#define HAVE_REAL(name) 1
+#define UL_DECL_REAL(ret, name, args) ret __real_##name args;
+UL_REAL_LIST(UL_DECL_REAL)
+#else
+#define INTERCEPTOR(ret, name, args) __attribute__((visibility("default"))) ret name args
+#define REAL(name) ul_real.name
+#define HAVE_REAL(name) (ul_real.name != NULL)
+#define UL_DECL_PTR(ret, name, args) ret(*name) args;
+struct ul_real_fns {
+	UL_REAL_LIST(UL_DECL_PTR)
+};
+extern struct ul_real_fns ul_real;
+#endif
+
+extern _Atomic int ul_init_state; /* 0 none, 1 running, 2 done */
+void ul_resolve_reals(void);
+
+/* Enter the runtime for one event; NULL means "pass straight through". */
+static inline struct ul_thread *ul_enter(void)
+{
+	if (unlikely(atomic_load_explicit(&ul_init_state, memory_order_acquire) != 2)) {
+		ul_runtime_init();
+		if (atomic_load(&ul_init_state) != 2)
+			return NULL;
+	}
+	struct ul_thread *t = ul_self;
+	if (unlikely(!t)) {
+		t = ul_thread_get();
+		if (!t)
+			return NULL;
+	}
+	if (unlikely(t->busy || t->off || t->ctx_untracked ||
+		     !atomic_load_explicit(&ul_rt.enabled, memory_order_relaxed)))
+		return NULL;
+	t->busy = 1;
+	atomic_signal_fence(memory_order_seq_cst);
+	return t;
+}
+
+static inline void ul_leave(struct ul_thread *t)
+{
+	atomic_signal_fence(memory_order_seq_cst);
+	t->busy = 0;
+}
+
+/* glibc keeps the mutex type in __kind (public ABI layout). */
+static inline uint8_t ul_mutex_type(const pthread_mutex_t *m)
+{
+	switch (m->__data.__kind & 3) {
+	case PTHREAD_MUTEX_RECURSIVE_NP:
+		return UL_TYPE_RECURSIVE;
+	case PTHREAD_MUTEX_ERRORCHECK_NP:
+		return UL_TYPE_ERRORCHECK;
+	default:
+		return UL_TYPE_NORMAL;
+	}
+}
+
+static inline bool ul_rwlock_writer_pref(const pthread_rwlock_t *rw)
+{
+	return rw->__data.__flags == PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP;
+}
+
+/* Shared by the lock interceptors (lockops.c). */
+void ul_lock_init_event(const void *lock, uint8_t kind, uint8_t type, bool writer_pref, uintptr_t ip);
+void ul_lock_destroy_event(const void *lock, uintptr_t ip);
+int ul_release_event(const void *lock, uintptr_t ip);
+/* Timeout for blocking waits before the wait-for graph is checked. */
+void ul_wait_deadline(struct timespec *ts, clockid_t clk, long ms);
+uintptr_t ul_init_site(uintptr_t ip);
+
+#endif

@@ -1,0 +1,49 @@
+#define _GNU_SOURCE
+/* Event helpers shared by all lock interceptors. */
+#include <string.h>
+
+#include "interpose.h"
+
+void ul_lock_init_event(const void *lock, uint8_t kind, uint8_t type, bool writer_pref, uintptr_t ip)
+{
+	struct ul_thread *t = ul_enter();
+	if (!t)
+		return;
+	struct ul_held *h = ul_held_find(t, lock);
+	if (h)
+		ul_lock_destroyed(t, lock, ip, true);
+	struct ul_lock l;
+	ul_lock_register(lock, kind, type, writer_pref, ul_init_site(ip), UL_ORIGIN_INIT, &l);
+	ul_leave(t);
+}
+
+void ul_lock_destroy_event(const void *lock, uintptr_t ip)
+{
+	struct ul_thread *t = ul_enter();
+	if (!t)
+		return;
+	ul_lock_destroyed(t, lock, ip, false);
+	ul_leave(t);
+}
+
+/* Returns 0 if the lock was held by this thread (or untracked). */
+int ul_release_event(const void *lock, uintptr_t ip)
+{
+	struct ul_thread *t = ul_enter();
+	if (!t)
+		return 0;
+	bool ok = ul_release(t, lock, ip, true);
+	ul_leave(t);
+	return ok ? 0 : -1;
+}
+
+void ul_wait_deadline(struct timespec *ts, clockid_t clk, long ms)
+{
+	clock_gettime(clk, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}

@@ -1,0 +1,127 @@
+#define _GNU_SOURCE
+/* pthread_mutex_* */
+#include "interpose.h"
+
+INTERCEPTOR(int, pthread_mutex_init, (pthread_mutex_t *m, const pthread_mutexattr_t *attr))
+{
+	if (!HAVE_REAL(pthread_mutex_init))
+		ul_resolve_reals();
+	int r = REAL(pthread_mutex_init)(m, attr);
+	if (r == 0) {
+		int e = errno;
+		ul_lock_init_event(m, UL_KIND_MUTEX, ul_mutex_type(m), false, UL_IP);
+		errno = e;
+	}
+	return r;
+}
+
+INTERCEPTOR(int, pthread_mutex_destroy, (pthread_mutex_t *m))
+{
+	int e = errno;
+	ul_lock_destroy_event(m, UL_IP);
+	errno = e;
+	return REAL(pthread_mutex_destroy)(m);
+}
+
+/* Block on m; a wait longer than the deadlock timeout checks the wait-for
+ * graph, then keeps waiting. */
+static int mutex_wait(struct ul_thread *t, pthread_mutex_t *m)
+{
+	if (!t || !ul_rt.opt.deadlock_detect || !HAVE_REAL(pthread_mutex_clocklock))
+		return REAL(pthread_mutex_lock)(m);
+	int r = REAL(pthread_mutex_trylock)(m);
+	if (r != EBUSY)
+		return r;
+	ul_wait_begin(t, m, UL_WRITE);
+	struct timespec dl;
+	ul_wait_deadline(&dl, CLOCK_MONOTONIC, ul_rt.opt.deadlock_timeout_ms);
+	while ((r = REAL(pthread_mutex_clocklock)(m, CLOCK_MONOTONIC, &dl)) == ETIMEDOUT) {
+		t->busy = 1;
+		ul_wait_check(t);
+		t->busy = 0;
+		ul_wait_deadline(&dl, CLOCK_MONOTONIC, 1000);
+	}
+	ul_wait_end(t);
+	return r;
+}
+
+static int mutex_acquire(pthread_mutex_t *m, uint8_t flags, uint8_t sub, uintptr_t ip,
+			 int (*op)(pthread_mutex_t *, const void *), const void *arg)
+{
+	struct ul_thread *t = ul_enter();
+	if (!t)
+		return op ? op(m, arg) : REAL(pthread_mutex_lock)(m);
+	int e = errno;
+	struct ul_acquire a = { .lock = m, .ip = ip, .kind = UL_KIND_MUTEX, .mode = UL_WRITE,
+				.flags = flags, .subclass = sub, .type = ul_mutex_type(m) };
+	ul_validate_acquire(t, &a);
+	ul_leave(t);
+	errno = e;
+	int r = op ? op(m, arg) : mutex_wait(t, m);
+	e = errno;
+	if (r == 0 || r == EOWNERDEAD) {
+		t->busy = 1;
+		ul_acquired(t, &a);
+		ul_leave(t);
+	}
+	errno = e;
+	return r;
+}
+
+int ul_mutex_lock_sub(pthread_mutex_t *m, unsigned sub, uintptr_t ip);
+int ul_mutex_lock_sub(pthread_mutex_t *m, unsigned sub, uintptr_t ip)
+{
+	return mutex_acquire(m, 0, (uint8_t)sub, ip, NULL, NULL);
+}
+
+INTERCEPTOR(int, pthread_mutex_lock, (pthread_mutex_t *m))
+{
+	return mutex_acquire(m, 0, 0xff, UL_IP, NULL, NULL);
+}
+
+static int op_try(pthread_mutex_t *m, const void *arg)
+{
+	(void)arg;
+	return REAL(pthread_mutex_trylock)(m);
+}
+
+static int op_timed(pthread_mutex_t *m, const void *arg)
+{
+	return REAL(pthread_mutex_timedlock)(m, arg);
+}
+
+struct clock_arg {
+	clockid_t clk;
+	const struct timespec *ts;
+};
+
+static int op_clock(pthread_mutex_t *m, const void *arg)
+{
+	const struct clock_arg *c = arg;
+	return REAL(pthread_mutex_clocklock)(m, c->clk, c->ts);
+}
+
+INTERCEPTOR(int, pthread_mutex_trylock, (pthread_mutex_t *m))
+{
+	return mutex_acquire(m, UL_ACQ_TRY, 0xff, UL_IP, op_try, NULL);
+}
+
+/* Timed locks are ordered like blocking ones. */
+INTERCEPTOR(int, pthread_mutex_timedlock, (pthread_mutex_t *m, const struct timespec *ts))
+{
+	return mutex_acquire(m, 0, 0xff, UL_IP, op_timed, ts);
+}
+
+INTERCEPTOR(int, pthread_mutex_clocklock, (pthread_mutex_t *m, clockid_t clk, const struct timespec *ts))
+{
+	struct clock_arg c = { clk, ts };
+	return mutex_acquire(m, 0, 0xff, UL_IP, op_clock, &c);
+}
+
+INTERCEPTOR(int, pthread_mutex_unlock, (pthread_mutex_t *m))
+{
+	int e = errno;
+	ul_release_event(m, UL_IP);
+	errno = e;
+	return REAL(pthread_mutex_unlock)(m);
+}

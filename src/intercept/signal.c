@@ -1,0 +1,211 @@
+#define _GNU_SOURCE
+/* Signal handlers run in a tracked "signal context" (the kernel's hard-IRQ
+ * context); the per-thread mask says which signals are "enabled". */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../report/report.h"
+#include "interpose.h"
+
+#define NSIG_TRACK 65
+
+struct slot {
+	void (*info)(int, siginfo_t *, void *); /* SA_SIGINFO handlers */
+	void (*plain)(int);
+	int flags;
+	uint64_t mask;
+};
+
+static struct slot slots[NSIG_TRACK];
+static int dump_sig;
+
+static uint64_t mask_bits(const sigset_t *s)
+{
+	uint64_t m;
+	memcpy(&m, s, sizeof m);
+	return m;
+}
+
+static void dump_handler(void)
+{
+	ul_show_all_held(-1);
+}
+
+static void trampoline(int sig, siginfo_t *si, void *uc)
+{
+	struct ul_thread *t = ul_self;
+	struct slot s = slots[sig];
+	if (!t) {
+		if (s.flags & SA_SIGINFO)
+			s.info(sig, si, uc);
+		else if (s.plain)
+			s.plain(sig);
+		return;
+	}
+	int e = errno;
+	uint8_t untracked = t->ctx_untracked;
+	int cur = t->cur_sig;
+	uint64_t blocked = t->sig_blocked;
+	if (t->busy)
+		t->ctx_untracked++; /* it interrupted the runtime itself */
+	t->ctx++;
+	t->cur_sig = sig;
+	t->sig_blocked |= s.mask | ((s.flags & SA_NODEFER) ? 0 : (uint64_t)1 << (sig - 1));
+	errno = e;
+	if (sig == dump_sig && !t->busy)
+		dump_handler();
+	if (s.flags & SA_SIGINFO)
+		s.info(sig, si, uc);
+	else if (s.plain)
+		s.plain(sig);
+	e = errno;
+	t->sig_blocked = blocked;
+	t->cur_sig = cur;
+	t->ctx--;
+	t->ctx_untracked = untracked;
+	errno = e;
+}
+
+static bool is_handler(const struct sigaction *a)
+{
+	void *h = (a->sa_flags & SA_SIGINFO) ? (void *)a->sa_sigaction : (void *)a->sa_handler;
+	return h != (void *)SIG_DFL && h != (void *)SIG_IGN && h != NULL;
+}
+
+static int install(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	if (!HAVE_REAL(sigaction))
+		ul_resolve_reals();
+	if (sig <= 0 || sig >= NSIG_TRACK || atomic_load(&ul_init_state) != 2)
+		return REAL(sigaction)(sig, act, old);
+	struct slot prev = slots[sig];
+	struct sigaction mine;
+	if (act && is_handler(act)) {
+		struct slot s = { NULL, NULL, act->sa_flags, mask_bits(&act->sa_mask) };
+		if (act->sa_flags & SA_SIGINFO)
+			s.info = act->sa_sigaction;
+		else
+			s.plain = act->sa_handler;
+		mine = *act;
+		mine.sa_sigaction = trampoline;
+		mine.sa_flags |= SA_SIGINFO;
+		slots[sig] = s; /* before the handler can run */
+		atomic_fetch_or(&ul_handled_sigs, (uint64_t)1 << (sig - 1));
+		act = &mine;
+	}
+	int r = REAL(sigaction)(sig, act, old);
+	if (r != 0) {
+		slots[sig] = prev;
+		return r;
+	}
+	/* The program sees its own handler, never the trampoline. */
+	if (old && (old->sa_flags & SA_SIGINFO) && old->sa_sigaction == trampoline) {
+		if (prev.flags & SA_SIGINFO)
+			old->sa_sigaction = prev.info;
+		else
+			old->sa_handler = prev.plain;
+		old->sa_flags = prev.flags;
+	}
+	return r;
+}
+
+INTERCEPTOR(int, sigaction, (int sig, const struct sigaction *act, struct sigaction *old))
+{
+	return install(sig, act, old);
+}
+
+/* glibc's signal() has BSD semantics: SA_RESTART, handler stays installed. */
+__attribute__((visibility("default"))) sighandler_t signal(int sig, sighandler_t fn)
+{
+	struct sigaction act, old;
+	memset(&act, 0, sizeof act);
+	act.sa_handler = fn;
+	sigemptyset(&act.sa_mask);
+	sigaddset(&act.sa_mask, sig);
+	act.sa_flags = SA_RESTART;
+	if (install(sig, &act, &old) < 0)
+		return SIG_ERR;
+	return (old.sa_flags & SA_SIGINFO) ? (sighandler_t)(void *)old.sa_sigaction : old.sa_handler;
+}
+
+static void track_mask(int how, const sigset_t *set)
+{
+	struct ul_thread *t = ul_self;
+	if (!t || !set || atomic_load(&ul_init_state) != 2)
+		return;
+	uint64_t m = mask_bits(set), before = t->sig_blocked;
+	if (how == SIG_BLOCK)
+		t->sig_blocked |= m;
+	else if (how == SIG_UNBLOCK)
+		t->sig_blocked &= ~m;
+	else if (how == SIG_SETMASK)
+		t->sig_blocked = m;
+	uint64_t enabled = before & ~t->sig_blocked;
+	if (enabled && atomic_load(&t->depth) && !t->busy && !t->off) {
+		t->busy = 1;
+		ul_usage_unblock(t, enabled);
+		t->busy = 0;
+	}
+}
+
+INTERCEPTOR(int, pthread_sigmask, (int how, const sigset_t *set, sigset_t *old))
+{
+	if (!HAVE_REAL(pthread_sigmask))
+		ul_resolve_reals();
+	int r = REAL(pthread_sigmask)(how, set, old);
+	if (r == 0) {
+		int e = errno;
+		track_mask(how, set);
+		errno = e;
+	}
+	return r;
+}
+
+INTERCEPTOR(int, sigprocmask, (int how, const sigset_t *set, sigset_t *old))
+{
+	if (!HAVE_REAL(sigprocmask))
+		ul_resolve_reals();
+	int r = REAL(sigprocmask)(how, set, old);
+	if (r == 0) {
+		int e = errno;
+		track_mask(how, set);
+		errno = e;
+	}
+	return r;
+}
+
+static int sig_by_name(const char *s)
+{
+	static const struct { const char *n; int s; } names[] = {
+		{ "SIGQUIT", SIGQUIT }, { "SIGUSR1", SIGUSR1 }, { "SIGUSR2", SIGUSR2 },
+		{ "SIGHUP", SIGHUP }, { "SIGINT", SIGINT }, { "SIGTERM", SIGTERM },
+	};
+	for (size_t i = 0; i < UL_ARRAY_SIZE(names); i++)
+		if (!strcmp(s, names[i].n) || !strcmp(s, names[i].n + 3))
+			return names[i].s;
+	return atoi(s);
+}
+
+static void dump_only(int sig)
+{
+	(void)sig;
+	ul_show_all_held(-1);
+}
+
+/* The dump signal: print every thread's held locks. If the program installs
+ * its own handler later, the dump still runs first (trampoline). */
+void ul_signals_init(void)
+{
+	const char *s = ul_rt.opt.dump_signal;
+	if (!s || !*s)
+		return;
+	dump_sig = sig_by_name(s);
+	if (dump_sig <= 0 || dump_sig >= NSIG_TRACK)
+		return;
+	struct sigaction act;
+	memset(&act, 0, sizeof act);
+	act.sa_handler = dump_only;
+	act.sa_flags = SA_RESTART;
+	REAL(sigaction)(dump_sig, &act, NULL);
+}

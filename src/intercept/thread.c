@@ -1,0 +1,130 @@
+#define _GNU_SOURCE
+/* Thread start and exit: held-lock checks at exit, state handed over at
+ * creation (the signal mask the child inherits). */
+#include <string.h>
+
+#include "interpose.h"
+
+static pthread_key_t thread_key;
+static ul_mutex_t start_lock;
+
+struct start {
+	void *(*fn)(void *);
+	int (*c11fn)(void *);
+	void *arg;
+	uint64_t sig_blocked;
+	struct start *next;
+};
+
+static struct start *free_starts;
+
+void ul_thread_key_init(pthread_key_t key)
+{
+	thread_key = key;
+}
+
+static struct start *start_new(void)
+{
+	ul_mutex_lock(&start_lock);
+	struct start *s = free_starts;
+	if (s)
+		free_starts = s->next;
+	ul_mutex_unlock(&start_lock);
+	if (!s)
+		s = ul_alloc(sizeof *s);
+	return s;
+}
+
+static void start_free(struct start *s)
+{
+	ul_mutex_lock(&start_lock);
+	s->next = free_starts;
+	free_starts = s;
+	ul_mutex_unlock(&start_lock);
+}
+
+static struct start adopt(void *p)
+{
+	struct start s = *(struct start *)p;
+	start_free(p);
+	struct ul_thread *t = ul_thread_get();
+	if (t) {
+		t->sig_blocked = s.sig_blocked;
+		pthread_setspecific(thread_key, t);
+	}
+	return s;
+}
+
+static void finish(void)
+{
+	struct ul_thread *t = ul_enter();
+	if (!t)
+		return;
+	ul_check_exit(t);
+	ul_leave(t);
+}
+
+static void *thread_main(void *p)
+{
+	struct start s = adopt(p);
+	void *ret = s.fn(s.arg);
+	finish();
+	return ret;
+}
+
+static int c11_main(void *p)
+{
+	struct start s = adopt(p);
+	int ret = s.c11fn(s.arg);
+	finish();
+	return ret;
+}
+
+static struct start *prepare(void)
+{
+	if (atomic_load(&ul_init_state) != 2)
+		return NULL;
+	struct start *s = start_new();
+	if (s) {
+		struct ul_thread *t = ul_self;
+		s->sig_blocked = t ? t->sig_blocked : 0;
+	}
+	return s;
+}
+
+INTERCEPTOR(int, pthread_create, (pthread_t *th, const pthread_attr_t *attr, void *(*fn)(void *), void *arg))
+{
+	if (!HAVE_REAL(pthread_create))
+		ul_resolve_reals();
+	struct start *s = prepare();
+	if (!s)
+		return REAL(pthread_create)(th, attr, fn, arg);
+	s->fn = fn;
+	s->arg = arg;
+	int r = REAL(pthread_create)(th, attr, thread_main, s);
+	if (r)
+		start_free(s);
+	return r;
+}
+
+INTERCEPTOR(int, thrd_create, (thrd_t *th, thrd_start_t fn, void *arg))
+{
+	if (!HAVE_REAL(thrd_create))
+		ul_resolve_reals();
+	struct start *s = prepare();
+	if (!s)
+		return REAL(thrd_create)(th, fn, arg);
+	s->c11fn = fn;
+	s->arg = arg;
+	int r = REAL(thrd_create)(th, c11_main, s);
+	if (r != thrd_success)
+		start_free(s);
+	return r;
+}
+
+INTERCEPTOR(void, pthread_exit, (void *ret))
+{
+	finish();
+	REAL(pthread_exit)(ret);
+	__builtin_unreachable();
+}

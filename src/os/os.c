@@ -1,0 +1,206 @@
+#define _GNU_SOURCE
+#include "os.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Every helper keeps errno as it found it: the host program never sees ours. */
+
+static long ul_futex(_Atomic int *uaddr, int op, int val)
+{
+	return syscall(SYS_futex, uaddr, op, val, NULL, NULL, 0);
+}
+
+void ul_mutex_lock(ul_mutex_t *m)
+{
+	int c = 0;
+	if (atomic_compare_exchange_strong(&m->state, &c, 1))
+		goto out;
+	int e = errno;
+	if (c != 2)
+		c = atomic_exchange(&m->state, 2);
+	while (c != 0) {
+		ul_futex(&m->state, FUTEX_WAIT_PRIVATE, 2);
+		c = atomic_exchange(&m->state, 2);
+	}
+	errno = e;
+out:
+	atomic_store_explicit(&m->owner, ul_gettid(), memory_order_relaxed);
+}
+
+void ul_mutex_unlock(ul_mutex_t *m)
+{
+	atomic_store_explicit(&m->owner, 0, memory_order_relaxed);
+	if (atomic_exchange(&m->state, 0) == 2) {
+		int e = errno;
+		ul_futex(&m->state, FUTEX_WAKE_PRIVATE, 1);
+		errno = e;
+	}
+}
+
+void ul_mutex_reset(ul_mutex_t *m)
+{
+	atomic_store(&m->state, 0);
+	atomic_store(&m->owner, 0);
+}
+
+int ul_gettid(void)
+{
+	return (int)syscall(SYS_gettid);
+}
+
+int ul_getpid(void)
+{
+	return (int)syscall(SYS_getpid);
+}
+
+void *ul_map(size_t size)
+{
+	int e = errno;
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	errno = e;
+	return p == MAP_FAILED ? NULL : p;
+}
+
+void ul_unmap(void *p, size_t size)
+{
+	int e = errno;
+	munmap(p, size);
+	errno = e;
+}
+
+/* Bump allocator for permanent runtime data: never calls malloc. */
+static ul_mutex_t alloc_lock;
+static char *alloc_cur, *alloc_end;
+static _Atomic size_t alloc_total;
+
+void *ul_alloc(size_t size)
+{
+	size = (size + 15) & ~(size_t)15;
+	if (size >= (1u << 20)) {
+		atomic_fetch_add(&alloc_total, size);
+		return ul_map(size);
+	}
+	ul_mutex_lock(&alloc_lock);
+	if (!alloc_cur || (size_t)(alloc_end - alloc_cur) < size) {
+		size_t chunk = 4u << 20;
+		char *p = ul_map(chunk);
+		if (!p) {
+			ul_mutex_unlock(&alloc_lock);
+			return NULL;
+		}
+		alloc_cur = p;
+		alloc_end = p + chunk;
+	}
+	void *r = alloc_cur;
+	alloc_cur += size;
+	atomic_fetch_add(&alloc_total, size);
+	ul_mutex_unlock(&alloc_lock);
+	return r;
+}
+
+size_t ul_alloc_total(void)
+{
+	return atomic_load(&alloc_total);
+}
+
+uint64_t ul_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void ul_sleep_ms(int ms)
+{
+	int e = errno;
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	while (syscall(SYS_nanosleep, &ts, &ts) != 0 && errno == EINTR)
+		;
+	errno = e;
+}
+
+ssize_t ul_write_all(int fd, const void *buf, size_t len)
+{
+	int e = errno;
+	const char *p = buf;
+	size_t left = len;
+	while (left > 0) {
+		ssize_t n = syscall(SYS_write, fd, p, left);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		p += n;
+		left -= (size_t)n;
+	}
+	errno = e;
+	return (ssize_t)(len - left);
+}
+
+int ul_open_append(const char *path)
+{
+	int e = errno;
+	int fd = (int)syscall(SYS_openat, AT_FDCWD, path,
+			      O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	errno = e;
+	return fd;
+}
+
+int ul_open_read(const char *path)
+{
+	int e = errno;
+	int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+	errno = e;
+	return fd;
+}
+
+ssize_t ul_read(int fd, void *buf, size_t len)
+{
+	int e = errno;
+	ssize_t n;
+	do
+		n = syscall(SYS_read, fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	errno = e;
+	return n;
+}
+
+void ul_close(int fd)
+{
+	int e = errno;
+	syscall(SYS_close, fd);
+	errno = e;
+}
+
+int ul_tgkill(int pid, int tid, int sig)
+{
+	int e = errno;
+	int r = (int)syscall(SYS_tgkill, pid, tid, sig);
+	errno = e;
+	return r;
+}
+
+void ul_block_signals(void *old)
+{
+	int e = errno;
+	sigset_t all;
+	sigfillset(&all);
+	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, old, _NSIG / 8);
+	errno = e;
+}
+
+void ul_restore_signals(const void *old)
+{
+	int e = errno;
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, old, NULL, _NSIG / 8);
+	errno = e;
+}

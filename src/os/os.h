@@ -1,0 +1,45 @@
+/* Thin OS layer: raw syscalls, internal locks, page allocation.
+ * Nothing here goes through an interposed symbol. */
+#ifndef UL_OS_H
+#define UL_OS_H
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define UL_TLS __attribute__((tls_model("initial-exec")))
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#define UL_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Internal futex lock. Recursion by the owner is a bug; owner is kept so
+ * fork handlers can tell who holds it. */
+typedef struct {
+	_Atomic int state;
+	_Atomic int owner;
+} ul_mutex_t;
+
+void ul_mutex_lock(ul_mutex_t *m);
+void ul_mutex_unlock(ul_mutex_t *m);
+void ul_mutex_reset(ul_mutex_t *m);
+
+int ul_gettid(void);
+int ul_getpid(void);
+void *ul_map(size_t size);           /* zeroed, NULL on failure */
+void ul_unmap(void *p, size_t size);
+void *ul_alloc(size_t size);         /* zeroed, permanent, 16-aligned */
+size_t ul_alloc_total(void);
+uint64_t ul_now_ns(void);            /* CLOCK_MONOTONIC */
+void ul_sleep_ms(int ms);
+ssize_t ul_write_all(int fd, const void *buf, size_t len);
+int ul_open_append(const char *path); /* -1 on failure */
+int ul_open_read(const char *path);
+ssize_t ul_read(int fd, void *buf, size_t len);
+void ul_close(int fd);
+int ul_tgkill(int pid, int tid, int sig);
+/* Block every signal; returns the old mask through *old (a sigset_t). */
+void ul_block_signals(void *old);
+void ul_restore_signals(const void *old);
+
+#endif

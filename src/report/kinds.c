@@ -1,0 +1,323 @@
+#define _GNU_SOURCE
+/* One function per report kind, each in the kernel's layout. */
+#include <stdio.h>
+#include <string.h>
+
+#include "report_buf.h"
+#include "symbols.h"
+
+static const char *lockop(uint8_t mode)
+{
+	return mode == UL_WRITE ? "lock" : "rlock";
+}
+
+static void lock_line(struct ul_rb *r, const void *addr, uint32_t class_id, uintptr_t ip)
+{
+	char at[512];
+	ul_sym_site_name(ip, at, sizeof at);
+	ul_rb_printf(r, "%016lx ", (unsigned long)(uintptr_t)addr);
+	ul_rb_lock_name(r, class_id);
+	ul_rb_printf(r, ", at: %s\n", at);
+}
+
+static const char *cname(uint32_t class_id, char *buf, size_t len)
+{
+	ul_class_format(ul_class_get(class_id), buf, len);
+	return buf;
+}
+
+static uint64_t hash_ids(const uint32_t *ids, int n)
+{
+	/* order-independent: the same cycle found from any edge is one problem */
+	uint64_t h = 0;
+	for (int i = 0; i < n; i++)
+		h += ul_hash64(ids[i] + 1);
+	return h;
+}
+
+static void step_name(const struct ul_step *s, char *buf, size_t len)
+{
+	char cn[400];
+	cname(s->class_id, cn, sizeof cn);
+	if (s->inst)
+		snprintf(buf, len, "%s @%#lx", cn, (unsigned long)s->addr);
+	else
+		snprintf(buf, len, "%s", cn);
+}
+
+void ul_report_circular(struct ul_thread *t, const struct ul_acquire *a, const struct ul_held *prev,
+			const struct ul_step *steps, int n, bool instances)
+{
+	uint32_t ids[40];
+	int k = 0;
+	for (int i = 0; i < n && k < 40; i++)
+		ids[k++] = instances ? steps[i].inst : steps[i].class_id;
+	struct ul_rb *r = ul_rb_begin(UL_R_CIRCULAR, "WARNING: possible circular locking dependency detected",
+				      hash_ids(ids, k) ^ (instances ? 0x5a5a : 0), t);
+	if (!r)
+		return;
+	ul_rb_printf(r, "%s is trying to acquire lock:\n", r->thread);
+	lock_line(r, a->lock, a->class_id, a->ip);
+	ul_rb_printf(r, "\nbut task is already holding lock:\n");
+	int save = r->nlocks;
+	lock_line(r, prev->lock, prev->class_id, prev->ip);
+	r->nlocks = save;
+	ul_rb_printf(r, "\nwhich lock already depends on the new lock.\n\n");
+	ul_rb_printf(r, "\nthe existing dependency chain (in reverse order) is:\n");
+	/* the JSON "locks" are the cycle in order: new, ..., held */
+	r->nlocks = 0;
+	for (int i = n - 1; i >= 0; i--) {
+		char nm[512];
+		step_name(&steps[i], nm, sizeof nm);
+		char usage[5];
+		ul_usage_string(steps[i].class_id, usage);
+		ul_rb_printf(r, "\n-> #%d (%s)%s:\n", i, nm, usage);
+		ul_rb_stack(r, i ? "dependency" : "new", steps[i].stack, 6);
+	}
+	for (int i = 0; i < n && r->nlocks < UL_RB_LOCKS; i++)
+		r->locks[r->nlocks++] = ul_class_name(ul_class_get(steps[i].class_id));
+	ul_rb_printf(r, "\nother info that might help us debug this:\n\n");
+	char src[512], tgt[512], par[512];
+	step_name(&steps[0], src, sizeof src);
+	step_name(&steps[n - 1], tgt, sizeof tgt);
+	step_name(&steps[n > 1 ? n - 2 : 0], par, sizeof par);
+	if (n > 2)
+		ul_rb_printf(r, "Chain exists of:\n  %s --> %s --> %s\n\n", src, par, tgt);
+	if (instances) {
+		ul_rb_printf(r, "Instances of one class in the cycle:\n");
+		for (int i = 0; i < n; i++) {
+			char dn[256];
+			ul_sym_data_name(steps[i].addr, dn, sizeof dn);
+			ul_rb_printf(r, "  %s%016lx (%s)\n", i ? "--> " : "    ", (unsigned long)steps[i].addr, dn);
+		}
+		ul_rb_printf(r, "\n");
+	}
+	bool par_read = (steps[n - 1].types & (UL_DEP_SN | UL_DEP_SR)) && !(steps[n - 1].types & (UL_DEP_EN | UL_DEP_ER));
+	ul_rb_printf(r, " Possible unsafe locking scenario:\n\n");
+	ul_rb_printf(r, "       CPU0                    CPU1\n");
+	ul_rb_printf(r, "       ----                    ----\n");
+	ul_rb_printf(r, "  %s(%s);\n", lockop(prev->mode), tgt);
+	ul_rb_printf(r, "                               %s(%s);\n", par_read ? "rlock" : "lock", par);
+	ul_rb_printf(r, "                               %s(%s);\n", lockop(prev->mode), tgt);
+	ul_rb_printf(r, "  %s(%s);\n", lockop(a->mode), src);
+	ul_rb_printf(r, "\n *** DEADLOCK ***\n\n");
+	ul_rb_held_locks(r, t);
+	ul_rb_backtrace(r, a->ip);
+	ul_rb_finish(r);
+}
+
+void ul_report_recursive(struct ul_thread *t, const struct ul_acquire *a, const struct ul_held *h)
+{
+	struct ul_rb *r = ul_rb_begin(UL_R_RECURSIVE, "WARNING: possible recursive locking detected",
+				      a->class_id, t);
+	if (!r)
+		return;
+	ul_rb_printf(r, "%s is trying to acquire lock:\n", r->thread);
+	lock_line(r, a->lock, a->class_id, a->ip);
+	ul_rb_printf(r, "\nbut task is already holding lock:\n");
+	int save = r->nlocks;
+	lock_line(r, h->lock, h->class_id, h->ip);
+	r->nlocks = save;
+	char n[512];
+	cname(a->class_id, n, sizeof n);
+	ul_rb_printf(r, "\nother info that might help us debug this:\n");
+	ul_rb_printf(r, " Possible unsafe locking scenario:\n\n       CPU0\n       ----\n");
+	ul_rb_printf(r, "  %s(%s);\n  %s(%s);\n", lockop(h->mode), n, lockop(a->mode), n);
+	ul_rb_printf(r, "\n *** DEADLOCK ***\n\n May be due to missing lock nesting notation\n\n");
+	ul_rb_held_locks(r, t);
+	ul_rb_backtrace(r, a->ip);
+	ul_rb_finish(r);
+}
+
+void ul_report_bad_unlock(struct ul_thread *t, const void *lock, uintptr_t ip, const char *why)
+{
+	struct ul_lock l;
+	uint32_t cls = ul_lock_get(lock, &l) ? l.class_id : 0;
+	struct ul_rb *r = ul_rb_begin(UL_R_BAD_UNLOCK, "WARNING: bad unlock balance detected!",
+				      (uint64_t)cls << 32 ^ ip, t);
+	if (!r)
+		return;
+	char at[512];
+	ul_sym_frame(ip, at, sizeof at);
+	ul_rb_printf(r, "%s is trying to release lock ", r->thread);
+	ul_rb_lock_name(r, cls);
+	ul_rb_printf(r, " at:\n%s\n%s\n", at, why);
+	ul_rb_printf(r, "\nother info that might help us debug this:\n");
+	ul_rb_held_locks(r, t);
+	ul_rb_backtrace(r, ip);
+	ul_rb_finish(r);
+}
+
+void ul_report_held_freed(struct ul_thread *t, const struct ul_held *h, uintptr_t start,
+			  uintptr_t end, uintptr_t ip, const char *what)
+{
+	struct ul_rb *r = ul_rb_begin(UL_R_HELD_FREED, "WARNING: held lock freed!",
+				      (uint64_t)h->class_id << 32 ^ ip, t);
+	if (!r)
+		return;
+	if (!strcmp(what, "freeing memory"))
+		ul_rb_printf(r, "%s is freeing memory %016lx-%016lx, with a lock still held there!\n",
+			     r->thread, (unsigned long)start, (unsigned long)end - 1);
+	else
+		ul_rb_printf(r, "%s is %s a lock it still holds!\n", r->thread, what);
+	lock_line(r, h->lock, h->class_id, h->ip);
+	ul_rb_held_locks(r, t);
+	ul_rb_backtrace(r, ip);
+	ul_rb_finish(r);
+}
+
+void ul_report_held_at_exit(struct ul_thread *t)
+{
+	uint32_t ids[40];
+	uint32_t d = atomic_load(&t->depth);
+	int k = 0;
+	for (uint32_t i = 0; i < d && k < 40; i++)
+		ids[k++] = t->held[i].class_id;
+	char name[64], hdr[128];
+	ul_rb_thread_name(t, name, sizeof name);
+	snprintf(hdr, sizeof hdr, "WARNING: %s still has locks held!", name);
+	static char hdr_static[128];
+	struct ul_rb *r = ul_rb_begin(UL_R_HELD_AT_EXIT, hdr, hash_ids(ids, k), t);
+	if (!r)
+		return;
+	memcpy(hdr_static, hdr, sizeof hdr);
+	r->header = hdr_static;
+	for (uint32_t i = 0; i < d && r->nlocks < UL_RB_LOCKS; i++)
+		r->locks[r->nlocks++] = ul_class_name(ul_class_get(t->held[i].class_id));
+	ul_rb_held_locks(r, t);
+	ul_rb_backtrace(r, 0);
+	ul_rb_finish(r);
+}
+
+void ul_report_assert(struct ul_thread *t, const void *lock, const char *what, uintptr_t ip)
+{
+	struct ul_lock l;
+	uint32_t cls = ul_lock_get(lock, &l) ? l.class_id : 0;
+	struct ul_rb *r = ul_rb_begin(UL_R_ASSERT, "WARNING: lock assertion failed",
+				      (uint64_t)cls << 32 ^ ip ^ ul_hash64((uintptr_t)what), t);
+	if (!r)
+		return;
+	char at[512];
+	ul_sym_frame(ip, at, sizeof at);
+	ul_rb_printf(r, "%s failed %s at:\n%s\n", r->thread, what, at);
+	if (lock) {
+		ul_rb_printf(r, "lock: %016lx ", (unsigned long)(uintptr_t)lock);
+		if (cls)
+			ul_rb_lock_name(r, cls);
+		else
+			ul_rb_printf(r, "(never used as a lock)");
+		ul_rb_printf(r, "\n");
+	}
+	ul_rb_printf(r, "\nother info that might help us debug this:\n");
+	ul_rb_held_locks(r, t);
+	ul_rb_backtrace(r, ip);
+	ul_rb_finish(r);
+}
+
+static const char *const usage_names[UL_USAGE_N] = {
+	"IN-SIGNAL-W", "IN-SIGNAL-R", "SIGNAL-ON-W", "SIGNAL-ON-R",
+};
+
+void ul_report_inconsistent(struct ul_thread *t, const struct ul_acquire *a, int sig, int old_bit,
+			    int new_bit)
+{
+	struct ul_rb *r = ul_rb_begin(UL_R_INCONSISTENT, "WARNING: inconsistent lock state",
+				      (uint64_t)a->class_id << 8 ^ (uint64_t)sig, t);
+	if (!r)
+		return;
+	ul_rb_printf(r, "inconsistent {%s} -> {%s} usage.\n", usage_names[old_bit], usage_names[new_bit]);
+	ul_rb_printf(r, "%s [signal %d, in handler %d] takes:\n", r->thread, sig, t->ctx);
+	lock_line(r, a->lock, a->class_id, a->ip);
+	struct ul_class *c = ul_class_get(a->class_id);
+	ul_rb_printf(r, "{%s} state was registered at:\n", usage_names[old_bit]);
+	ul_rb_stack(r, usage_names[old_bit], c ? c->usage_stack[old_bit] : 0, 2);
+	char n[512];
+	cname(a->class_id, n, sizeof n);
+	ul_rb_printf(r, "\nother info that might help us debug this:\n");
+	ul_rb_printf(r, " Possible unsafe locking scenario:\n\n       CPU0\n       ----\n");
+	ul_rb_printf(r, "  lock(%s);\n  <Interrupt>\n    lock(%s);\n", n, n);
+	ul_rb_printf(r, "\n *** DEADLOCK ***\n\n");
+	ul_rb_held_locks(r, t);
+	ul_rb_backtrace(r, a->ip);
+	ul_rb_finish(r);
+}
+
+void ul_report_context_order(struct ul_thread *t, const struct ul_acquire *a, int sig,
+			     uint32_t safe_class, uint32_t unsafe_class, const uint32_t *path, int n,
+			     bool inversion)
+{
+	(void)path;
+	(void)n;
+	uint32_t ids[2] = { safe_class, unsafe_class };
+	const char *hdr = inversion ? "WARNING: possible irq lock inversion dependency detected"
+				    : "WARNING: SIGNAL-safe -> SIGNAL-unsafe lock order detected";
+	struct ul_rb *r = ul_rb_begin(UL_R_CONTEXT_ORDER, hdr, hash_ids(ids, 2) ^ (uint64_t)sig << 40, t);
+	if (!r)
+		return;
+	char sn[512], un[512];
+	cname(safe_class, sn, sizeof sn);
+	cname(unsafe_class, un, sizeof un);
+	struct ul_class *sc = ul_class_get(safe_class), *uc = ul_class_get(unsafe_class);
+	if (inversion) {
+		ul_rb_printf(r, "%s just changed the state of lock:\n", r->thread);
+		lock_line(r, a->lock, a->class_id, a->ip);
+		ul_rb_printf(r, "but this lock took another, SIGNAL-unsafe lock in the past:\n");
+	} else {
+		ul_rb_printf(r, "%s is trying to acquire:\n", r->thread);
+		lock_line(r, a->lock, a->class_id, a->ip);
+		ul_rb_printf(r, "\nwhich would create a new lock dependency.\n");
+		ul_rb_printf(r, "\nbut this new dependency connects a SIGNAL-safe lock:\n");
+	}
+	ul_rb_printf(r, " ");
+	int save = r->nlocks;
+	r->nlocks = 0;
+	ul_rb_lock_name(r, safe_class);
+	ul_rb_printf(r, "\n\n... which became SIGNAL-safe (taken in a handler of signal %d) at:\n", sig);
+	ul_rb_stack(r, "safe", sc ? (sc->usage_stack[UL_USAGE_USED_W] ? sc->usage_stack[UL_USAGE_USED_W]
+								   : sc->usage_stack[UL_USAGE_USED_R]) : 0, 2);
+	ul_rb_printf(r, "\nto a SIGNAL-unsafe lock:\n ");
+	ul_rb_lock_name(r, unsafe_class);
+	(void)save;
+	ul_rb_printf(r, "\n\n... which became SIGNAL-unsafe (taken with signal %d deliverable) at:\n", sig);
+	ul_rb_stack(r, "unsafe", uc ? (uc->usage_stack[UL_USAGE_ENABLED_W] ? uc->usage_stack[UL_USAGE_ENABLED_W]
+								     : uc->usage_stack[UL_USAGE_ENABLED_R]) : 0, 2);
+	ul_rb_printf(r, "\nother info that might help us debug this:\n\n");
+	ul_rb_printf(r, " Possible interrupt unsafe locking scenario:\n\n");
+	ul_rb_printf(r, "       CPU0                    CPU1\n       ----                    ----\n");
+	ul_rb_printf(r, "  lock(%s);\n", un);
+	ul_rb_printf(r, "                               block(signal %d);\n", sig);
+	ul_rb_printf(r, "                               lock(%s);\n", sn);
+	ul_rb_printf(r, "                               lock(%s);\n", un);
+	ul_rb_printf(r, "  <Interrupt>\n    lock(%s);\n", sn);
+	ul_rb_printf(r, "\n *** DEADLOCK ***\n\n");
+	ul_rb_held_locks(r, t);
+	ul_rb_backtrace(r, a->ip);
+	ul_rb_finish(r);
+}
+
+void ul_report_deadlock(const struct ul_wait_info *w, int n)
+{
+	uint32_t ids[40];
+	for (int i = 0; i < n && i < 40; i++)
+		ids[i] = (uint32_t)w[i].t->tid;
+	struct ul_rb *r = ul_rb_begin(UL_R_DEADLOCK, "WARNING: deadlock detected", hash_ids(ids, n < 40 ? n : 40),
+				      w[0].t);
+	if (!r)
+		return;
+	ul_rb_printf(r, "%d thread%s blocked on each other for good:\n\n", n, n == 1 ? " is" : "s are");
+	for (int i = 0; i < n; i++) {
+		char name[64];
+		ul_rb_thread_name(w[i].t, name, sizeof name);
+		ul_rb_printf(r, "%s is waiting to %s:\n%016lx ", name, w[i].mode == UL_WRITE ? "acquire" : "read-acquire",
+			     (unsigned long)(uintptr_t)w[i].lock);
+		ul_rb_lock_name(r, w[i].class_id);
+		char hn[64];
+		ul_rb_thread_name(w[(i + 1) % n].t, hn, sizeof hn);
+		ul_rb_printf(r, ", held by %s\nwaiting since:\n", hn);
+		ul_rb_stack(r, name, w[i].stack, 6);
+		ul_rb_held_locks(r, w[i].t);
+		ul_rb_printf(r, "\n");
+	}
+	ul_rb_printf(r, " *** DEADLOCK ***\n\n");
+	ul_rb_finish(r);
+}

@@ -1,0 +1,129 @@
+#define _GNU_SOURCE
+/* SARIF 2.1.0: the whole log is rewritten after each report, so nothing
+ * depends on the program exiting through exit(). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_buf.h"
+#include "symbols.h"
+
+#define MAX_RESULTS 512
+#define MAX_LOCS 8
+
+struct result {
+	int kind;
+	char message[512];
+	char uri[MAX_LOCS][128];
+	char func[MAX_LOCS][128];
+	int line[MAX_LOCS];
+	int nloc;
+};
+
+static struct result *results;
+static int nresults;
+
+static void esc(char *out, size_t len, const char *s)
+{
+	size_t o = 0;
+	for (; *s && o + 7 < len; s++) {
+		if (*s == '"' || *s == '\\')
+			out[o++] = '\\';
+		if ((unsigned char)*s < 0x20) {
+			o += (size_t)snprintf(out + o, len - o, "\\u%04x", (unsigned char)*s);
+			continue;
+		}
+		out[o++] = *s;
+	}
+	out[o] = 0;
+}
+
+static char *expand_pid(const char *p, char *buf, size_t len)
+{
+	size_t o = 0;
+	for (; *p && o + 12 < len; p++) {
+		if (p[0] == '%' && p[1] == 'p') {
+			o += (size_t)snprintf(buf + o, len - o, "%d", ul_getpid());
+			p++;
+		} else {
+			buf[o++] = *p;
+		}
+	}
+	buf[o] = 0;
+	return buf;
+}
+
+void ul_sarif_add(const struct ul_rb *r)
+{
+	if (!ul_rt.opt.sarif || !*ul_rt.opt.sarif)
+		return;
+	if (!results)
+		results = ul_alloc(MAX_RESULTS * sizeof *results);
+	if (!results || nresults >= MAX_RESULTS)
+		return;
+	struct result *res = &results[nresults++];
+	res->kind = r->kind;
+	size_t o = (size_t)snprintf(res->message, sizeof res->message, "%s:", r->header);
+	for (int i = 0; i < r->nlocks && o < sizeof res->message; i++)
+		o += (size_t)snprintf(res->message + o, sizeof res->message - o, "%s %s", i ? " ->" : "", r->locks[i]);
+	res->nloc = 0;
+	/* one location per stack: its first frame with a file:line */
+	for (int i = 0; i < r->nstacks && res->nloc < MAX_LOCS; i++) {
+		const struct ul_stack *st = ul_stack_get(r->stacks[i].stack);
+		for (uint32_t f = 0; st && f < st->n; f++) {
+			const char *fl = ul_sym_fileline(st->pc[f]);
+			const char *colon = fl ? strrchr(fl, ':') : NULL;
+			if (!colon)
+				continue;
+			snprintf(res->uri[res->nloc], sizeof res->uri[0], "%.*s", (int)(colon - fl), fl);
+			res->line[res->nloc] = atoi(colon + 1);
+			ul_sym_func(st->pc[f], res->func[res->nloc], sizeof res->func[0]);
+			res->nloc++;
+			break;
+		}
+	}
+	ul_sarif_write();
+}
+
+void ul_sarif_write(void)
+{
+	if (!results || !ul_rt.opt.sarif || !*ul_rt.opt.sarif)
+		return;
+	char path[512];
+	expand_pid(ul_rt.opt.sarif, path, sizeof path);
+	char tmp[540];
+	snprintf(tmp, sizeof tmp, "%s.tmp%d", path, ul_getpid());
+	int fd = ul_open_append(tmp);
+	if (fd < 0)
+		return;
+	char buf[4096];
+	int n = snprintf(buf, sizeof buf,
+			 "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\","
+			 "\"runs\":[{\"tool\":{\"driver\":{\"name\":\"ulockdep\",\"version\":\"0.1.0\","
+			 "\"informationUri\":\"https://example.invalid/ulockdep\",\"rules\":[");
+	for (int k = 0; k < UL_R_NKINDS; k++)
+		n += snprintf(buf + n, sizeof buf - (size_t)n, "%s{\"id\":\"%s\"}", k ? "," : "", ul_report_kind_names[k]);
+	n += snprintf(buf + n, sizeof buf - (size_t)n, "]}},\"results\":[");
+	ul_write_all(fd, buf, (size_t)n);
+	for (int i = 0; i < nresults; i++) {
+		struct result *res = &results[i];
+		char msg[1100];
+		esc(msg, sizeof msg, res->message);
+		n = snprintf(buf, sizeof buf, "%s{\"ruleId\":\"%s\",\"level\":\"error\",\"message\":{\"text\":\"%s\"},\"locations\":[",
+			     i ? "," : "", ul_report_kind_names[res->kind], msg);
+		for (int l = 0; l < res->nloc; l++) {
+			char uri[300], fn[300];
+			esc(uri, sizeof uri, res->uri[l]);
+			esc(fn, sizeof fn, res->func[l]);
+			n += snprintf(buf + n, sizeof buf - (size_t)n,
+				      "%s{\"physicalLocation\":{\"artifactLocation\":{\"uri\":\"%s\"},\"region\":{\"startLine\":%d}},"
+				      "\"logicalLocations\":[{\"name\":\"%s\",\"kind\":\"function\"}]}",
+				      l ? "," : "", uri, res->line[l] > 0 ? res->line[l] : 1, fn);
+		}
+		n += snprintf(buf + n, sizeof buf - (size_t)n, "]}");
+		ul_write_all(fd, buf, (size_t)n);
+	}
+	ul_write_all(fd, "]}]}\n", 5);
+	ul_close(fd);
+	rename(tmp, path);
+}

@@ -1,0 +1,467 @@
+#define _GNU_SOURCE
+#include "symbols.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <elf.h>
+#include <fcntl.h>
+#include <link.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../core/core.h"
+
+struct module {
+	char path[512];
+	uintptr_t base;
+	const ElfW(Sym) *syms;
+	size_t nsyms;
+	const char *strs;
+	size_t strsz;
+	int is_main;
+};
+
+#define MAX_MODULES 128
+static struct module mods[MAX_MODULES];
+static int nmods;
+static ul_mutex_t sym_lock;
+static char symbolizer_path[512];
+static struct ul_htab lines; /* ip -> const char * */
+
+extern char **environ;
+
+static void load_symtab(struct module *m)
+{
+	int fd = ul_open_read(m->is_main ? "/proc/self/exe" : m->path);
+	if (fd < 0)
+		return;
+	struct stat st;
+	if (fstat(fd, &st) || st.st_size < (off_t)sizeof(ElfW(Ehdr))) {
+		ul_close(fd);
+		return;
+	}
+	const char *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	ul_close(fd);
+	if (map == MAP_FAILED)
+		return;
+	const ElfW(Ehdr) *eh = (const void *)map;
+	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) || eh->e_shoff == 0 ||
+	    eh->e_shoff + (size_t)eh->e_shnum * sizeof(ElfW(Shdr)) > (size_t)st.st_size)
+		return;
+	const ElfW(Shdr) *sh = (const void *)(map + eh->e_shoff);
+	const ElfW(Shdr) *best = NULL;
+	for (int i = 0; i < eh->e_shnum; i++)
+		if (sh[i].sh_type == SHT_SYMTAB || (sh[i].sh_type == SHT_DYNSYM && !best))
+			best = &sh[i];
+	if (!best || best->sh_link >= eh->e_shnum)
+		return;
+	const ElfW(Shdr) *str = &sh[best->sh_link];
+	if (best->sh_offset + best->sh_size > (size_t)st.st_size ||
+	    str->sh_offset + str->sh_size > (size_t)st.st_size)
+		return;
+	m->syms = (const void *)(map + best->sh_offset);
+	m->nsyms = best->sh_size / sizeof(ElfW(Sym));
+	m->strs = map + str->sh_offset;
+	m->strsz = str->sh_size;
+}
+
+static struct module *module_of(uintptr_t addr)
+{
+	Dl_info info;
+	struct link_map *lm = NULL;
+	if (!dladdr1((void *)addr, &info, (void **)&lm, RTLD_DL_LINKMAP) || !lm)
+		return NULL;
+	int is_main = !lm->l_name || !lm->l_name[0];
+	const char *name = is_main ? "" : lm->l_name;
+	for (int i = 0; i < nmods; i++)
+		if (mods[i].base == lm->l_addr && mods[i].is_main == is_main &&
+		    (is_main || !strcmp(mods[i].path, name)))
+			return &mods[i];
+	if (nmods >= MAX_MODULES)
+		return NULL;
+	struct module *m = &mods[nmods];
+	memset(m, 0, sizeof *m);
+	m->base = lm->l_addr;
+	m->is_main = is_main;
+	if (is_main) {
+		ssize_t n = readlink("/proc/self/exe", m->path, sizeof m->path - 1);
+		m->path[n > 0 ? n : 0] = 0;
+	} else {
+		snprintf(m->path, sizeof m->path, "%s", name);
+	}
+	load_symtab(m);
+	nmods++;
+	return m;
+}
+
+int ul_sym_lookup(uintptr_t addr, struct ul_sym *out)
+{
+	memset(out, 0, sizeof *out);
+	ul_mutex_lock(&sym_lock);
+	struct module *m = module_of(addr);
+	if (!m) {
+		ul_mutex_unlock(&sym_lock);
+		return -1;
+	}
+	const char *slash = strrchr(m->path, '/');
+	out->module = slash ? slash + 1 : m->path;
+	out->path = m->path;
+	out->base = m->base;
+	out->is_main = m->is_main;
+	const ElfW(Sym) *hit = NULL;
+	for (size_t i = 0; i < m->nsyms; i++) {
+		const ElfW(Sym) *s = &m->syms[i];
+		int t = ELF64_ST_TYPE(s->st_info);
+		if (s->st_shndx == SHN_UNDEF || s->st_name == 0 || s->st_name >= m->strsz ||
+		    (t != STT_FUNC && t != STT_OBJECT && t != STT_NOTYPE && t != STT_TLS &&
+		     t != STT_GNU_IFUNC))
+			continue;
+		uintptr_t lo = m->base + s->st_value;
+		if (addr < lo || addr >= lo + (s->st_size ? s->st_size : 1))
+			continue;
+		if (!hit || (s->st_size && s->st_size < hit->st_size) || !hit->st_size)
+			hit = s;
+	}
+	if (hit) {
+		out->name = m->strs + hit->st_name;
+		out->off = addr - (m->base + hit->st_value);
+		out->size = hit->st_size;
+	}
+	ul_mutex_unlock(&sym_lock);
+	return 0;
+}
+
+void ul_sym_init(void)
+{
+	const char *want = ul_rt.opt.symbolizer;
+	if (!want || !*want)
+		return;
+	if (strchr(want, '/')) {
+		snprintf(symbolizer_path, sizeof symbolizer_path, "%s", want);
+		return;
+	}
+	const char *path = getenv("PATH");
+	if (!path)
+		path = "/usr/bin:/bin";
+	while (*path) {
+		const char *end = strchr(path, ':');
+		size_t n = end ? (size_t)(end - path) : strlen(path);
+		char cand[512];
+		snprintf(cand, sizeof cand, "%.*s/%s", (int)n, path, want);
+		if (access(cand, X_OK) == 0) {
+			snprintf(symbolizer_path, sizeof symbolizer_path, "%s", cand);
+			return;
+		}
+		path += n + (end ? 1 : 0);
+	}
+}
+
+/* Keep "file.c:42" without directories and discriminators; "" if unknown. */
+static void clean_fileline(char *fl)
+{
+	char *d = strstr(fl, " (discriminator");
+	if (d)
+		*d = 0;
+	if (fl[0] == '?' || (strlen(fl) > 2 && !strcmp(fl + strlen(fl) - 2, ":0")) ||
+	    !strcmp(fl + strlen(fl) - 2, ":?")) {
+		fl[0] = 0;
+		return;
+	}
+	char *slash = strrchr(fl, '/');
+	if (slash)
+		memmove(fl, slash + 1, strlen(slash + 1) + 1);
+}
+
+/* Output of "-a -f -i": per address a line "0x..." then (function, file:line)
+ * pairs, innermost inlined function first. Cached per ip as one string of
+ * "function\tfile:line\n" lines. */
+static void parse_output(char *out, const uintptr_t *ips, int n)
+{
+	char *save = NULL;
+	int idx = -1;
+	char val[2048];
+	size_t vlen = 0;
+	for (char *line = strtok_r(out, "\n", &save);; line = strtok_r(NULL, "\n", &save)) {
+		if (!line || (line[0] == '0' && line[1] == 'x')) {
+			if (idx >= 0 && idx < n) {
+				char *str = ul_alloc(vlen + 1);
+				if (str) {
+					memcpy(str, val, vlen);
+					str[vlen] = 0;
+					uint64_t v[3] = { (uintptr_t)str, 0, 0 };
+					ul_htab_put(&lines, ips[idx], v, true);
+				}
+			}
+			if (!line)
+				break;
+			idx++;
+			vlen = 0;
+			continue;
+		}
+		char *fl = strtok_r(NULL, "\n", &save);
+		if (!fl)
+			fl = "??:0";
+		char flc[512];
+		snprintf(flc, sizeof flc, "%s", fl);
+		clean_fileline(flc);
+		int w = snprintf(val + vlen, sizeof val - vlen, "%s\t%s\n", line, flc);
+		if (w > 0 && vlen + (size_t)w < sizeof val)
+			vlen += (size_t)w;
+	}
+}
+
+struct spawn_args {
+	char **argv;
+	char **envp;
+	int out_fd, null_fd;
+};
+
+static int spawn_child(void *arg)
+{
+	struct spawn_args *a = arg;
+	dup2(a->null_fd, 0);
+	dup2(a->out_fd, 1);
+	dup2(a->null_fd, 2);
+	execve(a->argv[0], a->argv, a->envp);
+	_exit(127);
+}
+
+/* Run the symbolizer on one module with up to n addresses; parse pairs of
+ * lines (function, file:line) into the cache. */
+static void run_symbolizer(const char *module, uintptr_t base, const uintptr_t *ips, int n)
+{
+	if (!symbolizer_path[0] || n <= 0)
+		return;
+	static char argbuf[64][24];
+	char *argv[64 + 8];
+	int ac = 0;
+	bool llvm = strstr(symbolizer_path, "llvm-symbolizer") != NULL;
+	argv[ac++] = symbolizer_path;
+	if (llvm)
+		argv[ac++] = "--output-style=GNU";
+	argv[ac++] = "-a";
+	argv[ac++] = "-f";
+	argv[ac++] = "-i";
+	argv[ac++] = "-C";
+	argv[ac++] = "-e";
+	argv[ac++] = (char *)module;
+	for (int i = 0; i < n && i < 64; i++) {
+		snprintf(argbuf[i], sizeof argbuf[i], "%#lx", (unsigned long)(ips[i] - 1 - base));
+		argv[ac++] = argbuf[i];
+	}
+	argv[ac] = NULL;
+	/* environment without LD_PRELOAD, so the runtime does not load in the child */
+	char *envp[256];
+	int ec = 0;
+	for (char **e = environ; e && *e && ec < 255; e++)
+		if (strncmp(*e, "LD_PRELOAD=", 11) && strncmp(*e, "ULOCKDEP_OPTIONS=", 17))
+			envp[ec++] = *e;
+	envp[ec] = NULL;
+
+	int p[2];
+	if (pipe2(p, O_CLOEXEC))
+		return;
+	int nullfd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	struct spawn_args sa = { argv, envp, p[1], nullfd < 0 ? p[1] : nullfd };
+	size_t stsz = 64 * 1024;
+	char *stack = ul_map(stsz);
+	sigset_t old;
+	ul_block_signals(&old);
+	/* exit signal 0: the program's SIGCHLD handler and wait(-1) never see it */
+	pid_t pid = stack ? clone(spawn_child, stack + stsz, CLONE_VM | CLONE_VFORK, &sa) : -1;
+	ul_restore_signals(&old);
+	ul_close(p[1]);
+	if (nullfd >= 0)
+		ul_close(nullfd);
+	if (pid > 0) {
+		static char out[64 * 1024];
+		size_t len = 0;
+		ssize_t r;
+		while (len < sizeof out - 1 && (r = ul_read(p[0], out + len, sizeof out - 1 - len)) > 0)
+			len += (size_t)r;
+		out[len] = 0;
+		int st;
+		while (waitpid(pid, &st, __WALL) < 0 && errno == EINTR)
+			;
+		parse_output(out, ips, n);
+	}
+	ul_close(p[0]);
+	if (stack)
+		ul_unmap(stack, stsz);
+}
+
+void ul_sym_prefetch(const uintptr_t *ips, int n)
+{
+	if (!ul_rt.opt.symbolize)
+		return;
+	if (!lines.initial)
+		ul_htab_init(&lines, 64, 0);
+	int e = errno;
+	bool done[n];
+	memset(done, 0, sizeof done);
+	for (int i = 0; i < n; i++) {
+		if (done[i] || !ips[i] || ul_htab_has(&lines, ips[i])) {
+			done[i] = true;
+			continue;
+		}
+		struct ul_sym s;
+		if (ul_sym_lookup(ips[i], &s) || !s.path || !s.path[0]) {
+			uint64_t v[3] = { (uintptr_t)"", 0, 0 };
+			ul_htab_put(&lines, ips[i], v, true);
+			continue;
+		}
+		uintptr_t batch[64];
+		int k = 0;
+		for (int j = i; j < n && k < 64; j++) {
+			struct ul_sym s2;
+			if (done[j] || !ips[j] || ul_sym_lookup(ips[j], &s2) || s2.path != s.path)
+				continue;
+			bool dup = false;
+			for (int x = 0; x < k; x++)
+				dup |= batch[x] == ips[j];
+			if (!dup)
+				batch[k++] = ips[j];
+			done[j] = true;
+		}
+		char path[512];
+		snprintf(path, sizeof path, "%s", s.path);
+		run_symbolizer(path, s.is_main && s.base == 0 ? 0 : s.base, batch, k);
+	}
+	errno = e;
+}
+
+static const char *cached(uintptr_t ip)
+{
+	uint64_t v[3];
+	if (!lines.initial || !ul_htab_get(&lines, ip, v))
+		return NULL;
+	return (const char *)(uintptr_t)v[0];
+}
+
+/* Pair k (0: innermost) of ip's inline chain; false past the end. */
+static bool pair(uintptr_t ip, int k, char *fn, size_t fnlen, char *fl, size_t fllen)
+{
+	const char *s = cached(ip);
+	for (int i = 0; s && *s; i++) {
+		const char *tab = strchr(s, '\t'), *nl = strchr(s, '\n');
+		if (!tab || !nl || tab > nl)
+			return false;
+		if (i == k) {
+			snprintf(fn, fnlen, "%.*s", (int)(tab - s), s);
+			snprintf(fl, fllen, "%.*s", (int)(nl - tab - 1), tab + 1);
+			return true;
+		}
+		s = nl + 1;
+	}
+	return false;
+}
+
+static int npairs(uintptr_t ip)
+{
+	int n = 0;
+	for (const char *s = cached(ip); s && *s; s = strchr(s, '\n') + 1, n++)
+		if (!strchr(s, '\n'))
+			break;
+	return n;
+}
+
+const char *ul_sym_fileline(uintptr_t ip)
+{
+	static __thread char buf[512] UL_TLS;
+	char fn[256];
+	int n = npairs(ip);
+	if (!n || !pair(ip, n - 1, fn, sizeof fn, buf, sizeof buf) || !buf[0])
+		return NULL;
+	return buf;
+}
+
+void ul_sym_func(uintptr_t ip, char *buf, size_t len)
+{
+	struct ul_sym s;
+	if (!ul_sym_lookup(ip - 1, &s) && s.name)
+		snprintf(buf, len, "%s", s.name);
+	else
+		snprintf(buf, len, "%#lx", (unsigned long)ip);
+}
+
+void ul_sym_data_name(uintptr_t addr, char *buf, size_t len)
+{
+	struct ul_sym s;
+	if (ul_sym_lookup(addr, &s) || !s.name)
+		snprintf(buf, len, "%#lx", (unsigned long)addr);
+	else if (s.off)
+		snprintf(buf, len, "%s+%#lx", s.name, (unsigned long)s.off);
+	else
+		snprintf(buf, len, "%s", s.name);
+}
+
+static void format_ip(uintptr_t ip, char *buf, size_t len, bool with_size)
+{
+	struct ul_sym s;
+	if (!ip) {
+		snprintf(buf, len, "(unknown)");
+		return;
+	}
+	ul_sym_prefetch(&ip, 1);
+	const char *fl = ul_sym_fileline(ip);
+	int n;
+	if (!ul_sym_lookup(ip - 1, &s) && s.name) {
+		if (with_size)
+			n = snprintf(buf, len, "%s+%#lx/%#lx", s.name, (unsigned long)s.off + 1,
+				     (unsigned long)s.size);
+		else
+			n = snprintf(buf, len, "%s+%#lx", s.name, (unsigned long)s.off + 1);
+	} else if (s.module) {
+		n = snprintf(buf, len, "%#lx", (unsigned long)(ip - s.base));
+	} else {
+		n = snprintf(buf, len, "%#lx", (unsigned long)ip);
+	}
+	if (n < 0 || (size_t)n >= len)
+		return;
+	if (fl)
+		n += snprintf(buf + n, len - (size_t)n, " (%s)", fl);
+	if (s.module && !s.is_main && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " [%s]", s.module);
+}
+
+/* A site names the innermost function: an inlined init helper is named
+ * after itself, not after the function it was inlined into. */
+void ul_sym_site_name(uintptr_t ip, char *buf, size_t len)
+{
+	ul_sym_prefetch(&ip, 1);
+	int n = npairs(ip);
+	char fn[256], fl[256];
+	if (n > 1 && pair(ip, 0, fn, sizeof fn, fl, sizeof fl) && fl[0]) {
+		snprintf(buf, len, "%s (%s)", fn, fl);
+		return;
+	}
+	format_ip(ip, buf, len, false);
+}
+
+/* Frames with their inlined callees above them, one per line. */
+void ul_sym_frame_lines(uintptr_t ip, char *buf, size_t len)
+{
+	ul_sym_prefetch(&ip, 1);
+	int n = npairs(ip);
+	size_t o = 0;
+	buf[0] = 0;
+	for (int k = 0; k + 1 < n && o < len; k++) {
+		char fn[256], fl[256];
+		if (pair(ip, k, fn, sizeof fn, fl, sizeof fl))
+			o += (size_t)snprintf(buf + o, len - o, "%s (%s) [inlined]\n", fn, fl[0] ? fl : "?");
+	}
+	if (o < len)
+		format_ip(ip, buf + o, len - o, true);
+}
+
+void ul_sym_frame(uintptr_t ip, char *buf, size_t len)
+{
+	format_ip(ip, buf, len, true);
+}

@@ -1,0 +1,181 @@
+/* Runtime lifecycle: options, tables, start-up, exit and fork. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "intercept/interpose.h"
+#include "report/report.h"
+#include "report/symbols.h"
+
+struct ul_runtime ul_rt;
+_Atomic int ul_init_state;
+static pthread_key_t thread_key;
+
+void ul_graph_export(void);
+void ul_signals_init(void);
+void ul_thread_key_init(pthread_key_t key);
+
+void ul_notice_limit(int which, const char *what)
+{
+	if (which < 0 || which >= (int)UL_ARRAY_SIZE(ul_rt.limit_said) || ul_rt.limit_said[which])
+		return;
+	ul_rt.limit_said[which] = true;
+	char msg[300];
+	snprintf(msg, sizeof msg, "limit reached for %s", what);
+	ul_report_notice(msg);
+}
+
+static void read_options(void)
+{
+	ul_options_defaults(&ul_rt.opt);
+	const char *env = getenv("ULOCKDEP_OPTIONS");
+	if (!env || !*env)
+		return;
+	size_t n = strlen(env) + 1;
+	char *copy = ul_alloc(n);
+	if (!copy)
+		return;
+	memcpy(copy, env, n);
+	char err[1200];
+	if (ul_options_parse(&ul_rt.opt, copy, err, sizeof err)) {
+		char msg[1300];
+		int m = snprintf(msg, sizeof msg, "ulockdep: ULOCKDEP_OPTIONS: %s\n", err);
+		ul_write_all(2, msg, (size_t)m);
+		_exit(1);
+	}
+}
+
+static void read_progname(void)
+{
+	int fd = ul_open_read("/proc/self/comm");
+	ssize_t n = fd >= 0 ? ul_read(fd, ul_rt.progname, sizeof ul_rt.progname - 1) : -1;
+	if (fd >= 0)
+		ul_close(fd);
+	ul_rt.progname[n > 0 ? n : 0] = 0;
+	char *nl = strchr(ul_rt.progname, '\n');
+	if (nl)
+		*nl = 0;
+}
+
+/* fork: the child continues with the forking thread's state only. */
+static void fork_prepare(void)
+{
+	int e = errno;
+	struct ul_thread *t = ul_self;
+	if (t)
+		t->busy++;
+	if (atomic_load(&ul_rt.graph_lock.owner) != ul_gettid())
+		ul_mutex_lock(&ul_rt.graph_lock);
+	ul_threads_lock();
+	errno = e;
+}
+
+static void fork_parent(void)
+{
+	ul_threads_unlock();
+	if (atomic_load(&ul_rt.graph_lock.owner) == ul_gettid())
+		ul_mutex_unlock(&ul_rt.graph_lock);
+	struct ul_thread *t = ul_self;
+	if (t)
+		t->busy--;
+}
+
+static void fork_child(void)
+{
+	ul_mutex_reset(&ul_rt.graph_lock);
+	ul_htab_unlock_all(&ul_rt.locks, true);
+	ul_htab_unlock_all(&ul_rt.chains, true);
+	ul_htab_unlock_all(&ul_rt.edges, true);
+	ul_htab_unlock_all(&ul_rt.stacks, true);
+	ul_htab_unlock_all(&ul_rt.classkeys, true);
+	ul_rt.pid = ul_getpid();
+	struct ul_thread *t = ul_self;
+	ul_threads_after_fork_child(t);
+	if (t)
+		t->busy--;
+}
+
+static void thread_key_dtor(void *p)
+{
+	struct ul_thread *t = p;
+	if (t && t == ul_self)
+		ul_thread_exit(t);
+}
+
+static void init_tables(void)
+{
+	ul_htab_init(&ul_rt.locks, 1024, (uint64_t)ul_rt.opt.max_locks);
+	ul_htab_init(&ul_rt.chains, 256, 0);
+	ul_htab_init(&ul_rt.edges, 256, 0);
+	ul_htab_init(&ul_rt.classkeys, 64, 0);
+	ul_htab_init(&ul_rt.insts, 64, 1u << 22);
+	ul_htab_init(&ul_rt.stacks, 64, 0);
+	ul_htab_init(&ul_rt.dedup, 16, 0);
+	ul_htab_init(&ul_rt.lockpages, 256, 0);
+	ul_rt.classes = ul_map((size_t)(ul_rt.opt.max_classes + 1) * sizeof *ul_rt.classes);
+	/* class 1 is the catch-all used past the class limit */
+	ul_class_for_key(UL_ORIGIN_KEY, 1, UL_KIND_MUTEX, "(class limit reached)");
+}
+
+void ul_runtime_init(void)
+{
+	int expect = 0;
+	if (!atomic_compare_exchange_strong(&ul_init_state, &expect, 1))
+		return; /* done, or running (bootstrap calls pass through) */
+	int e = errno;
+	ul_resolve_reals();
+	read_options();
+	read_progname();
+	ul_rt.pid = ul_getpid();
+	init_tables();
+	ul_stack_init();
+	ul_sym_init();
+	ul_report_init();
+	struct ul_thread *t = ul_thread_get();
+	if (t) {
+		sigset_t cur;
+		REAL(pthread_sigmask)(SIG_BLOCK, NULL, &cur);
+		memcpy(&t->sig_blocked, &cur, sizeof t->sig_blocked);
+	}
+	pthread_key_create(&thread_key, thread_key_dtor);
+	ul_thread_key_init(thread_key);
+	if (t)
+		pthread_setspecific(thread_key, t);
+	pthread_atfork(fork_prepare, fork_parent, fork_child);
+	ul_signals_init();
+	atomic_store(&ul_rt.enabled, true);
+	atomic_store(&ul_init_state, 2);
+	errno = e;
+}
+
+__attribute__((constructor(101))) static void ul_ctor(void)
+{
+	ul_runtime_init();
+}
+
+__attribute__((destructor(101))) static void ul_dtor(void)
+{
+	if (atomic_load(&ul_init_state) != 2)
+		return;
+	int e = errno;
+	struct ul_thread *t = ul_self;
+	if (t && !t->busy && !t->off) {
+		t->busy = 1;
+		ul_check_exit(t);
+		t->busy = 0;
+	}
+	ul_graph_export();
+	ul_report_exit_summary();
+	atomic_store(&ul_rt.enabled, false);
+	if (ul_rt.opt.exitcode && atomic_load(&ul_rt.nreports) &&
+	    !(ul_rt.opt.status_file && *ul_rt.opt.status_file)) {
+		fflush(NULL);
+		_exit((int)ul_rt.opt.exitcode);
+	}
+	errno = e;
+}
