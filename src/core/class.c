@@ -219,6 +219,11 @@ void ul_lock_register(const void *addr, uint8_t kind, uint8_t type, bool writer_
 	out->origin = origin;
 	out->class_id = ul_class_for_key(origin, site, kind, NULL);
 	out->inst = atomic_fetch_add(&ul_rt.next_inst, 1) + 1;
+	/* A global initialised at run time is named by its symbol, as the
+	 * kernel names a class by the lock expression ("&foo"). */
+	struct ul_class *c = ul_class_get(out->class_id);
+	if (c && !atomic_load(&c->data) && !(ul_self && ul_self->ctx) && ul_is_static_addr(addr))
+		atomic_store(&c->data, (uintptr_t)addr);
 	insert_lock(out);
 }
 
@@ -277,7 +282,14 @@ const char *ul_class_name(struct ul_class *c)
 		ul_sym_data_name(c->key, buf, sizeof buf);
 		break;
 	case UL_ORIGIN_INIT:
-		ul_sym_site_name(c->key, buf, sizeof buf);
+		if (atomic_load(&c->data)) {
+			ul_sym_data_name(atomic_load(&c->data), buf, sizeof buf);
+			char *plus = strchr(buf, '+'); /* an array element names the array */
+			if (plus && buf[0] != '0')
+				*plus = 0;
+		} else {
+			ul_sym_site_name(c->key, buf, sizeof buf);
+		}
 		break;
 	case UL_ORIGIN_FIRST_USE: {
 		char site[480];

@@ -33,6 +33,7 @@ struct ul_class {
 	uint8_t kind;
 	bool novalidate;
 	uintptr_t key;           /* static address, init/first-use ip, or key object */
+	_Atomic uintptr_t data;  /* a static-storage lock of this class, for its name */
 	const char *name;        /* explicit or computed name, NULL until needed */
 	_Atomic uint32_t sub[UL_MAX_SUBCLASS];
 	_Atomic uint64_t usage[UL_USAGE_N];

@@ -300,7 +300,10 @@ void ul_memory_freed(struct ul_thread *t, const void *p, size_t size, uintptr_t 
 		uintptr_t a = (uintptr_t)t->held[i].lock;
 		if (a >= lo && a < hi) {
 			ul_report_held_freed(t, &t->held[i], lo, hi, ip, "freeing memory");
-			break;
+			/* the lock is gone: stop tracking it as held */
+			ul_release(t, (const void *)a, ip, false);
+			i--;
+			d--;
 		}
 	}
 	ul_locks_in_range_kill(lo, hi);

@@ -1,0 +1,12 @@
+/* Kernel selftest ABCDBDDA: events AB CD BD DA, in all 24 orders.
+ * Each order is a fresh process; each must report the cycle A->B->D->A
+ * (C only leads into it). */
+// expect: 24x circular lock_A lock_B lock_D
+#include "perm.h"
+
+int main(void)
+{
+	struct ev evs[] = { { &lock_A, &lock_B }, { &lock_C, &lock_D }, { &lock_B, &lock_D }, { &lock_D, &lock_A } };
+	CHECK(run_all_orders(evs, 4) == 24);
+	return 0;
+}
