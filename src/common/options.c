@@ -25,8 +25,9 @@ void ul_option_names(char *buf, int len)
 	int off = 0;
 	buf[0] = 0;
 	for (int i = 0; i < ul_option_count && off < len; i++)
-		off += snprintf(buf + off, (size_t)(len - off), "%s%s", i ? ", " : "",
-				ul_option_table[i].name);
+		if (strcmp(ul_option_table[i].name, "status_file")) /* internal */
+			off += snprintf(buf + off, (size_t)(len - off), "%s%s", off ? ", " : "",
+					ul_option_table[i].name);
 }
 
 static int parse_bool(const char *v, bool *out)

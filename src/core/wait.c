@@ -105,11 +105,11 @@ void ul_wait_check(struct ul_thread *t)
 		w[i] = (struct ul_wait_info){ x, lock, ul_lock_get(lock, &l) ? l.class_id : 0, x->wait_mode,
 					      x->wait_stack };
 	}
-	uint32_t before = atomic_load(&ul_rt.report_kinds[UL_R_DEADLOCK]);
-	ul_report_deadlock(w, n);
-	if (atomic_load(&ul_rt.report_kinds[UL_R_DEADLOCK]) != before)
+	/* Only the thread that reported acts; the others keep waiting. */
+	if (ul_report_deadlock(w, n)) {
 		ul_report_show_all_held(-1);
-	act();
+		act();
+	}
 }
 
 void ul_show_all_held(int fd)

@@ -295,7 +295,7 @@ void ul_report_context_order(struct ul_thread *t, const struct ul_acquire *a, in
 	ul_rb_finish(r);
 }
 
-void ul_report_deadlock(const struct ul_wait_info *w, int n)
+bool ul_report_deadlock(const struct ul_wait_info *w, int n)
 {
 	uint32_t ids[40];
 	for (int i = 0; i < n && i < 40; i++)
@@ -303,7 +303,7 @@ void ul_report_deadlock(const struct ul_wait_info *w, int n)
 	struct ul_rb *r = ul_rb_begin(UL_R_DEADLOCK, "WARNING: deadlock detected", hash_ids(ids, n < 40 ? n : 40),
 				      w[0].t);
 	if (!r)
-		return;
+		return false;
 	ul_rb_printf(r, "%d thread%s blocked on each other for good:\n\n", n, n == 1 ? " is" : "s are");
 	for (int i = 0; i < n; i++) {
 		char name[64];
@@ -320,4 +320,5 @@ void ul_report_deadlock(const struct ul_wait_info *w, int n)
 	}
 	ul_rb_printf(r, " *** DEADLOCK ***\n\n");
 	ul_rb_finish(r);
+	return true;
 }

@@ -42,7 +42,8 @@ struct ul_wait_info {
 	uint8_t mode;
 	uint32_t stack;
 };
-void ul_report_deadlock(const struct ul_wait_info *w, int n);
+/* Returns true if this call made the report (it was not a duplicate). */
+bool ul_report_deadlock(const struct ul_wait_info *w, int n);
 
 /* Print the held-lock list of a thread to a buffer-backed report. */
 void ul_report_show_all_held(int fd);
