@@ -17,4 +17,21 @@ $(BUILD)/test-runner: tests/runner.c
 test-scenarios: all $(BUILD)/test-runner $(SCEN_BINS)
 	$(BUILD)/test-runner $(BUILD) $(SCEN_SRCS)
 
-test: test-scenarios
+# Unit tests of the core data structures, plain and under ASan+UBSan.
+UNIT_SRCS := tests/unit/unit.c src/core/htab.c src/core/graph.c src/core/chain.c src/common/options.c src/os/os.c
+UNIT_FLAGS := -std=c17 -g -O1 -Wall -Wextra -pthread
+
+$(BUILD)/unit: $(UNIT_SRCS) $(HDRS)
+	$(CC) $(UNIT_FLAGS) -o $@ $(UNIT_SRCS)
+
+$(BUILD)/unit-asan: $(UNIT_SRCS) $(HDRS)
+	$(CC) $(UNIT_FLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all -o $@ $(UNIT_SRCS)
+
+test-unit: $(BUILD)/unit $(BUILD)/unit-asan
+	$(BUILD)/unit
+	$(BUILD)/unit-asan
+
+test-cli: all
+	bash tests/cli/run.sh
+
+test: test-unit test-scenarios test-cli

@@ -67,10 +67,17 @@ static void man(void)
 		if (!strcmp(d->name, "status_file"))
 			continue;
 		char flag[64];
-		snprintf(flag, sizeof flag, "%s", d->name);
-		for (char *p = flag; *p; p++)
-			if (*p == '_')
-				*p = '-';
+		/* roff: a flag's hyphens are written \- */
+		size_t o = 0;
+		for (const char *p = d->name; *p && o + 3 < sizeof flag; p++) {
+			if (*p == '_') {
+				flag[o++] = '\\';
+				flag[o++] = '-';
+			} else {
+				flag[o++] = *p;
+			}
+		}
+		flag[o] = 0;
 		printf(".TP\n.B \\-\\-%s", flag);
 		if (d->metavar[0])
 			printf(" \\fI%s\\fR", d->metavar);

@@ -252,6 +252,10 @@ bool ul_ip_in_runtime(uintptr_t ip);
 /* ---- runtime.c ---- */
 void ul_runtime_init(void);
 void ul_notice_limit(int which, const char *what);
+
+/* ---- chain.c ---- */
 void ul_chain_key_next(uint64_t *key, uint32_t class_id, uint8_t mode, uint8_t flags);
+bool ul_chain_cached(uint64_t key);
+void ul_chain_add(uint64_t key);
 
 #endif

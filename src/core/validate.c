@@ -8,12 +8,6 @@
 
 #define MAX_CYCLE 32
 
-void ul_chain_key_next(uint64_t *key, uint32_t class_id, uint8_t mode, uint8_t flags)
-{
-	uint64_t elem = (uint64_t)class_id << 8 | (uint64_t)mode << 1 | (flags & UL_ACQ_TRY);
-	*key = ul_hash64(*key ^ ul_hash64(elem + 0x9e3779b97f4a7c15ULL)) | 1;
-}
-
 static inline bool same_ctx(const struct ul_thread *t, const struct ul_held *h)
 {
 	return h->ctx == t->ctx;
@@ -140,10 +134,8 @@ static void validate_chain(struct ul_thread *t, struct ul_acquire *a)
 				if (t->held[j].class_id == t->held[i].class_id)
 					repeat = true;
 	}
-	if (!repeat) {
-		uint64_t v[3] = { 1, 0, 0 };
-		ul_htab_put(&ul_rt.chains, a->chain_key, v, false);
-	}
+	if (!repeat)
+		ul_chain_add(a->chain_key);
 }
 
 bool ul_validate_acquire(struct ul_thread *t, struct ul_acquire *a)
@@ -166,7 +158,7 @@ bool ul_validate_acquire(struct ul_thread *t, struct ul_acquire *a)
 	if (a->flags & UL_ACQ_NOCHECK)
 		return true;
 	ul_usage_acquire(t, &l, a->class_id, a->mode);
-	if (likely(ul_htab_has(&ul_rt.chains, key)))
+	if (likely(ul_chain_cached(key)))
 		return true;
 
 	/* Slow path. Recursion on this very lock first. */
@@ -234,10 +226,8 @@ static void rebuild_above(struct ul_thread *t, uint32_t from)
 			key = ul_hash64((uint64_t)h->ctx + 1);
 		ul_chain_key_next(&key, h->class_id, h->mode, h->flags);
 		h->chain_key = key;
-		if (!ul_htab_has(&ul_rt.chains, key)) {
-			uint64_t v[3] = { 1, 0, 0 };
-			ul_htab_put(&ul_rt.chains, key, v, false);
-		}
+		if (!ul_chain_cached(key))
+			ul_chain_add(key);
 	}
 }
 

@@ -100,9 +100,10 @@ int ul_suppress_match(const struct ul_rb *r)
 		for (int s = 0; s < r->nstacks && !hit; s++) {
 			const struct ul_stack *st = ul_stack_get(r->stacks[s].stack);
 			for (uint32_t f = 0; st && f < st->n && !hit; f++) {
-				char fn[256];
-				ul_sym_func(st->pc[f], fn, sizeof fn);
-				hit = !fnmatch(ru->pattern, fn, 0);
+				char fns[8][128];
+				int nf = ul_sym_funcs(st->pc[f], fns, 8);
+				for (int k = 0; k < nf && !hit; k++)
+					hit = !fnmatch(ru->pattern, fns[k], 0);
 			}
 		}
 		if (hit) {

@@ -382,6 +382,19 @@ const char *ul_sym_fileline(uintptr_t ip)
 	return buf;
 }
 
+int ul_sym_funcs(uintptr_t ip, char (*names)[128], int max)
+{
+	ul_sym_prefetch(&ip, 1);
+	int n = 0, np = npairs(ip);
+	char fl[256];
+	for (int k = 0; k < np && n < max; k++)
+		if (pair(ip, k, names[n], sizeof names[0], fl, sizeof fl))
+			n++;
+	if (n < max)
+		ul_sym_func(ip, names[n++], sizeof names[0]);
+	return n;
+}
+
 void ul_sym_func(uintptr_t ip, char *buf, size_t len)
 {
 	struct ul_sym s;

@@ -24,6 +24,8 @@ void ul_sym_data_name(uintptr_t addr, char *buf, size_t len);  /* "lock_a", "for
 void ul_sym_site_name(uintptr_t ip, char *buf, size_t len);    /* "f+0x1c (f.c:42)" */
 void ul_sym_frame(uintptr_t ip, char *buf, size_t len);        /* "f+0x1c/0x80 (f.c:42)" */
 void ul_sym_frame_lines(uintptr_t ip, char *buf, size_t len); /* with inlined callees */
+/* Every function at ip: inlined callees first, then the symbol. */
+int ul_sym_funcs(uintptr_t ip, char (*names)[128], int max);
 void ul_sym_func(uintptr_t ip, char *buf, size_t len);         /* "f" */
 void ul_sym_init(void);
 
