@@ -5,8 +5,9 @@ DESTDIR ?=
 BUILD   := build
 WARN    := -Wall -Wextra
 CFLAGS  ?= -O2 -g
+RTOPT   ?= -flto=auto
 RTFLAGS := -std=c17 $(WARN) -fPIC -fvisibility=hidden -ftls-model=initial-exec \
-           -fno-omit-frame-pointer
+           -fno-omit-frame-pointer -fno-tree-slp-vectorize
 RT_SRCS := $(wildcard src/os/*.c src/common/*.c src/core/*.c src/report/*.c src/intercept/*.c src/api/*.c) src/runtime.c
 RT_OBJS := $(RT_SRCS:%.c=$(BUILD)/obj/%.o)
 WRAP_OBJS := $(RT_SRCS:%.c=$(BUILD)/objw/%.o)
@@ -17,14 +18,14 @@ all: $(BUILD)/libulockdep.so $(BUILD)/libulockdep-wrap.a $(BUILD)/ulockdep $(BUI
 
 $(BUILD)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(RTFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) $(RTOPT) $(RTFLAGS) -c $< -o $@
 
 $(BUILD)/objw/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(RTFLAGS) -DUL_WRAP_MODE -c $< -o $@
 
 $(BUILD)/libulockdep.so: $(RT_OBJS)
-	$(CC) -shared -o $@ $(RT_OBJS) -Wl,-z,nodelete -Wl,--no-undefined -ldl -lpthread
+	$(CC) $(CFLAGS) $(RTOPT) -shared -o $@ $(RT_OBJS) -Wl,-z,nodelete -Wl,--no-undefined -ldl -lpthread
 
 $(BUILD)/libulockdep-wrap.a: $(WRAP_OBJS)
 	rm -f $@ && ar rcs $@ $(WRAP_OBJS)

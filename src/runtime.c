@@ -141,6 +141,7 @@ void ul_runtime_init(void)
 		sigset_t cur;
 		REAL(pthread_sigmask)(SIG_BLOCK, NULL, &cur);
 		memcpy(&t->sig_blocked, &cur, sizeof t->sig_blocked);
+		ul_thread_mask_changed(t);
 	}
 	pthread_key_create(&thread_key, thread_key_dtor);
 	ul_thread_key_init(thread_key);

@@ -134,11 +134,13 @@ API void __ulockdep_context(int enter, int ctx)
 		t->ctx++;
 		t->cur_sig = ctx;
 		t->sig_blocked |= (uint64_t)1 << (ctx - 1);
+		ul_thread_mask_changed(t);
 		atomic_fetch_or(&ul_handled_sigs, (uint64_t)1 << (ctx - 1));
 	} else if (t->ctx > 0) {
 		t->ctx--;
 		t->cur_sig = 0;
 		t->sig_blocked &= ~((uint64_t)1 << (ctx - 1));
+		ul_thread_mask_changed(t);
 	}
 }
 

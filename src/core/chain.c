@@ -4,19 +4,25 @@
  * no graph work again, and the lookup takes no lock and writes nothing. */
 #include "core.h"
 
-void ul_chain_key_next(uint64_t *key, uint32_t class_id, uint8_t mode, uint8_t flags)
+/* A per-thread direct-mapped cache in front of the shared table. */
+bool ul_chain_cached(struct ul_thread *t, uint64_t key)
 {
-	uint64_t elem = (uint64_t)class_id << 8 | (uint64_t)mode << 1 | (flags & UL_ACQ_TRY);
-	*key = ul_hash64(*key ^ ul_hash64(elem + 0x9e3779b97f4a7c15ULL)) | 1;
-}
-
-bool ul_chain_cached(uint64_t key)
-{
-	return ul_htab_has(&ul_rt.chains, key);
+	uint64_t *slot = &t->ccache[(key >> 8) & (UL_ARRAY_SIZE(t->ccache) - 1)];
+	if (likely(*slot == key))
+		return true;
+	if (!ul_htab_has(&ul_rt.chains, key))
+		return false;
+	*slot = key;
+	return true;
 }
 
 void ul_chain_add(uint64_t key)
 {
 	uint64_t v[3] = { 1, 0, 0 };
 	ul_htab_put(&ul_rt.chains, key, v, false);
+}
+
+void ul_thread_mask_changed(struct ul_thread *t)
+{
+	t->mask_hash = t->sig_blocked ? ul_hash64(t->sig_blocked) : 0;
 }

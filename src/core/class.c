@@ -172,7 +172,10 @@ static void insert_lock(struct ul_lock *l)
 		page_note(l->addr);
 	uint64_t v[3];
 	ul_lock_pack(l, v);
-	if (ul_htab_put(&ul_rt.locks, l->addr, v, true) < 0)
+	int r = ul_htab_put(&ul_rt.locks, l->addr, v, true);
+	if (r == 0) /* an address got a new identity: caches must forget it */
+		atomic_fetch_add(&ul_rt.lock_epoch, 1);
+	if (r < 0)
 		ul_notice_limit(1, "lock objects (max_locks): new lock objects are not validated");
 	struct ul_class *c = ul_class_get(l->class_id);
 	if (c)
@@ -234,6 +237,7 @@ void ul_lock_kill(const void *addr)
 		return;
 	v[1] |= (uint64_t)1 << 25;
 	ul_htab_set(&ul_rt.locks, (uintptr_t)addr, 1, v[1]);
+	atomic_fetch_add(&ul_rt.lock_epoch, 1);
 }
 
 void ul_lock_set_class(const void *addr, uintptr_t key, const char *name, uint8_t subclass)

@@ -90,6 +90,16 @@ struct ul_thread {
 	struct ul_thread *next, *prev;
 	bool registered;
 	bool exited;
+	uint64_t mask_hash;       /* folded into chain keys: usage is per mask */
+	/* Per-thread caches: the fast path touches no shared cache line. */
+	uint32_t lcache_epoch;
+	struct ul_lcache {
+		uintptr_t addr;
+		uint32_t class_id, inst;
+		uint8_t subclass_default;
+		bool novalidate;
+	} lcache[64];
+	uint64_t ccache[256];
 	struct ul_held inline_held[48];
 };
 
@@ -117,6 +127,7 @@ struct ul_runtime {
 	struct ul_class **classes;
 	_Atomic uint32_t nclasses;
 	_Atomic uint32_t next_inst;
+	_Atomic uint32_t lock_epoch; /* bumped when a lock identity ends */
 	_Atomic uint32_t nreports;
 	_Atomic uint32_t nsuppressed;
 	_Atomic uint32_t report_kinds[16];
@@ -229,7 +240,7 @@ void ul_check_exit(struct ul_thread *t);
 void ul_might_lock(struct ul_thread *t, struct ul_acquire *a);
 
 /* ---- usage.c: signal context ---- */
-void ul_usage_acquire(struct ul_thread *t, struct ul_lock *l, uint32_t class_id, uint8_t mode);
+void ul_usage_acquire(struct ul_thread *t, const void *lock, uint32_t inst, uint32_t class_id, uint8_t mode);
 void ul_usage_unblock(struct ul_thread *t, uint64_t newly_enabled);
 void ul_usage_check_edge(struct ul_thread *t, const struct ul_acquire *a, uint32_t from_class,
 			 uint32_t to_class);
@@ -254,8 +265,16 @@ void ul_runtime_init(void);
 void ul_notice_limit(int which, const char *what);
 
 /* ---- chain.c ---- */
-void ul_chain_key_next(uint64_t *key, uint32_t class_id, uint8_t mode, uint8_t flags);
-bool ul_chain_cached(uint64_t key);
+static inline void ul_chain_key_next(uint64_t *key, uint32_t class_id, uint8_t mode, uint8_t flags,
+				     uint64_t mask_hash)
+{
+	uint64_t k = *key ^ (((uint64_t)class_id << 8 | (uint64_t)mode << 1 | (flags & UL_ACQ_TRY)) *
+			     0x9e3779b97f4a7c15ULL) ^ mask_hash;
+	k = (k ^ (k >> 29)) * 0xbf58476d1ce4e5b9ULL;
+	*key = (k ^ (k >> 32)) | 1;
+}
+bool ul_chain_cached(struct ul_thread *t, uint64_t key);
 void ul_chain_add(uint64_t key);
+void ul_thread_mask_changed(struct ul_thread *t);
 
 #endif

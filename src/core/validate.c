@@ -3,6 +3,7 @@
  * edges with cycle search, same-class instance order, misuse checks. */
 #include <string.h>
 
+
 #include "../report/report.h"
 #include "core.h"
 
@@ -138,12 +139,35 @@ static void validate_chain(struct ul_thread *t, struct ul_acquire *a)
 		ul_chain_add(a->chain_key);
 }
 
+/* Lock identity through the thread's cache; the epoch drops it whenever
+ * any lock identity ends (destroy, re-init, free). */
+static inline bool lock_lookup(struct ul_thread *t, struct ul_acquire *a, struct ul_lcache *out)
+{
+	uint32_t epoch = atomic_load_explicit(&ul_rt.lock_epoch, memory_order_acquire);
+	if (unlikely(t->lcache_epoch != epoch)) {
+		memset(t->lcache, 0, sizeof t->lcache);
+		t->lcache_epoch = epoch;
+	}
+	struct ul_lcache *c = &t->lcache[((uintptr_t)a->lock >> 4) & (UL_ARRAY_SIZE(t->lcache) - 1)];
+	if (likely(c->addr == (uintptr_t)a->lock)) {
+		*out = *c;
+		return true;
+	}
+	struct ul_lock l;
+	if (!ul_lock_get(a->lock, &l) && !ul_lock_resolve(a->lock, a->kind, a->ip, &l))
+		return false;
+	*out = (struct ul_lcache){ (uintptr_t)a->lock, l.class_id, l.inst, l.subclass_default, l.novalidate };
+	if (epoch == atomic_load_explicit(&ul_rt.lock_epoch, memory_order_acquire))
+		*c = *out;
+	return true;
+}
+
 bool ul_validate_acquire(struct ul_thread *t, struct ul_acquire *a)
 {
-	struct ul_lock l;
+	struct ul_lcache l;
 	a->tracked = false;
 	a->reentry = false;
-	if (!ul_lock_get(a->lock, &l) && !ul_lock_resolve(a->lock, a->kind, a->ip, &l))
+	if (!lock_lookup(t, a, &l))
 		return false;
 	if (l.novalidate)
 		a->flags |= UL_ACQ_NOCHECK;
@@ -153,13 +177,14 @@ bool ul_validate_acquire(struct ul_thread *t, struct ul_acquire *a)
 	a->tracked = true;
 
 	uint64_t key = chain_top(t);
-	ul_chain_key_next(&key, a->class_id, a->mode, a->flags);
+	ul_chain_key_next(&key, a->class_id, a->mode, a->flags, t->mask_hash);
 	a->chain_key = key;
 	if (a->flags & UL_ACQ_NOCHECK)
 		return true;
-	ul_usage_acquire(t, &l, a->class_id, a->mode);
-	if (likely(ul_chain_cached(key)))
+	/* The signal mask is in the key: a cached chain had its usage marked. */
+	if (likely(ul_chain_cached(t, key)))
 		return true;
+	ul_usage_acquire(t, a->lock, a->inst, a->class_id, a->mode);
 
 	/* Slow path. Recursion on this very lock first. */
 	struct ul_held *h = ul_held_find(t, a->lock);
@@ -224,9 +249,9 @@ static void rebuild_above(struct ul_thread *t, uint32_t from)
 			key = t->held[i - 1].chain_key;
 		else
 			key = ul_hash64((uint64_t)h->ctx + 1);
-		ul_chain_key_next(&key, h->class_id, h->mode, h->flags);
+		ul_chain_key_next(&key, h->class_id, h->mode, h->flags, t->mask_hash);
 		h->chain_key = key;
-		if (!ul_chain_cached(key))
+		if (!ul_chain_cached(t, key))
 			ul_chain_add(key);
 	}
 }

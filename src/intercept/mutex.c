@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 /* pthread_mutex_* */
+#include "../core/fastpath.h"
 #include "interpose.h"
 
 INTERCEPTOR(int, pthread_mutex_init, (pthread_mutex_t *m, const pthread_mutexattr_t *attr))
@@ -36,9 +37,11 @@ static int mutex_wait(struct ul_thread *t, pthread_mutex_t *m)
 	struct timespec dl;
 	ul_wait_deadline(&dl, CLOCK_MONOTONIC, ul_rt.opt.deadlock_timeout_ms);
 	while ((r = REAL(pthread_mutex_clocklock)(m, CLOCK_MONOTONIC, &dl)) == ETIMEDOUT) {
+		int e = errno;
 		t->busy = 1;
 		ul_wait_check(t);
 		t->busy = 0;
+		errno = e;
 		ul_wait_deadline(&dl, CLOCK_MONOTONIC, 1000);
 	}
 	ul_wait_end(t);
@@ -76,6 +79,16 @@ int ul_mutex_lock_sub(pthread_mutex_t *m, unsigned sub, uintptr_t ip)
 
 INTERCEPTOR(int, pthread_mutex_lock, (pthread_mutex_t *m))
 {
+	struct ul_thread *t = ul_fast_thread();
+	struct ul_fast f;
+	if (likely(t && ul_fast_check(t, m, UL_WRITE, 0, &f))) {
+		int r = REAL(pthread_mutex_trylock)(m);
+		if (unlikely(r == EBUSY))
+			r = mutex_wait(t, m);
+		if (likely(r == 0 || r == EOWNERDEAD))
+			ul_fast_push(t, m, &f, UL_IP, UL_WRITE, 0, ul_mutex_type(m));
+		return r;
+	}
 	return mutex_acquire(m, 0, 0xff, UL_IP, NULL, NULL);
 }
 
@@ -120,6 +133,9 @@ INTERCEPTOR(int, pthread_mutex_clocklock, (pthread_mutex_t *m, clockid_t clk, co
 
 INTERCEPTOR(int, pthread_mutex_unlock, (pthread_mutex_t *m))
 {
+	struct ul_thread *t = ul_fast_thread();
+	if (likely(t && ul_fast_release(t, m)))
+		return REAL(pthread_mutex_unlock)(m);
 	int e = errno;
 	ul_release_event(m, UL_IP);
 	errno = e;

@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 /* pthread_rwlock_*: reads of a default (reader-preferring) glibc rwlock are
  * recursive; reads of a PREFER_WRITER_NONRECURSIVE one are not. */
+#include "../core/fastpath.h"
 #include "interpose.h"
 
 INTERCEPTOR(int, pthread_rwlock_init, (pthread_rwlock_t *rw, const pthread_rwlockattr_t *attr))
@@ -52,18 +53,42 @@ static int rw_wait(struct ul_thread *t, pthread_rwlock_t *rw, bool write, uint8_
 	struct timespec dl;
 	ul_wait_deadline(&dl, CLOCK_MONOTONIC, ul_rt.opt.deadlock_timeout_ms);
 	while ((r = call(rw, write ? CLOCKWR : CLOCKRD, CLOCK_MONOTONIC, &dl)) == ETIMEDOUT) {
+		int e = errno;
 		t->busy = 1;
 		ul_wait_check(t);
 		t->busy = 0;
+		errno = e;
 		ul_wait_deadline(&dl, CLOCK_MONOTONIC, 1000);
 	}
 	ul_wait_end(t);
 	return r;
 }
 
+/* Blocking rd/wr: the cached-chain fast path first. */
+static inline int rw_fast(pthread_rwlock_t *rw, bool write, uintptr_t ip, bool *done)
+{
+	struct ul_thread *t = ul_fast_thread();
+	struct ul_fast f;
+	uint8_t mode = write ? UL_WRITE : ul_rwlock_writer_pref(rw) ? UL_READ : UL_RREAD;
+	*done = false;
+	if (!t || !ul_fast_check(t, rw, mode, 0, &f))
+		return 0;
+	*done = true;
+	int r = rw_wait(t, rw, write, mode);
+	if (r == 0)
+		ul_fast_push(t, rw, &f, ip, mode, 0, UL_TYPE_NORMAL);
+	return r;
+}
+
 static int rw_acquire(pthread_rwlock_t *rw, enum rw_op op, uint8_t sub, uintptr_t ip, clockid_t clk,
 		      const struct timespec *ts)
 {
+	if (op == RD || op == WR) {
+		bool done;
+		int r = rw_fast(rw, op == WR, ip, &done);
+		if (done)
+			return r;
+	}
 	struct ul_thread *t = ul_enter();
 	if (!t)
 		return call(rw, op, clk, ts);
@@ -136,6 +161,9 @@ INTERCEPTOR(int, pthread_rwlock_clockwrlock, (pthread_rwlock_t *rw, clockid_t cl
 
 INTERCEPTOR(int, pthread_rwlock_unlock, (pthread_rwlock_t *rw))
 {
+	struct ul_thread *t = ul_fast_thread();
+	if (likely(t && ul_fast_release(t, rw)))
+		return REAL(pthread_rwlock_unlock)(rw);
 	int e = errno;
 	ul_release_event(rw, UL_IP);
 	errno = e;

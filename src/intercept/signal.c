@@ -52,6 +52,8 @@ static void trampoline(int sig, siginfo_t *si, void *uc)
 	t->ctx++;
 	t->cur_sig = sig;
 	t->sig_blocked |= s.mask | ((s.flags & SA_NODEFER) ? 0 : (uint64_t)1 << (sig - 1));
+	uint64_t mask_hash = t->mask_hash;
+	ul_thread_mask_changed(t);
 	errno = e;
 	if (sig == dump_sig && !t->busy)
 		dump_handler();
@@ -61,6 +63,7 @@ static void trampoline(int sig, siginfo_t *si, void *uc)
 		s.plain(sig);
 	e = errno;
 	t->sig_blocked = blocked;
+	t->mask_hash = mask_hash;
 	t->cur_sig = cur;
 	t->ctx--;
 	t->ctx_untracked = untracked;
@@ -141,6 +144,7 @@ static void track_mask(int how, const sigset_t *set)
 		t->sig_blocked &= ~m;
 	else if (how == SIG_SETMASK)
 		t->sig_blocked = m;
+	ul_thread_mask_changed(t);
 	uint64_t enabled = before & ~t->sig_blocked;
 	if (enabled && atomic_load(&t->depth) && !t->busy && !t->off) {
 		t->busy = 1;

@@ -50,6 +50,7 @@ static struct start adopt(void *p)
 	struct ul_thread *t = ul_thread_get();
 	if (t) {
 		t->sig_blocked = s.sig_blocked;
+		ul_thread_mask_changed(t);
 		pthread_setspecific(thread_key, t);
 	}
 	return s;

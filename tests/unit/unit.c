@@ -148,12 +148,14 @@ static void test_graph(void)
 
 static void test_chain_key(void)
 {
-	uint64_t a = 1, b = 1, c = 1;
-	ul_chain_key_next(&a, 5, UL_WRITE, 0);
-	ul_chain_key_next(&b, 5, UL_RREAD, 0);
-	ul_chain_key_next(&c, 5, UL_WRITE, UL_ACQ_TRY);
-	EXPECT(a != b && a != c && b != c); /* read mode and trylock are in the key */
-	EXPECT(a && b && c);
+	uint64_t a = 1, b = 1, c = 1, d = 1;
+	ul_chain_key_next(&a, 5, UL_WRITE, 0, 0);
+	ul_chain_key_next(&b, 5, UL_RREAD, 0, 0);
+	ul_chain_key_next(&c, 5, UL_WRITE, UL_ACQ_TRY, 0);
+	ul_chain_key_next(&d, 5, UL_WRITE, 0, 77);
+	/* read mode, trylock and the signal mask are all in the key */
+	EXPECT(a != b && a != c && b != c && d != a);
+	EXPECT(a && b && c && d);
 }
 
 int main(void)

@@ -1,0 +1,87 @@
+/* The fast path: an acquisition whose lock is in the thread's lock cache
+ * and whose chain key is in its chain cache needs nothing else. It reads
+ * only per-thread data (and the global lock epoch), takes no lock, does no
+ * atomic read-modify-write and writes no shared cache line. Any miss falls
+ * back to ul_validate_acquire(). A cached chain never repeats a class, so
+ * no recursion can be pending here. */
+#ifndef UL_FASTPATH_H
+#define UL_FASTPATH_H
+#include "core.h"
+
+struct ul_fast {
+	uint64_t key;
+	uint32_t class_id, inst;
+};
+
+static inline struct ul_thread *ul_fast_thread(void)
+{
+	struct ul_thread *t = ul_self;
+	if (unlikely(!t || t->busy || t->off || t->ctx_untracked))
+		return NULL;
+	return t;
+}
+
+static inline bool ul_fast_check(struct ul_thread *t, const void *lock, uint8_t mode, uint8_t flags,
+				 struct ul_fast *f)
+{
+	if (unlikely(t->lcache_epoch != atomic_load_explicit(&ul_rt.lock_epoch, memory_order_relaxed)))
+		return false;
+	const struct ul_lcache *c = &t->lcache[((uintptr_t)lock >> 4) & (UL_ARRAY_SIZE(t->lcache) - 1)];
+	if (unlikely(c->addr != (uintptr_t)lock || c->subclass_default || c->novalidate))
+		return false;
+	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
+	if (unlikely(d >= t->cap))
+		return false;
+	uint64_t key;
+	if (d && t->held[d - 1].ctx == t->ctx)
+		key = t->held[d - 1].chain_key;
+	else
+		key = ul_hash64(t->ctx + 1);
+	ul_chain_key_next(&key, c->class_id, mode, flags, t->mask_hash);
+	if (unlikely(t->ccache[(key >> 8) & (UL_ARRAY_SIZE(t->ccache) - 1)] != key))
+		return false;
+	f->key = key;
+	f->class_id = c->class_id;
+	f->inst = c->inst;
+	return true;
+}
+
+/* Push in an order a signal handler can interrupt at any point. */
+static inline void ul_fast_push(struct ul_thread *t, const void *lock, const struct ul_fast *f,
+				uintptr_t ip, uint8_t mode, uint8_t flags, uint8_t type)
+{
+	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
+	struct ul_held *h = &t->held[d];
+	h->lock = NULL;
+	atomic_signal_fence(memory_order_seq_cst);
+	atomic_store_explicit(&t->depth, d + 1, memory_order_relaxed);
+	atomic_signal_fence(memory_order_seq_cst);
+	h->chain_key = f->key;
+	h->ip = ip;
+	h->class_id = f->class_id;
+	h->inst = f->inst;
+	h->refs = 1;
+	h->mode = mode;
+	h->flags = flags;
+	h->ctx = t->ctx;
+	h->type = type;
+	atomic_signal_fence(memory_order_seq_cst);
+	h->lock = lock;
+}
+
+/* Release of the most recent lock; false sends the caller to ul_release(). */
+static inline bool ul_fast_release(struct ul_thread *t, const void *lock)
+{
+	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
+	if (unlikely(!d))
+		return false;
+	struct ul_held *h = &t->held[d - 1];
+	if (unlikely(h->lock != lock || h->refs != 1))
+		return false;
+	h->lock = NULL;
+	atomic_signal_fence(memory_order_seq_cst);
+	atomic_store_explicit(&t->depth, d - 1, memory_order_relaxed);
+	return true;
+}
+
+#endif
