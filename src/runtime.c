@@ -133,6 +133,7 @@ void ul_runtime_init(void)
 	read_progname();
 	ul_rt.pid = ul_getpid();
 	init_tables();
+	ul_static_ranges_init();
 	ul_stack_init();
 	ul_sym_init();
 	ul_report_init();

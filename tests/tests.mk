@@ -3,7 +3,7 @@
 SCEN_SRCS := $(wildcard tests/scenarios/*.c) $(wildcard tests/scenarios/*.cc)
 SCEN_BINS := $(patsubst tests/scenarios/%,$(BUILD)/scenarios/%,$(basename $(SCEN_SRCS)))
 
-$(BUILD)/scenarios/%: tests/scenarios/%.c include/ulockdep.h tests/scenarios/scenario.h
+$(BUILD)/scenarios/%: tests/scenarios/%.c include/ulockdep.h include/ulockdep/lockdep.h $(wildcard tests/scenarios/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu17 -O0 -g -Wall -Wextra -Wno-unused-function -Iinclude -pthread -o $@ $<
 

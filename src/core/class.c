@@ -1,6 +1,7 @@
 /* Lock objects (shadow entries) and lock classes. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <link.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -113,8 +114,40 @@ uint32_t ul_class_sub(uint32_t base, uint8_t subclass)
 	return id;
 }
 
+/* Writable segments of the modules loaded at start-up, for the one place
+ * dladdr cannot be used: a signal handler (it takes the loader lock). */
+#define MAX_RANGES 256
+static struct { uintptr_t lo, hi; } ranges[MAX_RANGES];
+static int nranges;
+
+static int note_ranges(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	(void)size;
+	(void)arg;
+	for (int i = 0; i < info->dlpi_phnum && nranges < MAX_RANGES; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_W)) {
+			ranges[nranges].lo = info->dlpi_addr + ph->p_vaddr;
+			ranges[nranges].hi = ranges[nranges].lo + ph->p_memsz;
+			nranges++;
+		}
+	}
+	return 0;
+}
+
+void ul_static_ranges_init(void)
+{
+	dl_iterate_phdr(note_ranges, NULL);
+}
+
 bool ul_is_static_addr(const void *addr)
 {
+	if (ul_self && ul_self->ctx) {
+		for (int i = 0; i < nranges; i++)
+			if ((uintptr_t)addr >= ranges[i].lo && (uintptr_t)addr < ranges[i].hi)
+				return true;
+		return false;
+	}
 	Dl_info info;
 	return dladdr(addr, &info) != 0 && info.dli_fbase != NULL;
 }
@@ -196,8 +229,7 @@ bool ul_lock_resolve(const void *addr, uint8_t kind, uintptr_t ip, struct ul_loc
 	memset(out, 0, sizeof *out);
 	out->addr = (uintptr_t)addr;
 	out->kind = kind;
-	bool in_handler = ul_self && ul_self->ctx > 0; /* dladdr takes the loader lock */
-	if (!in_handler && ul_is_static_addr(addr)) {
+	if (ul_is_static_addr(addr)) {
 		out->origin = UL_ORIGIN_STATIC;
 		out->class_id = ul_class_for_key(UL_ORIGIN_STATIC, (uintptr_t)addr, kind, NULL);
 	} else {
@@ -225,7 +257,7 @@ void ul_lock_register(const void *addr, uint8_t kind, uint8_t type, bool writer_
 	/* A global initialised at run time is named by its symbol, as the
 	 * kernel names a class by the lock expression ("&foo"). */
 	struct ul_class *c = ul_class_get(out->class_id);
-	if (c && !atomic_load(&c->data) && !(ul_self && ul_self->ctx) && ul_is_static_addr(addr))
+	if (c && !atomic_load(&c->data) && ul_is_static_addr(addr))
 		atomic_store(&c->data, (uintptr_t)addr);
 	insert_lock(out);
 }
@@ -311,6 +343,23 @@ const char *ul_class_name(struct ul_class *c)
 	memcpy(s, buf, n);
 	c->name = s;
 	return s;
+}
+
+const char *ul_class_label(struct ul_class *c)
+{
+	if (!c || !c->subclass)
+		return ul_class_name(c);
+	if (!c->label) {
+		char buf[600];
+		ul_class_format(c, buf, sizeof buf);
+		size_t n = strlen(buf) + 1;
+		char *s = ul_alloc(n);
+		if (!s)
+			return ul_class_name(c);
+		memcpy(s, buf, n);
+		c->label = s;
+	}
+	return c->label;
 }
 
 void ul_class_format(struct ul_class *c, char *buf, size_t len)

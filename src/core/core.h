@@ -35,6 +35,7 @@ struct ul_class {
 	uintptr_t key;           /* static address, init/first-use ip, or key object */
 	_Atomic uintptr_t data;  /* a static-storage lock of this class, for its name */
 	const char *name;        /* explicit or computed name, NULL until needed */
+	const char *label;       /* name with "/N" for a subclass */
 	_Atomic uint32_t sub[UL_MAX_SUBCLASS];
 	_Atomic uint64_t usage[UL_USAGE_N];
 	uint32_t usage_stack[UL_USAGE_N]; /* first stack that set each usage */
@@ -163,7 +164,9 @@ uint32_t ul_class_sub(uint32_t base, uint8_t subclass);
 uint32_t ul_class_for_key(uint8_t origin, uintptr_t key, uint8_t kind, const char *name);
 const char *ul_class_name(struct ul_class *c);
 void ul_class_format(struct ul_class *c, char *buf, size_t len); /* "name/1" */
+const char *ul_class_label(struct ul_class *c);                  /* "name/1", kept */
 bool ul_is_static_addr(const void *addr);
+void ul_static_ranges_init(void);
 void ul_lock_pack(const struct ul_lock *l, uint64_t v[3]);
 void ul_lock_unpack(uintptr_t addr, const uint64_t v[3], struct ul_lock *l);
 
@@ -240,7 +243,7 @@ void ul_check_exit(struct ul_thread *t);
 void ul_might_lock(struct ul_thread *t, struct ul_acquire *a);
 
 /* ---- usage.c: signal context ---- */
-void ul_usage_acquire(struct ul_thread *t, const void *lock, uint32_t inst, uint32_t class_id, uint8_t mode);
+void ul_usage_acquire(struct ul_thread *t, const struct ul_acquire *a);
 void ul_usage_unblock(struct ul_thread *t, uint64_t newly_enabled);
 void ul_usage_check_edge(struct ul_thread *t, const struct ul_acquire *a, uint32_t from_class,
 			 uint32_t to_class);

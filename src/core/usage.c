@@ -93,8 +93,10 @@ static void mark(struct ul_thread *t, const struct ul_acquire *a, struct ul_clas
 		check_inversion(t, a, c, bit, fresh & atomic_load(&sigs_used));
 }
 
-void ul_usage_acquire(struct ul_thread *t, const void *lock, uint32_t inst, uint32_t class_id, uint8_t mode)
+void ul_usage_acquire(struct ul_thread *t, const struct ul_acquire *a)
 {
+	uint32_t class_id = a->class_id;
+	uint8_t mode = a->mode;
 	struct ul_class *c = ul_class_get(class_id);
 	if (!c)
 		return;
@@ -108,11 +110,10 @@ void ul_usage_acquire(struct ul_thread *t, const void *lock, uint32_t inst, uint
 		new_used = SIGBIT(t->cur_sig) & ~atomic_load_explicit(&c->usage[ubit], memory_order_relaxed);
 	if (likely(!new_en && !new_used))
 		return;
-	struct ul_acquire tmp = { .lock = lock, .mode = mode, .class_id = class_id, .inst = inst, .ip = 0 };
 	if (new_used)
-		mark(t, &tmp, c, ubit, new_used);
+		mark(t, a, c, ubit, new_used);
 	if (new_en)
-		mark(t, &tmp, c, ebit, new_en);
+		mark(t, a, c, ebit, new_en);
 }
 
 /* Signals were unblocked: every held lock is now "taken with S enabled". */

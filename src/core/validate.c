@@ -184,7 +184,7 @@ bool ul_validate_acquire(struct ul_thread *t, struct ul_acquire *a)
 	/* The signal mask is in the key: a cached chain had its usage marked. */
 	if (likely(ul_chain_cached(t, key)))
 		return true;
-	ul_usage_acquire(t, a->lock, a->inst, a->class_id, a->mode);
+	ul_usage_acquire(t, a);
 
 	/* Slow path. Recursion on this very lock first. */
 	struct ul_held *h = ul_held_find(t, a->lock);

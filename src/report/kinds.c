@@ -75,7 +75,7 @@ void ul_report_circular(struct ul_thread *t, const struct ul_acquire *a, const s
 		ul_rb_stack(r, i ? "dependency" : "new", steps[i].stack, 6);
 	}
 	for (int i = 0; i < n && r->nlocks < UL_RB_LOCKS; i++)
-		r->locks[r->nlocks++] = ul_class_name(ul_class_get(steps[i].class_id));
+		r->locks[r->nlocks++] = ul_class_label(ul_class_get(steps[i].class_id));
 	ul_rb_printf(r, "\nother info that might help us debug this:\n\n");
 	char src[512], tgt[512], par[512];
 	step_name(&steps[0], src, sizeof src);
@@ -183,7 +183,7 @@ void ul_report_held_at_exit(struct ul_thread *t)
 	memcpy(hdr_static, hdr, sizeof hdr);
 	r->header = hdr_static;
 	for (uint32_t i = 0; i < d && r->nlocks < UL_RB_LOCKS; i++)
-		r->locks[r->nlocks++] = ul_class_name(ul_class_get(t->held[i].class_id));
+		r->locks[r->nlocks++] = ul_class_label(ul_class_get(t->held[i].class_id));
 	ul_rb_held_locks(r, t);
 	ul_rb_backtrace(r, 0);
 	ul_rb_finish(r);
@@ -202,16 +202,25 @@ void ul_report_assert(struct ul_thread *t, const void *lock, const char *what, u
 	ul_rb_printf(r, "%s failed %s at:\n%s\n", r->thread, what, at);
 	if (lock) {
 		ul_rb_printf(r, "lock: %016lx ", (unsigned long)(uintptr_t)lock);
-		if (cls)
+		if (cls) {
 			ul_rb_lock_name(r, cls);
-		else
-			ul_rb_printf(r, "(never used as a lock)");
+		} else {
+			ul_sym_data_name((uintptr_t)lock, r->extra_name, sizeof r->extra_name);
+			ul_rb_printf(r, "(%s, never used as a lock)", r->extra_name);
+			r->locks[r->nlocks++] = r->extra_name;
+		}
 		ul_rb_printf(r, "\n");
 	}
 	ul_rb_printf(r, "\nother info that might help us debug this:\n");
 	ul_rb_held_locks(r, t);
 	ul_rb_backtrace(r, ip);
 	ul_rb_finish(r);
+}
+
+static const char *signame(int sig)
+{
+	const char *n = sigabbrev_np(sig);
+	return n ? n : "?";
 }
 
 static const char *const usage_names[UL_USAGE_N] = {
@@ -226,7 +235,8 @@ void ul_report_inconsistent(struct ul_thread *t, const struct ul_acquire *a, int
 	if (!r)
 		return;
 	ul_rb_printf(r, "inconsistent {%s} -> {%s} usage.\n", usage_names[old_bit], usage_names[new_bit]);
-	ul_rb_printf(r, "%s [signal %d, in handler %d] takes:\n", r->thread, sig, t->ctx);
+	ul_rb_printf(r, "%s [SIG%s, %s handler] takes:\n", r->thread, signame(sig),
+		     t->ctx ? "in" : "not in");
 	lock_line(r, a->lock, a->class_id, a->ip);
 	struct ul_class *c = ul_class_get(a->class_id);
 	ul_rb_printf(r, "{%s} state was registered at:\n", usage_names[old_bit]);
@@ -272,20 +282,20 @@ void ul_report_context_order(struct ul_thread *t, const struct ul_acquire *a, in
 	int save = r->nlocks;
 	r->nlocks = 0;
 	ul_rb_lock_name(r, safe_class);
-	ul_rb_printf(r, "\n\n... which became SIGNAL-safe (taken in a handler of signal %d) at:\n", sig);
+	ul_rb_printf(r, "\n\n... which became SIGNAL-safe (taken in a SIG%s handler) at:\n", signame(sig));
 	ul_rb_stack(r, "safe", sc ? (sc->usage_stack[UL_USAGE_USED_W] ? sc->usage_stack[UL_USAGE_USED_W]
 								   : sc->usage_stack[UL_USAGE_USED_R]) : 0, 2);
 	ul_rb_printf(r, "\nto a SIGNAL-unsafe lock:\n ");
 	ul_rb_lock_name(r, unsafe_class);
 	(void)save;
-	ul_rb_printf(r, "\n\n... which became SIGNAL-unsafe (taken with signal %d deliverable) at:\n", sig);
+	ul_rb_printf(r, "\n\n... which became SIGNAL-unsafe (taken with SIG%s deliverable) at:\n", signame(sig));
 	ul_rb_stack(r, "unsafe", uc ? (uc->usage_stack[UL_USAGE_ENABLED_W] ? uc->usage_stack[UL_USAGE_ENABLED_W]
 								     : uc->usage_stack[UL_USAGE_ENABLED_R]) : 0, 2);
 	ul_rb_printf(r, "\nother info that might help us debug this:\n\n");
 	ul_rb_printf(r, " Possible interrupt unsafe locking scenario:\n\n");
 	ul_rb_printf(r, "       CPU0                    CPU1\n       ----                    ----\n");
 	ul_rb_printf(r, "  lock(%s);\n", un);
-	ul_rb_printf(r, "                               block(signal %d);\n", sig);
+	ul_rb_printf(r, "                               block(SIG%s);\n", signame(sig));
 	ul_rb_printf(r, "                               lock(%s);\n", sn);
 	ul_rb_printf(r, "                               lock(%s);\n", un);
 	ul_rb_printf(r, "  <Interrupt>\n    lock(%s);\n", sn);

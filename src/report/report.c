@@ -144,7 +144,7 @@ void ul_rb_lock_name(struct ul_rb *r, uint32_t class_id)
 	ul_usage_string(class_id, usage);
 	ul_rb_printf(r, "(%s)%s", name, usage);
 	if (r->nlocks < UL_RB_LOCKS)
-		r->locks[r->nlocks++] = ul_class_name(ul_class_get(class_id));
+		r->locks[r->nlocks++] = ul_class_label(ul_class_get(class_id));
 }
 
 static void add_stack_ref(struct ul_rb *r, const char *label, uint32_t stack, uintptr_t ip)

@@ -24,6 +24,7 @@ struct ul_rb {
 	struct ul_rb_stack stacks[UL_RB_STACKS];
 	int nstacks;
 	char thread[64];
+	char extra_name[256]; /* a lock with no class yet, named by its symbol */
 	uint64_t id;      /* dedup identity */
 };
 

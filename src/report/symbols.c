@@ -444,6 +444,12 @@ static void format_ip(uintptr_t ip, char *buf, size_t len, bool with_size)
 		snprintf(buf + n, len - (size_t)n, " [%s]", s.module);
 }
 
+/* Inlined helpers of the public headers are not the user's code. */
+static bool api_file(const char *fl)
+{
+	return !strncmp(fl, "ulockdep.h:", 11) || !strncmp(fl, "lockdep.h:", 10);
+}
+
 /* A site names the innermost function: an inlined init helper is named
  * after itself, not after the function it was inlined into. */
 void ul_sym_site_name(uintptr_t ip, char *buf, size_t len)
@@ -451,10 +457,11 @@ void ul_sym_site_name(uintptr_t ip, char *buf, size_t len)
 	ul_sym_prefetch(&ip, 1);
 	int n = npairs(ip);
 	char fn[256], fl[256];
-	if (n > 1 && pair(ip, 0, fn, sizeof fn, fl, sizeof fl) && fl[0]) {
-		snprintf(buf, len, "%s (%s)", fn, fl);
-		return;
-	}
+	for (int k = 0; k + 1 < n; k++)
+		if (pair(ip, k, fn, sizeof fn, fl, sizeof fl) && fl[0] && !api_file(fl)) {
+			snprintf(buf, len, "%s (%s)", fn, fl);
+			return;
+		}
 	format_ip(ip, buf, len, false);
 }
 
@@ -467,7 +474,7 @@ void ul_sym_frame_lines(uintptr_t ip, char *buf, size_t len)
 	buf[0] = 0;
 	for (int k = 0; k + 1 < n && o < len; k++) {
 		char fn[256], fl[256];
-		if (pair(ip, k, fn, sizeof fn, fl, sizeof fl))
+		if (pair(ip, k, fn, sizeof fn, fl, sizeof fl) && !api_file(fl))
 			o += (size_t)snprintf(buf + o, len - o, "%s (%s) [inlined]\n", fn, fl[0] ? fl : "?");
 	}
 	if (o < len)
