@@ -14,7 +14,8 @@ WRAP_OBJS := $(RT_SRCS:%.c=$(BUILD)/objw/%.o)
 HDRS    := $(wildcard src/*/*.h src/common/options.def)
 
 .PHONY: all demo test test-unit test-scenarios test-real test-install bench install uninstall clean
-all: $(BUILD)/libulockdep.so $(BUILD)/libulockdep-wrap.a $(BUILD)/ulockdep $(BUILD)/ulockdep.1 $(BUILD)/ulockdep.pc
+all: $(BUILD)/libulockdep.so $(BUILD)/libulockdep-wrap.a $(BUILD)/ulockdep-wrap.flags $(BUILD)/ulockdep \
+     $(BUILD)/ulockdep.1 $(BUILD)/ulockdep.pc
 
 $(BUILD)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -29,6 +30,12 @@ $(BUILD)/libulockdep.so: $(RT_OBJS)
 
 $(BUILD)/libulockdep-wrap.a: $(WRAP_OBJS)
 	rm -f $@ && ar rcs $@ $(WRAP_OBJS)
+
+# Static mode: the linker flags that route every interposed call to libulockdep-wrap.a.
+$(BUILD)/ulockdep-wrap.flags: src/intercept/interpose.h
+	@mkdir -p $(BUILD)
+	{ grep -o 'X([a-z_]*, [a-z_0-9]*,' $< | sed 's/X([a-z_]*, \(.*\),/-Wl,--wrap=\1/'; \
+	  echo -Wl,--wrap=signal; } | tr '\n' ' ' > $@
 
 $(BUILD)/ulockdep: src/cli/ulockdep.c src/common/options.c src/common/options.h src/common/options.def
 	$(CC) $(CFLAGS) -std=c17 $(WARN) -o $@ src/cli/ulockdep.c src/common/options.c
@@ -62,6 +69,7 @@ install: all
 	install -m 755 $(BUILD)/ulockdep $(DESTDIR)$(PREFIX)/bin/ulockdep
 	install -m 755 $(BUILD)/libulockdep.so $(DESTDIR)$(PREFIX)/lib/ulockdep/libulockdep.so
 	install -m 644 $(BUILD)/libulockdep-wrap.a $(DESTDIR)$(PREFIX)/lib/ulockdep/libulockdep-wrap.a
+	install -m 644 $(BUILD)/ulockdep-wrap.flags $(DESTDIR)$(PREFIX)/lib/ulockdep/ulockdep-wrap.flags
 	install -m 644 include/ulockdep.h $(DESTDIR)$(PREFIX)/include/ulockdep.h
 	install -m 644 include/ulockdep/lockdep.h $(DESTDIR)$(PREFIX)/include/ulockdep/lockdep.h
 	install -m 644 $(BUILD)/ulockdep.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/ulockdep.pc
@@ -69,7 +77,8 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/ulockdep $(DESTDIR)$(PREFIX)/lib/ulockdep/libulockdep.so \
-	  $(DESTDIR)$(PREFIX)/lib/ulockdep/libulockdep-wrap.a $(DESTDIR)$(PREFIX)/include/ulockdep.h \
+	  $(DESTDIR)$(PREFIX)/lib/ulockdep/libulockdep-wrap.a $(DESTDIR)$(PREFIX)/lib/ulockdep/ulockdep-wrap.flags \
+	  $(DESTDIR)$(PREFIX)/include/ulockdep.h \
 	  $(DESTDIR)$(PREFIX)/include/ulockdep/lockdep.h $(DESTDIR)$(PREFIX)/lib/pkgconfig/ulockdep.pc \
 	  $(DESTDIR)$(PREFIX)/share/man/man1/ulockdep.1
 	-rmdir $(DESTDIR)$(PREFIX)/lib/ulockdep $(DESTDIR)$(PREFIX)/include/ulockdep 2>/dev/null

@@ -155,7 +155,14 @@ void ul_runtime_init(void)
 	errno = e;
 }
 
+/* Early, so locks taken by other libraries' constructors are seen. A static
+ * binary registers its unwind tables in a default-priority constructor,
+ * which must run first there. */
+#ifdef UL_WRAP_MODE
+__attribute__((constructor)) static void ul_ctor(void)
+#else
 __attribute__((constructor(101))) static void ul_ctor(void)
+#endif
 {
 	ul_runtime_init();
 }

@@ -31,7 +31,7 @@ test-unit: $(BUILD)/unit $(BUILD)/unit-asan
 	$(BUILD)/unit
 	$(BUILD)/unit-asan
 
-test-cli: all
+test-cli: all $(BUILD)/examples/iommu_abba
 	bash tests/cli/run.sh
 
 test: test-unit test-scenarios test-cli

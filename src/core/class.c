@@ -142,12 +142,12 @@ void ul_static_ranges_init(void)
 
 bool ul_is_static_addr(const void *addr)
 {
-	if (ul_self && ul_self->ctx) {
-		for (int i = 0; i < nranges; i++)
-			if ((uintptr_t)addr >= ranges[i].lo && (uintptr_t)addr < ranges[i].hi)
-				return true;
+	for (int i = 0; i < nranges; i++)
+		if ((uintptr_t)addr >= ranges[i].lo && (uintptr_t)addr < ranges[i].hi)
+			return true;
+	if (ul_self && ul_self->ctx)
 		return false;
-	}
+	/* modules loaded after start-up */
 	Dl_info info;
 	return dladdr(addr, &info) != 0 && info.dli_fbase != NULL;
 }

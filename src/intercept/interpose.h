@@ -83,7 +83,11 @@ void ul_resolve_reals(void);
 static inline struct ul_thread *ul_enter(void)
 {
 	if (unlikely(atomic_load_explicit(&ul_init_state, memory_order_acquire) != 2)) {
+#ifndef UL_WRAP_MODE
+		/* a library constructor before ours: start now (a static binary
+		 * waits for the constructor, after its unwind tables exist) */
 		ul_runtime_init();
+#endif
 		if (atomic_load(&ul_init_state) != 2)
 			return NULL;
 	}

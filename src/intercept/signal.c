@@ -119,7 +119,7 @@ INTERCEPTOR(int, sigaction, (int sig, const struct sigaction *act, struct sigact
 }
 
 /* glibc's signal() has BSD semantics: SA_RESTART, handler stays installed. */
-__attribute__((visibility("default"))) sighandler_t signal(int sig, sighandler_t fn)
+INTERCEPTOR(sighandler_t, signal, (int sig, sighandler_t fn))
 {
 	struct sigaction act, old;
 	memset(&act, 0, sizeof act);

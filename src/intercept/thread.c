@@ -65,7 +65,7 @@ static void finish(void)
 	ul_leave(t);
 }
 
-static void *thread_main(void *p)
+static void *ul_thread_start(void *p)
 {
 	struct start s = adopt(p);
 	void *ret = s.fn(s.arg);
@@ -73,7 +73,7 @@ static void *thread_main(void *p)
 	return ret;
 }
 
-static int c11_main(void *p)
+static int ul_c11_thread_start(void *p)
 {
 	struct start s = adopt(p);
 	int ret = s.c11fn(s.arg);
@@ -102,7 +102,7 @@ INTERCEPTOR(int, pthread_create, (pthread_t *th, const pthread_attr_t *attr, voi
 		return REAL(pthread_create)(th, attr, fn, arg);
 	s->fn = fn;
 	s->arg = arg;
-	int r = REAL(pthread_create)(th, attr, thread_main, s);
+	int r = REAL(pthread_create)(th, attr, ul_thread_start, s);
 	if (r)
 		start_free(s);
 	return r;
@@ -117,7 +117,7 @@ INTERCEPTOR(int, thrd_create, (thrd_t *th, thrd_start_t fn, void *arg))
 		return REAL(thrd_create)(th, fn, arg);
 	s->c11fn = fn;
 	s->arg = arg;
-	int r = REAL(thrd_create)(th, c11_main, s);
+	int r = REAL(thrd_create)(th, ul_c11_thread_start, s);
 	if (r != thrd_success)
 		start_free(s);
 	return r;

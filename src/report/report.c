@@ -165,6 +165,9 @@ void ul_rb_stack(struct ul_rb *r, const char *label, uint32_t stack, int indent)
 	for (uint32_t i = 0; i < s->n; i++) {
 		char f[2048];
 		ul_sym_frame_lines(s->pc[i], f, sizeof f);
+		/* a static binary has no runtime text range: stop at our thread start */
+		if (strstr(f, "ul_thread_start+") || strstr(f, "ul_c11_thread_start+"))
+			break;
 		for (char *line = f, *nl; line && *line; line = nl ? nl + 1 : NULL) {
 			nl = strchr(line, '\n');
 			ul_rb_printf(r, "%*s%.*s\n", indent, "", nl ? (int)(nl - line) : (int)strlen(line), line);

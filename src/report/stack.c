@@ -35,8 +35,10 @@ static int find_self(struct dl_phdr_info *info, size_t size, void *arg)
 void ul_stack_init(void)
 {
 	stacks = ul_map(MAX_STACKS * sizeof *stacks);
+#ifndef UL_WRAP_MODE
 	void *buf[4];
-	backtrace(buf, 4);
+	backtrace(buf, 4); /* loads libgcc_s now, not inside a lock wrapper */
+#endif
 	Dl_info info;
 	if (dladdr((void *)ul_stack_init, &info) && info.dli_fbase) {
 		/* Only a shared runtime has its own text range. */

@@ -72,23 +72,58 @@ static void load_symtab(struct module *m)
 	m->strsz = str->sh_size;
 }
 
+struct phdr_hit {
+	uintptr_t addr, base;
+	const char *name;
+	bool found;
+};
+
+static int find_phdr(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	(void)size;
+	struct phdr_hit *h = arg;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+		if (ph->p_type == PT_LOAD && h->addr >= lo && h->addr < lo + ph->p_memsz) {
+			h->base = info->dlpi_addr;
+			h->name = info->dlpi_name;
+			h->found = true;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static struct module *module_of(uintptr_t addr)
 {
 	Dl_info info;
 	struct link_map *lm = NULL;
-	if (!dladdr1((void *)addr, &info, (void **)&lm, RTLD_DL_LINKMAP) || !lm)
-		return NULL;
-	int is_main = !lm->l_name || !lm->l_name[0];
-	const char *name = is_main ? "" : lm->l_name;
+	uintptr_t base;
+	const char *lname;
+	if (dladdr1((void *)addr, &info, (void **)&lm, RTLD_DL_LINKMAP) && lm) {
+		base = lm->l_addr;
+		lname = lm->l_name;
+	} else {
+		/* a static binary: no dladdr, but the program headers are there */
+		struct phdr_hit h = { addr, 0, NULL, false };
+		dl_iterate_phdr(find_phdr, &h);
+		if (!h.found)
+			return NULL;
+		base = h.base;
+		lname = h.name;
+	}
+	int is_main = !lname || !lname[0];
+	const char *name = is_main ? "" : lname;
 	for (int i = 0; i < nmods; i++)
-		if (mods[i].base == lm->l_addr && mods[i].is_main == is_main &&
+		if (mods[i].base == base && mods[i].is_main == is_main &&
 		    (is_main || !strcmp(mods[i].path, name)))
 			return &mods[i];
 	if (nmods >= MAX_MODULES)
 		return NULL;
 	struct module *m = &mods[nmods];
 	memset(m, 0, sizeof *m);
-	m->base = lm->l_addr;
+	m->base = base;
 	m->is_main = is_main;
 	if (is_main) {
 		ssize_t n = readlink("/proc/self/exe", m->path, sizeof m->path - 1);

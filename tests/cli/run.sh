@@ -34,6 +34,14 @@ check env_bad_value test $rc -eq 1 -a -n "$(echo "$out" | grep "bad value 'soon'
 check help_lists_options bash -c "'$UL' --help | grep -q -- '--deadlock-timeout-ms'"
 check man_lists_options bash -c "grep -q 'deadlock\\\\-timeout\\\\-ms' '$B/ulockdep.1'"
 
+# the README documents every option of the table
+missing=""
+for name in $(grep -o '^OPT([a-z_]*' src/common/options.def | sed 's/OPT(//'); do
+  [ "$name" = status_file ] && continue
+  grep -q -- "--${name//_/-}" README.md || missing="$missing $name"
+done
+check readme_lists_options test -z "$missing"
+
 # JSON: one object per line, fields present
 "$UL" --json "$T/r.json" -- "$DEMO" >/dev/null 2>&1
 check json_fields bash -c "grep -q '\"kind\":\"circular\"' '$T/r.json' && grep -q '\"locks\":\\[' '$T/r.json' \
@@ -86,6 +94,18 @@ fi
 # summary at exit names the files
 err=$("$UL" --json "$T/sum.json" -- "$DEMO" 2>&1 >/dev/null)
 check summary bash -c "echo '$err' | grep -q 'ulockdep summary' && echo '$err' | grep -q 'JSON: $T/sum.json' && echo '$err' | grep -q 'lock classes: '"
+
+# static mode: link the runtime in with --wrap
+if cc -static -O1 -g -pthread -o "$T/static_demo" examples/iommu_abba.c $(cat "$B/ulockdep-wrap.flags") \
+     "$B/libulockdep-wrap.a" 2>/dev/null; then
+  out=$("$T/static_demo" 2>&1)
+  check static_mode bash -c "echo '$out' | grep -q 'possible circular locking dependency' && echo '$out' | grep -q '(device_domain_lock)' \
+    && echo '$out' | grep -q 'probe_thread+0x' && ! echo '$out' | grep -q start_thread"
+  out=$("$UL" -- "$T/static_demo" 2>&1); rc=$?
+  check static_launcher_message bash -c "test $rc -eq 1 && echo '$out' | grep -q 'statically linked'"
+else
+  bad static_mode "cannot link a static binary (libc6-dev static libs missing?)"
+fi
 
 # install into a prefix, run an example from there, uninstall
 make -s install PREFIX="$T/prefix" >/dev/null
