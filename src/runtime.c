@@ -175,7 +175,7 @@ __attribute__((destructor(101))) static void ul_dtor(void)
 	struct ul_thread *t = ul_self;
 	if (t && !t->busy && !t->off) {
 		t->busy = 1;
-		ul_check_exit(t);
+		ul_check_exit(t, 0);
 		t->busy = 0;
 	}
 	ul_graph_export();

@@ -131,14 +131,19 @@ API void __ulockdep_context(int enter, int ctx)
 	if (!t || ctx < 1 || ctx > 64)
 		return;
 	if (enter) {
+		if (t->api_depth >= UL_ARRAY_SIZE(t->api_ctx))
+			return;
+		t->api_ctx[t->api_depth++] = (uint8_t)ctx;
 		t->ctx++;
 		t->cur_sig = ctx;
 		t->sig_blocked |= (uint64_t)1 << (ctx - 1);
 		ul_thread_mask_changed(t);
 		atomic_fetch_or(&ul_handled_sigs, (uint64_t)1 << (ctx - 1));
-	} else if (t->ctx > 0) {
+	} else if (t->api_depth > 0 && t->api_ctx[t->api_depth - 1] == ctx) {
+		/* back in the interrupted context: the outer one, if any */
+		t->api_depth--;
 		t->ctx--;
-		t->cur_sig = 0;
+		t->cur_sig = t->api_depth ? t->api_ctx[t->api_depth - 1] : 0;
 		t->sig_blocked &= ~((uint64_t)1 << (ctx - 1));
 		ul_thread_mask_changed(t);
 	}

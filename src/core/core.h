@@ -81,7 +81,8 @@ struct ul_thread {
 	uint8_t ctx_untracked;    /* handlers that arrived while busy */
 	int cur_sig;
 	uint64_t sig_blocked;     /* tracked signal mask */
-	uint64_t ctx_sigs;        /* signals whose handlers are running */
+	uint8_t api_ctx[16];      /* simulated contexts entered through the API */
+	uint8_t api_depth;
 	/* wait tracking (read by other threads' deadlock checks) */
 	_Atomic(const void *) wait_lock;
 	_Atomic uint32_t wait_seq;
@@ -210,8 +211,8 @@ uint32_t ul_edge_add(uint32_t from, uint32_t to, uint8_t type, uint32_t stack, b
 int ul_graph_find_cycle(uint32_t start, uint32_t target, uint8_t closing, uint32_t *path, int max);
 /* Search from 'start' along (forward or backward) edges for a class whose
  * usage mask 'bit' intersects 'sigs'. Returns node id, fills path. */
-uint32_t ul_graph_find_usage(uint32_t start, bool forward, int bit, uint64_t sigs,
-			     uint32_t *path, int *plen, int max);
+uint32_t ul_graph_usage_search(uint32_t start, bool forward, bool state0, uint8_t first_types,
+			       uint64_t sig, bool match_start, uint32_t *found_class);
 uint32_t ul_graph_nedges(void);
 uint32_t ul_graph_nnodes(void);
 
@@ -239,14 +240,14 @@ void ul_acquired(struct ul_thread *t, const struct ul_acquire *a);
 bool ul_release(struct ul_thread *t, const void *lock, uintptr_t ip, bool report);
 void ul_lock_destroyed(struct ul_thread *t, const void *lock, uintptr_t ip, bool reinit);
 void ul_memory_freed(struct ul_thread *t, const void *p, size_t size, uintptr_t ip);
-void ul_check_exit(struct ul_thread *t);
+void ul_check_exit(struct ul_thread *t, uintptr_t ip); /* ip: pthread_exit caller, or 0 */
 void ul_might_lock(struct ul_thread *t, struct ul_acquire *a);
 
 /* ---- usage.c: signal context ---- */
 void ul_usage_acquire(struct ul_thread *t, const struct ul_acquire *a);
 void ul_usage_unblock(struct ul_thread *t, uint64_t newly_enabled);
 void ul_usage_check_edge(struct ul_thread *t, const struct ul_acquire *a, uint32_t from_class,
-			 uint32_t to_class);
+			 uint32_t to_class, uint8_t type);
 extern _Atomic uint64_t ul_handled_sigs;
 
 /* ---- wait.c: real deadlocks ---- */

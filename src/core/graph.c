@@ -156,43 +156,58 @@ int ul_graph_find_cycle(uint32_t start, uint32_t target, uint8_t closing, uint32
 	return 0;
 }
 
-uint32_t ul_graph_find_usage(uint32_t start, bool forward, int bit, uint64_t sigs,
-			     uint32_t *path, int *plen, int max)
+/* Search for a class in a usage state, along strong paths only.
+ * Forward (looking for a signal-unsafe lock ahead): the state is "arrived
+ * only as a recursive reader"; such an arrival waits only for a writer, so
+ * it matches ENABLED_W alone. Backward (looking for a signal-safe lock
+ * behind): the state is "the path leaves this class held shared"; a class
+ * read in a handler blocks only on a writer, so USED_R needs an E leave.
+ * first_types limits the first edge (the caller's own usage may be a read). */
+uint32_t ul_graph_usage_search(uint32_t start, bool forward, bool state0, uint8_t first_types,
+			       uint64_t sig, bool match_start, uint32_t *found_class)
 {
-	*plen = 0;
+	*found_class = 0;
 	if (!nodes || !start)
 		return 0;
 	uint32_t gen = ++bfs_gen;
 	uint32_t head = 0, tail = 0;
-	nodes[start].mark[0] = gen;
-	nodes[start].parent[0] = 0;
-	queue[tail++] = start;
+	nodes[start].mark[state0] = gen;
+	queue[tail++] = start << 1 | state0;
 	while (head < tail) {
-		uint32_t cur = queue[head++];
+		uint32_t cur = queue[head] >> 1;
+		bool st = queue[head] & 1;
+		head++;
 		struct ul_class *c = ul_class_get(nodes[cur].class_id);
-		if (cur != start && c && !nodes[cur].inst &&
-		    (atomic_load(&c->usage[bit]) & sigs)) {
-			uint32_t tmp[256];
-			int n = 0;
-			for (uint32_t node = cur; node != start && n < 256;) {
-				uint32_t e = nodes[node].parent[0];
-				tmp[n++] = e;
-				node = forward ? edges[e].from : edges[e].to;
+		if (c && !nodes[cur].inst && (cur != start || match_start)) {
+			uint64_t w = atomic_load(&c->usage[forward ? UL_USAGE_ENABLED_W : UL_USAGE_USED_W]);
+			uint64_t r = atomic_load(&c->usage[forward ? UL_USAGE_ENABLED_R : UL_USAGE_USED_R]);
+			if ((w & sig) || (!st && (r & sig))) {
+				*found_class = c->id;
+				return cur;
 			}
-			int len = n < max ? n : max;
-			for (int i = 0; i < len; i++)
-				path[i] = tmp[n - 1 - i];
-			*plen = len;
-			return cur;
 		}
 		uint32_t eid = forward ? nodes[cur].first_out : nodes[cur].first_in;
 		for (; eid; eid = forward ? edges[eid].next_out : edges[eid].next_in) {
+			uint8_t t = edges[eid].types;
+			if (cur == start)
+				t &= first_types;
+			bool ns;
+			if (forward) {
+				uint8_t ok = st ? (t & (UL_DEP_EN | UL_DEP_ER)) : t;
+				if (!ok)
+					continue;
+				ns = !(ok & (UL_DEP_EN | UL_DEP_SN));
+			} else {
+				uint8_t ok = st ? (t & (UL_DEP_EN | UL_DEP_SN)) : t;
+				if (!ok)
+					continue;
+				ns = !(ok & (UL_DEP_EN | UL_DEP_ER));
+			}
 			uint32_t to = forward ? edges[eid].to : edges[eid].from;
-			if (nodes[to].mark[0] == gen)
+			if (nodes[to].mark[ns] == gen || nodes[to].mark[0] == gen)
 				continue;
-			nodes[to].mark[0] = gen;
-			nodes[to].parent[0] = eid;
-			queue[tail++] = to;
+			nodes[to].mark[ns] = gen;
+			queue[tail++] = to << 1 | ns;
 		}
 	}
 	return 0;

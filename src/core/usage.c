@@ -42,31 +42,30 @@ static int conflict_bit(const struct ul_class *c, int bit, uint64_t sig)
 	return order[bit][0];
 }
 
+#define DEP_ALL (UL_DEP_EN | UL_DEP_ER | UL_DEP_SN | UL_DEP_SR)
+
 /* A class just gained 'bit' for signals 'sigs': look for a class on the other
  * side of the graph in the opposite state (kernel: irq lock inversion). */
 static void check_inversion(struct ul_thread *t, const struct ul_acquire *a, struct ul_class *c,
 			    int bit, uint64_t sigs)
 {
 	bool used = bit == UL_USAGE_USED_W || bit == UL_USAGE_USED_R;
-	uint32_t path[32];
-	int n = 0;
 	for (uint64_t m = sigs; m; m &= m - 1) {
 		int sig = first_sig(m);
-		uint32_t hit;
+		uint64_t sb = SIGBIT(sig);
+		uint32_t other = 0;
 		ul_mutex_lock(&ul_rt.graph_lock);
-		if (used) {
-			hit = ul_graph_find_usage(c->node, true, UL_USAGE_ENABLED_W, SIGBIT(sig), path, &n, 32);
-			if (!hit && bit == UL_USAGE_USED_W)
-				hit = ul_graph_find_usage(c->node, true, UL_USAGE_ENABLED_R, SIGBIT(sig), path, &n, 32);
-		} else {
-			hit = ul_graph_find_usage(c->node, false, UL_USAGE_USED_W, SIGBIT(sig), path, &n, 32);
-			if (!hit)
-				hit = ul_graph_find_usage(c->node, false, UL_USAGE_USED_R, SIGBIT(sig), path, &n, 32);
-		}
-		uint32_t other = hit ? ul_node_get(hit)->class_id : 0;
+		if (used) /* read in a handler: only paths leaving it held exclusive */
+			ul_graph_usage_search(c->node, true, false,
+					      bit == UL_USAGE_USED_R ? (UL_DEP_EN | UL_DEP_ER) : DEP_ALL, sb,
+					      false, &other);
+		else /* read with the signal on: only paths that take it non-recursively */
+			ul_graph_usage_search(c->node, false, false,
+					      bit == UL_USAGE_ENABLED_R ? (UL_DEP_EN | UL_DEP_SN) : DEP_ALL, sb,
+					      false, &other);
 		ul_mutex_unlock(&ul_rt.graph_lock);
 		if (other) {
-			ul_report_context_order(t, a, sig, used ? c->id : other, used ? other : c->id, path, n, true);
+			ul_report_context_order(t, a, sig, used ? c->id : other, used ? other : c->id, NULL, 0, true);
 			return;
 		}
 	}
@@ -87,7 +86,6 @@ static void mark(struct ul_thread *t, const struct ul_acquire *a, struct ul_clas
 	if (bad) {
 		int sig = first_sig(bad);
 		ul_report_inconsistent(t, a, sig, conflict_bit(c, bit, SIGBIT(sig)), bit);
-		return;
 	}
 	if (atomic_load(&sigs_used) & fresh)
 		check_inversion(t, a, c, bit, fresh & atomic_load(&sigs_used));
@@ -95,12 +93,12 @@ static void mark(struct ul_thread *t, const struct ul_acquire *a, struct ul_clas
 
 void ul_usage_acquire(struct ul_thread *t, const struct ul_acquire *a)
 {
-	uint32_t class_id = a->class_id;
-	uint8_t mode = a->mode;
-	struct ul_class *c = ul_class_get(class_id);
+	struct ul_class *c = ul_class_get(a->class_id);
 	if (!c)
 		return;
-	bool r = mode != UL_WRITE;
+	/* A non-recursive read queues behind a waiting writer: for usage it
+	 * conflicts like a write. Only recursive reads get the read states. */
+	bool r = a->mode == UL_RREAD;
 	int ebit = r ? UL_USAGE_ENABLED_R : UL_USAGE_ENABLED_W;
 	uint64_t en = ~t->sig_blocked & UL_SIG_ALL;
 	uint64_t new_en = en & ~atomic_load_explicit(&c->usage[ebit], memory_order_relaxed);
@@ -125,7 +123,7 @@ void ul_usage_unblock(struct ul_thread *t, uint64_t newly_enabled)
 		struct ul_class *c = ul_class_get(h->class_id);
 		if (!c || !h->lock)
 			continue;
-		int bit = h->mode != UL_WRITE ? UL_USAGE_ENABLED_R : UL_USAGE_ENABLED_W;
+		int bit = h->mode == UL_RREAD ? UL_USAGE_ENABLED_R : UL_USAGE_ENABLED_W;
 		uint64_t fresh = newly_enabled & UL_SIG_ALL & ~atomic_load(&c->usage[bit]);
 		if (fresh) {
 			struct ul_acquire tmp = { .lock = h->lock, .mode = h->mode, .class_id = h->class_id,
@@ -136,9 +134,10 @@ void ul_usage_unblock(struct ul_thread *t, uint64_t newly_enabled)
 }
 
 /* A new edge from -> to: a signal-safe lock behind it and a signal-unsafe
- * lock ahead of it make a safe -> unsafe order (kernel: check_irq_usage). */
+ * lock ahead of it, joined by strong paths, make a safe -> unsafe order
+ * (kernel: check_irq_usage). */
 void ul_usage_check_edge(struct ul_thread *t, const struct ul_acquire *a, uint32_t from_class,
-			 uint32_t to_class)
+			 uint32_t to_class, uint8_t type)
 {
 	uint64_t used = atomic_load_explicit(&sigs_used, memory_order_relaxed);
 	if (!used)
@@ -146,28 +145,15 @@ void ul_usage_check_edge(struct ul_thread *t, const struct ul_acquire *a, uint32
 	struct ul_class *fc = ul_class_get(from_class), *tc = ul_class_get(to_class);
 	if (!fc || !tc)
 		return;
+	bool leave_s = !(type & (UL_DEP_EN | UL_DEP_ER)), arrive_r = !(type & (UL_DEP_EN | UL_DEP_SN));
 	for (uint64_t m = used; m; m &= m - 1) {
 		int sig = first_sig(m);
 		uint64_t sb = SIGBIT(sig);
-		uint32_t safe = 0, unsafe = 0, path[32];
-		int n = 0;
+		uint32_t safe = 0, unsafe = 0;
 		ul_mutex_lock(&ul_rt.graph_lock);
-		if ((atomic_load(&fc->usage[UL_USAGE_USED_W]) | atomic_load(&fc->usage[UL_USAGE_USED_R])) & sb)
-			safe = fc->id;
-		else {
-			uint32_t h = ul_graph_find_usage(fc->node, false, UL_USAGE_USED_W, sb, path, &n, 32);
-			if (h)
-				safe = ul_node_get(h)->class_id;
-		}
-		if (safe) {
-			if ((atomic_load(&tc->usage[UL_USAGE_ENABLED_W]) | atomic_load(&tc->usage[UL_USAGE_ENABLED_R])) & sb)
-				unsafe = tc->id;
-			else {
-				uint32_t h = ul_graph_find_usage(tc->node, true, UL_USAGE_ENABLED_W, sb, path, &n, 32);
-				if (h)
-					unsafe = ul_node_get(h)->class_id;
-			}
-		}
+		ul_graph_usage_search(fc->node, false, leave_s, DEP_ALL, sb, true, &safe);
+		if (safe)
+			ul_graph_usage_search(tc->node, true, arrive_r, DEP_ALL, sb, true, &unsafe);
 		ul_mutex_unlock(&ul_rt.graph_lock);
 		if (safe && unsafe) {
 			ul_report_context_order(t, a, sig, safe, unsafe, NULL, 0, false);

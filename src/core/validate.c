@@ -96,7 +96,7 @@ static void add_dependency(struct ul_thread *t, const struct ul_held *prev, stru
 	if (len > 0)
 		ul_report_circular(t, a, prev, steps, len + 1, inst);
 	else if (added && !inst)
-		ul_usage_check_edge(t, a, prev->class_id, a->class_id);
+		ul_usage_check_edge(t, a, prev->class_id, a->class_id, type);
 }
 
 static bool chain_has_class_twice(const struct ul_thread *t, uint32_t class_id)
@@ -324,10 +324,10 @@ void ul_memory_freed(struct ul_thread *t, const void *p, size_t size, uintptr_t 
 	ul_locks_in_range_kill(lo, hi);
 }
 
-void ul_check_exit(struct ul_thread *t)
+void ul_check_exit(struct ul_thread *t, uintptr_t ip)
 {
 	if (t && atomic_load_explicit(&t->depth, memory_order_relaxed) > 0)
-		ul_report_held_at_exit(t);
+		ul_report_held_at_exit(t, ip);
 }
 
 /* might_lock: the order is recorded as if the lock were taken and released. */

@@ -56,12 +56,12 @@ static struct start adopt(void *p)
 	return s;
 }
 
-static void finish(void)
+static void finish(uintptr_t ip)
 {
 	struct ul_thread *t = ul_enter();
 	if (!t)
 		return;
-	ul_check_exit(t);
+	ul_check_exit(t, ip);
 	ul_leave(t);
 }
 
@@ -69,7 +69,7 @@ static void *ul_thread_start(void *p)
 {
 	struct start s = adopt(p);
 	void *ret = s.fn(s.arg);
-	finish();
+	finish(0);
 	return ret;
 }
 
@@ -77,7 +77,7 @@ static int ul_c11_thread_start(void *p)
 {
 	struct start s = adopt(p);
 	int ret = s.c11fn(s.arg);
-	finish();
+	finish(0);
 	return ret;
 }
 
@@ -125,7 +125,7 @@ INTERCEPTOR(int, thrd_create, (thrd_t *th, thrd_start_t fn, void *arg))
 
 INTERCEPTOR(void, pthread_exit, (void *ret))
 {
-	finish();
+	finish(UL_IP);
 	REAL(pthread_exit)(ret);
 	__builtin_unreachable();
 }

@@ -39,9 +39,15 @@ static void step_name(const struct ul_step *s, char *buf, size_t len)
 {
 	char cn[400];
 	cname(s->class_id, cn, sizeof cn);
-	if (s->inst)
-		snprintf(buf, len, "%s @%#lx", cn, (unsigned long)s->addr);
-	else
+	if (s->inst) {
+		/* an instance: "accounts+0x30" for globals, else the address */
+		char dn[256];
+		ul_sym_data_name(s->addr, dn, sizeof dn);
+		if (dn[0] != '0')
+			snprintf(buf, len, "%s", dn);
+		else
+			snprintf(buf, len, "%s @%#lx", cn, (unsigned long)s->addr);
+	} else
 		snprintf(buf, len, "%s", cn);
 }
 
@@ -166,7 +172,7 @@ void ul_report_held_freed(struct ul_thread *t, const struct ul_held *h, uintptr_
 	ul_rb_finish(r);
 }
 
-void ul_report_held_at_exit(struct ul_thread *t)
+void ul_report_held_at_exit(struct ul_thread *t, uintptr_t ip)
 {
 	uint32_t ids[40];
 	uint32_t d = atomic_load(&t->depth);
@@ -185,7 +191,10 @@ void ul_report_held_at_exit(struct ul_thread *t)
 	for (uint32_t i = 0; i < d && r->nlocks < UL_RB_LOCKS; i++)
 		r->locks[r->nlocks++] = ul_class_label(ul_class_get(t->held[i].class_id));
 	ul_rb_held_locks(r, t);
-	ul_rb_backtrace(r, 0);
+	if (ip)
+		ul_rb_backtrace(r, ip);
+	else
+		ul_rb_printf(r, "\n(the thread %s)\n", t->tid == ul_getpid() ? "called exit()" : "returned from its start routine");
 	ul_rb_finish(r);
 }
 

@@ -25,7 +25,7 @@ void ul_report_recursive(struct ul_thread *t, const struct ul_acquire *a, const 
 void ul_report_bad_unlock(struct ul_thread *t, const void *lock, uintptr_t ip, const char *why);
 void ul_report_held_freed(struct ul_thread *t, const struct ul_held *h, uintptr_t start,
 			  uintptr_t end, uintptr_t ip, const char *what);
-void ul_report_held_at_exit(struct ul_thread *t);
+void ul_report_held_at_exit(struct ul_thread *t, uintptr_t ip);
 void ul_report_assert(struct ul_thread *t, const void *lock, const char *what, uintptr_t ip);
 /* usage reports: a class both used in a handler of sig and taken with sig deliverable */
 void ul_report_inconsistent(struct ul_thread *t, const struct ul_acquire *a, int sig,
