@@ -23,16 +23,23 @@ static inline uint64_t chain_top(const struct ul_thread *t)
 	return ul_hash64(t->ctx + 1);
 }
 
+/* The graph node of a lock instance; lock-free when it exists. */
 static uint32_t inst_node(uint32_t class_id, uint32_t inst, uintptr_t addr)
 {
 	uint64_t v[3];
 	if (ul_htab_get(&ul_rt.insts, inst, v))
 		return (uint32_t)v[0];
+	ul_mutex_lock(&ul_rt.graph_lock);
+	if (ul_htab_get(&ul_rt.insts, inst, v)) {
+		ul_mutex_unlock(&ul_rt.graph_lock);
+		return (uint32_t)v[0];
+	}
 	uint32_t n = ul_node_new(class_id, inst, addr);
-	if (!n)
-		return 0;
-	uint64_t nv[3] = { n, 0, 0 };
-	ul_htab_put(&ul_rt.insts, inst, nv, false);
+	if (n) {
+		uint64_t nv[3] = { n, 0, 0 };
+		ul_htab_put(&ul_rt.insts, inst, nv, false);
+	}
+	ul_mutex_unlock(&ul_rt.graph_lock);
 	return n;
 }
 
@@ -57,13 +64,8 @@ static void add_dependency(struct ul_thread *t, const struct ul_held *prev, stru
 	uint32_t from, to;
 	if (inst) {
 		/* Same class, other instance: order instances, not the class. */
-		struct ul_lock pl;
-		if (!ul_lock_get(prev->lock, &pl) && !ul_lock_resolve(prev->lock, UL_KIND_MUTEX, 0, &pl))
-			return;
-		ul_mutex_lock(&ul_rt.graph_lock);
 		from = inst_node(prev->class_id, prev->inst, (uintptr_t)prev->lock);
 		to = inst_node(a->class_id, a->inst, (uintptr_t)a->lock);
-		ul_mutex_unlock(&ul_rt.graph_lock);
 	} else {
 		struct ul_class *pc = ul_class_get(prev->class_id), *nc = ul_class_get(a->class_id);
 		if (!pc || !nc)
