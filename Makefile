@@ -5,7 +5,7 @@ DESTDIR ?=
 BUILD   := build
 WARN    := -Wall -Wextra
 CFLAGS  ?= -O2 -g
-RTOPT   ?= -flto=auto
+RTOPT   ?=
 RTFLAGS := -std=c17 $(WARN) -fPIC -fvisibility=hidden -ftls-model=initial-exec \
            -fno-omit-frame-pointer -fno-tree-slp-vectorize
 RT_SRCS := $(wildcard src/os/*.c src/common/*.c src/core/*.c src/report/*.c src/intercept/*.c src/api/*.c) src/runtime.c
