@@ -280,12 +280,19 @@ void ul_report_show_all_held(int fd)
 	ul_threads_lock();
 	int shown = 0;
 	for (struct ul_thread *t = ul_threads_first(); t; t = t->next) {
-		if (!atomic_load(&t->depth))
+		const void *w = atomic_load(&t->wait_lock);
+		if (!atomic_load(&t->depth) && !w)
 			continue;
 		ul_rb_held_locks(r, t);
-		const void *w = atomic_load(&t->wait_lock);
-		if (w)
-			ul_rb_printf(r, "    (waiting for %016lx)\n", (unsigned long)(uintptr_t)w);
+		if (w) {
+			struct ul_lock l;
+			ul_rb_printf(r, "    (waiting for %016lx ", (unsigned long)(uintptr_t)w);
+			int save = r->nlocks;
+			if (ul_lock_get(w, &l))
+				ul_rb_lock_name(r, l.class_id);
+			r->nlocks = save;
+			ul_rb_printf(r, ")\n");
+		}
 		shown++;
 	}
 	ul_threads_unlock();
