@@ -32,6 +32,7 @@ ULOCKDEP_WEAK int __ulockdep_active(void);
 ULOCKDEP_WEAK void __ulockdep_assert(const void *lock, int what, const void *caller);
 ULOCKDEP_WEAK void __ulockdep_set_class(const void *lock, const void *key, const char *name, unsigned subclass);
 ULOCKDEP_WEAK void __ulockdep_set_novalidate(const void *lock);
+ULOCKDEP_WEAK void __ulockdep_set_subclass(const void *lock, unsigned subclass);
 ULOCKDEP_WEAK int __ulockdep_mutex_lock_nested(pthread_mutex_t *m, unsigned subclass, const void *caller);
 ULOCKDEP_WEAK int __ulockdep_rwlock_lock_nested(pthread_rwlock_t *rw, int write, unsigned subclass, const void *caller);
 ULOCKDEP_WEAK void __ulockdep_off(int off);
@@ -44,7 +45,7 @@ ULOCKDEP_WEAK void __ulockdep_show_held_locks(void);
 enum { ULOCKDEP_HELD, ULOCKDEP_NOT_HELD, ULOCKDEP_HELD_READ, ULOCKDEP_HELD_WRITE, ULOCKDEP_NONE_HELD };
 
 /* The address of the annotated code (the kernel's _THIS_IP_). */
-#define ULOCKDEP_CALLER ({ __label__ __ul_here; __ul_here: (const void *)&&__ul_here; })
+#define ULOCKDEP_CALLER ({ __label__ __ul_here; __ul_here: (const void *)((const char *)&&__ul_here + 1); })
 #define ULOCKDEP_INLINE static inline __attribute__((always_inline, unused))
 
 /* 1 when the validator is loaded and running. */
@@ -69,10 +70,18 @@ ULOCKDEP_INLINE void ulockdep_set_class(const void *lock, const void *key, const
 { if (__ulockdep_set_class) __ulockdep_set_class(lock, key, name, 0); }
 ULOCKDEP_INLINE void ulockdep_set_name(const void *lock, const char *name)
 { if (__ulockdep_set_class) __ulockdep_set_class(lock, 0, name, 0); }
-/* Every acquisition of 'lock' uses this subclass (0-7) of its class. */
+/* Every acquisition of 'lock' uses this subclass (0-7) of its class; with
+ * key NULL the lock keeps its class, otherwise it moves to key's class. */
 ULOCKDEP_INLINE void ulockdep_set_subclass(const void *lock, const void *key, const char *name, unsigned subclass)
-{ if (__ulockdep_set_class) __ulockdep_set_class(lock, key, name, subclass); }
-/* Track the lock as held but validate nothing about it. */
+{
+	/* no key: keep the lock's class (kernel lockdep_set_subclass) */
+	if (!key) {
+		if (__ulockdep_set_subclass)
+			__ulockdep_set_subclass(lock, subclass);
+	} else if (__ulockdep_set_class) {
+		__ulockdep_set_class(lock, key, name, subclass);
+	}
+}
 ULOCKDEP_INLINE void ulockdep_set_novalidate(const void *lock)
 { if (__ulockdep_set_novalidate) __ulockdep_set_novalidate(lock); }
 

@@ -49,6 +49,15 @@ API void __ulockdep_set_class(const void *lock, const void *key, const char *nam
 	ul_leave(t);
 }
 
+API void __ulockdep_set_subclass(const void *lock, unsigned subclass)
+{
+	struct ul_thread *t = ul_enter();
+	if (!t)
+		return;
+	ul_lock_set_subclass(lock, (uint8_t)(subclass < UL_MAX_SUBCLASS ? subclass : 0));
+	ul_leave(t);
+}
+
 API void __ulockdep_set_novalidate(const void *lock)
 {
 	struct ul_thread *t = ul_enter();
@@ -135,6 +144,7 @@ API void __ulockdep_context(int enter, int ctx)
 			return;
 		t->api_ctx[t->api_depth++] = (uint8_t)ctx;
 		t->ctx++;
+		ul_thread_ctx_changed(t);
 		t->cur_sig = ctx;
 		t->sig_blocked |= (uint64_t)1 << (ctx - 1);
 		ul_thread_mask_changed(t);
@@ -143,6 +153,7 @@ API void __ulockdep_context(int enter, int ctx)
 		/* back in the interrupted context: the outer one, if any */
 		t->api_depth--;
 		t->ctx--;
+		ul_thread_ctx_changed(t);
 		t->cur_sig = t->api_depth ? t->api_ctx[t->api_depth - 1] : 0;
 		t->sig_blocked &= ~((uint64_t)1 << (ctx - 1));
 		ul_thread_mask_changed(t);

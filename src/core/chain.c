@@ -22,6 +22,11 @@ void ul_chain_add(uint64_t key)
 	ul_htab_put(&ul_rt.chains, key, v, false);
 }
 
+void ul_thread_ctx_changed(struct ul_thread *t)
+{
+	t->ctx_seed = ul_hash64((uint64_t)t->ctx + 1);
+}
+
 void ul_thread_mask_changed(struct ul_thread *t)
 {
 	t->mask_hash = t->sig_blocked ? ul_hash64(t->sig_blocked) : 0;

@@ -293,6 +293,18 @@ void ul_lock_set_class(const void *addr, uintptr_t key, const char *name, uint8_
 	insert_lock(&l);
 }
 
+void ul_lock_set_subclass(const void *addr, uint8_t subclass)
+{
+	struct ul_lock l;
+	if (!ul_lock_resolve(addr, UL_KIND_MUTEX, 0, &l))
+		return;
+	l.subclass_default = subclass;
+	uint64_t v[3];
+	ul_lock_pack(&l, v);
+	ul_htab_put(&ul_rt.locks, (uintptr_t)addr, v, true);
+	atomic_fetch_add(&ul_rt.lock_epoch, 1);
+}
+
 void ul_lock_set_novalidate(const void *addr)
 {
 	struct ul_lock l;
@@ -302,6 +314,7 @@ void ul_lock_set_novalidate(const void *addr)
 	uint64_t v[3];
 	ul_lock_pack(&l, v);
 	ul_htab_put(&ul_rt.locks, (uintptr_t)addr, v, true);
+	atomic_fetch_add(&ul_rt.lock_epoch, 1);
 }
 
 const char *ul_class_name(struct ul_class *c)

@@ -38,7 +38,8 @@ struct ul_class {
 	const char *label;       /* name with "/N" for a subclass */
 	_Atomic uint32_t sub[UL_MAX_SUBCLASS];
 	_Atomic uint64_t usage[UL_USAGE_N];
-	uint32_t usage_stack[UL_USAGE_N]; /* first stack that set each usage */
+	/* stacks that set each usage, with the signals they set it for */
+	struct { uint64_t sigs; uint32_t stack; } usage_hist[UL_USAGE_N][4];
 	uint32_t node;           /* graph node */
 	_Atomic uint32_t nlocks; /* lock objects seen in this class */
 };
@@ -65,7 +66,6 @@ struct ul_held {
 	uint8_t mode;
 	uint8_t flags;
 	uint8_t ctx;         /* signal nesting depth when taken */
-	uint8_t type;
 };
 
 struct ul_thread {
@@ -75,10 +75,19 @@ struct ul_thread {
 	uint32_t cap;
 	struct ul_held *held;
 	uint32_t overflow;        /* untracked acquisitions past the cap */
-	int busy;                 /* inside the runtime */
-	int off;                  /* validator switched off by the API */
+	/* Any of these set: events pass straight through (one test on the
+	 * fast path). */
+	union {
+		struct {
+			uint8_t busy;          /* inside the runtime */
+			uint8_t off;           /* validator switched off by the API */
+			uint8_t ctx_untracked; /* handlers that arrived while busy */
+			uint8_t stop_pad;
+		};
+		uint32_t stop;
+	};
 	uint8_t ctx;              /* signal handler nesting */
-	uint8_t ctx_untracked;    /* handlers that arrived while busy */
+	uint64_t ctx_seed;        /* chain key seed of the current context */
 	int cur_sig;
 	uint64_t sig_blocked;     /* tracked signal mask */
 	uint8_t api_ctx[16];      /* simulated contexts entered through the API */
@@ -160,6 +169,7 @@ void ul_lock_kill(const void *addr);
 void ul_locks_in_range_kill(uintptr_t lo, uintptr_t hi);
 void ul_lock_set_class(const void *addr, uintptr_t key, const char *name, uint8_t subclass);
 void ul_lock_set_novalidate(const void *addr);
+void ul_lock_set_subclass(const void *addr, uint8_t subclass);
 struct ul_class *ul_class_get(uint32_t id);
 uint32_t ul_class_sub(uint32_t base, uint8_t subclass);
 uint32_t ul_class_for_key(uint8_t origin, uintptr_t key, uint8_t kind, const char *name);
@@ -244,6 +254,7 @@ void ul_check_exit(struct ul_thread *t, uintptr_t ip); /* ip: pthread_exit calle
 void ul_might_lock(struct ul_thread *t, struct ul_acquire *a);
 
 /* ---- usage.c: signal context ---- */
+uint32_t ul_usage_stack(const struct ul_class *c, int bit, int sig);
 void ul_usage_acquire(struct ul_thread *t, const struct ul_acquire *a);
 void ul_usage_unblock(struct ul_thread *t, uint64_t newly_enabled);
 void ul_usage_check_edge(struct ul_thread *t, const struct ul_acquire *a, uint32_t from_class,
@@ -280,5 +291,6 @@ static inline void ul_chain_key_next(uint64_t *key, uint32_t class_id, uint8_t m
 bool ul_chain_cached(struct ul_thread *t, uint64_t key);
 void ul_chain_add(uint64_t key);
 void ul_thread_mask_changed(struct ul_thread *t);
+void ul_thread_ctx_changed(struct ul_thread *t);
 
 #endif

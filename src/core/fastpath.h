@@ -16,7 +16,7 @@ struct ul_fast {
 static inline struct ul_thread *ul_fast_thread(void)
 {
 	struct ul_thread *t = ul_self;
-	if (unlikely(!t || t->busy || t->off || t->ctx_untracked))
+	if (unlikely(!t || t->stop))
 		return NULL;
 	return t;
 }
@@ -27,7 +27,7 @@ static inline bool ul_fast_check(struct ul_thread *t, const void *lock, uint8_t 
 	if (unlikely(t->lcache_epoch != atomic_load_explicit(&ul_rt.lock_epoch, memory_order_relaxed)))
 		return false;
 	const struct ul_lcache *c = &t->lcache[((uintptr_t)lock >> 4) & (UL_ARRAY_SIZE(t->lcache) - 1)];
-	if (unlikely(c->addr != (uintptr_t)lock || c->subclass_default || c->novalidate))
+	if (unlikely(c->addr != (uintptr_t)lock || (c->subclass_default | c->novalidate)))
 		return false;
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
 	if (unlikely(d >= t->cap))
@@ -36,7 +36,7 @@ static inline bool ul_fast_check(struct ul_thread *t, const void *lock, uint8_t 
 	if (d && t->held[d - 1].ctx == t->ctx)
 		key = t->held[d - 1].chain_key;
 	else
-		key = ul_hash64(t->ctx + 1);
+		key = t->ctx_seed;
 	ul_chain_key_next(&key, c->class_id, mode, flags, t->mask_hash);
 	if (unlikely(t->ccache[(key >> 8) & (UL_ARRAY_SIZE(t->ccache) - 1)] != key))
 		return false;
@@ -48,7 +48,7 @@ static inline bool ul_fast_check(struct ul_thread *t, const void *lock, uint8_t 
 
 /* Push in an order a signal handler can interrupt at any point. */
 static inline void ul_fast_push(struct ul_thread *t, const void *lock, const struct ul_fast *f,
-				uintptr_t ip, uint8_t mode, uint8_t flags, uint8_t type)
+				uintptr_t ip, uint8_t mode, uint8_t flags)
 {
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
 	struct ul_held *h = &t->held[d];
@@ -64,7 +64,6 @@ static inline void ul_fast_push(struct ul_thread *t, const void *lock, const str
 	h->mode = mode;
 	h->flags = flags;
 	h->ctx = t->ctx;
-	h->type = type;
 	atomic_signal_fence(memory_order_seq_cst);
 	h->lock = lock;
 }

@@ -32,6 +32,7 @@ struct ul_thread *ul_thread_get(void)
 			return NULL;
 	}
 	t->tid = ul_gettid();
+	ul_thread_ctx_changed(t);
 	t->held = t->inline_held;
 	t->cap = UL_ARRAY_SIZE(t->inline_held);
 	ul_mutex_lock(&threads_lock);

@@ -78,8 +78,13 @@ static void mark(struct ul_thread *t, const struct ul_acquire *a, struct ul_clas
 	uint64_t fresh = sigs & ~old;
 	if (!fresh)
 		return;
-	if (!c->usage_stack[bit])
-		c->usage_stack[bit] = ul_stack_capture_from(a ? a->ip : 0);
+	for (int i = 0; i < 4; i++) {
+		if (!c->usage_hist[bit][i].sigs) {
+			c->usage_hist[bit][i].stack = ul_stack_capture_from(a ? a->ip : 0);
+			c->usage_hist[bit][i].sigs = fresh;
+			break;
+		}
+	}
 	if (bit == UL_USAGE_USED_W || bit == UL_USAGE_USED_R)
 		atomic_fetch_or(&sigs_used, fresh);
 	uint64_t bad = conflicts(c, bit) & fresh;
@@ -89,6 +94,15 @@ static void mark(struct ul_thread *t, const struct ul_acquire *a, struct ul_clas
 	}
 	if (atomic_load(&sigs_used) & fresh)
 		check_inversion(t, a, c, bit, fresh & atomic_load(&sigs_used));
+}
+
+/* The stack that first set usage 'bit' for signal 'sig'. */
+uint32_t ul_usage_stack(const struct ul_class *c, int bit, int sig)
+{
+	for (int i = 0; c && i < 4; i++)
+		if (c->usage_hist[bit][i].sigs & SIGBIT(sig))
+			return c->usage_hist[bit][i].stack;
+	return 0;
 }
 
 void ul_usage_acquire(struct ul_thread *t, const struct ul_acquire *a)

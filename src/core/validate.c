@@ -20,7 +20,7 @@ static inline uint64_t chain_top(const struct ul_thread *t)
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
 	if (d && same_ctx(t, &t->held[d - 1]))
 		return t->held[d - 1].chain_key;
-	return ul_hash64(t->ctx + 1);
+	return t->ctx_seed;
 }
 
 /* The graph node of a lock instance; lock-free when it exists. */
@@ -234,7 +234,6 @@ void ul_acquired(struct ul_thread *t, const struct ul_acquire *a)
 	h->mode = a->mode;
 	h->flags = a->flags;
 	h->ctx = t->ctx;
-	h->type = a->type;
 	atomic_signal_fence(memory_order_seq_cst);
 	h->lock = a->lock;
 }

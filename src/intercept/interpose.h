@@ -97,8 +97,7 @@ static inline struct ul_thread *ul_enter(void)
 		if (!t)
 			return NULL;
 	}
-	if (unlikely(t->busy || t->off || t->ctx_untracked ||
-		     !atomic_load_explicit(&ul_rt.enabled, memory_order_relaxed)))
+	if (unlikely(t->stop || !atomic_load_explicit(&ul_rt.enabled, memory_order_relaxed)))
 		return NULL;
 	t->busy = 1;
 	atomic_signal_fence(memory_order_seq_cst);

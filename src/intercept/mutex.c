@@ -86,7 +86,7 @@ INTERCEPTOR(int, pthread_mutex_lock, (pthread_mutex_t *m))
 		if (unlikely(r == EBUSY))
 			r = mutex_wait(t, m);
 		if (likely(r == 0 || r == EOWNERDEAD))
-			ul_fast_push(t, m, &f, UL_IP, UL_WRITE, 0, ul_mutex_type(m));
+			ul_fast_push(t, m, &f, UL_IP, UL_WRITE, 0);
 		return r;
 	}
 	return mutex_acquire(m, 0, 0xff, UL_IP, NULL, NULL);

@@ -76,7 +76,7 @@ static inline int rw_fast(pthread_rwlock_t *rw, bool write, uintptr_t ip, bool *
 	*done = true;
 	int r = rw_wait(t, rw, write, mode);
 	if (r == 0)
-		ul_fast_push(t, rw, &f, ip, mode, 0, UL_TYPE_NORMAL);
+		ul_fast_push(t, rw, &f, ip, mode, 0);
 	return r;
 }
 

@@ -2,6 +2,7 @@
 /* Signal handlers run in a tracked "signal context" (the kernel's hard-IRQ
  * context); the per-thread mask says which signals are "enabled". */
 #include <stdlib.h>
+#include <sys/syscall.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -50,8 +51,16 @@ static void trampoline(int sig, siginfo_t *si, void *uc)
 	if (t->busy)
 		t->ctx_untracked++; /* it interrupted the runtime itself */
 	t->ctx++;
+	ul_thread_ctx_changed(t);
 	t->cur_sig = sig;
-	t->sig_blocked |= s.mask | ((s.flags & SA_NODEFER) ? 0 : (uint64_t)1 << (sig - 1));
+	/* The mask in force in the handler, exactly: sigsuspend, ppoll,
+	 * pselect and epoll_pwait swap in a temporary one, and the context the
+	 * kernel saved holds the mask to restore afterwards, not this one. */
+	sigset_t now;
+	if (syscall(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &now, _NSIG / 8) == 0)
+		t->sig_blocked = mask_bits(&now);
+	else
+		t->sig_blocked |= s.mask | ((s.flags & SA_NODEFER) ? 0 : (uint64_t)1 << (sig - 1));
 	uint64_t mask_hash = t->mask_hash;
 	ul_thread_mask_changed(t);
 	errno = e;
@@ -66,6 +75,7 @@ static void trampoline(int sig, siginfo_t *si, void *uc)
 	t->mask_hash = mask_hash;
 	t->cur_sig = cur;
 	t->ctx--;
+	ul_thread_ctx_changed(t);
 	t->ctx_untracked = untracked;
 	errno = e;
 }

@@ -226,10 +226,16 @@ void ul_report_assert(struct ul_thread *t, const void *lock, const char *what, u
 	ul_rb_finish(r);
 }
 
+/* "SIGUSR1"; real-time signals and simulated contexts by number. */
 static const char *signame(int sig)
 {
+	static __thread char buf[32] UL_TLS;
 	const char *n = sigabbrev_np(sig);
-	return n ? n : "?";
+	if (n)
+		snprintf(buf, sizeof buf, "SIG%s", n);
+	else
+		snprintf(buf, sizeof buf, "signal %d", sig);
+	return buf;
 }
 
 static const char *const usage_names[UL_USAGE_N] = {
@@ -244,12 +250,12 @@ void ul_report_inconsistent(struct ul_thread *t, const struct ul_acquire *a, int
 	if (!r)
 		return;
 	ul_rb_printf(r, "inconsistent {%s} -> {%s} usage.\n", usage_names[old_bit], usage_names[new_bit]);
-	ul_rb_printf(r, "%s [SIG%s, %s handler] takes:\n", r->thread, signame(sig),
+	ul_rb_printf(r, "%s [%s, %s handler] takes:\n", r->thread, signame(sig),
 		     t->ctx ? "in" : "not in");
 	lock_line(r, a->lock, a->class_id, a->ip);
 	struct ul_class *c = ul_class_get(a->class_id);
 	ul_rb_printf(r, "{%s} state was registered at:\n", usage_names[old_bit]);
-	ul_rb_stack(r, usage_names[old_bit], c ? c->usage_stack[old_bit] : 0, 2);
+	ul_rb_stack(r, usage_names[old_bit], ul_usage_stack(c, old_bit, sig), 2);
 	char n[512];
 	cname(a->class_id, n, sizeof n);
 	ul_rb_printf(r, "\nother info that might help us debug this:\n");
@@ -280,7 +286,10 @@ void ul_report_context_order(struct ul_thread *t, const struct ul_acquire *a, in
 	if (inversion) {
 		ul_rb_printf(r, "%s just changed the state of lock:\n", r->thread);
 		lock_line(r, a->lock, a->class_id, a->ip);
-		ul_rb_printf(r, "but this lock took another, SIGNAL-unsafe lock in the past:\n");
+		if (a->class_id == safe_class)
+			ul_rb_printf(r, "but this lock took another, SIGNAL-unsafe lock in the past:\n");
+		else
+			ul_rb_printf(r, "but this lock was taken by another, SIGNAL-safe lock in the past:\n");
 	} else {
 		ul_rb_printf(r, "%s is trying to acquire:\n", r->thread);
 		lock_line(r, a->lock, a->class_id, a->ip);
@@ -291,20 +300,20 @@ void ul_report_context_order(struct ul_thread *t, const struct ul_acquire *a, in
 	int save = r->nlocks;
 	r->nlocks = 0;
 	ul_rb_lock_name(r, safe_class);
-	ul_rb_printf(r, "\n\n... which became SIGNAL-safe (taken in a SIG%s handler) at:\n", signame(sig));
-	ul_rb_stack(r, "safe", sc ? (sc->usage_stack[UL_USAGE_USED_W] ? sc->usage_stack[UL_USAGE_USED_W]
-								   : sc->usage_stack[UL_USAGE_USED_R]) : 0, 2);
+	ul_rb_printf(r, "\n\n... which became SIGNAL-safe (taken in a %s handler) at:\n", signame(sig));
+	uint32_t st = ul_usage_stack(sc, UL_USAGE_USED_W, sig);
+	ul_rb_stack(r, "safe", st ? st : ul_usage_stack(sc, UL_USAGE_USED_R, sig), 2);
 	ul_rb_printf(r, "\nto a SIGNAL-unsafe lock:\n ");
 	ul_rb_lock_name(r, unsafe_class);
 	(void)save;
-	ul_rb_printf(r, "\n\n... which became SIGNAL-unsafe (taken with SIG%s deliverable) at:\n", signame(sig));
-	ul_rb_stack(r, "unsafe", uc ? (uc->usage_stack[UL_USAGE_ENABLED_W] ? uc->usage_stack[UL_USAGE_ENABLED_W]
-								     : uc->usage_stack[UL_USAGE_ENABLED_R]) : 0, 2);
+	ul_rb_printf(r, "\n\n... which became SIGNAL-unsafe (taken with %s deliverable) at:\n", signame(sig));
+	st = ul_usage_stack(uc, UL_USAGE_ENABLED_W, sig);
+	ul_rb_stack(r, "unsafe", st ? st : ul_usage_stack(uc, UL_USAGE_ENABLED_R, sig), 2);
 	ul_rb_printf(r, "\nother info that might help us debug this:\n\n");
 	ul_rb_printf(r, " Possible interrupt unsafe locking scenario:\n\n");
 	ul_rb_printf(r, "       CPU0                    CPU1\n       ----                    ----\n");
 	ul_rb_printf(r, "  lock(%s);\n", un);
-	ul_rb_printf(r, "                               block(SIG%s);\n", signame(sig));
+	ul_rb_printf(r, "                               block(%s);\n", signame(sig));
 	ul_rb_printf(r, "                               lock(%s);\n", sn);
 	ul_rb_printf(r, "                               lock(%s);\n", un);
 	ul_rb_printf(r, "  <Interrupt>\n    lock(%s);\n", sn);
