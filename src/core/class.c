@@ -203,7 +203,14 @@ static void insert_lock(struct ul_lock *l)
 {
 	if (l->origin != UL_ORIGIN_STATIC)
 		page_note(l->addr);
-	uint64_t v[3];
+	uint64_t v[3], old[3];
+	/* a lock moving to another class (set_class) leaves the old one */
+	if (ul_htab_get(&ul_rt.locks, l->addr, old) && !((old[1] >> 25) & 1) &&
+	    (uint32_t)old[0] != l->class_id) {
+		struct ul_class *oc = ul_class_get((uint32_t)old[0]);
+		if (oc && atomic_load(&oc->nlocks))
+			atomic_fetch_sub(&oc->nlocks, 1);
+	}
 	ul_lock_pack(l, v);
 	int r = ul_htab_put(&ul_rt.locks, l->addr, v, true);
 	if (r == 0) /* an address got a new identity: caches must forget it */

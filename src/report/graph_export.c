@@ -57,7 +57,7 @@ void ul_graph_export(void)
 	for (uint32_t i = 1; i <= nn; i++) {
 		struct ul_node *n = ul_node_get(i);
 		struct ul_class *c = ul_class_get(n->class_id);
-		if (!c || c->id == 1)
+		if (!c || c->id == 1 || (!n->inst && !atomic_load(&c->nlocks) && !n->first_in && !n->first_out))
 			continue;
 		class_label(i, a, sizeof a);
 		esc(b, sizeof b, a);
