@@ -300,28 +300,29 @@ void ul_lock_set_class(const void *addr, uintptr_t key, const char *name, uint8_
 	insert_lock(&l);
 }
 
-void ul_lock_set_subclass(const void *addr, uint8_t subclass)
+/* Change a lock's default subclass or mark it novalidate, keeping its class. */
+static void lock_update(const void *addr, int subclass, bool novalidate)
 {
 	struct ul_lock l;
 	if (!ul_lock_resolve(addr, UL_KIND_MUTEX, 0, &l))
 		return;
-	l.subclass_default = subclass;
+	if (subclass >= 0)
+		l.subclass_default = (uint8_t)subclass;
+	l.novalidate |= novalidate;
 	uint64_t v[3];
 	ul_lock_pack(&l, v);
 	ul_htab_put(&ul_rt.locks, (uintptr_t)addr, v, true);
 	atomic_fetch_add(&ul_rt.lock_epoch, 1);
 }
 
+void ul_lock_set_subclass(const void *addr, uint8_t subclass)
+{
+	lock_update(addr, subclass, false);
+}
+
 void ul_lock_set_novalidate(const void *addr)
 {
-	struct ul_lock l;
-	if (!ul_lock_resolve(addr, UL_KIND_MUTEX, 0, &l))
-		return;
-	l.novalidate = true;
-	uint64_t v[3];
-	ul_lock_pack(&l, v);
-	ul_htab_put(&ul_rt.locks, (uintptr_t)addr, v, true);
-	atomic_fetch_add(&ul_rt.lock_epoch, 1);
+	lock_update(addr, -1, true);
 }
 
 const char *ul_class_name(struct ul_class *c)
