@@ -16,20 +16,6 @@ pthread_mutex_t bus_lock = PTHREAD_MUTEX_INITIALIZER;
 pthread_mutex_t plain_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t dev_mutex;
 
-struct pair {
-	pthread_mutex_t *first, *second;
-};
-
-static void *ordered(void *arg)
-{
-	struct pair *p = arg;
-	CHECK(L(p->first) == 0);
-	CHECK(L(p->second) == 0);
-	CHECK(U(p->second) == 0);
-	CHECK(U(p->first) == 0);
-	return NULL;
-}
-
 int main(void)
 {
 	pthread_mutexattr_t a;

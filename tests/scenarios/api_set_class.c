@@ -48,20 +48,6 @@ static struct conn *session_new(void)
 	return c;
 }
 
-struct pair {
-	pthread_mutex_t *first, *second;
-};
-
-static void *ordered(void *arg)
-{
-	struct pair *p = arg;
-	CHECK(L(p->first) == 0);
-	CHECK(L(p->second) == 0);
-	CHECK(U(p->second) == 0);
-	CHECK(U(p->first) == 0);
-	return NULL;
-}
-
 int main(void)
 {
 	/* merge: a cycle through the shared class */

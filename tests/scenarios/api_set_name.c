@@ -20,20 +20,6 @@ static pthread_mutex_t *make_lock(const char *name)
 	return m;
 }
 
-struct pair {
-	pthread_mutex_t *first, *second;
-};
-
-static void *ordered(void *arg)
-{
-	struct pair *p = arg;
-	CHECK(L(p->first) == 0);
-	CHECK(L(p->second) == 0);
-	CHECK(U(p->second) == 0);
-	CHECK(U(p->first) == 0);
-	return NULL;
-}
-
 int main(void)
 {
 	pthread_mutex_t *q = make_lock("io_queue_lock"), *c = make_lock("cache_lock");

@@ -12,14 +12,6 @@
 // expect: recursive nonrw_X
 #include "rwperm.h"
 
-static void read_twice(pthread_rwlock_t *rw)
-{
-	CHECK(pthread_rwlock_rdlock(rw) == 0);
-	CHECK(pthread_rwlock_rdlock(rw) == 0);
-	CHECK(pthread_rwlock_unlock(rw) == 0);
-	CHECK(pthread_rwlock_unlock(rw) == 0);
-}
-
 int main(void)
 {
 	rwperm_init();

@@ -11,14 +11,6 @@
 pthread_rwlock_t wpref_lock = PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP;
 pthread_rwlock_t rpref_lock = PTHREAD_RWLOCK_INITIALIZER;
 
-static void read_twice(pthread_rwlock_t *rw)
-{
-	CHECK(pthread_rwlock_rdlock(rw) == 0);
-	CHECK(pthread_rwlock_rdlock(rw) == 0);
-	CHECK(pthread_rwlock_unlock(rw) == 0);
-	CHECK(pthread_rwlock_unlock(rw) == 0);
-}
-
 int main(void)
 {
 	read_twice(&rpref_lock);

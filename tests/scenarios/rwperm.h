@@ -19,7 +19,8 @@
  *
  * The non-recursive rwlocks are initialised at run time, each by its own
  * pthread_rwlock_init() call (one init site each, so one class each, named
- * by the global's symbol). Call rwperm_init() first. */
+ * by the global's symbol). Call rwperm_init() first (rw_both_kinds() calls
+ * it itself). */
 #ifndef RWPERM_H
 #define RWPERM_H
 #include <errno.h>
@@ -150,6 +151,18 @@ static int rw_all_orders(const struct rwev *evs, int n)
 		order[i] = i;
 	rw_permute(evs, order, n, n);
 	return rwperms_run - before;
+}
+
+/* The events on the recursive rwlocks, then the same events on the
+ * non-recursive ones: every order of each, n! children each. */
+static void rw_both_kinds(const struct rwev *rec, const struct rwev *non, int n)
+{
+	int perms = 1;
+	for (int i = 2; i <= n; i++)
+		perms *= i;
+	rwperm_init();
+	CHECK(rw_all_orders(rec, n) == perms);
+	CHECK(rw_all_orders(non, n) == perms);
 }
 
 /* The events exactly in the order given, in one child. */

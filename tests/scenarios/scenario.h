@@ -30,4 +30,28 @@ static inline void on_thread(void *(*fn)(void *), void *arg)
 		}                                                              \
 	} while (0)
 
+/* Thread body: take first, then second; release in reverse. */
+struct pair {
+	pthread_mutex_t *first, *second;
+};
+
+static inline void *ordered(void *arg)
+{
+	struct pair *p = arg;
+	CHECK(L(p->first) == 0);
+	CHECK(L(p->second) == 0);
+	CHECK(U(p->second) == 0);
+	CHECK(U(p->first) == 0);
+	return NULL;
+}
+
+/* Read-lock rw twice on this thread, then release both reads. */
+static inline void read_twice(pthread_rwlock_t *rw)
+{
+	CHECK(pthread_rwlock_rdlock(rw) == 0);
+	CHECK(pthread_rwlock_rdlock(rw) == 0);
+	CHECK(pthread_rwlock_unlock(rw) == 0);
+	CHECK(pthread_rwlock_unlock(rw) == 0);
+}
+
 #endif

@@ -7,137 +7,14 @@
  * read (recursive readers), the writer's read of B never waits: silent. */
 // expect: 6x context_order inv_A spin_B
 // expect: 6x context_order inv_A wlk_B
-#include "scenario.h"
-
-#include <signal.h>
-#include <sys/wait.h>
-
-/* "IRQ" = a SIGUSR1 handler on the current thread; "irqs disabled" =
- * SIGUSR1 blocked with pthread_sigmask(). */
-static void (*irq_body)(void);
-static volatile sig_atomic_t irqs;
-
-static void on_irq(int sig)
-{
-	(void)sig;
-	irq_body();
-	irqs++;
-}
-
-static void irq(void (*body)(void))
-{
-	int before = irqs;
-	irq_body = body;
-	CHECK(raise(SIGUSR1) == 0);
-	CHECK(irqs == before + 1); /* the handler ran */
-}
-
-static void irq_mask(int how)
-{
-	sigset_t s;
-	sigemptyset(&s);
-	sigaddset(&s, SIGUSR1);
-	CHECK(pthread_sigmask(how, &s, NULL) == 0);
-}
-
-#define IRQ_DISABLE() irq_mask(SIG_BLOCK)
-#define IRQ_ENABLE() irq_mask(SIG_UNBLOCK)
-
-/* A lock of the variant under test: spin, rwlock written, rwlock read. */
-enum { SPIN, WLOCK, RLOCK };
-struct lk {
-	int kind;
-	pthread_spinlock_t *s;
-	pthread_rwlock_t *rw;
-};
-
-static void lock(const struct lk *l)
-{
-	if (l->kind == SPIN)
-		CHECK(pthread_spin_lock(l->s) == 0);
-	else if (l->kind == WLOCK)
-		CHECK(pthread_rwlock_wrlock(l->rw) == 0);
-	else
-		CHECK(pthread_rwlock_rdlock(l->rw) == 0);
-}
-
-static void unlock(const struct lk *l)
-{
-	if (l->kind == SPIN)
-		CHECK(pthread_spin_unlock(l->s) == 0);
-	else
-		CHECK(pthread_rwlock_unlock(l->rw) == 0);
-}
-
-typedef void (*event_fn)(void);
-
-static void *event_thread(void *arg)
-{
-	(*(event_fn *)arg)();
-	return NULL;
-}
-
-static void init_locks(void);
-
-/* Every order of the n events, each in a fresh process (empty graph),
- * each event on its own thread. */
-static void run_orders(const event_fn *ev, int n)
-{
-	static const int p2[2][2] = { { 0, 1 }, { 1, 0 } };
-	static const int p3[6][3] = { { 0, 1, 2 }, { 0, 2, 1 }, { 1, 0, 2 },
-				      { 1, 2, 0 }, { 2, 0, 1 }, { 2, 1, 0 } };
-	for (int k = 0; k < (n == 2 ? 2 : 6); k++) {
-		pid_t pid = fork();
-		CHECK(pid >= 0);
-		if (pid == 0) {
-			init_locks();
-			for (int i = 0; i < n; i++) {
-				event_fn e = ev[n == 2 ? p2[k][i] : p3[k][i]];
-				on_thread(event_thread, &e);
-			}
-			_exit(0);
-		}
-		int st;
-		CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	}
-}
-
-static void install_irq(void)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_irq;
-	sigemptyset(&sa.sa_mask);
-	CHECK(sigaction(SIGUSR1, &sa, NULL) == 0);
-}
-
-static pthread_spinlock_t spin_A, spin_B;
-static pthread_rwlock_t wlk_A, wlk_B, rlk_A, rlk_B;
-
-static void init_locks_ab(void)
-{
-	CHECK(pthread_spin_init(&spin_A, 0) == 0);
-	CHECK(pthread_spin_init(&spin_B, 0) == 0);
-	CHECK(pthread_rwlock_init(&wlk_A, NULL) == 0);
-	CHECK(pthread_rwlock_init(&wlk_B, NULL) == 0);
-	CHECK(pthread_rwlock_init(&rlk_A, NULL) == 0);
-	CHECK(pthread_rwlock_init(&rlk_B, NULL) == 0);
-}
-
-/* LOCK(x) is the variant's operation: spin_lock, write_lock, read_lock
- * (a default glibc rwlock: recursive readers, as the kernel's rwlock_t). */
-static const struct variant {
-	struct lk A, B;
-} variants[] = {
-	{ { SPIN, &spin_A, NULL }, { SPIN, &spin_B, NULL } },
-	{ { WLOCK, NULL, &wlk_A }, { WLOCK, NULL, &wlk_B } },
-	{ { RLOCK, NULL, &rlk_A }, { RLOCK, NULL, &rlk_B } },
-};
-static const struct variant *V;
-#define LOCK(x) lock(&V->x)
-#define UNLOCK(x) unlock(&V->x)
+#include "sigperm.h"
 
 static pthread_rwlock_t inv_A;
+
+static void init_inv_A(void)
+{
+	CHECK(pthread_rwlock_init(&inv_A, NULL) == 0);
+}
 
 static void a_read_in_irq(void)
 {
@@ -165,18 +42,8 @@ static void e3(void) { irq(a_read_in_irq); }
 
 static const event_fn events[] = { e1, e2, e3 };
 
-static void init_locks(void)
-{
-	init_locks_ab();
-	CHECK(pthread_rwlock_init(&inv_A, NULL) == 0);
-}
-
 int main(void)
 {
-	install_irq();
-	for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++) {
-		V = &variants[i];
-		run_orders(events, sizeof events / sizeof events[0]);
-	}
-	return 0;
+	init_more = init_inv_A; /* after the A/B locks */
+	return sig_run(AB_LOCKS, ALL_VARIANTS, events, 3);
 }

@@ -11,45 +11,13 @@
 
 pthread_mutex_t lock_Y = PTHREAD_MUTEX_INITIALIZER;
 
-struct cache {
-	pthread_mutex_t lock;
-};
-struct conn {
-	pthread_mutex_t lock;
-};
-
 static int my_mutex_init(pthread_mutex_t *m)
 {
 	return pthread_mutex_init(m, NULL);
 }
 
-static struct cache *cache_new(void)
-{
-	struct cache *c = calloc(1, sizeof *c);
-	CHECK(c && my_mutex_init(&c->lock) == 0);
-	return c;
-}
-
-static struct conn *conn_new(void)
-{
-	struct conn *c = calloc(1, sizeof *c);
-	CHECK(c && my_mutex_init(&c->lock) == 0);
-	return c;
-}
-
-struct pair {
-	pthread_mutex_t *first, *second;
-};
-
-static void *take2(void *arg)
-{
-	struct pair *p = arg;
-	CHECK(L(p->first) == 0);
-	CHECK(L(p->second) == 0);
-	CHECK(U(p->second) == 0);
-	CHECK(U(p->first) == 0);
-	return NULL;
-}
+#define WRAP_INIT(m) my_mutex_init(m)
+#include "wrap.h"
 
 int main(void)
 {
@@ -58,8 +26,8 @@ int main(void)
 	struct pair conn_under_y = { &lock_Y, &k->lock };
 	struct pair cache_then_y = { &c->lock, &lock_Y };
 	struct pair y_then_cache = { &lock_Y, &c->lock };
-	on_thread(take2, &conn_under_y);
-	on_thread(take2, &cache_then_y);
-	on_thread(take2, &y_then_cache);
+	on_thread(ordered, &conn_under_y);
+	on_thread(ordered, &cache_then_y);
+	on_thread(ordered, &y_then_cache);
 	return 0;
 }

@@ -10,18 +10,6 @@
 // expect: none
 #include "scenario.h"
 
-pthread_mutex_t lock_X = PTHREAD_MUTEX_INITIALIZER;
-
-struct cache {
-	pthread_mutex_t lock;
-	int entries;
-};
-
-struct conn {
-	pthread_mutex_t lock;
-	int state;
-};
-
 /* The wrapper: every lock of the project is made here. */
 static int my_mutex_init(pthread_mutex_t *m)
 {
@@ -33,48 +21,10 @@ static int my_mutex_init(pthread_mutex_t *m)
 	return r;
 }
 
-static struct cache *cache_new(void)
-{
-	struct cache *c = calloc(1, sizeof *c);
-	CHECK(c && my_mutex_init(&c->lock) == 0);
-	return c;
-}
-
-static struct conn *conn_new(void)
-{
-	struct conn *c = calloc(1, sizeof *c);
-	CHECK(c && my_mutex_init(&c->lock) == 0);
-	return c;
-}
-
-static void *fill_cache(void *arg)
-{
-	struct cache *c = arg;
-	CHECK(L(&lock_X) == 0);
-	CHECK(L(&c->lock) == 0);
-	c->entries++;
-	CHECK(U(&c->lock) == 0);
-	CHECK(U(&lock_X) == 0);
-	return NULL;
-}
-
-static void *close_conn(void *arg)
-{
-	struct conn *c = arg;
-	CHECK(L(&c->lock) == 0);
-	CHECK(L(&lock_X) == 0);
-	c->state = 0;
-	CHECK(U(&lock_X) == 0);
-	CHECK(U(&c->lock) == 0);
-	return NULL;
-}
+#define WRAP_INIT(m) my_mutex_init(m)
+#include "wrap.h"
 
 int main(void)
 {
-	struct cache *c = cache_new();
-	struct conn *k = conn_new();
-	on_thread(fill_cache, c);
-	on_thread(close_conn, k);
-	CHECK(c->entries == 1);
-	return 0;
+	return wrap_run();
 }

@@ -7,15 +7,6 @@
 // expect: none
 #include "scenario.h"
 
-pthread_mutex_t lock_X = PTHREAD_MUTEX_INITIALIZER;
-
-struct cache {
-	pthread_mutex_t lock;
-};
-struct conn {
-	pthread_mutex_t lock;
-};
-
 static int util_mutex_init(pthread_mutex_t *m, int type)
 {
 	pthread_mutexattr_t a;
@@ -31,49 +22,11 @@ static int util_rec_mutex_init(pthread_mutex_t *m)
 	return util_mutex_init(m, PTHREAD_MUTEX_RECURSIVE);
 }
 
-static struct cache *cache_new(void)
-{
-	struct cache *c = calloc(1, sizeof *c);
-	CHECK(c && util_rec_mutex_init(&c->lock) == 0);
-	return c;
-}
-
-static struct conn *conn_new(void)
-{
-	struct conn *c = calloc(1, sizeof *c);
-	CHECK(c && util_rec_mutex_init(&c->lock) == 0);
-	return c;
-}
-
-static void *fill_cache(void *arg)
-{
-	struct cache *c = arg;
-	CHECK(L(&lock_X) == 0);
-	CHECK(L(&c->lock) == 0);
-	CHECK(L(&c->lock) == 0);
-	CHECK(U(&c->lock) == 0);
-	CHECK(U(&c->lock) == 0);
-	CHECK(U(&lock_X) == 0);
-	return NULL;
-}
-
-static void *close_conn(void *arg)
-{
-	struct conn *c = arg;
-	CHECK(L(&c->lock) == 0);
-	CHECK(L(&c->lock) == 0);
-	CHECK(L(&lock_X) == 0);
-	CHECK(U(&lock_X) == 0);
-	CHECK(U(&c->lock) == 0);
-	CHECK(U(&c->lock) == 0);
-	return NULL;
-}
+#define WRAP_INIT(m) util_rec_mutex_init(m)
+#define WRAP_DEPTH 2
+#include "wrap.h"
 
 int main(void)
 {
-	struct cache *c = cache_new();
-	struct conn *k = conn_new();
-	on_thread(fill_cache, c);
-	on_thread(close_conn, k);
-	return 0;
+	return wrap_run();
 }
