@@ -97,7 +97,7 @@ struct ul_thread {
 	_Atomic uint32_t wait_seq;
 	uint32_t wait_stack;
 	uint8_t wait_mode;
-	uint64_t wait_start;
+	uint8_t wait_checks;      /* checks made in this wait: they back off */
 	struct ul_thread *next, *prev;
 	bool registered;
 	bool exited;
@@ -266,6 +266,9 @@ void ul_wait_begin(struct ul_thread *t, const void *lock, uint8_t mode);
 void ul_wait_end(struct ul_thread *t);
 /* Called by a thread that has waited too long; may not return (abort). */
 void ul_wait_check(struct ul_thread *t);
+/* Milliseconds until the next check of this wait: 1 s, doubling to 32 s,
+ * so thousands of long waiters do not rescan the threads every second. */
+long ul_wait_next_ms(struct ul_thread *t);
 void ul_show_all_held(int fd);
 
 /* ---- stack.c ---- */

@@ -15,9 +15,16 @@ void ul_wait_begin(struct ul_thread *t, const void *lock, uint8_t mode)
 {
 	t->wait_mode = mode;
 	t->wait_stack = 0;
+	t->wait_checks = 0;
 	atomic_store_explicit(&t->wait_seq, atomic_load_explicit(&t->wait_seq, memory_order_relaxed) + 1,
 			      memory_order_relaxed);
 	atomic_store_explicit(&t->wait_lock, lock, memory_order_release);
+}
+
+long ul_wait_next_ms(struct ul_thread *t)
+{
+	int n = t->wait_checks < 5 ? t->wait_checks++ : 5;
+	return 1000L << n;
 }
 
 void ul_wait_end(struct ul_thread *t)

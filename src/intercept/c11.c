@@ -42,7 +42,7 @@ static int mtx_wait(struct ul_thread *t, mtx_t *m)
 		t->busy = 1;
 		ul_wait_check(t);
 		t->busy = 0;
-		ul_wait_deadline(&dl, CLOCK_REALTIME, 1000);
+		ul_wait_deadline(&dl, CLOCK_REALTIME, ul_wait_next_ms(t));
 	}
 	ul_wait_end(t);
 	return r;

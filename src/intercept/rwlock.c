@@ -58,7 +58,7 @@ static int rw_wait(struct ul_thread *t, pthread_rwlock_t *rw, bool write, uint8_
 		ul_wait_check(t);
 		t->busy = 0;
 		errno = e;
-		ul_wait_deadline(&dl, CLOCK_MONOTONIC, 1000);
+		ul_wait_deadline(&dl, CLOCK_MONOTONIC, ul_wait_next_ms(t));
 	}
 	ul_wait_end(t);
 	return r;

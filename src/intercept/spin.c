@@ -41,7 +41,7 @@ static int spin_wait(struct ul_thread *t, pthread_spinlock_t *s)
 			t->busy = 1;
 			ul_wait_check(t);
 			t->busy = 0;
-			next = ul_now_ns() + 1000000000u;
+			next = ul_now_ns() + (uint64_t)ul_wait_next_ms(t) * 1000000u;
 		}
 		__builtin_ia32_pause();
 	}
