@@ -19,9 +19,9 @@ tools="plain ulockdep tsan helgrind"
 # Iterations per row are scaled down by $div; Helgrind gets a fixed
 # small count (ns/op is measured by the program, so it stays comparable).
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
-	div=20 reps=2 treps=1 hg_iters=2000 hg_reps=1
+	div=20 reps=2 treps=1 rounds=1 hg_iters=2000 hg_reps=1
 else
-	div=1 reps=7 treps=3 hg_iters=20000 hg_reps=2
+	div=1 reps=5 treps=3 rounds=3 hg_iters=20000 hg_reps=2
 fi
 
 # id, label, iterations, program and its extra arguments (tab separated)
@@ -57,8 +57,14 @@ build() {
 	done
 	[ -n "${avail[tsan]}" ] && $bin/tsan/lock 10 1 >/dev/null 2>&1 ||
 		{ avail[tsan]=; say "TSan unavailable, column n/a"; }
+	# A private copy, so a rebuild during the run cannot disturb it.
 	avail[ulockdep]=1
-	[ -f "$lib" ] || { avail[ulockdep]=; say "no $lib (run make), column n/a"; }
+	if [ -f "$lib" ]; then
+		cp "$lib" $bin/libulockdep.so && lib=$root/$bin/libulockdep.so
+	else
+		avail[ulockdep]=
+		say "no $lib (run make), column n/a"
+	fi
 	avail[helgrind]=1
 	command -v valgrind >/dev/null ||
 		{ avail[helgrind]=; say "no valgrind, Helgrind column n/a"; }
@@ -82,22 +88,43 @@ field() {
 		$bin/log/$1.out
 }
 
+# measure TOOL ID ITERS CMD: one run; keeps the lowest ns/op seen.
+measure() {
+	local tool=$1 id=$2 iters=$3 it rp v
+	shift 3
+	case $tool in
+	helgrind) it=$hg_iters rp=$hg_reps ;;
+	tsan) it=$((iters / div)) rp=$treps ;;
+	*) it=$((iters / div)) rp=$reps ;;
+	esac
+	run $tool $tool.$id $1 $it $rp "${@:2}"
+	v=$(field $tool.$id ns/op)
+	mem[$tool:$id]=$(field $tool.$id VmRSS:)
+	if [ "${ns[$tool:$id]}" = n/a ] ||
+		{ [ "$v" != n/a ] && awk -v a=$v -v b=${ns[$tool:$id]} 'BEGIN { exit !(a < b) }'; }; then
+		ns[$tool:$id]=$v
+	fi
+}
+
+# Plain and ulockdep alternate for $rounds rounds, so a burst of load
+# from elsewhere on the machine hits both alike.
 bench_rows() {
-	local id label iters cmd tool it rp
+	local id label iters cmd tool r
 	while IFS='	' read -r id label iters cmd; do
 		for tool in $tools; do
 			ns[$tool:$id]=n/a
+		done
+		for r in $(seq $rounds); do
+			for tool in plain ulockdep; do
+				[ -n "${avail[$tool]}" ] || continue
+				say "$label: $tool ($r/$rounds)"
+				measure $tool $id $iters $cmd
+			done
+		done
+		for tool in tsan helgrind; do
 			[ -n "${avail[$tool]}" ] || continue
 			say "$label: $tool"
-			case $tool in
-			helgrind) it=$hg_iters rp=$hg_reps ;;
-			tsan) it=$((iters / div)) rp=$treps ;;
-			*) it=$((iters / div)) rp=$reps ;;
-			esac
-			set -- $cmd
-			run $tool $tool.$id $1 $it $rp "${@:2}"
-			ns[$tool:$id]=$(field $tool.$id ns/op)
-			mem[$tool:$id]=$(field $tool.$id VmRSS:)
+			measure $tool $id $iters $cmd
 		done
 	done <<<"$rows"
 }
@@ -125,9 +152,13 @@ calc() {
 
 machine() {
 	echo "- machine: $(nproc) CPUs, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(uname -sr)"
+	command -v lscpu >/dev/null &&
+		echo "- caches: $(lscpu | awk -F': *' '/^L[23] cache/ { printf "%s %s; ", $1, $2 }')hypervisor: $(lscpu | awk -F': *' '/Hypervisor vendor/ { print $2 }')"
+	echo "- load average at start: $load"
 	echo "- compiler: $($cc --version | head -n1)"
+	echo "- ulockdep: commit $(git rev-parse --short HEAD 2>/dev/null || echo ?)$(git diff --quiet HEAD -- src include 2>/dev/null || echo ' with uncommitted changes in src/ or include/')"
 	echo "- valgrind: $(valgrind --version 2>/dev/null || echo none)"
-	echo "- iterations: $((2000000 / div)) (nest4 $((1000000 / div))), best of $reps ($treps for TSan); Helgrind $hg_iters, best of $hg_reps"
+	echo "- iterations: $((2000000 / div)) (nest4 $((1000000 / div))), best of $reps in each of $rounds alternating plain/ulockdep runs; TSan best of $treps; Helgrind $hg_iters, best of $hg_reps"
 	[ "${BENCH_QUICK:-0}" = 1 ] && echo "- BENCH_QUICK=1: smoke run, numbers are noisy"
 	echo
 }
@@ -230,6 +261,7 @@ sweep_plot() {
 		say "plot failed"
 }
 
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 build
 bench_rows
 bench_classes

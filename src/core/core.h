@@ -109,7 +109,7 @@ struct ul_thread {
 		uint32_t class_id, inst;
 		uint8_t subclass_default;
 		bool novalidate;
-	} lcache[64];
+	} lcache[128];
 	uint64_t ccache[256];
 	struct ul_held inline_held[48];
 };
@@ -283,6 +283,12 @@ void ul_runtime_init(void);
 void ul_notice_limit(int which, const char *what);
 
 /* ---- chain.c ---- */
+/* Lock cache slot: a multiplicative hash, so objects at any stride spread. */
+static inline uint32_t ul_lcache_slot(const void *lock)
+{
+	return (uint32_t)(((uintptr_t)lock * 0x9e3779b97f4a7c15ULL) >> 57); /* 7 bits: 128 slots */
+}
+
 static inline void ul_chain_key_next(uint64_t *key, uint32_t class_id, uint8_t mode, uint8_t flags,
 				     uint64_t mask_hash)
 {

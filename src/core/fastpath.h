@@ -26,8 +26,19 @@ static inline bool ul_fast_check(struct ul_thread *t, const void *lock, uint8_t 
 {
 	if (unlikely(t->lcache_epoch != atomic_load_explicit(&ul_rt.lock_epoch, memory_order_relaxed)))
 		return false;
-	const struct ul_lcache *c = &t->lcache[((uintptr_t)lock >> 4) & (UL_ARRAY_SIZE(t->lcache) - 1)];
-	if (unlikely(c->addr != (uintptr_t)lock || (c->subclass_default | c->novalidate)))
+	struct ul_lcache *c = &t->lcache[ul_lcache_slot(lock)];
+	if (unlikely(c->addr != (uintptr_t)lock)) {
+		/* the shared table, read lock-free; the cache line is ours */
+		uint64_t v[3];
+		if (!ul_htab_get(&ul_rt.locks, (uintptr_t)lock, v) || ((v[1] >> 25) & 1))
+			return false;
+		c->addr = (uintptr_t)lock;
+		c->class_id = (uint32_t)v[0];
+		c->inst = (uint32_t)(v[0] >> 32);
+		c->novalidate = (v[1] >> 26) & 1;
+		c->subclass_default = (uint8_t)(v[1] >> 32);
+	}
+	if (unlikely(c->subclass_default | c->novalidate))
 		return false;
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
 	if (unlikely(d >= t->cap))

@@ -3,7 +3,7 @@
 
 static inline struct ul_hseg *seg_of(struct ul_htab *h, uint64_t hv)
 {
-	return &h->seg[hv >> 58];
+	return &h->seg[hv >> 60]; /* UL_HSEGS = 16 */
 }
 
 void ul_htab_init(struct ul_htab *h, uint32_t initial, uint64_t max_entries)

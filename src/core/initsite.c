@@ -34,12 +34,10 @@ static bool matches_list(const char *name, const char *list)
 	return false;
 }
 
+/* Is the code at return address ip inside an init wrapper? Cached per
+ * call site: pthread_mutex_init may run a million times from one line. */
 static bool is_wrapper(uintptr_t ip)
 {
-	struct ul_sym s;
-	if (ul_sym_lookup(ip - 1, &s) || !s.name)
-		return false;
-	uintptr_t fn = ip - 1 - s.off;
 	uint64_t v[3];
 	if (!cache.initial) {
 		ul_mutex_lock(&cache_lock);
@@ -47,15 +45,21 @@ static bool is_wrapper(uintptr_t ip)
 			ul_htab_init(&cache, 64, 0);
 		ul_mutex_unlock(&cache_lock);
 	}
-	if (ul_htab_get(&cache, fn, v))
+	if (ul_htab_get(&cache, ip, v))
 		return v[0] == 1;
+	struct ul_sym s;
+	if (ul_sym_lookup(ip - 1, &s) || !s.name) {
+		uint64_t nv[3] = { 2, 0, 0 };
+		ul_htab_put(&cache, ip, nv, true);
+		return false;
+	}
 	bool w = matches_list(s.name, ul_rt.opt.init_wrappers);
 	for (size_t i = 0; !w && i < UL_ARRAY_SIZE(builtin); i++)
 		w = !fnmatch(builtin[i], s.name, 0);
 	if (!strcmp(s.name, "main"))
 		w = false;
 	uint64_t nv[3] = { w ? 1u : 2u, 0, 0 };
-	ul_htab_put(&cache, fn, nv, true);
+	ul_htab_put(&cache, ip, nv, true);
 	return w;
 }
 

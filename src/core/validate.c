@@ -150,7 +150,7 @@ static inline bool lock_lookup(struct ul_thread *t, struct ul_acquire *a, struct
 		memset(t->lcache, 0, sizeof t->lcache);
 		t->lcache_epoch = epoch;
 	}
-	struct ul_lcache *c = &t->lcache[((uintptr_t)a->lock >> 4) & (UL_ARRAY_SIZE(t->lcache) - 1)];
+	struct ul_lcache *c = &t->lcache[ul_lcache_slot(a->lock)];
 	if (likely(c->addr == (uintptr_t)a->lock)) {
 		*out = *c;
 		return true;

@@ -86,7 +86,23 @@ void *ul_alloc(size_t size)
 	size = (size + 15) & ~(size_t)15;
 	if (size >= (1u << 20)) {
 		atomic_fetch_add(&alloc_total, size);
-		return ul_map(size);
+		if (size < (2u << 20))
+			return ul_map(size);
+		/* Big tables are probed at random: 2 MiB-aligned, huge pages
+		 * where the kernel allows, so a probe costs fewer TLB misses. */
+		size_t huge = 2u << 20;
+		char *p = ul_map(size + huge);
+		if (!p)
+			return NULL;
+		char *a = (char *)(((uintptr_t)p + huge - 1) & ~(uintptr_t)(huge - 1));
+		if (a > p)
+			ul_unmap(p, (size_t)(a - p));
+		if (a + size < p + size + huge)
+			ul_unmap(a + size, (size_t)(p + size + huge - (a + size)));
+		int e = errno;
+		madvise(a, size, MADV_HUGEPAGE);
+		errno = e;
+		return a;
 	}
 	ul_mutex_lock(&alloc_lock);
 	if (!alloc_cur || (size_t)(alloc_end - alloc_cur) < size) {
