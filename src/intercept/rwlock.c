@@ -64,31 +64,9 @@ static int rw_wait(struct ul_thread *t, pthread_rwlock_t *rw, bool write, uint8_
 	return r;
 }
 
-/* Blocking rd/wr: the cached-chain fast path first. */
-static inline int rw_fast(pthread_rwlock_t *rw, bool write, uintptr_t ip, bool *done)
-{
-	struct ul_thread *t = ul_fast_thread();
-	struct ul_fast f;
-	uint8_t mode = write ? UL_WRITE : ul_rwlock_writer_pref(rw) ? UL_READ : UL_RREAD;
-	*done = false;
-	if (!t || !ul_fast_check(t, rw, mode, 0, &f))
-		return 0;
-	*done = true;
-	int r = rw_wait(t, rw, write, mode);
-	if (r == 0)
-		ul_fast_push(t, rw, &f, ip, mode, 0);
-	return r;
-}
-
 static int rw_acquire(pthread_rwlock_t *rw, enum rw_op op, uint8_t sub, uintptr_t ip, clockid_t clk,
 		      const struct timespec *ts)
 {
-	if (op == RD || op == WR) {
-		bool done;
-		int r = rw_fast(rw, op == WR, ip, &done);
-		if (done)
-			return r;
-	}
 	struct ul_thread *t = ul_enter();
 	if (!t)
 		return call(rw, op, clk, ts);
@@ -119,8 +97,23 @@ int ul_rwlock_lock_sub(pthread_rwlock_t *rw, bool write, unsigned sub, uintptr_t
 	return rw_acquire(rw, write ? WR : RD, (uint8_t)sub, ip, 0, NULL);
 }
 
+/* Blocking rd/wr: the cached-chain fast path, inline as for mutexes. */
+#define RW_FAST(write, mode)                                                   \
+	struct ul_thread *t = ul_fast_thread();                                \
+	struct ul_fast f;                                                      \
+	if (likely(t && ul_fast_check(t, rw, mode, 0, &f))) {                  \
+		int r = (write) ? REAL(pthread_rwlock_trywrlock)(rw)           \
+				: REAL(pthread_rwlock_tryrdlock)(rw);          \
+		if (unlikely(r == EBUSY))                                      \
+			r = rw_wait(t, rw, write, mode);                       \
+		if (likely(r == 0))                                            \
+			ul_fast_push(t, rw, &f, UL_IP, mode, 0);               \
+		return r;                                                      \
+	}
+
 INTERCEPTOR(int, pthread_rwlock_rdlock, (pthread_rwlock_t *rw))
 {
+	RW_FAST(false, ul_rwlock_writer_pref(rw) ? UL_READ : UL_RREAD)
 	return rw_acquire(rw, RD, 0xff, UL_IP, 0, NULL);
 }
 
@@ -141,6 +134,7 @@ INTERCEPTOR(int, pthread_rwlock_clockrdlock, (pthread_rwlock_t *rw, clockid_t cl
 
 INTERCEPTOR(int, pthread_rwlock_wrlock, (pthread_rwlock_t *rw))
 {
+	RW_FAST(true, UL_WRITE)
 	return rw_acquire(rw, WR, 0xff, UL_IP, 0, NULL);
 }
 
