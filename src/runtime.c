@@ -172,8 +172,11 @@ __attribute__((destructor(101))) static void ul_dtor(void)
 	if (atomic_load(&ul_init_state) != 2)
 		return;
 	int e = errno;
+	/* exit() ends every thread at once: nothing can wait on a lock held
+	 * now (servers keep a global lock to the end by design). Thread exits
+	 * are always checked; this one only on request. */
 	struct ul_thread *t = ul_self;
-	if (t && !t->busy && !t->off) {
+	if (ul_rt.opt.held_at_process_exit && t && !t->busy && !t->off) {
 		t->busy = 1;
 		ul_check_exit(t, 0);
 		t->busy = 0;
