@@ -4,6 +4,7 @@
 #include <link.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../report/symbols.h"
 #include "core.h"
@@ -119,6 +120,7 @@ uint32_t ul_class_sub(uint32_t base, uint8_t subclass)
 #define MAX_RANGES 256
 static struct { uintptr_t lo, hi; } ranges[MAX_RANGES];
 static int nranges;
+static uintptr_t brk_start; /* the main heap starts here */
 
 static int note_ranges(struct dl_phdr_info *info, size_t size, void *arg)
 {
@@ -137,6 +139,7 @@ static int note_ranges(struct dl_phdr_info *info, size_t size, void *arg)
 
 void ul_static_ranges_init(void)
 {
+	brk_start = (uintptr_t)sbrk(0);
 	dl_iterate_phdr(note_ranges, NULL);
 }
 
@@ -146,6 +149,9 @@ bool ul_is_static_addr(const void *addr)
 		if ((uintptr_t)addr >= ranges[i].lo && (uintptr_t)addr < ranges[i].hi)
 			return true;
 	if (ul_self && ul_self->ctx)
+		return false;
+	/* the main heap is never a module's data: skip dladdr for it */
+	if ((uintptr_t)addr >= brk_start && (uintptr_t)addr < (uintptr_t)sbrk(0))
 		return false;
 	/* modules loaded after start-up */
 	Dl_info info;
@@ -158,6 +164,9 @@ static ul_mutex_t page_lock;
 static void page_note(uintptr_t addr)
 {
 	uint64_t pg = (addr >> 12) + 1, v[3] = { 0, 0, 0 };
+	/* lock-free: a page already scanned whole, or already listing addr */
+	if (ul_htab_get(&ul_rt.lockpages, pg, v) && (v[2] > 2 || v[0] == addr || v[1] == addr))
+		return;
 	ul_mutex_lock(&page_lock);
 	ul_htab_get(&ul_rt.lockpages, pg, v);
 	if (v[0] != addr && v[1] != addr) {
