@@ -41,6 +41,7 @@ ULOCKDEP_WEAK void __ulockdep_map_acquire(struct ulockdep_map *m, int read, int 
 ULOCKDEP_WEAK void __ulockdep_map_release(struct ulockdep_map *m, const void *caller);
 ULOCKDEP_WEAK void __ulockdep_context(int enter, int ctx);
 ULOCKDEP_WEAK void __ulockdep_show_held_locks(void);
+ULOCKDEP_WEAK int __ulockdep_is_held(const void *lock, int read);
 
 enum { ULOCKDEP_HELD, ULOCKDEP_NOT_HELD, ULOCKDEP_HELD_READ, ULOCKDEP_HELD_WRITE, ULOCKDEP_NONE_HELD };
 
@@ -63,6 +64,12 @@ ULOCKDEP_INLINE void ulockdep_assert_held_write(const void *lock)
 /* The thread holds no locks at all (event-loop and request boundaries). */
 ULOCKDEP_INLINE void ulockdep_assert_none_held(void)
 { if (__ulockdep_assert) __ulockdep_assert(0, ULOCKDEP_NONE_HELD, ULOCKDEP_CALLER); }
+
+/* Does this thread hold 'lock'? read: -1 any mode, 0 exclusive, 1 shared.
+ * 1 (unknown, as the kernel answers) when ulockdep is not running. */
+ULOCKDEP_INLINE int ulockdep_is_held_type(const void *lock, int read)
+{ return __ulockdep_is_held ? __ulockdep_is_held(lock, read) : 1; }
+ULOCKDEP_INLINE int ulockdep_is_held(const void *lock) { return ulockdep_is_held_type(lock, -1); }
 
 /* Classes: 'key' (any static object's address; NULL: the lock's own class)
  * names the class; locks with the same key share it. */

@@ -13,7 +13,8 @@
  *    pthread_rwlock_t *. A port whose struct mutex wraps a pthread_mutex_t
  *    as its first member can define its own mutex_lock_nested() before
  *    including this header; the assertions work on its address as is.
- *  - lockdep_is_held() and friends cannot be answered: they are always 1
+ *  - lockdep_is_held() and friends answer for the calling thread, and are
+ *    1 (unknown) when ulockdep is not running
  *    (the kernel's "unknown" is also true). Use lockdep_assert_held().
  *  - Class names follow the kernel: lockdep_set_class() names the class by
  *    #key, lockdep_set_subclass() and lockdep_set_novalidate_class() by
@@ -90,10 +91,10 @@ ULOCKDEP_INLINE void lockdep_unregister_key(struct lock_class_key *key) { (void)
 #define lockdep_assert_none_held_once() ulockdep_assert_none_held()
 #define debug_check_no_locks_held()     ulockdep_assert_none_held()
 
-/* Best effort: the held state cannot be queried, so these are always 1. */
-#define lockdep_is_held(l)              ((void)(l), 1)
-#define lockdep_is_held_type(l, r)      ((void)(l), (void)(r), 1)
-#define lock_is_held(m)                 ((void)(m), 1)
+/* Whether this thread holds the lock; 1 when ulockdep is not running. */
+#define lockdep_is_held(l)              ulockdep_is_held(__ulockdep_lk(l))
+#define lockdep_is_held_type(l, r)      ulockdep_is_held_type(__ulockdep_lk(l), (r))
+#define lock_is_held(m)                 ulockdep_is_held(__ulockdep_lk(m))
 
 /* ---- classes ---- */
 #define lockdep_set_class(lock, key)                    ulockdep_set_class(__ulockdep_lk(lock), (key), #key)

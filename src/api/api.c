@@ -160,6 +160,17 @@ API void __ulockdep_context(int enter, int ctx)
 	}
 }
 
+API int __ulockdep_is_held(const void *lock, int read)
+{
+	struct ul_thread *t = ul_enter();
+	if (!t)
+		return 1; /* not validating: unknown */
+	struct ul_held *h = ul_held_find(t, lock);
+	int r = h && (read < 0 || (read == 0) == (h->mode == UL_WRITE));
+	ul_leave(t);
+	return r;
+}
+
 API void __ulockdep_show_held_locks(void)
 {
 	ul_show_all_held(-1);
