@@ -87,17 +87,30 @@ static void fork_parent(void)
 
 static void fork_child(void)
 {
+	/* Only this thread survives: every runtime lock another thread held
+	 * at fork is reset, and the child counts only its own reports. */
 	ul_mutex_reset(&ul_rt.graph_lock);
-	ul_htab_unlock_all(&ul_rt.locks, true);
-	ul_htab_unlock_all(&ul_rt.chains, true);
-	ul_htab_unlock_all(&ul_rt.edges, true);
-	ul_htab_unlock_all(&ul_rt.stacks, true);
-	ul_htab_unlock_all(&ul_rt.classkeys, true);
+	ul_mutexes_reset_all();
+	struct ul_htab *tabs[] = { &ul_rt.locks, &ul_rt.chains, &ul_rt.edges, &ul_rt.classkeys, &ul_rt.insts,
+				   &ul_rt.stacks, &ul_rt.dedup, &ul_rt.lockpages };
+	for (size_t i = 0; i < UL_ARRAY_SIZE(tabs); i++)
+		ul_htab_unlock_all(tabs[i], true);
+	ul_report_after_fork();
+	atomic_store(&ul_rt.nreports, 0);
+	atomic_store(&ul_rt.nsuppressed, 0);
+	for (size_t k = 0; k < UL_ARRAY_SIZE(ul_rt.report_kinds); k++)
+		atomic_store(&ul_rt.report_kinds[k], 0);
 	ul_rt.pid = ul_getpid();
 	struct ul_thread *t = ul_self;
 	ul_threads_after_fork_child(t);
 	if (t)
 		t->busy--;
+}
+
+void ul_thread_key_set(struct ul_thread *t)
+{
+	if (atomic_load(&ul_init_state) == 2)
+		pthread_setspecific(thread_key, t);
 }
 
 static void thread_key_dtor(void *p)

@@ -159,7 +159,7 @@ bool ul_is_static_addr(const void *addr)
 }
 
 /* Pages that hold heap locks, so free() finds them without probing. */
-static ul_mutex_t page_lock;
+UL_STATIC_MUTEX(page_lock);
 
 static void page_note(uintptr_t addr)
 {

@@ -147,6 +147,10 @@ struct ul_runtime {
 
 extern struct ul_runtime ul_rt;
 extern __thread struct ul_thread *ul_self UL_TLS;
+/* While ul_self is NULL: 1 = being set up or torn down (a signal handler
+ * must not re-enter), 2 = gone (later calls in TLS destructors pass). */
+extern __thread uint8_t ul_self_state UL_TLS;
+void ul_thread_key_set(struct ul_thread *t);
 
 /* ---- thread.c: per-thread state ---- */
 struct ul_thread *ul_thread_get(void);   /* creates on first use */

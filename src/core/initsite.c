@@ -15,7 +15,7 @@ static const char *const builtin[] = {
 };
 
 static struct ul_htab cache; /* function start ip -> 1 wrapper, 2 not */
-static ul_mutex_t cache_lock;
+UL_STATIC_MUTEX(cache_lock);
 
 static bool matches_list(const char *name, const char *list)
 {

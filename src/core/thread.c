@@ -5,8 +5,9 @@
 #include "core.h"
 
 __thread struct ul_thread *ul_self UL_TLS;
+__thread uint8_t ul_self_state UL_TLS;
 
-static ul_mutex_t threads_lock;
+UL_STATIC_MUTEX(threads_lock);
 static struct ul_thread *threads_head;
 static struct ul_thread *free_list;
 
@@ -19,6 +20,9 @@ struct ul_thread *ul_thread_get(void)
 	struct ul_thread *t = ul_self;
 	if (likely(t != NULL))
 		return t;
+	if (ul_self_state)
+		return NULL;
+	ul_self_state = 1;
 	ul_mutex_lock(&threads_lock);
 	t = free_list;
 	if (t)
@@ -28,8 +32,10 @@ struct ul_thread *ul_thread_get(void)
 		memset(t, 0, sizeof *t);
 	} else {
 		t = ul_alloc(sizeof *t);
-		if (!t)
+		if (!t) {
+			ul_self_state = 0;
 			return NULL;
+		}
 	}
 	t->tid = ul_gettid();
 	ul_thread_ctx_changed(t);
@@ -43,6 +49,8 @@ struct ul_thread *ul_thread_get(void)
 	t->registered = true;
 	ul_mutex_unlock(&threads_lock);
 	ul_self = t;
+	ul_self_state = 0;
+	ul_thread_key_set(t); /* its destructor returns the struct to the pool */
 	return t;
 }
 
@@ -71,6 +79,7 @@ void ul_thread_exit(struct ul_thread *t)
 {
 	if (!t)
 		return;
+	ul_self_state = 1;
 	ul_self = NULL;
 	ul_mutex_lock(&threads_lock);
 	if (t->registered)
@@ -80,6 +89,7 @@ void ul_thread_exit(struct ul_thread *t)
 		free_list = t;
 	}
 	ul_mutex_unlock(&threads_lock);
+	ul_self_state = 2;
 }
 
 /* In a fork child only the forking thread survives. */

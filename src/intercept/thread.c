@@ -6,7 +6,7 @@
 #include "interpose.h"
 
 static pthread_key_t thread_key;
-static ul_mutex_t start_lock;
+UL_STATIC_MUTEX(start_lock);
 
 struct start {
 	void *(*fn)(void *);
@@ -47,11 +47,10 @@ static struct start adopt(void *p)
 {
 	struct start s = *(struct start *)p;
 	start_free(p);
-	struct ul_thread *t = ul_thread_get();
+	struct ul_thread *t = ul_thread_get(); /* registers the key destructor */
 	if (t) {
 		t->sig_blocked = s.sig_blocked;
 		ul_thread_mask_changed(t);
-		pthread_setspecific(thread_key, t);
 	}
 	return s;
 }

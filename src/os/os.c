@@ -50,6 +50,14 @@ void ul_mutex_reset(ul_mutex_t *m)
 	atomic_store(&m->owner, 0);
 }
 
+extern ul_mutex_t __start_ul_mutexes[], __stop_ul_mutexes[];
+
+void ul_mutexes_reset_all(void)
+{
+	for (ul_mutex_t *m = __start_ul_mutexes; m < __stop_ul_mutexes; m++)
+		ul_mutex_reset(m);
+}
+
 int ul_gettid(void)
 {
 	return (int)syscall(SYS_gettid);
@@ -77,7 +85,7 @@ void ul_unmap(void *p, size_t size)
 }
 
 /* Bump allocator for permanent runtime data: never calls malloc. */
-static ul_mutex_t alloc_lock;
+UL_STATIC_MUTEX(alloc_lock);
 static char *alloc_cur, *alloc_end;
 static _Atomic size_t alloc_total;
 

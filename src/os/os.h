@@ -20,6 +20,12 @@ typedef struct {
 	_Atomic int owner;
 } ul_mutex_t;
 
+/* A runtime-wide lock: kept in one section so a fork child can reset all
+ * of them (a lock held by a thread that did not survive fork). */
+#define UL_STATIC_MUTEX(name) \
+	static ul_mutex_t name __attribute__((section("ul_mutexes"), used, aligned(8)))
+void ul_mutexes_reset_all(void);
+
 void ul_mutex_lock(ul_mutex_t *m);
 void ul_mutex_unlock(ul_mutex_t *m);
 void ul_mutex_reset(ul_mutex_t *m);

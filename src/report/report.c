@@ -20,7 +20,7 @@ const char *const ul_report_kind_names[UL_R_NKINDS] = {
 	"inconsistent", "context_order", "assert", "deadlock", "wait",
 };
 
-static ul_mutex_t report_lock;
+UL_STATIC_MUTEX(report_lock);
 static struct ul_rb rb_static;
 static _Atomic int report_owner;
 
@@ -42,6 +42,11 @@ static int log_fd(void)
 	path[o] = 0;
 	int fd = ul_open_append(path);
 	return fd < 0 ? 2 : fd;
+}
+
+void ul_report_after_fork(void)
+{
+	atomic_store(&report_owner, 0);
 }
 
 void ul_report_notice(const char *msg)

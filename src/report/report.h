@@ -49,6 +49,7 @@ bool ul_report_deadlock(const struct ul_wait_info *w, int n);
 void ul_report_show_all_held(int fd);
 void ul_report_exit_summary(void);
 void ul_report_init(void);
+void ul_report_after_fork(void);
 /* Emit a notice line (limits reached etc.) on the report stream. */
 void ul_report_notice(const char *msg);
 

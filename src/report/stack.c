@@ -12,7 +12,7 @@
 
 static struct ul_stack **stacks;
 static _Atomic uint32_t nstacks;
-static ul_mutex_t depot_lock;
+UL_STATIC_MUTEX(depot_lock);
 static uintptr_t rt_lo, rt_hi;
 
 static int find_self(struct dl_phdr_info *info, size_t size, void *arg)

@@ -31,7 +31,7 @@ struct module {
 #define MAX_MODULES 128
 static struct module mods[MAX_MODULES];
 static int nmods;
-static ul_mutex_t sym_lock;
+UL_STATIC_MUTEX(sym_lock);
 static char symbolizer_path[512];
 static struct ul_htab lines; /* ip -> const char * */
 
