@@ -144,8 +144,8 @@ API void __ulockdep_context(int enter, int ctx)
 			return;
 		t->api_ctx[t->api_depth++] = (uint8_t)ctx;
 		t->ctx++;
-		ul_thread_ctx_changed(t);
 		t->cur_sig = ctx;
+		ul_thread_ctx_changed(t);
 		t->sig_blocked |= (uint64_t)1 << (ctx - 1);
 		ul_thread_mask_changed(t);
 		atomic_fetch_or(&ul_handled_sigs, (uint64_t)1 << (ctx - 1));
@@ -153,8 +153,8 @@ API void __ulockdep_context(int enter, int ctx)
 		/* back in the interrupted context: the outer one, if any */
 		t->api_depth--;
 		t->ctx--;
-		ul_thread_ctx_changed(t);
 		t->cur_sig = t->api_depth ? t->api_ctx[t->api_depth - 1] : 0;
+		ul_thread_ctx_changed(t);
 		t->sig_blocked &= ~((uint64_t)1 << (ctx - 1));
 		ul_thread_mask_changed(t);
 	}

@@ -24,7 +24,8 @@ void ul_chain_add(uint64_t key)
 
 void ul_thread_ctx_changed(struct ul_thread *t)
 {
-	t->ctx_seed = ul_hash64((uint64_t)t->ctx + 1);
+	/* two handlers at one depth are different contexts */
+	t->ctx_seed = ul_hash64((uint64_t)t->ctx + 1 + ((uint64_t)(t->ctx ? t->cur_sig : 0) << 8));
 }
 
 void ul_thread_mask_changed(struct ul_thread *t)

@@ -20,6 +20,7 @@ enum ul_origin { UL_ORIGIN_STATIC, UL_ORIGIN_INIT, UL_ORIGIN_FIRST_USE, UL_ORIGI
 #define UL_ACQ_NOCHECK 2u /* record as held, validate nothing */
 
 #define UL_MAX_SUBCLASS 8
+#define UL_CTX_NONE 0xff /* a held slot being filled: matches no context */
 #define UL_STACK_DEPTH 32
 
 /* Usage bits, per class, as signal masks: bit s-1 set for signal s. */
@@ -90,6 +91,14 @@ struct ul_thread {
 	uint64_t ctx_seed;        /* chain key seed of the current context */
 	int cur_sig;
 	uint64_t sig_blocked;     /* tracked signal mask */
+	/* signal handler levels: the trampoline's frame (and the alternate
+	 * stack it ran on), to notice a handler left by siglongjmp */
+	struct ul_sigframe {
+		uintptr_t sp, alt_lo, alt_hi;
+		int prev_sig;
+		uint8_t prev_untracked;
+		bool is_signal;
+	} frames[16];
 	uint8_t api_ctx[16];      /* simulated contexts entered through the API */
 	uint8_t api_depth;
 	/* wait tracking (read by other threads' deadlock checks) */
@@ -138,7 +147,10 @@ struct ul_runtime {
 	struct ul_class **classes;
 	_Atomic uint32_t nclasses;
 	_Atomic uint32_t next_inst;
-	_Atomic uint32_t lock_epoch; /* bumped when a lock identity ends */
+	/* bumped when a lock identity ends; read by every fast path, so it
+	 * shares its cache line with nothing that is written often */
+	_Alignas(64) _Atomic uint32_t lock_epoch;
+	char epoch_pad[60];
 	_Atomic uint32_t nreports;
 	_Atomic uint32_t nsuppressed;
 	_Atomic uint32_t report_kinds[16];
@@ -305,5 +317,10 @@ bool ul_chain_cached(struct ul_thread *t, uint64_t key);
 void ul_chain_add(uint64_t key);
 void ul_thread_mask_changed(struct ul_thread *t);
 void ul_thread_ctx_changed(struct ul_thread *t);
+void ul_ctx_left_at(struct ul_thread *t, uintptr_t sp);
+static inline void ul_ctx_left_check(struct ul_thread *t)
+{
+	ul_ctx_left_at(t, (uintptr_t)__builtin_frame_address(0));
+}
 
 #endif

@@ -18,6 +18,8 @@ static inline struct ul_thread *ul_fast_thread(void)
 	struct ul_thread *t = ul_self;
 	if (unlikely(!t || t->stop))
 		return NULL;
+	if (unlikely(t->ctx))
+		ul_ctx_left_check(t);
 	return t;
 }
 
@@ -28,15 +30,20 @@ static inline bool ul_fast_check(struct ul_thread *t, const void *lock, uint8_t 
 		return false;
 	struct ul_lcache *c = &t->lcache[ul_lcache_slot(lock)];
 	if (unlikely(c->addr != (uintptr_t)lock)) {
-		/* the shared table, read lock-free; the cache line is ours */
+		/* The shared table, read lock-free. The slot is filled address
+		 * last, and never by a handler, so a handler never reads a
+		 * half-filled slot as valid. */
 		uint64_t v[3];
-		if (!ul_htab_get(&ul_rt.locks, (uintptr_t)lock, v) || ((v[1] >> 25) & 1))
+		if (t->ctx || !ul_htab_get(&ul_rt.locks, (uintptr_t)lock, v) || ((v[1] >> 25) & 1))
 			return false;
-		c->addr = (uintptr_t)lock;
+		c->addr = 0;
+		atomic_signal_fence(memory_order_seq_cst);
 		c->class_id = (uint32_t)v[0];
 		c->inst = (uint32_t)(v[0] >> 32);
 		c->novalidate = (v[1] >> 26) & 1;
 		c->subclass_default = (uint8_t)(v[1] >> 32);
+		atomic_signal_fence(memory_order_seq_cst);
+		c->addr = (uintptr_t)lock;
 	}
 	if (unlikely(c->subclass_default | c->novalidate))
 		return false;
@@ -64,6 +71,7 @@ static inline void ul_fast_push(struct ul_thread *t, const void *lock, const str
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
 	struct ul_held *h = &t->held[d];
 	h->lock = NULL;
+	h->ctx = UL_CTX_NONE; /* a handler sees no chain to extend here */
 	atomic_signal_fence(memory_order_seq_cst);
 	atomic_store_explicit(&t->depth, d + 1, memory_order_relaxed);
 	atomic_signal_fence(memory_order_seq_cst);
@@ -74,6 +82,7 @@ static inline void ul_fast_push(struct ul_thread *t, const void *lock, const str
 	h->refs = 1;
 	h->mode = mode;
 	h->flags = flags;
+	atomic_signal_fence(memory_order_seq_cst);
 	h->ctx = t->ctx;
 	atomic_signal_fence(memory_order_seq_cst);
 	h->lock = lock;

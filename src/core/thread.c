@@ -129,7 +129,8 @@ bool ul_held_reserve(struct ul_thread *t)
 	if (!n)
 		return false;
 	memcpy(n, t->held, d * sizeof *n);
-	t->held = n;
-	t->cap = ncap;
+	/* other threads (deadlock check) read cap, then held */
+	atomic_store_explicit((_Atomic(struct ul_held *) *)&t->held, n, memory_order_release);
+	atomic_store_explicit((_Atomic uint32_t *)&t->cap, ncap, memory_order_release);
 	return true;
 }

@@ -159,8 +159,16 @@ static inline bool lock_lookup(struct ul_thread *t, struct ul_acquire *a, struct
 	if (!ul_lock_get(a->lock, &l) && !ul_lock_resolve(a->lock, a->kind, a->ip, &l))
 		return false;
 	*out = (struct ul_lcache){ (uintptr_t)a->lock, l.class_id, l.inst, l.subclass_default, l.novalidate };
-	if (epoch == atomic_load_explicit(&ul_rt.lock_epoch, memory_order_acquire))
-		*c = *out;
+	if (!t->ctx && epoch == atomic_load_explicit(&ul_rt.lock_epoch, memory_order_acquire)) {
+		c->addr = 0; /* filled address last, as in the fast path */
+		atomic_signal_fence(memory_order_seq_cst);
+		c->class_id = out->class_id;
+		c->inst = out->inst;
+		c->subclass_default = out->subclass_default;
+		c->novalidate = out->novalidate;
+		atomic_signal_fence(memory_order_seq_cst);
+		c->addr = out->addr;
+	}
 	return true;
 }
 
@@ -223,6 +231,7 @@ void ul_acquired(struct ul_thread *t, const struct ul_acquire *a)
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
 	struct ul_held *h = &t->held[d];
 	h->lock = NULL; /* a signal handler scanning the stack skips it */
+	h->ctx = UL_CTX_NONE;
 	atomic_signal_fence(memory_order_seq_cst);
 	atomic_store_explicit(&t->depth, d + 1, memory_order_release);
 	atomic_signal_fence(memory_order_seq_cst);
@@ -233,13 +242,17 @@ void ul_acquired(struct ul_thread *t, const struct ul_acquire *a)
 	h->refs = 1;
 	h->mode = a->mode;
 	h->flags = a->flags;
+	atomic_signal_fence(memory_order_seq_cst);
 	h->ctx = t->ctx;
 	atomic_signal_fence(memory_order_seq_cst);
 	h->lock = a->lock;
 }
 
 /* After removing an entry from the middle, the entries above it form new
- * chains: rebuild their keys and validate chains not seen before. */
+ * chains: rebuild their keys and validate the chains not seen before, as
+ * if each lock were taken again on the shorter stack (kernel:
+ * reacquire_held_locks). Runs with busy set: no handler sees the stack
+ * shortened. */
 static void rebuild_above(struct ul_thread *t, uint32_t from)
 {
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
@@ -249,11 +262,17 @@ static void rebuild_above(struct ul_thread *t, uint32_t from)
 		if (i && t->held[i - 1].ctx == h->ctx)
 			key = t->held[i - 1].chain_key;
 		else
-			key = ul_hash64((uint64_t)h->ctx + 1);
+			key = t->ctx == h->ctx ? t->ctx_seed : ul_hash64((uint64_t)h->ctx + 1);
 		ul_chain_key_next(&key, h->class_id, h->mode, h->flags, t->mask_hash);
 		h->chain_key = key;
-		if (!ul_chain_cached(t, key))
-			ul_chain_add(key);
+		if (ul_chain_cached(t, key) || h->ctx != t->ctx || (h->flags & UL_ACQ_NOCHECK))
+			continue;
+		struct ul_acquire a = { .lock = h->lock, .ip = h->ip, .mode = h->mode, .flags = h->flags,
+					.class_id = h->class_id, .inst = h->inst, .chain_key = key,
+					.tracked = true };
+		atomic_store_explicit(&t->depth, i, memory_order_relaxed);
+		validate_chain(t, &a);
+		atomic_store_explicit(&t->depth, d, memory_order_relaxed);
 	}
 }
 

@@ -35,8 +35,10 @@ void ul_wait_end(struct ul_thread *t)
 static bool holds(struct ul_thread *t, const void *lock)
 {
 	uint32_t d = atomic_load(&t->depth);
-	for (uint32_t i = 0; i < d && i < t->cap; i++)
-		if (t->held[i].lock == lock)
+	uint32_t cap = atomic_load_explicit((_Atomic uint32_t *)&t->cap, memory_order_acquire);
+	struct ul_held *h = atomic_load_explicit((_Atomic(struct ul_held *) *)&t->held, memory_order_acquire);
+	for (uint32_t i = 0; i < d && i < cap; i++)
+		if (h[i].lock == lock)
 			return true;
 	return false;
 }

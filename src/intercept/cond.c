@@ -32,15 +32,31 @@ static void cond_reacquire(struct ul_thread *t, struct ul_acquire *a, int r)
 	ul_leave(t);
 }
 
-#define COND_WRAP(call)                                                      \
-	int e = errno;                                                       \
-	struct ul_acquire a;                                                 \
-	struct ul_thread *t = cond_release(m, UL_IP, &a, ul_mutex_type(m)); \
-	errno = e;                                                           \
-	int r = call;                                                        \
-	e = errno;                                                           \
-	cond_reacquire(t, &a, r);                                            \
-	errno = e;                                                           \
+/* Cancelled in the wait: glibc takes the mutex again before unwinding, so
+ * the program's cleanup handler can unlock it. */
+struct cond_wait {
+	struct ul_thread *t;
+	struct ul_acquire a;
+};
+
+static void cond_cancelled(void *arg)
+{
+	struct cond_wait *w = arg;
+	cond_reacquire(w->t, &w->a, 0);
+}
+
+#define COND_WRAP(call)                                                          \
+	int e = errno;                                                           \
+	struct cond_wait w;                                                      \
+	w.t = cond_release(m, UL_IP, &w.a, ul_mutex_type(m));                    \
+	errno = e;                                                               \
+	int r;                                                                   \
+	pthread_cleanup_push(cond_cancelled, &w);                                \
+	r = call;                                                                \
+	pthread_cleanup_pop(0);                                                  \
+	e = errno;                                                               \
+	cond_reacquire(w.t, &w.a, r);                                            \
+	errno = e;                                                               \
 	return r
 
 INTERCEPTOR(int, pthread_cond_wait, (pthread_cond_t *c, pthread_mutex_t *m))

@@ -99,6 +99,8 @@ static inline struct ul_thread *ul_enter(void)
 	}
 	if (unlikely(t->stop || !atomic_load_explicit(&ul_rt.enabled, memory_order_relaxed)))
 		return NULL;
+	if (unlikely(t->ctx))
+		ul_ctx_left_check(t);
 	t->busy = 1;
 	atomic_signal_fence(memory_order_seq_cst);
 	return t;

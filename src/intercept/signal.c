@@ -3,6 +3,7 @@
  * context); the per-thread mask says which signals are "enabled". */
 #include <stdlib.h>
 #include <sys/syscall.h>
+#include <ucontext.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -45,14 +46,35 @@ static void trampoline(int sig, siginfo_t *si, void *uc)
 		return;
 	}
 	int e = errno;
+#if defined(__x86_64__)
+	/* handlers left earlier by siglongjmp: the interrupted code runs in a
+	 * shallower frame than their trampolines did */
+	if (t->ctx && uc)
+		ul_ctx_left_at(t, (uintptr_t)((ucontext_t *)uc)->uc_mcontext.gregs[REG_RSP]);
+#endif
 	uint8_t untracked = t->ctx_untracked;
 	int cur = t->cur_sig;
 	uint64_t blocked = t->sig_blocked;
 	if (t->busy)
 		t->ctx_untracked++; /* it interrupted the runtime itself */
+	if (t->ctx < UL_ARRAY_SIZE(t->frames)) {
+		/* this frame: any later call from a shallower one means the
+		 * handler was left by a jump */
+		struct ul_sigframe *f = &t->frames[t->ctx];
+		stack_t ss;
+		f->sp = (uintptr_t)__builtin_frame_address(0);
+		f->alt_lo = f->alt_hi = 0;
+		if (syscall(SYS_sigaltstack, NULL, &ss) == 0 && (ss.ss_flags & SS_ONSTACK)) {
+			f->alt_lo = (uintptr_t)ss.ss_sp;
+			f->alt_hi = f->alt_lo + ss.ss_size;
+		}
+		f->prev_sig = cur;
+		f->prev_untracked = untracked;
+		f->is_signal = true;
+	}
 	t->ctx++;
-	ul_thread_ctx_changed(t);
 	t->cur_sig = sig;
+	ul_thread_ctx_changed(t);
 	/* The mask in force in the handler, exactly: sigsuspend, ppoll,
 	 * pselect and epoll_pwait swap in a temporary one, and the context the
 	 * kernel saved holds the mask to restore afterwards, not this one. */
@@ -75,6 +97,8 @@ static void trampoline(int sig, siginfo_t *si, void *uc)
 	t->mask_hash = mask_hash;
 	t->cur_sig = cur;
 	t->ctx--;
+	if (t->ctx < UL_ARRAY_SIZE(t->frames))
+		t->frames[t->ctx].is_signal = false;
 	ul_thread_ctx_changed(t);
 	t->ctx_untracked = untracked;
 	errno = e;
@@ -142,6 +166,36 @@ INTERCEPTOR(sighandler_t, signal, (int sig, sighandler_t fn))
 	return (old.sa_flags & SA_SIGINFO) ? (sighandler_t)(void *)old.sa_sigaction : old.sa_handler;
 }
 
+/* A handler left by siglongjmp never returned to the trampoline: pop its
+ * level when the thread is back in a shallower frame, and take the mask
+ * siglongjmp restored from the kernel. */
+void ul_ctx_left_at(struct ul_thread *t, uintptr_t sp)
+{
+	bool popped = false;
+	while (t->ctx > 0 && t->ctx <= UL_ARRAY_SIZE(t->frames)) {
+		struct ul_sigframe *f = &t->frames[t->ctx - 1];
+		if (!f->is_signal)
+			break; /* a simulated context: only its exit call leaves it */
+		bool left = f->alt_hi ? (sp < f->alt_lo || sp >= f->alt_hi) : sp > f->sp;
+		if (!left)
+			break;
+		f->is_signal = false;
+		t->ctx--;
+		t->cur_sig = f->prev_sig;
+		t->ctx_untracked = f->prev_untracked;
+		popped = true;
+	}
+	if (popped) {
+		int e = errno;
+		sigset_t now;
+		if (syscall(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &now, _NSIG / 8) == 0)
+			t->sig_blocked = mask_bits(&now);
+		errno = e;
+		ul_thread_mask_changed(t);
+		ul_thread_ctx_changed(t);
+	}
+}
+
 static void track_mask(int how, const sigset_t *set)
 {
 	struct ul_thread *t = ul_self;
@@ -167,10 +221,13 @@ INTERCEPTOR(int, pthread_sigmask, (int how, const sigset_t *set, sigset_t *old))
 {
 	if (!HAVE_REAL(pthread_sigmask))
 		ul_resolve_reals();
+	sigset_t want; /* set and old may be one object */
+	if (set)
+		want = *set;
 	int r = REAL(pthread_sigmask)(how, set, old);
 	if (r == 0) {
 		int e = errno;
-		track_mask(how, set);
+		track_mask(how, set ? &want : NULL);
 		errno = e;
 	}
 	return r;
@@ -180,10 +237,13 @@ INTERCEPTOR(int, sigprocmask, (int how, const sigset_t *set, sigset_t *old))
 {
 	if (!HAVE_REAL(sigprocmask))
 		ul_resolve_reals();
+	sigset_t want; /* set and old may be one object */
+	if (set)
+		want = *set;
 	int r = REAL(sigprocmask)(how, set, old);
 	if (r == 0) {
 		int e = errno;
-		track_mask(how, set);
+		track_mask(how, set ? &want : NULL);
 		errno = e;
 	}
 	return r;
