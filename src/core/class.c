@@ -158,24 +158,68 @@ bool ul_is_static_addr(const void *addr)
 	return dladdr(addr, &info) != 0 && info.dli_fbase != NULL;
 }
 
-/* Pages that hold heap locks, so free() finds them without probing. */
+/* Pages that hold heap locks, so free() finds them without probing: each
+ * page lists the lock addresses ever seen on it (at most 1024, so bounded).
+ * Appended under page_lock, read lock-free: an entry is written before the
+ * count that covers it, and a grown list is published whole. */
+struct page_locks {
+	_Atomic uint32_t n;
+	uint32_t cap;
+	_Atomic uintptr_t a[]; /* 0: a freed slot, reused by the next lock */
+};
+
 UL_STATIC_MUTEX(page_lock);
+
+static struct page_locks *page_get(uint64_t pg)
+{
+	uint64_t v[3];
+	if (!ul_htab_get(&ul_rt.lockpages, pg, v))
+		return NULL;
+	return (struct page_locks *)(uintptr_t)v[0];
+}
+
+static bool page_lists(const struct page_locks *p, uintptr_t addr)
+{
+	uint32_t n = p ? atomic_load_explicit(&p->n, memory_order_acquire) : 0;
+	for (uint32_t i = 0; i < n; i++)
+		if (p->a[i] == addr)
+			return true;
+	return false;
+}
 
 static void page_note(uintptr_t addr)
 {
-	uint64_t pg = (addr >> 12) + 1, v[3] = { 0, 0, 0 };
-	/* lock-free: a page already scanned whole, or already listing addr */
-	if (ul_htab_get(&ul_rt.lockpages, pg, v) && (v[2] > 2 || v[0] == addr || v[1] == addr))
+	uint64_t pg = (addr >> 12) + 1;
+	if (page_lists(page_get(pg), addr))
 		return;
 	ul_mutex_lock(&page_lock);
-	ul_htab_get(&ul_rt.lockpages, pg, v);
-	if (v[0] != addr && v[1] != addr) {
-		if (!v[0])
-			v[0] = addr;
-		else if (!v[1])
-			v[1] = addr;
-		v[2]++;
-		ul_htab_put(&ul_rt.lockpages, pg, v, true);
+	struct page_locks *p = page_get(pg);
+	if (!page_lists(p, addr)) {
+		uint32_t n = p ? atomic_load(&p->n) : 0;
+		for (uint32_t i = 0; i < n; i++) {
+			uintptr_t zero = 0;
+			if (atomic_compare_exchange_strong(&p->a[i], &zero, addr)) {
+				ul_mutex_unlock(&page_lock);
+				return;
+			}
+		}
+		if (!p || n == p->cap) {
+			uint32_t cap = p ? p->cap * 2 : 4;
+			struct page_locks *np = ul_alloc(sizeof *np + cap * sizeof(uintptr_t));
+			if (np) {
+				np->cap = cap;
+				for (uint32_t i = 0; i < n; i++)
+					atomic_store(&np->a[i], atomic_load(&p->a[i]));
+				atomic_store(&np->n, n);
+				uint64_t v[3] = { (uintptr_t)np, 0, 0 };
+				ul_htab_put(&ul_rt.lockpages, pg, v, true);
+				p = np;
+			}
+		}
+		if (p && n < p->cap) {
+			atomic_store_explicit(&p->a[n], addr, memory_order_relaxed);
+			atomic_store_explicit(&p->n, n + 1, memory_order_release);
+		}
 	}
 	ul_mutex_unlock(&page_lock);
 }
@@ -192,19 +236,17 @@ void ul_locks_in_range_kill(uintptr_t lo, uintptr_t hi)
 	if (!atomic_load_explicit(&ul_rt.lockpages.count, memory_order_relaxed))
 		return;
 	for (uintptr_t pg = lo >> 12; pg <= (hi - 1) >> 12; pg++) {
-		uint64_t v[3];
-		if (!ul_htab_get(&ul_rt.lockpages, pg + 1, v))
-			continue;
-		if (v[2] <= 2) {
-			for (int i = 0; i < 2; i++)
-				if (v[i] >= lo && v[i] < hi)
-					kill_if_live(v[i]);
-			continue;
+		struct page_locks *p = page_get(pg + 1);
+		uint32_t n = p ? atomic_load_explicit(&p->n, memory_order_acquire) : 0;
+		for (uint32_t i = 0; i < n; i++) {
+			uintptr_t a = atomic_load_explicit(&p->a[i], memory_order_relaxed);
+			if (a >= lo && a < hi) {
+				kill_if_live(a);
+				/* the memory is gone: drop it (CAS: the slot may have
+				 * just been reused for another lock) */
+				atomic_compare_exchange_strong(&p->a[i], &a, 0);
+			}
 		}
-		uintptr_t a = pg << 12 > lo ? pg << 12 : lo;
-		uintptr_t end = (pg + 1) << 12 < hi ? (pg + 1) << 12 : hi;
-		for (a = (a + 3) & ~(uintptr_t)3; a < end; a += 4)
-			kill_if_live(a);
 	}
 }
 
