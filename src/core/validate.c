@@ -34,10 +34,13 @@ static uint32_t inst_node(uint32_t class_id, uint32_t inst, uintptr_t addr)
 		ul_mutex_unlock(&ul_rt.graph_lock);
 		return (uint32_t)v[0];
 	}
-	uint32_t n = ul_node_new(class_id, inst, addr);
-	if (n) {
+	uint32_t n = 0;
+	if (atomic_load(&ul_rt.insts.full)) {
+		ul_notice_limit(5, "lock instances in same-class nesting: new instances are not ordered");
+	} else if ((n = ul_node_new(class_id, inst, addr)) != 0) {
 		uint64_t nv[3] = { n, 0, 0 };
-		ul_htab_put(&ul_rt.insts, inst, nv, false);
+		if (ul_htab_put(&ul_rt.insts, inst, nv, false) < 0)
+			n = 0; /* table just filled: this node stays unused */
 	}
 	ul_mutex_unlock(&ul_rt.graph_lock);
 	return n;

@@ -136,12 +136,13 @@ static int install(int sig, const struct sigaction *act, struct sigaction *old)
 		slots[sig] = prev;
 		return r;
 	}
-	/* The program sees its own handler, never the trampoline. */
+	/* The program sees its own handler, never the trampoline (SIG_DFL
+	 * where only the dump signal's handler is ours). */
 	if (old && (old->sa_flags & SA_SIGINFO) && old->sa_sigaction == trampoline) {
 		if (prev.flags & SA_SIGINFO)
 			old->sa_sigaction = prev.info;
 		else
-			old->sa_handler = prev.plain;
+			old->sa_handler = prev.plain ? prev.plain : SIG_DFL;
 		old->sa_flags = prev.flags;
 	}
 	return r;
@@ -261,12 +262,6 @@ static int sig_by_name(const char *s)
 	return atoi(s);
 }
 
-static void dump_only(int sig)
-{
-	(void)sig;
-	ul_show_all_held(-1);
-}
-
 /* The dump signal: print every thread's held locks. If the program installs
  * its own handler later, the dump still runs first (trampoline). */
 void ul_signals_init(void)
@@ -277,9 +272,10 @@ void ul_signals_init(void)
 	dump_sig = sig_by_name(s);
 	if (dump_sig <= 0 || dump_sig >= NSIG_TRACK)
 		return;
+	/* the trampoline with no program handler: it only dumps */
 	struct sigaction act;
 	memset(&act, 0, sizeof act);
-	act.sa_handler = dump_only;
-	act.sa_flags = SA_RESTART;
+	act.sa_sigaction = trampoline;
+	act.sa_flags = SA_RESTART | SA_SIGINFO;
 	REAL(sigaction)(dump_sig, &act, NULL);
 }
