@@ -265,7 +265,7 @@ static void insert_lock(struct ul_lock *l)
 	ul_lock_pack(l, v);
 	int r = ul_htab_put(&ul_rt.locks, l->addr, v, true);
 	if (r == 0) /* an address got a new identity: caches must forget it */
-		atomic_fetch_add(&ul_rt.lock_epoch, 1);
+		atomic_fetch_add(ul_lock_epoch((const void *)l->addr), 1);
 	if (r < 0)
 		ul_notice_limit(1, "lock objects (max_locks): new lock objects are not validated");
 	struct ul_class *c = ul_class_get(l->class_id);
@@ -327,7 +327,7 @@ void ul_lock_kill(const void *addr)
 		return;
 	v[1] |= (uint64_t)1 << 25;
 	ul_htab_set(&ul_rt.locks, (uintptr_t)addr, 1, v[1]);
-	atomic_fetch_add(&ul_rt.lock_epoch, 1);
+	atomic_fetch_add(ul_lock_epoch(addr), 1);
 }
 
 void ul_lock_set_class(const void *addr, uintptr_t key, const char *name, uint8_t subclass)
@@ -363,7 +363,7 @@ static void lock_update(const void *addr, int subclass, bool novalidate)
 	uint64_t v[3];
 	ul_lock_pack(&l, v);
 	ul_htab_put(&ul_rt.locks, (uintptr_t)addr, v, true);
-	atomic_fetch_add(&ul_rt.lock_epoch, 1);
+	atomic_fetch_add(ul_lock_epoch(addr), 1);
 }
 
 void ul_lock_set_subclass(const void *addr, uint8_t subclass)

@@ -111,11 +111,11 @@ struct ul_thread {
 	bool registered;
 	bool exited;
 	uint64_t mask_hash;       /* folded into chain keys: usage is per mask */
-	/* Per-thread caches: the fast path touches no shared cache line. */
-	uint32_t lcache_epoch;
+	/* Per-thread caches: the fast path writes no shared cache line. */
 	struct ul_lcache {
 		uintptr_t addr;
 		uint32_t class_id, inst;
+		uint32_t epoch;      /* of the lock's bucket when cached */
 		uint8_t subclass_default;
 		bool novalidate;
 	} lcache[128];
@@ -147,10 +147,12 @@ struct ul_runtime {
 	struct ul_class **classes;
 	_Atomic uint32_t nclasses;
 	_Atomic uint32_t next_inst;
-	/* bumped when a lock identity ends; read by every fast path, so it
-	 * shares its cache line with nothing that is written often */
-	_Alignas(64) _Atomic uint32_t lock_epoch;
-	char epoch_pad[60];
+	/* Bumped when the identity of a lock in this bucket (by address)
+	 * ends: the per-thread lock caches forget only that bucket's locks.
+	 * One cache line each, read by every fast path. */
+	struct {
+		_Alignas(64) _Atomic uint32_t v;
+	} lock_epoch[64];
 	_Atomic uint32_t nreports;
 	_Atomic uint32_t nsuppressed;
 	_Atomic uint32_t report_kinds[16];
@@ -158,6 +160,12 @@ struct ul_runtime {
 };
 
 extern struct ul_runtime ul_rt;
+/* The epoch bucket of a lock address. */
+static inline _Atomic uint32_t *ul_lock_epoch(const void *lock)
+{
+	return &ul_rt.lock_epoch[((uintptr_t)lock * 0xbf58476d1ce4e5b9ULL) >> 58].v;
+}
+
 extern __thread struct ul_thread *ul_self UL_TLS;
 /* While ul_self is NULL: 1 = being set up or torn down (a signal handler
  * must not re-enter), 2 = gone (later calls in TLS destructors pass). */

@@ -26,10 +26,9 @@ static inline struct ul_thread *ul_fast_thread(void)
 static inline bool ul_fast_check(struct ul_thread *t, const void *lock, uint8_t mode, uint8_t flags,
 				 struct ul_fast *f)
 {
-	if (unlikely(t->lcache_epoch != atomic_load_explicit(&ul_rt.lock_epoch, memory_order_relaxed)))
-		return false;
 	struct ul_lcache *c = &t->lcache[ul_lcache_slot(lock)];
-	if (unlikely(c->addr != (uintptr_t)lock)) {
+	uint32_t epoch = atomic_load_explicit(ul_lock_epoch(lock), memory_order_acquire);
+	if (unlikely(c->addr != (uintptr_t)lock || c->epoch != epoch)) {
 		/* The shared table, read lock-free. The slot is filled address
 		 * last, and never by a handler, so a handler never reads a
 		 * half-filled slot as valid. */
@@ -42,6 +41,7 @@ static inline bool ul_fast_check(struct ul_thread *t, const void *lock, uint8_t 
 		c->inst = (uint32_t)(v[0] >> 32);
 		c->novalidate = (v[1] >> 26) & 1;
 		c->subclass_default = (uint8_t)(v[1] >> 32);
+		c->epoch = epoch; /* read before the table: a later kill shows */
 		atomic_signal_fence(memory_order_seq_cst);
 		c->addr = (uintptr_t)lock;
 	}

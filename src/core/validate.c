@@ -144,29 +144,27 @@ static void validate_chain(struct ul_thread *t, struct ul_acquire *a)
 		ul_chain_add(a->chain_key);
 }
 
-/* Lock identity through the thread's cache; the epoch drops it whenever
- * any lock identity ends (destroy, re-init, free). */
+/* Lock identity through the thread's cache; an entry is good while its
+ * epoch bucket has not moved (any identity change there moves it). */
 static inline bool lock_lookup(struct ul_thread *t, struct ul_acquire *a, struct ul_lcache *out)
 {
-	uint32_t epoch = atomic_load_explicit(&ul_rt.lock_epoch, memory_order_acquire);
-	if (unlikely(t->lcache_epoch != epoch)) {
-		memset(t->lcache, 0, sizeof t->lcache);
-		t->lcache_epoch = epoch;
-	}
 	struct ul_lcache *c = &t->lcache[ul_lcache_slot(a->lock)];
-	if (likely(c->addr == (uintptr_t)a->lock)) {
+	uint32_t epoch = atomic_load_explicit(ul_lock_epoch(a->lock), memory_order_acquire);
+	if (likely(c->addr == (uintptr_t)a->lock && c->epoch == epoch)) {
 		*out = *c;
 		return true;
 	}
 	struct ul_lock l;
 	if (!ul_lock_get(a->lock, &l) && !ul_lock_resolve(a->lock, a->kind, a->ip, &l))
 		return false;
-	*out = (struct ul_lcache){ (uintptr_t)a->lock, l.class_id, l.inst, l.subclass_default, l.novalidate };
-	if (!t->ctx && epoch == atomic_load_explicit(&ul_rt.lock_epoch, memory_order_acquire)) {
+	*out = (struct ul_lcache){ (uintptr_t)a->lock, l.class_id, l.inst, epoch, l.subclass_default,
+				   l.novalidate };
+	if (!t->ctx) {
 		c->addr = 0; /* filled address last, as in the fast path */
 		atomic_signal_fence(memory_order_seq_cst);
 		c->class_id = out->class_id;
 		c->inst = out->inst;
+		c->epoch = epoch;
 		c->subclass_default = out->subclass_default;
 		c->novalidate = out->novalidate;
 		atomic_signal_fence(memory_order_seq_cst);
