@@ -45,7 +45,10 @@ ULOCKDEP_WEAK int __ulockdep_is_held(const void *lock, int read);
 
 enum { ULOCKDEP_HELD, ULOCKDEP_NOT_HELD, ULOCKDEP_HELD_READ, ULOCKDEP_HELD_WRITE, ULOCKDEP_NONE_HELD };
 
-/* The address of the annotated code (the kernel's _THIS_IP_). */
+/* The address of the annotated code (the kernel's _THIS_IP_). The label
+ * must sit in the caller's own function: the calls below are macros that
+ * take it there and hand it to an inline helper (clang will not inline a
+ * function that takes a label's address). */
 #define ULOCKDEP_CALLER ({ __label__ __ul_here; __ul_here: (const void *)((const char *)&&__ul_here + 1); })
 #define ULOCKDEP_INLINE static inline __attribute__((always_inline, unused))
 
@@ -53,17 +56,22 @@ enum { ULOCKDEP_HELD, ULOCKDEP_NOT_HELD, ULOCKDEP_HELD_READ, ULOCKDEP_HELD_WRITE
 ULOCKDEP_INLINE int ulockdep_active(void) { return __ulockdep_active ? __ulockdep_active() : 0; }
 
 /* Assertions: a failure is a report of kind "assert" at the caller. */
-ULOCKDEP_INLINE void ulockdep_assert_held(const void *lock)
-{ if (__ulockdep_assert) __ulockdep_assert(lock, ULOCKDEP_HELD, ULOCKDEP_CALLER); }
-ULOCKDEP_INLINE void ulockdep_assert_not_held(const void *lock)
-{ if (__ulockdep_assert) __ulockdep_assert(lock, ULOCKDEP_NOT_HELD, ULOCKDEP_CALLER); }
-ULOCKDEP_INLINE void ulockdep_assert_held_read(const void *lock)
-{ if (__ulockdep_assert) __ulockdep_assert(lock, ULOCKDEP_HELD_READ, ULOCKDEP_CALLER); }
-ULOCKDEP_INLINE void ulockdep_assert_held_write(const void *lock)
-{ if (__ulockdep_assert) __ulockdep_assert(lock, ULOCKDEP_HELD_WRITE, ULOCKDEP_CALLER); }
+ULOCKDEP_INLINE void ulockdep_assert_held__at(const void *lock, const void *__ul_ip)
+{ if (__ulockdep_assert) __ulockdep_assert(lock, ULOCKDEP_HELD, __ul_ip); }
+#define ulockdep_assert_held(lock) ulockdep_assert_held__at((lock), ULOCKDEP_CALLER)
+ULOCKDEP_INLINE void ulockdep_assert_not_held__at(const void *lock, const void *__ul_ip)
+{ if (__ulockdep_assert) __ulockdep_assert(lock, ULOCKDEP_NOT_HELD, __ul_ip); }
+#define ulockdep_assert_not_held(lock) ulockdep_assert_not_held__at((lock), ULOCKDEP_CALLER)
+ULOCKDEP_INLINE void ulockdep_assert_held_read__at(const void *lock, const void *__ul_ip)
+{ if (__ulockdep_assert) __ulockdep_assert(lock, ULOCKDEP_HELD_READ, __ul_ip); }
+#define ulockdep_assert_held_read(lock) ulockdep_assert_held_read__at((lock), ULOCKDEP_CALLER)
+ULOCKDEP_INLINE void ulockdep_assert_held_write__at(const void *lock, const void *__ul_ip)
+{ if (__ulockdep_assert) __ulockdep_assert(lock, ULOCKDEP_HELD_WRITE, __ul_ip); }
+#define ulockdep_assert_held_write(lock) ulockdep_assert_held_write__at((lock), ULOCKDEP_CALLER)
 /* The thread holds no locks at all (event-loop and request boundaries). */
-ULOCKDEP_INLINE void ulockdep_assert_none_held(void)
-{ if (__ulockdep_assert) __ulockdep_assert(0, ULOCKDEP_NONE_HELD, ULOCKDEP_CALLER); }
+ULOCKDEP_INLINE void ulockdep_assert_none_held__at(const void *__ul_ip)
+{ if (__ulockdep_assert) __ulockdep_assert(0, ULOCKDEP_NONE_HELD, __ul_ip); }
+#define ulockdep_assert_none_held() ulockdep_assert_none_held__at(ULOCKDEP_CALLER)
 
 /* Does this thread hold 'lock'? read: -1 any mode, 0 exclusive, 1 shared.
  * 1 (unknown, as the kernel answers) when ulockdep is not running. */
@@ -93,34 +101,43 @@ ULOCKDEP_INLINE void ulockdep_set_novalidate(const void *lock)
 { if (__ulockdep_set_novalidate) __ulockdep_set_novalidate(lock); }
 
 /* Take a lock with a nesting level (kernel mutex_lock_nested). */
-ULOCKDEP_INLINE int ulockdep_mutex_lock_nested(pthread_mutex_t *m, unsigned subclass)
-{ return __ulockdep_mutex_lock_nested ? __ulockdep_mutex_lock_nested(m, subclass, ULOCKDEP_CALLER) : pthread_mutex_lock(m); }
-ULOCKDEP_INLINE int ulockdep_rwlock_rdlock_nested(pthread_rwlock_t *rw, unsigned subclass)
-{ return __ulockdep_rwlock_lock_nested ? __ulockdep_rwlock_lock_nested(rw, 0, subclass, ULOCKDEP_CALLER) : pthread_rwlock_rdlock(rw); }
-ULOCKDEP_INLINE int ulockdep_rwlock_wrlock_nested(pthread_rwlock_t *rw, unsigned subclass)
-{ return __ulockdep_rwlock_lock_nested ? __ulockdep_rwlock_lock_nested(rw, 1, subclass, ULOCKDEP_CALLER) : pthread_rwlock_wrlock(rw); }
+ULOCKDEP_INLINE int ulockdep_mutex_lock_nested__at(pthread_mutex_t *m, unsigned subclass, const void *__ul_ip)
+{ return __ulockdep_mutex_lock_nested ? __ulockdep_mutex_lock_nested(m, subclass, __ul_ip) : pthread_mutex_lock(m); }
+#define ulockdep_mutex_lock_nested(m, subclass) ulockdep_mutex_lock_nested__at((m), (subclass), ULOCKDEP_CALLER)
+ULOCKDEP_INLINE int ulockdep_rwlock_rdlock_nested__at(pthread_rwlock_t *rw, unsigned subclass, const void *__ul_ip)
+{ return __ulockdep_rwlock_lock_nested ? __ulockdep_rwlock_lock_nested(rw, 0, subclass, __ul_ip) : pthread_rwlock_rdlock(rw); }
+#define ulockdep_rwlock_rdlock_nested(rw, subclass) ulockdep_rwlock_rdlock_nested__at((rw), (subclass), ULOCKDEP_CALLER)
+ULOCKDEP_INLINE int ulockdep_rwlock_wrlock_nested__at(pthread_rwlock_t *rw, unsigned subclass, const void *__ul_ip)
+{ return __ulockdep_rwlock_lock_nested ? __ulockdep_rwlock_lock_nested(rw, 1, subclass, __ul_ip) : pthread_rwlock_wrlock(rw); }
+#define ulockdep_rwlock_wrlock_nested(rw, subclass) ulockdep_rwlock_wrlock_nested__at((rw), (subclass), ULOCKDEP_CALLER)
 
 /* Switch validation off and on for a stretch of code (this thread). */
 ULOCKDEP_INLINE void ulockdep_off(void) { if (__ulockdep_off) __ulockdep_off(1); }
 ULOCKDEP_INLINE void ulockdep_on(void) { if (__ulockdep_off) __ulockdep_off(0); }
 
 /* Record the order "held locks -> lock" without taking it. */
-ULOCKDEP_INLINE void ulockdep_might_lock(const void *lock)
-{ if (__ulockdep_might_lock) __ulockdep_might_lock(lock, 0, ULOCKDEP_CALLER); }
-ULOCKDEP_INLINE void ulockdep_might_lock_read(const void *lock)
-{ if (__ulockdep_might_lock) __ulockdep_might_lock(lock, 1, ULOCKDEP_CALLER); }
+ULOCKDEP_INLINE void ulockdep_might_lock__at(const void *lock, const void *__ul_ip)
+{ if (__ulockdep_might_lock) __ulockdep_might_lock(lock, 0, __ul_ip); }
+#define ulockdep_might_lock(lock) ulockdep_might_lock__at((lock), ULOCKDEP_CALLER)
+ULOCKDEP_INLINE void ulockdep_might_lock_read__at(const void *lock, const void *__ul_ip)
+{ if (__ulockdep_might_lock) __ulockdep_might_lock(lock, 1, __ul_ip); }
+#define ulockdep_might_lock_read(lock) ulockdep_might_lock_read__at((lock), ULOCKDEP_CALLER)
 
 /* Pseudo-locks. */
 ULOCKDEP_INLINE void ulockdep_map_init(struct ulockdep_map *m, const char *name, const void *key)
 { m->name = name; m->key = key; }
-ULOCKDEP_INLINE void ulockdep_map_acquire(struct ulockdep_map *m)
-{ if (__ulockdep_map_acquire) __ulockdep_map_acquire(m, 0, 0, 0, ULOCKDEP_CALLER); }
-ULOCKDEP_INLINE void ulockdep_map_acquire_read(struct ulockdep_map *m)
-{ if (__ulockdep_map_acquire) __ulockdep_map_acquire(m, 2, 0, 0, ULOCKDEP_CALLER); }
-ULOCKDEP_INLINE void ulockdep_map_acquire_try(struct ulockdep_map *m)
-{ if (__ulockdep_map_acquire) __ulockdep_map_acquire(m, 0, 1, 0, ULOCKDEP_CALLER); }
-ULOCKDEP_INLINE void ulockdep_map_release(struct ulockdep_map *m)
-{ if (__ulockdep_map_release) __ulockdep_map_release(m, ULOCKDEP_CALLER); }
+ULOCKDEP_INLINE void ulockdep_map_acquire__at(struct ulockdep_map *m, const void *__ul_ip)
+{ if (__ulockdep_map_acquire) __ulockdep_map_acquire(m, 0, 0, 0, __ul_ip); }
+#define ulockdep_map_acquire(m) ulockdep_map_acquire__at((m), ULOCKDEP_CALLER)
+ULOCKDEP_INLINE void ulockdep_map_acquire_read__at(struct ulockdep_map *m, const void *__ul_ip)
+{ if (__ulockdep_map_acquire) __ulockdep_map_acquire(m, 2, 0, 0, __ul_ip); }
+#define ulockdep_map_acquire_read(m) ulockdep_map_acquire_read__at((m), ULOCKDEP_CALLER)
+ULOCKDEP_INLINE void ulockdep_map_acquire_try__at(struct ulockdep_map *m, const void *__ul_ip)
+{ if (__ulockdep_map_acquire) __ulockdep_map_acquire(m, 0, 1, 0, __ul_ip); }
+#define ulockdep_map_acquire_try(m) ulockdep_map_acquire_try__at((m), ULOCKDEP_CALLER)
+ULOCKDEP_INLINE void ulockdep_map_release__at(struct ulockdep_map *m, const void *__ul_ip)
+{ if (__ulockdep_map_release) __ulockdep_map_release(m, __ul_ip); }
+#define ulockdep_map_release(m) ulockdep_map_release__at((m), ULOCKDEP_CALLER)
 
 /* Simulated interrupt context (RTOS or kernel code tested on a host):
  * locks taken between enter and exit count as taken in a handler of
