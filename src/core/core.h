@@ -174,7 +174,6 @@ void ul_thread_key_set(struct ul_thread *t);
 
 /* ---- thread.c: per-thread state ---- */
 struct ul_thread *ul_thread_get(void);   /* creates on first use */
-void ul_thread_set_name(struct ul_thread *t, const char *name);
 void ul_thread_exit(struct ul_thread *t);
 void ul_threads_lock(void);
 void ul_threads_unlock(void);
@@ -299,7 +298,6 @@ void ul_show_all_held(int fd);
 void ul_stack_init(void);
 uint32_t ul_stack_capture_from(uintptr_t from);
 const struct ul_stack *ul_stack_get(uint32_t id);
-uint32_t ul_stack_count(void);
 bool ul_ip_in_runtime(uintptr_t ip);
 
 /* ---- runtime.c ---- */

@@ -138,29 +138,7 @@ bool ul_htab_set(struct ul_htab *h, uint64_t key, int idx, uint64_t val)
 	return e != NULL;
 }
 
-void ul_htab_foreach(struct ul_htab *h, void (*fn)(uint64_t, uint64_t *, void *), void *arg)
-{
-	for (int si = 0; si < UL_HSEGS; si++) {
-		struct ul_harr *a = h->seg[si].tab;
-		if (!a)
-			continue;
-		for (uint32_t i = 0; i <= a->mask; i++) {
-			uint64_t k = atomic_load(&a->e[i].key);
-			if (!k)
-				continue;
-			uint64_t v[3];
-			for (int x = 0; x < 3; x++)
-				v[x] = atomic_load(&a->e[i].v[x]);
-			fn(k, v, arg);
-		}
-	}
-}
 
-void ul_htab_lock_all(struct ul_htab *h)
-{
-	for (int i = 0; i < UL_HSEGS; i++)
-		ul_mutex_lock(&h->seg[i].lock);
-}
 
 void ul_htab_unlock_all(struct ul_htab *h, bool reset)
 {
@@ -172,11 +150,3 @@ void ul_htab_unlock_all(struct ul_htab *h, bool reset)
 	}
 }
 
-size_t ul_htab_bytes(struct ul_htab *h)
-{
-	size_t b = 0;
-	for (int i = 0; i < UL_HSEGS; i++)
-		if (h->seg[i].tab)
-			b += (size_t)(h->seg[i].tab->mask + 1) * sizeof(struct ul_hent);
-	return b;
-}

@@ -60,10 +60,6 @@ int ul_htab_put(struct ul_htab *h, uint64_t key, const uint64_t v[3], bool repla
 int ul_htab_get_or_put(struct ul_htab *h, uint64_t key, uint64_t v[3]);
 /* Store one value word of an existing key. Returns false if absent. */
 bool ul_htab_set(struct ul_htab *h, uint64_t key, int idx, uint64_t val);
-/* Visit every entry (not concurrent-safe against growth; slow paths only). */
-void ul_htab_foreach(struct ul_htab *h, void (*fn)(uint64_t key, uint64_t *v, void *arg), void *arg);
-void ul_htab_lock_all(struct ul_htab *h);
 void ul_htab_unlock_all(struct ul_htab *h, bool reset);
-size_t ul_htab_bytes(struct ul_htab *h);
 
 #endif

@@ -54,14 +54,6 @@ struct ul_thread *ul_thread_get(void)
 	return t;
 }
 
-void ul_thread_set_name(struct ul_thread *t, const char *name)
-{
-	size_t n = strlen(name);
-	if (n >= sizeof t->name)
-		n = sizeof t->name - 1;
-	memcpy(t->name, name, n);
-	t->name[n] = 0;
-}
 
 static void unlink_locked(struct ul_thread *t)
 {

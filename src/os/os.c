@@ -87,13 +87,11 @@ void ul_unmap(void *p, size_t size)
 /* Bump allocator for permanent runtime data: never calls malloc. */
 UL_STATIC_MUTEX(alloc_lock);
 static char *alloc_cur, *alloc_end;
-static _Atomic size_t alloc_total;
 
 void *ul_alloc(size_t size)
 {
 	size = (size + 15) & ~(size_t)15;
 	if (size >= (1u << 20)) {
-		atomic_fetch_add(&alloc_total, size);
 		if (size < (2u << 20))
 			return ul_map(size);
 		/* Big tables are probed at random: 2 MiB-aligned, huge pages
@@ -125,15 +123,10 @@ void *ul_alloc(size_t size)
 	}
 	void *r = alloc_cur;
 	alloc_cur += size;
-	atomic_fetch_add(&alloc_total, size);
 	ul_mutex_unlock(&alloc_lock);
 	return r;
 }
 
-size_t ul_alloc_total(void)
-{
-	return atomic_load(&alloc_total);
-}
 
 uint64_t ul_now_ns(void)
 {
@@ -205,13 +198,6 @@ void ul_close(int fd)
 	errno = e;
 }
 
-int ul_tgkill(int pid, int tid, int sig)
-{
-	int e = errno;
-	int r = (int)syscall(SYS_tgkill, pid, tid, sig);
-	errno = e;
-	return r;
-}
 
 void ul_block_signals(void *old)
 {

@@ -35,7 +35,6 @@ int ul_getpid(void);
 void *ul_map(size_t size);           /* zeroed, NULL on failure */
 void ul_unmap(void *p, size_t size);
 void *ul_alloc(size_t size);         /* zeroed, permanent, 16-aligned */
-size_t ul_alloc_total(void);
 uint64_t ul_now_ns(void);            /* CLOCK_MONOTONIC */
 void ul_sleep_ms(int ms);
 ssize_t ul_write_all(int fd, const void *buf, size_t len);
@@ -43,7 +42,6 @@ int ul_open_append(const char *path); /* -1 on failure */
 int ul_open_read(const char *path);
 ssize_t ul_read(int fd, void *buf, size_t len);
 void ul_close(int fd);
-int ul_tgkill(int pid, int tid, int sig);
 /* Block every signal; returns the old mask through *old (a sigset_t). */
 void ul_block_signals(void *old);
 void ul_restore_signals(const void *old);

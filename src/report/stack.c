@@ -113,18 +113,7 @@ uint32_t ul_stack_capture_from(uintptr_t from)
 	return depot_put(pc, k);
 }
 
-uint32_t ul_stack_capture(int skip)
-{
-	(void)skip;
-	return ul_stack_capture_from(0);
-}
-
 const struct ul_stack *ul_stack_get(uint32_t id)
 {
 	return id && stacks && id <= atomic_load(&nstacks) ? stacks[id] : NULL;
-}
-
-uint32_t ul_stack_count(void)
-{
-	return atomic_load(&nstacks);
 }
