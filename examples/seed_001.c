@@ -29,15 +29,7 @@
 #include <ulockdep/lockdep.h>
 
 /* The kernel's init_rwsem(): a class per call site, named by argument. */
-#define init_rwsem(sem)                                                          \
-	do {                                                                     \
-		static struct lock_class_key __key;                              \
-		pthread_rwlockattr_t __a;                                        \
-		pthread_rwlockattr_init(&__a);                                   \
-		pthread_rwlockattr_setkind_np(&__a, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP); \
-		pthread_rwlock_init((sem), &__a);                                \
-		lockdep_set_class_and_name((sem), &__key, #sem);                 \
-	} while (0)
+#define init_rwsem ulockdep_init_rwsem
 
 #define BLOCKING_INIT_NOTIFIER_HEAD(name) init_rwsem(&(name)->rwsem)
 

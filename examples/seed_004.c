@@ -31,12 +31,7 @@
 
 /* The kernel's spin_lock_init(): a class per call site, named by the
  * argument (here "&k->k_lock"). */
-#define spin_lock_init(l)                                               \
-	do {                                                            \
-		static struct lock_class_key __key;                     \
-		pthread_spin_init((l), PTHREAD_PROCESS_PRIVATE);        \
-		lockdep_set_class_and_name((l), &__key, #l);            \
-	} while (0)
+#define spin_lock_init ulockdep_spin_lock_init
 
 static sigset_t irq_set;
 

@@ -33,22 +33,9 @@
 /* The kernel's mutex_init()/init_rwsem(): a class per call site, named by
  * the argument ("&of->mutex"). An rw_semaphore's readers queue behind a
  * waiting writer: a writer-preferring (non-recursive reader) rwlock. */
-#define mutex_init(m)                                                   \
-	do {                                                            \
-		static struct lock_class_key __key;                     \
-		pthread_mutex_init((m), NULL);                          \
-		lockdep_set_class_and_name((m), &__key, #m);            \
-	} while (0)
+#define mutex_init ulockdep_mutex_init
 
-#define init_rwsem(sem)                                                          \
-	do {                                                                     \
-		static struct lock_class_key __key;                              \
-		pthread_rwlockattr_t __a;                                        \
-		pthread_rwlockattr_init(&__a);                                   \
-		pthread_rwlockattr_setkind_np(&__a, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP); \
-		pthread_rwlock_init((sem), &__a);                                \
-		lockdep_set_class_and_name((sem), &__key, #sem);                 \
-	} while (0)
+#define init_rwsem ulockdep_init_rwsem
 
 struct iommu_group {
 	pthread_mutex_t mutex;

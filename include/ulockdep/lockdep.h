@@ -99,6 +99,34 @@ ULOCKDEP_INLINE void lockdep_unregister_key(struct lock_class_key *key) { (void)
 /* ---- classes ---- */
 #define lockdep_set_class(lock, key)                    ulockdep_set_class(__ulockdep_lk(lock), (key), #key)
 #define lockdep_set_class_and_name(lock, key, name)     ulockdep_set_class(__ulockdep_lk(lock), (key), (name))
+
+/* The kernel's lock init on pthread objects: a class per call site, named
+ * by the lock expression ("&dev->mutex"). A port maps its own names onto
+ * them (#define mutex_init ulockdep_mutex_init). ulockdep_init_rwsem()
+ * makes a writer-preferring rwlock, whose readers queue behind a waiting
+ * writer like an rw_semaphore's (needs _GNU_SOURCE). */
+#define ulockdep_mutex_init(m)                                                   \
+	do {                                                                     \
+		static struct lock_class_key __ulockdep_init_key;               \
+		pthread_mutex_init((m), NULL);                                   \
+		lockdep_set_class_and_name((m), &__ulockdep_init_key, #m);       \
+	} while (0)
+#define ulockdep_spin_lock_init(l)                                               \
+	do {                                                                     \
+		static struct lock_class_key __ulockdep_init_key;               \
+		pthread_spin_init((l), PTHREAD_PROCESS_PRIVATE);                 \
+		lockdep_set_class_and_name((l), &__ulockdep_init_key, #l);       \
+	} while (0)
+#define ulockdep_init_rwsem(sem)                                                 \
+	do {                                                                     \
+		static struct lock_class_key __ulockdep_init_key;               \
+		pthread_rwlockattr_t __ulockdep_attr;                            \
+		pthread_rwlockattr_init(&__ulockdep_attr);                       \
+		pthread_rwlockattr_setkind_np(&__ulockdep_attr,                  \
+					      PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP); \
+		pthread_rwlock_init((sem), &__ulockdep_attr);                    \
+		lockdep_set_class_and_name((sem), &__ulockdep_init_key, #sem);   \
+	} while (0)
 #define lockdep_set_class_and_subclass(lock, key, sub)  ulockdep_set_subclass(__ulockdep_lk(lock), (key), #key, (sub))
 /* Keeps the lock's class, changes the subclass every acquisition uses
  * (the runtime support for a NULL key is pending: docs/api.md). */
