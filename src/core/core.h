@@ -18,6 +18,7 @@ enum ul_origin { UL_ORIGIN_STATIC, UL_ORIGIN_INIT, UL_ORIGIN_FIRST_USE, UL_ORIGI
 /* Acquisition flags. */
 #define UL_ACQ_TRY 1u     /* trylock: no incoming edge */
 #define UL_ACQ_NOCHECK 2u /* record as held, validate nothing */
+#define UL_HELD_REPEAT 4u /* the chain ending here repeats a class: never cached */
 
 #define UL_MAX_SUBCLASS 8
 #define UL_CTX_NONE 0xff /* a held slot being filled: matches no context */

@@ -104,20 +104,27 @@ static void add_dependency(struct ul_thread *t, const struct ul_held *prev, stru
 		ul_usage_check_edge(t, a, prev->class_id, a->class_id, type);
 }
 
-static bool chain_has_class_twice(const struct ul_thread *t, uint32_t class_id)
+/* Does the chain a would end repeat a class? The top entry already knows
+ * for the chain below it; only the new class needs a look. */
+static void mark_repeat(const struct ul_thread *t, struct ul_acquire *a)
 {
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
+	a->flags &= (uint8_t)~UL_HELD_REPEAT;
+	if (d && same_ctx(t, &t->held[d - 1]) && (t->held[d - 1].flags & UL_HELD_REPEAT)) {
+		a->flags |= UL_HELD_REPEAT;
+		return;
+	}
 	for (uint32_t i = d; i-- > 0 && same_ctx(t, &t->held[i]);)
-		if (t->held[i].class_id == class_id)
-			return true;
-	return false;
+		if (t->held[i].class_id == a->class_id) {
+			a->flags |= UL_HELD_REPEAT;
+			return;
+		}
 }
 
 /* Validate the edges into a from the held stack (the chain was not cached). */
 static void validate_chain(struct ul_thread *t, struct ul_acquire *a)
 {
 	uint32_t stack = 0;
-	bool repeat = false;
 	if (!(a->flags & UL_ACQ_TRY)) {
 		uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
 		for (uint32_t i = d; i-- > 0;) {
@@ -131,16 +138,8 @@ static void validate_chain(struct ul_thread *t, struct ul_acquire *a)
 				break;
 		}
 	}
-	repeat = chain_has_class_twice(t, a->class_id);
 	/* A chain with a repeated class needs the instance check every time. */
-	if (!repeat) {
-		uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
-		for (uint32_t i = d; i-- > 0 && same_ctx(t, &t->held[i]);)
-			for (uint32_t j = i; j-- > 0 && same_ctx(t, &t->held[j]);)
-				if (t->held[j].class_id == t->held[i].class_id)
-					repeat = true;
-	}
-	if (!repeat)
+	if (!(a->flags & UL_HELD_REPEAT))
 		ul_chain_add(a->chain_key);
 }
 
@@ -190,11 +189,15 @@ bool ul_validate_acquire(struct ul_thread *t, struct ul_acquire *a)
 	uint64_t key = chain_top(t);
 	ul_chain_key_next(&key, a->class_id, a->mode, a->flags, t->mask_hash);
 	a->chain_key = key;
-	if (a->flags & UL_ACQ_NOCHECK)
+	if (a->flags & UL_ACQ_NOCHECK) {
+		mark_repeat(t, a);
 		return true;
-	/* The signal mask is in the key: a cached chain had its usage marked. */
+	}
+	/* The signal mask is in the key: a cached chain had its usage marked
+	 * (and never repeats a class). */
 	if (likely(ul_chain_cached(t, key)))
 		return true;
+	mark_repeat(t, a);
 	ul_usage_acquire(t, a);
 
 	/* Slow path. Recursion on this very lock first. */
@@ -266,13 +269,14 @@ static void rebuild_above(struct ul_thread *t, uint32_t from)
 			key = t->ctx == h->ctx ? t->ctx_seed : ul_hash64((uint64_t)h->ctx + 1);
 		ul_chain_key_next(&key, h->class_id, h->mode, h->flags, t->mask_hash);
 		h->chain_key = key;
-		if (ul_chain_cached(t, key) || h->ctx != t->ctx || (h->flags & UL_ACQ_NOCHECK))
-			continue;
 		struct ul_acquire a = { .lock = h->lock, .ip = h->ip, .mode = h->mode, .flags = h->flags,
 					.class_id = h->class_id, .inst = h->inst, .chain_key = key,
 					.tracked = true };
 		atomic_store_explicit(&t->depth, i, memory_order_relaxed);
-		validate_chain(t, &a);
+		mark_repeat(t, &a); /* the chain below changed */
+		if (!ul_chain_cached(t, key) && h->ctx == t->ctx && !(h->flags & UL_ACQ_NOCHECK))
+			validate_chain(t, &a);
+		h->flags = a.flags;
 		atomic_store_explicit(&t->depth, d, memory_order_relaxed);
 	}
 }
