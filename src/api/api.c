@@ -95,7 +95,7 @@ API void __ulockdep_might_lock(const void *lock, int read, const void *caller)
 		return;
 	struct ul_acquire a = { .lock = lock, .ip = (uintptr_t)caller, .kind = UL_KIND_MUTEX,
 				.mode = read ? UL_RREAD : UL_WRITE, .subclass = 0xff };
-	ul_might_lock(t, &a);
+	ul_validate_acquire(t, &a); /* ordered as if taken; never held */
 	ul_leave(t);
 }
 
@@ -173,5 +173,5 @@ API int __ulockdep_is_held(const void *lock, int read)
 
 API void __ulockdep_show_held_locks(void)
 {
-	ul_show_all_held(-1);
+	ul_report_show_all_held(-1);
 }

@@ -275,7 +275,6 @@ bool ul_release(struct ul_thread *t, const void *lock, uintptr_t ip, bool report
 void ul_lock_destroyed(struct ul_thread *t, const void *lock, uintptr_t ip, bool reinit);
 void ul_memory_freed(struct ul_thread *t, const void *p, size_t size, uintptr_t ip);
 void ul_check_exit(struct ul_thread *t, uintptr_t ip); /* ip: pthread_exit caller, or 0 */
-void ul_might_lock(struct ul_thread *t, struct ul_acquire *a);
 
 /* ---- usage.c: signal context ---- */
 uint32_t ul_usage_stack(const struct ul_class *c, int bit, int sig);
@@ -293,7 +292,6 @@ void ul_wait_check(struct ul_thread *t);
 /* Milliseconds until the next check of this wait: 1 s, doubling to 32 s,
  * so thousands of long waiters do not rescan the threads every second. */
 long ul_wait_next_ms(struct ul_thread *t);
-void ul_show_all_held(int fd);
 
 /* ---- stack.c ---- */
 void ul_stack_init(void);

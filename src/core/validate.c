@@ -354,9 +354,3 @@ void ul_check_exit(struct ul_thread *t, uintptr_t ip)
 	if (t && atomic_load_explicit(&t->depth, memory_order_relaxed) > 0)
 		ul_report_held_at_exit(t, ip);
 }
-
-/* might_lock: the order is recorded as if the lock were taken and released. */
-void ul_might_lock(struct ul_thread *t, struct ul_acquire *a)
-{
-	ul_validate_acquire(t, a);
-}

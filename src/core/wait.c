@@ -121,7 +121,3 @@ void ul_wait_check(struct ul_thread *t)
 	}
 }
 
-void ul_show_all_held(int fd)
-{
-	ul_report_show_all_held(fd);
-}

@@ -31,7 +31,7 @@ static uint64_t mask_bits(const sigset_t *s)
 
 static void dump_handler(void)
 {
-	ul_show_all_held(-1);
+	ul_report_show_all_held(-1);
 }
 
 static void trampoline(int sig, siginfo_t *si, void *uc)
