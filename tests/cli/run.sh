@@ -91,6 +91,22 @@ if command -v dot >/dev/null; then
   "$UL" graph "$T/g.json" -o "$T/g.svg"; check graph_render grep -q '<svg' "$T/g.svg"
 fi
 
+# symbolization: file:line by default, through llvm-symbolizer too, none when off
+out=$("$UL" -- "$DEMO" 2>&1)
+check symbolize_default bash -c "echo '$out' | grep -q 'probe_thread+0x[0-9a-f]*/0x[0-9a-f]* (iommu_abba.c:[0-9]*)'"
+if command -v llvm-symbolizer >/dev/null; then
+  out=$("$UL" --symbolizer llvm-symbolizer -- "$DEMO" 2>&1)
+  check symbolizer_llvm bash -c "echo '$out' | grep -q 'probe_thread+0x[0-9a-f]*/0x[0-9a-f]* (iommu_abba.c:[0-9]*)'"
+fi
+out=$("$UL" --symbolize=0 -- "$DEMO" 2>&1)
+check symbolize_off bash -c "echo '$out' | grep -q 'probe_thread+0x' && ! echo '$out' | grep -q 'iommu_abba.c:'"
+
+# a clean run prints its summary only when asked (verbosity=1)
+err=$("$UL" -- "$T/exit7" 2>&1 >/dev/null)
+check summary_quiet_when_clean test -z "$err"
+err=$("$UL" --verbosity=1 -- "$T/exit7" 2>&1 >/dev/null)
+check summary_verbose_clean bash -c "echo '$err' | grep -q '0 reports' && echo '$err' | grep -q 'lock classes: 1'"
+
 # summary at exit names the files
 err=$("$UL" --json "$T/sum.json" -- "$DEMO" 2>&1 >/dev/null)
 check summary bash -c "echo '$err' | grep -q 'ulockdep summary' && echo '$err' | grep -q 'JSON: $T/sum.json' && echo '$err' | grep -q 'lock classes: '"
