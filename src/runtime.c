@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "intercept/interpose.h"
+#include "report/history.h"
 #include "report/report.h"
 #include "report/symbols.h"
 
@@ -150,6 +151,7 @@ void ul_runtime_init(void)
 	ul_stack_init();
 	ul_sym_init();
 	ul_report_init();
+	ul_history_init();
 	struct ul_thread *t = ul_thread_get();
 	if (t) {
 		sigset_t cur;
@@ -195,6 +197,7 @@ __attribute__((destructor(101))) static void ul_dtor(void)
 		t->busy = 0;
 	}
 	ul_graph_export();
+	ul_history_exit();
 	ul_report_exit_summary();
 	atomic_store(&ul_rt.enabled, false);
 	if (ul_rt.opt.exitcode && atomic_load(&ul_rt.nreports) &&

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "history.h"
 #include "report_buf.h"
 #include "symbols.h"
 
@@ -78,7 +79,8 @@ void ul_report_circular(struct ul_thread *t, const struct ul_acquire *a, const s
 		char usage[5];
 		ul_usage_string(steps[i].class_id, usage);
 		ul_rb_printf(r, "\n-> #%d (%s)%s:\n", i, nm, usage);
-		ul_rb_stack(r, i ? "dependency" : "new", steps[i].stack, 6);
+		if (!ul_history_edge_text(r, steps[i].edge, 6))
+			ul_rb_stack(r, i ? "dependency" : "new", steps[i].stack, 6);
 	}
 	for (int i = 0; i < n && r->nlocks < UL_RB_LOCKS; i++)
 		r->locks[r->nlocks++] = ul_class_label(ul_class_get(steps[i].class_id));

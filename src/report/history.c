@@ -1,0 +1,336 @@
+/* --graph-db in the runtime (see history.h and src/common/snapshot.h).
+ * The launcher puts a snapshot of the database in a private directory
+ * named by ULOCKDEP_GRAPH_DIR; the runtime maps it, resolves each class
+ * key to this process's addresses, and adds the known dependencies as
+ * historical edges, so the first acquisition that closes a cycle with them
+ * is reported at once. At exit it writes the dependencies this run added,
+ * keyed by stable class keys, as DIR/dump.PID for the launcher to merge. */
+#define _GNU_SOURCE
+#include "history.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../common/snapshot.h"
+#include "classkey.h"
+#include "symbols.h"
+
+static char dir[512];
+static const struct ul_snap_hdr *hdr;
+static const struct ul_snap_class *sclasses;
+static const struct ul_snap_run *sruns;
+static const struct ul_snap_edge *sedges;
+static const char *sstrs;
+static struct ul_htab hist; /* edge id -> snapshot edge index + 1, types at start */
+static uint32_t nseeded;
+
+uint32_t ul_history_nedges(void)
+{
+	return nseeded;
+}
+
+static const char *sstr(uint32_t off)
+{
+	return off < hdr->strsz ? sstrs + off : "";
+}
+
+static bool map_snapshot(void)
+{
+	char path[600];
+	snprintf(path, sizeof path, "%s/snapshot", dir);
+	int fd = ul_open_read(path);
+	if (fd < 0)
+		return false;
+	struct stat st;
+	const char *p = MAP_FAILED;
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size >= (off_t)sizeof *hdr)
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	ul_close(fd);
+	if (p == MAP_FAILED)
+		return false;
+	const struct ul_snap_hdr *h = (const void *)p;
+	uint64_t need = sizeof *h + (uint64_t)h->nclasses * sizeof *sclasses + (uint64_t)h->nruns * sizeof *sruns +
+			(uint64_t)h->nedges * sizeof *sedges + h->strsz;
+	if (memcmp(h->magic, UL_SNAP_MAGIC, 8) || need != (uint64_t)st.st_size || !h->strsz ||
+	    p[st.st_size - 1]) {
+		ul_report_notice("graph-db: the snapshot from the launcher is malformed; no history loaded");
+		munmap((void *)p, (size_t)st.st_size);
+		return false;
+	}
+	hdr = h;
+	sclasses = (const void *)(h + 1);
+	sruns = (const void *)(sclasses + h->nclasses);
+	sedges = (const void *)(sruns + h->nruns);
+	sstrs = (const char *)(sedges + h->nedges);
+	return true;
+}
+
+void ul_history_init(void)
+{
+	const char *d = getenv(UL_GRAPH_DIR_ENV);
+	if (!d || !*d || strlen(d) >= sizeof dir)
+		return;
+	memcpy(dir, d, strlen(d) + 1);
+	ul_ck_refresh();
+	if (!map_snapshot() || !hdr->nedges)
+		return;
+	uint32_t *cls = ul_map((hdr->nclasses + 1) * sizeof *cls);
+	if (!cls)
+		return;
+	for (uint32_t i = 0; i < hdr->nclasses; i++) {
+		uint8_t origin, sub;
+		uintptr_t addr;
+		if (!ul_ck_resolve(sstr(sclasses[i].key), &origin, &addr, &sub))
+			continue; /* its module is not loaded, or the symbol is gone */
+		uint32_t id = ul_class_for_key(origin, addr, (uint8_t)sclasses[i].kind, NULL);
+		if (id > 1 && sub)
+			id = ul_class_sub(id, sub);
+		cls[i] = id > 1 ? id : 0;
+	}
+	ul_htab_init(&hist, 1024, 0);
+	ul_mutex_lock(&ul_rt.graph_lock);
+	for (uint32_t i = 0; i < hdr->nedges; i++) {
+		const struct ul_snap_edge *e = &sedges[i];
+		if (e->from >= hdr->nclasses || e->to >= hdr->nclasses || !cls[e->from] || !cls[e->to] ||
+		    cls[e->from] == cls[e->to])
+			continue;
+		struct ul_class *a = ul_class_get(cls[e->from]), *b = ul_class_get(cls[e->to]);
+		bool added;
+		uint32_t eid = ul_edge_add(a->node, b->node, (uint8_t)(e->types & 15), 0, &added);
+		if (!eid || !added)
+			continue;
+		uint64_t v[3] = { i + 1, e->types & 15, 0 };
+		ul_htab_put(&hist, eid, v, false);
+		nseeded++;
+	}
+	ul_mutex_unlock(&ul_rt.graph_lock);
+	ul_unmap(cls, (hdr->nclasses + 1) * sizeof *cls);
+}
+
+/* "2026-12-03 02:50:01 UTC", without the locale machinery. */
+static void utc_time(int64_t t, char *buf, size_t len)
+{
+	int64_t days = t / 86400, s = t % 86400;
+	/* civil date from days since 1970-01-01 */
+	int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+	int64_t dd = doy - (153 * mp + 2) / 5 + 1, mm = mp < 10 ? mp + 3 : mp - 9;
+	snprintf(buf, len, "%04ld-%02ld-%02ld %02ld:%02ld:%02ld UTC", (long)(y + (mm <= 2)), (long)mm, (long)dd,
+		 (long)(s / 3600), (long)(s / 60 % 60), (long)(s % 60));
+}
+
+bool ul_history_edge_text(struct ul_rb *r, uint32_t edge, int indent)
+{
+	uint64_t v[3];
+	if (!hdr || !edge || !ul_htab_get(&hist, edge, v))
+		return false;
+	const struct ul_snap_edge *e = &sedges[v[0] - 1];
+	if (e->run < hdr->nruns) {
+		const struct ul_snap_run *run = &sruns[e->run];
+		char when[64];
+		utc_time(run->time, when, sizeof when);
+		ul_rb_printf(r, "%*s(recorded by an earlier run: %s pid %d on %s at %s: %s)\n", indent, "",
+			     sstr(run->program), run->pid, sstr(run->host), when, sstr(run->argv));
+	} else {
+		ul_rb_printf(r, "%*s(recorded by an earlier run)\n", indent, "");
+	}
+	const char *st = sstr(e->stack);
+	if (!*st)
+		ul_rb_printf(r, "%*s(stack unavailable)\n", indent, "");
+	for (const char *line = st, *nl; *line; line = nl ? nl + 1 : line + strlen(line)) {
+		nl = strchr(line, '\n');
+		ul_rb_printf(r, "%*s%.*s\n", indent, "", nl ? (int)(nl - line) : (int)strlen(line), line);
+	}
+	return true;
+}
+
+/* ---- exit dump ---- */
+
+struct out {
+	int fd;
+	char buf[16384];
+	size_t len;
+};
+
+static void oflush(struct out *o)
+{
+	ul_write_all(o->fd, o->buf, o->len);
+	o->len = 0;
+}
+
+static void oput(struct out *o, const char *s, bool escape)
+{
+	for (; *s; s++) {
+		if (o->len + 2 >= sizeof o->buf)
+			oflush(o);
+		char c = *s;
+		if (escape && (c == '\\' || c == '\t' || c == '\n')) {
+			o->buf[o->len++] = '\\';
+			c = c == '\t' ? 't' : c == '\n' ? 'n' : '\\';
+		}
+		o->buf[o->len++] = c;
+	}
+}
+
+static void ofield(struct out *o, const char *s)
+{
+	oput(o, "\t", false);
+	oput(o, s, true);
+}
+
+static void write_run(struct out *o)
+{
+	char num[64], host[256] = "", args[2048] = "";
+	oput(o, UL_DUMP_MAGIC "\nrun", false);
+	snprintf(num, sizeof num, "%d", ul_getpid());
+	ofield(o, num);
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(num, sizeof num, "%ld", (long)ts.tv_sec);
+	ofield(o, num);
+	gethostname(host, sizeof host - 1);
+	ofield(o, host);
+	ofield(o, ul_rt.progname);
+	int fd = ul_open_read("/proc/self/cmdline");
+	ssize_t n = fd >= 0 ? ul_read(fd, args, sizeof args - 1) : 0;
+	if (fd >= 0)
+		ul_close(fd);
+	for (ssize_t i = 0; i < n; i++)
+		if (!args[i])
+			args[i] = ' ';
+	while (n > 0 && args[n - 1] == ' ')
+		n--;
+	args[n > 0 ? n : 0] = 0;
+	ofield(o, args);
+	oput(o, "\n", false);
+	for (int i = 0; i < ul_ck_nmodules(); i++) {
+		const char *name, *bid, *path;
+		if (!ul_ck_module(i, &name, &bid, &path) || !bid[0])
+			continue;
+		oput(o, "module", false);
+		ofield(o, name);
+		ofield(o, bid);
+		ofield(o, path);
+		oput(o, "\n", false);
+	}
+}
+
+static void prefetch(uintptr_t *ips, uint32_t *n, uintptr_t ip)
+{
+	ips[(*n)++] = ip;
+	if (*n == 256) {
+		ul_sym_prefetch(ips, (int)*n);
+		*n = 0;
+	}
+}
+
+void ul_history_exit(void)
+{
+	if (!dir[0])
+		return;
+	ul_ck_refresh();
+	ul_mutex_lock(&ul_rt.graph_lock);
+	uint32_t ne = ul_graph_nedges(), nc = atomic_load(&ul_rt.nclasses);
+	size_t esz = (ne + 1) * sizeof(uint32_t) * 4, csz = (nc + 2) * sizeof(uint32_t);
+	uint32_t *ev = ul_map(esz), *num = ul_map(csz);
+	uint32_t k = 0;
+	for (uint32_t i = 1; ev && num && i <= ne; i++) {
+		struct ul_edge *e = ul_edge_get(i);
+		struct ul_node *a = ul_node_get(e->from), *b = ul_node_get(e->to);
+		uint64_t v[3];
+		if (a->inst || b->inst)
+			continue; /* same-class instance order is per process */
+		if (hdr && ul_htab_get(&hist, i, v) && !(e->types & ~v[1]))
+			continue; /* known before this run */
+		ev[4 * k] = a->class_id;
+		ev[4 * k + 1] = b->class_id;
+		ev[4 * k + 2] = e->types;
+		ev[4 * k + 3] = e->stack;
+		k++;
+	}
+	ul_mutex_unlock(&ul_rt.graph_lock);
+	if (!ev || !num)
+		goto out;
+	/* one symbolizer run per module for every name and frame */
+	uintptr_t ips[256];
+	uint32_t nips = 0;
+	for (uint32_t i = 0; i < k; i++) {
+		const struct ul_stack *st = ul_stack_get(ev[4 * i + 3]);
+		for (uint32_t f = 0; st && f < st->n; f++)
+			prefetch(ips, &nips, st->pc[f]);
+		for (int j = 0; j < 2; j++) {
+			struct ul_class *c = ul_class_get(ev[4 * i + j]);
+			if (c && (c->origin == UL_ORIGIN_INIT || c->origin == UL_ORIGIN_FIRST_USE))
+				prefetch(ips, &nips, c->key);
+		}
+	}
+	ul_sym_prefetch(ips, (int)nips);
+
+	char path[600];
+	snprintf(path, sizeof path, "%s/dump.%d", dir, ul_getpid());
+	struct out *o = ul_map(sizeof *o);
+	if (!o)
+		goto out;
+	o->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (o->fd < 0) {
+		ul_report_notice("graph-db: cannot write this run's dependencies");
+		ul_unmap(o, sizeof *o);
+		goto out;
+	}
+	write_run(o);
+	uint32_t next = 0;
+	char key[700], line[64];
+	for (uint32_t i = 0; i < k; i++) {
+		uint32_t *e = &ev[4 * i];
+		bool ok = true;
+		for (int j = 0; j < 2 && ok; j++) {
+			uint32_t id = e[j];
+			if (id > nc) {
+				ok = false;
+			} else if (!num[id]) {
+				struct ul_class *c = ul_class_get(id);
+				if (!ul_class_stable_key(c, key, sizeof key)) {
+					num[id] = UINT32_MAX;
+				} else {
+					num[id] = ++next;
+					snprintf(line, sizeof line, "class\t%u\t%u", next, c->kind);
+					oput(o, line, false);
+					ofield(o, key);
+					ofield(o, ul_class_label(c));
+					oput(o, "\n", false);
+				}
+			}
+			ok = ok && num[id] != UINT32_MAX;
+		}
+		if (!ok)
+			continue;
+		snprintf(line, sizeof line, "edge\t%u\t%u\t%u\t", num[e[0]], num[e[1]], e[2]);
+		oput(o, line, false);
+		const struct ul_stack *st = ul_stack_get(e[3]);
+		for (uint32_t f = 0; st && f < st->n; f++) {
+			char fr[600];
+			ul_sym_frame(st->pc[f], fr, sizeof fr);
+			if (f)
+				oput(o, "\\n", false);
+			oput(o, fr, true);
+			if (!strncmp(fr, "main+", 5))
+				break;
+		}
+		oput(o, "\n", false);
+	}
+	oflush(o);
+	close(o->fd);
+	ul_unmap(o, sizeof *o);
+out:
+	if (ev)
+		ul_unmap(ev, esz);
+	if (num)
+		ul_unmap(num, csz);
+}
