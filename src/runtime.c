@@ -11,6 +11,7 @@
 #include "intercept/interpose.h"
 #include "report/history.h"
 #include "report/report.h"
+#include "report/report_buf.h"
 #include "report/symbols.h"
 
 struct ul_runtime ul_rt;
@@ -200,7 +201,7 @@ __attribute__((destructor(101))) static void ul_dtor(void)
 	ul_history_exit();
 	ul_report_exit_summary();
 	atomic_store(&ul_rt.enabled, false);
-	if (ul_rt.opt.exitcode && atomic_load(&ul_rt.nreports) &&
+	if (ul_rt.opt.exitcode && atomic_load(&ul_rt.nreports) > ul_baselined() &&
 	    !(ul_rt.opt.status_file && *ul_rt.opt.status_file)) {
 		fflush(NULL);
 		_exit((int)ul_rt.opt.exitcode);

@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "../common/options.h"
+#include "../common/snapshot.h"
+#include "db.h"
 
 #define VERSION "0.1.0"
 
@@ -24,7 +26,8 @@ static pid_t child;
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: ulockdep [options] [--] PROGRAM [ARGS...]\n"
-		   "       ulockdep graph FILE.json -o OUT.svg\n\n"
+		   "       ulockdep graph FILE.json -o OUT.svg\n"
+		   "       ulockdep db check|merge|stats|export|baseline ... (docs/graph-db.md)\n\n"
 		   "Runs PROGRAM with the ulockdep lock validator preloaded and reports lock-order\n"
 		   "inversions, recursive locking, misuse, signal-handler lock hazards and real\n"
 		   "deadlocks in the Linux kernel lockdep layout.\n\noptions:\n");
@@ -54,7 +57,8 @@ static void man(void)
 	printf(".TH ULOCKDEP 1 \"2026\" \"ulockdep " VERSION "\" \"User Commands\"\n"
 	       ".SH NAME\nulockdep \\- lock dependency validator for C and C++ programs\n"
 	       ".SH SYNOPSIS\n.B ulockdep\n[\\fIoptions\\fR] [\\fB\\-\\-\\fR] \\fIPROGRAM\\fR [\\fIARGS\\fR...]\n.br\n"
-	       ".B ulockdep graph\n\\fIFILE.json\\fR \\fB\\-o\\fR \\fIOUT.svg\\fR\n"
+	       ".B ulockdep graph\n\\fIFILE.json\\fR \\fB\\-o\\fR \\fIOUT.svg\\fR\n.br\n"
+	       ".B ulockdep db\ncheck|merge|stats|export|baseline \\fIFILE\\fR ...\n"
 	       ".SH DESCRIPTION\nRuns \\fIPROGRAM\\fR with libulockdep.so preloaded. The runtime watches every "
 	       "pthread and C11 lock operation, learns the order of lock classes, and reports a deadlock that "
 	       "could happen before it does, in the layout of the Linux kernel's lockdep: possible circular "
@@ -211,6 +215,8 @@ int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "graph"))
 		return graph_cmd(argc, argv);
+	if (argc >= 2 && !strcmp(argv[1], "db"))
+		return db_main(argc - 2, argv + 2);
 	struct ul_options opt;
 	ul_options_defaults(&opt);
 	char *env = getenv("ULOCKDEP_OPTIONS") ? strdup(getenv("ULOCKDEP_OPTIONS")) : NULL;
@@ -312,6 +318,24 @@ int main(int argc, char **argv)
 		close(sfd);
 		append_opt(&env, "status_file", status);
 	}
+	/* --graph-db: the runtime reads a snapshot of the database and leaves
+	 * its new dependencies in a private directory; merged after the run */
+	char gdir[] = "/tmp/ulockdep-graph-XXXXXX";
+	bool graph = opt.graph_db && *opt.graph_db;
+	if (graph) {
+		if (!mkdtemp(gdir)) {
+			perror("ulockdep: mkdtemp");
+			return 1;
+		}
+		if (db_run_prepare(opt.graph_db, opt.graph_db_timeout_ms, gdir)) {
+			if (!db_busy) {
+				db_run_finish(opt.graph_db, opt.graph_db_timeout_ms, gdir); /* removes gdir */
+				return 1;
+			}
+			fprintf(stderr, "ulockdep: %s: running without the recorded lock orders\n", opt.graph_db);
+		}
+		setenv(UL_GRAPH_DIR_ENV, gdir, 1);
+	}
 	const char *pre = getenv("LD_PRELOAD");
 	char *preload;
 	if (asprintf(&preload, "%s%s%s", rt, pre && *pre ? ":" : "", pre ? pre : "") < 0)
@@ -345,6 +369,8 @@ int main(int argc, char **argv)
 		reports = st.st_size;
 	if (sfd >= 0)
 		unlink(status);
+	if (graph)
+		db_run_finish(opt.graph_db, opt.graph_db_timeout_ms, gdir);
 	if (WIFSIGNALED(ws)) {
 		int sig = WTERMSIG(ws);
 		signal(sig, SIG_DFL);

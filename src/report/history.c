@@ -315,8 +315,8 @@ void ul_history_exit(void)
 		oput(o, line, false);
 		const struct ul_stack *st = ul_stack_get(e[3]);
 		for (uint32_t f = 0; st && f < st->n; f++) {
-			char fr[600];
-			ul_sym_frame(st->pc[f], fr, sizeof fr);
+			char fr[2048];
+			ul_sym_frame_lines(st->pc[f], fr, sizeof fr);
 			if (f)
 				oput(o, "\\n", false);
 			oput(o, fr, true);

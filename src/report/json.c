@@ -97,7 +97,9 @@ void ul_json_write(const struct ul_rb *r)
 		ul_json_frames(&b, &r->stacks[i]);
 		jraw(&b, "}");
 	}
-	jraw(&b, "],\"report\":");
+	jraw(&b, "],\"fingerprint\":");
+	jstr(&b, r->fingerprint);
+	jraw(&b, ",\"report\":");
 	jstr(&b, r->text);
 	/* keep the line whole even when truncated */
 	if (b.len + 3 >= b.cap)

@@ -82,8 +82,10 @@ void ul_report_circular(struct ul_thread *t, const struct ul_acquire *a, const s
 		if (!ul_history_edge_text(r, steps[i].edge, 6))
 			ul_rb_stack(r, i ? "dependency" : "new", steps[i].stack, 6);
 	}
-	for (int i = 0; i < n && r->nlocks < UL_RB_LOCKS; i++)
+	for (int i = 0; i < n && r->nlocks < UL_RB_LOCKS; i++) {
+		r->lock_ids[r->nlocks] = steps[i].class_id;
 		r->locks[r->nlocks++] = ul_class_label(ul_class_get(steps[i].class_id));
+	}
 	ul_rb_printf(r, "\nother info that might help us debug this:\n\n");
 	char src[512], tgt[512], par[512];
 	step_name(&steps[0], src, sizeof src);
@@ -190,8 +192,10 @@ void ul_report_held_at_exit(struct ul_thread *t, uintptr_t ip)
 		return;
 	memcpy(hdr_static, hdr, sizeof hdr);
 	r->header = hdr_static;
-	for (uint32_t i = 0; i < d && r->nlocks < UL_RB_LOCKS; i++)
+	for (uint32_t i = 0; i < d && r->nlocks < UL_RB_LOCKS; i++) {
+		r->lock_ids[r->nlocks] = t->held[i].class_id;
 		r->locks[r->nlocks++] = ul_class_label(ul_class_get(t->held[i].class_id));
+	}
 	ul_rb_held_locks(r, t);
 	if (ip)
 		ul_rb_backtrace(r, ip);
@@ -218,6 +222,7 @@ void ul_report_assert(struct ul_thread *t, const void *lock, const char *what, u
 		} else {
 			ul_sym_data_name((uintptr_t)lock, r->extra_name, sizeof r->extra_name);
 			ul_rb_printf(r, "(%s, never used as a lock)", r->extra_name);
+			r->lock_ids[r->nlocks] = 0;
 			r->locks[r->nlocks++] = r->extra_name;
 		}
 		ul_rb_printf(r, "\n");

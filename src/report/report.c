@@ -148,8 +148,10 @@ void ul_rb_lock_name(struct ul_rb *r, uint32_t class_id)
 	ul_class_format(ul_class_get(class_id), name, sizeof name);
 	ul_usage_string(class_id, usage);
 	ul_rb_printf(r, "(%s)%s", name, usage);
-	if (r->nlocks < UL_RB_LOCKS)
+	if (r->nlocks < UL_RB_LOCKS) {
+		r->lock_ids[r->nlocks] = class_id;
 		r->locks[r->nlocks++] = ul_class_label(ul_class_get(class_id));
+	}
 }
 
 static void add_stack_ref(struct ul_rb *r, const char *label, uint32_t stack, uintptr_t ip)
@@ -225,7 +227,9 @@ static void count_report(struct ul_rb *r)
 	atomic_fetch_add(&ul_rt.nreports, 1);
 	atomic_fetch_add(&ul_rt.report_kinds[r->kind], 1);
 	const char *sf = ul_rt.opt.status_file;
-	if (sf && *sf) {
+	/* a known problem (--baseline) does not count for --exitcode */
+	bool known = ul_baseline_has(r);
+	if (sf && *sf && !known) {
 		int fd = ul_open_append(sf);
 		if (fd >= 0) {
 			ul_write_all(fd, "r", 1);
@@ -236,6 +240,7 @@ static void count_report(struct ul_rb *r)
 
 void ul_rb_finish(struct ul_rb *r)
 {
+	ul_report_fingerprint(r);
 	int rule = ul_suppress_match(r);
 	if (rule >= 0) {
 		atomic_fetch_add(&ul_rt.nsuppressed, 1);
@@ -268,6 +273,14 @@ void ul_report_init(void)
 			ul_write_all(2, msg, (size_t)n);
 			_exit(1);
 		}
+	}
+	const char *base = ul_rt.opt.baseline;
+	char err[600];
+	if (base && *base && ul_baseline_load(base, err, sizeof err)) {
+		char msg[700];
+		int n = snprintf(msg, sizeof msg, "ulockdep: %s\n", err);
+		ul_write_all(2, msg, (size_t)n);
+		_exit(1);
 	}
 }
 
@@ -330,7 +343,10 @@ void ul_report_exit_summary(void)
 			sep = ", ";
 		}
 	}
-	o += (size_t)snprintf(buf + o, sizeof buf - o, "%s, %u suppressed\n", sep[0] == ',' ? ")" : "", nsup);
+	o += (size_t)snprintf(buf + o, sizeof buf - o, "%s, %u suppressed", sep[0] == ',' ? ")" : "", nsup);
+	if (ul_baselined())
+		o += (size_t)snprintf(buf + o, sizeof buf - o, ", %u in the baseline (not counted)", ul_baselined());
+	o += (size_t)snprintf(buf + o, sizeof buf - o, "\n");
 	o += (size_t)snprintf(buf + o, sizeof buf - o,
 			      "  lock classes: %u, dependencies: %u, chains: %lu, lock objects: %lu\n",
 			      atomic_load(&ul_rt.nclasses) - 1, ul_graph_nedges(),

@@ -20,6 +20,8 @@ struct ul_rb {
 	char text[UL_RB_TEXT];
 	size_t len;
 	const char *locks[UL_RB_LOCKS];
+	uint32_t lock_ids[UL_RB_LOCKS]; /* their classes, 0 if none */
+	char fingerprint[17];
 	int nlocks;
 	struct ul_rb_stack stacks[UL_RB_STACKS];
 	int nstacks;
@@ -44,6 +46,11 @@ void ul_json_write(const struct ul_rb *r);
 /* sarif.c */
 void ul_sarif_add(const struct ul_rb *r);
 void ul_sarif_write(void);
+/* baseline.c */
+void ul_report_fingerprint(struct ul_rb *r);
+int ul_baseline_load(const char *path, char *err, int errlen);
+bool ul_baseline_has(const struct ul_rb *r); /* counts it */
+uint32_t ul_baselined(void);
 /* suppress.c */
 int ul_suppress_load(const char *path, char *err, int errlen);
 int ul_suppress_match(const struct ul_rb *r); /* rule index or -1 */

@@ -13,6 +13,7 @@
 
 struct result {
 	int kind;
+	char fingerprint[17];
 	char message[512];
 	char uri[MAX_LOCS][128];
 	char func[MAX_LOCS][128];
@@ -63,6 +64,7 @@ void ul_sarif_add(const struct ul_rb *r)
 		return;
 	struct result *res = &results[nresults++];
 	res->kind = r->kind;
+	memcpy(res->fingerprint, r->fingerprint, sizeof res->fingerprint);
 	size_t o = (size_t)snprintf(res->message, sizeof res->message, "%s:", r->header);
 	for (int i = 0; i < r->nlocks && o < sizeof res->message; i++)
 		o += (size_t)snprintf(res->message + o, sizeof res->message - o, "%s %s", i ? " ->" : "", r->locks[i]);
@@ -109,8 +111,9 @@ void ul_sarif_write(void)
 		struct result *res = &results[i];
 		char msg[1100];
 		esc(msg, sizeof msg, res->message);
-		n = snprintf(buf, sizeof buf, "%s{\"ruleId\":\"%s\",\"level\":\"error\",\"message\":{\"text\":\"%s\"},\"locations\":[",
-			     i ? "," : "", ul_report_kind_names[res->kind], msg);
+		n = snprintf(buf, sizeof buf, "%s{\"ruleId\":\"%s\",\"level\":\"error\",\"message\":{\"text\":\"%s\"},"
+			     "\"partialFingerprints\":{\"ulockdep/v1\":\"%s\"},\"locations\":[",
+			     i ? "," : "", ul_report_kind_names[res->kind], msg, res->fingerprint);
 		for (int l = 0; l < res->nloc; l++) {
 			char uri[300], fn[300];
 			esc(uri, sizeof uri, res->uri[l]);

@@ -1,0 +1,60 @@
+/* Lock orders for the --graph-db tests. Each argument is a pair of lock
+ * letters taken in that order ("ab": a then b), from globals a..e or from
+ * an array: "m17" takes m[17] then m[117]. "wait=FILE" first creates
+ * FILE.started, then waits for FILE to exist (runs that overlap in time). */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef LOCK_B
+#define LOCK_B lock_b
+#endif
+
+pthread_mutex_t lock_a = PTHREAD_MUTEX_INITIALIZER;
+pthread_mutex_t LOCK_B = PTHREAD_MUTEX_INITIALIZER;
+pthread_mutex_t lock_c = PTHREAD_MUTEX_INITIALIZER;
+pthread_mutex_t lock_d = PTHREAD_MUTEX_INITIALIZER;
+pthread_mutex_t lock_e = PTHREAD_MUTEX_INITIALIZER;
+pthread_mutex_t m[200];
+
+static pthread_mutex_t *pick(char c)
+{
+	switch (c) {
+	case 'a': return &lock_a;
+	case 'b': return &LOCK_B;
+	case 'c': return &lock_c;
+	case 'd': return &lock_d;
+	default: return &lock_e;
+	}
+}
+
+static void pair(pthread_mutex_t *x, pthread_mutex_t *y)
+{
+	pthread_mutex_lock(x);
+	pthread_mutex_lock(y);
+	pthread_mutex_unlock(y);
+	pthread_mutex_unlock(x);
+}
+
+int main(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strncmp(argv[i], "wait=", 5)) {
+			char started[4096];
+			snprintf(started, sizeof started, "%s.started", argv[i] + 5);
+			FILE *f = fopen(started, "w");
+			if (f)
+				fclose(f);
+			while (access(argv[i] + 5, F_OK))
+				usleep(10000);
+		} else if (argv[i][0] == 'm') {
+			int k = atoi(argv[i] + 1) % 100;
+			pair(&m[k], &m[k + 100]);
+		} else if (strlen(argv[i]) == 2) {
+			pair(pick(argv[i][0]), pick(argv[i][1]));
+		}
+	}
+	return 0;
+}
