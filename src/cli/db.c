@@ -137,7 +137,7 @@ sqlite3 *db_open(const char *path, bool create, long timeout_ms)
 	struct stat st;
 	if (lstat(path, &st) == 0) {
 		if (S_ISLNK(st.st_mode)) {
-			fprintf(stderr, "ulockdep: %s: is a symbolic link; give the database's real path\n", path);
+			fprintf(stderr, "ulockdep: %s: is a symbolic link; give the real path of the database\n", path);
 			return NULL;
 		}
 		if (!S_ISREG(st.st_mode)) {

@@ -152,7 +152,7 @@ struct db_graph *graph_load(sqlite3 *db, const char *path)
 	g->cid = xcalloc(g->n, sizeof *g->cid);
 	g->key = xcalloc(g->n, sizeof *g->key);
 	g->name = xcalloc(g->n, sizeof *g->name);
-	if (sqlite3_prepare_v2(db, "SELECT id, key, name FROM classes ORDER BY id", -1, &st, NULL))
+	if (sqlite3_prepare_v2(db, "SELECT id, key, name FROM classes ORDER BY key", -1, &st, NULL))
 		goto fail;
 	uint32_t i = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && i < g->n) {

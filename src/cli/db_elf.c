@@ -89,8 +89,8 @@ bool elf_key_exists(const struct elf_syms *s, const char *key)
 {
 	/* o:module!name[#ord][+0xoff][/sub]; an offset key (@build-id) names
 	 * a place in one build only */
-	const char *bang = strchr(key, '!');
-	if (!s || strlen(key) < 3 || key[1] != ':' || !bang || strchr(key, '@') < bang)
+	const char *bang = strchr(key, '!'), *at = strchr(key, '@');
+	if (!s || strlen(key) < 3 || key[1] != ':' || !bang || (at && at < bang))
 		return false;
 	char name[512];
 	size_t n = strcspn(bang + 1, "#+/");

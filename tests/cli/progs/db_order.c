@@ -1,7 +1,7 @@
 /* Lock orders for the --graph-db tests. Each argument is a pair of lock
  * letters taken in that order ("ab": a then b), from globals a..e or from
  * an array: "m17" takes m[17] then m[117]. "wait=FILE" first creates
- * FILE.started, then waits for FILE to exist (runs that overlap in time). */
+ * FILE.started.PID, then waits for FILE to exist (runs that overlap in time). */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,7 +43,7 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strncmp(argv[i], "wait=", 5)) {
 			char started[4096];
-			snprintf(started, sizeof started, "%s.started", argv[i] + 5);
+			snprintf(started, sizeof started, "%s.started.%d", argv[i] + 5, (int)getpid());
 			FILE *f = fopen(started, "w");
 			if (f)
 				fclose(f);
