@@ -552,12 +552,17 @@ out:
 	return rc;
 }
 
-/* Merge every dump in dir, in one transaction; remove dir. */
+/* Merge every dump in dir (or the one dump file dir names), in one
+ * transaction; remove them and dir. */
 int db_run_finish(const char *path, long timeout_ms, const char *dir)
 {
-	DIR *d = opendir(dir);
-	char names[256][300];
+	static char names[256][4200];
 	int n = 0;
+	struct stat st;
+	bool one = !lstat(dir, &st) && S_ISREG(st.st_mode);
+	DIR *d = one ? NULL : opendir(dir);
+	if (one)
+		snprintf(names[n++], sizeof names[0], "%s", dir);
 	for (struct dirent *e; d && (e = readdir(d)) && n < 256;)
 		if (!strncmp(e->d_name, "dump.", 5))
 			snprintf(names[n++], sizeof names[0], "%s/%s", dir, e->d_name);
@@ -592,6 +597,8 @@ int db_run_finish(const char *path, long timeout_ms, const char *dir)
 	}
 	for (int i = 0; i < n; i++)
 		unlink(names[i]);
+	if (one)
+		return rc;
 	char snap[4096];
 	snprintf(snap, sizeof snap, "%s/snapshot", dir);
 	unlink(snap);

@@ -4,16 +4,24 @@
  * key to this process's addresses, and adds the known dependencies as
  * historical edges, so the first acquisition that closes a cycle with them
  * is reported at once. At exit it writes the dependencies this run added,
- * keyed by stable class keys, as DIR/dump.PID for the launcher to merge. */
+ * keyed by stable class keys, as DIR/dump.PID for the launcher to merge.
+ * Preloaded without the launcher (graph_db= in ULOCKDEP_OPTIONS), the
+ * runtime runs the launcher found next to it as a helper process for the
+ * SQLite work, at start and at exit. */
 #define _GNU_SOURCE
 #include "history.h"
 
+#include <dlfcn.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,6 +37,10 @@ static const struct ul_snap_edge *sedges;
 static const char *sstrs;
 static struct ul_htab hist; /* edge id -> snapshot edge index + 1, types at start */
 static uint32_t nseeded;
+static char helper[600]; /* the launcher, when preloaded without it */
+static int creator;      /* the process that made dir (bare mode) */
+
+extern char **environ;
 
 uint32_t ul_history_nedges(void)
 {
@@ -71,12 +83,108 @@ static bool map_snapshot(void)
 	return true;
 }
 
+static bool find_helper(void)
+{
+	Dl_info info;
+	if (!dladdr((void *)find_helper, &info) || !info.dli_fname)
+		return false;
+	char lib[512];
+	snprintf(lib, sizeof lib, "%s", info.dli_fname);
+	char *slash = strrchr(lib, '/');
+	if (!slash)
+		return false;
+	*slash = 0;
+	static const char *const cands[] = { "%s/ulockdep", "%s/../../bin/ulockdep", "%s/../bin/ulockdep" };
+	for (size_t i = 0; i < UL_ARRAY_SIZE(cands); i++) {
+		snprintf(helper, sizeof helper, cands[i], lib);
+		if (!access(helper, X_OK))
+			return true;
+	}
+	helper[0] = 0;
+	return false;
+}
+
+struct spawn {
+	char **argv, **envp;
+	int null_fd;
+};
+
+static int spawn_child(void *arg)
+{
+	struct spawn *s = arg;
+	dup2(s->null_fd, 0);
+	dup2(s->null_fd, 1);
+	execve(s->argv[0], s->argv, s->envp);
+	_exit(127);
+}
+
+/* Run "ulockdep db CMD FILE ARG" and return its exit status (-1: none).
+ * Exit signal 0: the program's SIGCHLD handler and wait() never see it. */
+static int run_helper(const char *cmd, const char *arg)
+{
+	char *argv[] = { helper, "db", (char *)cmd, (char *)ul_rt.opt.graph_db, (char *)arg, NULL };
+	char *envp[256], tmo[64];
+	int ec = 0;
+	snprintf(tmo, sizeof tmo, "ULOCKDEP_DB_TIMEOUT_MS=%ld", ul_rt.opt.graph_db_timeout_ms);
+	envp[ec++] = tmo;
+	for (char **e = environ; e && *e && ec < 255; e++)
+		if (strncmp(*e, "LD_PRELOAD=", 11) && strncmp(*e, "ULOCKDEP_OPTIONS=", 17))
+			envp[ec++] = *e;
+	envp[ec] = NULL;
+	int nullfd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	struct spawn s = { argv, envp, nullfd };
+	size_t stsz = 64 * 1024;
+	char *stack = ul_map(stsz);
+	sigset_t old;
+	ul_block_signals(&old);
+	pid_t pid = stack && nullfd >= 0 ? clone(spawn_child, stack + stsz, CLONE_VM | CLONE_VFORK, &s) : -1;
+	ul_restore_signals(&old);
+	int st = -1;
+	if (pid > 0) {
+		int e = errno;
+		while (waitpid(pid, &st, __WALL) < 0 && errno == EINTR)
+			;
+		errno = e;
+		st = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	}
+	if (nullfd >= 0)
+		ul_close(nullfd);
+	if (stack)
+		ul_unmap(stack, stsz);
+	return st;
+}
+
+/* Preloaded without the launcher: make the directory and the snapshot. */
+static bool bare_start(void)
+{
+	if (!find_helper()) {
+		ul_report_notice("graph-db: the ulockdep launcher is not next to libulockdep.so; no history");
+		return false;
+	}
+	char tmpl[] = "/tmp/ulockdep-graph-XXXXXX";
+	if (!mkdtemp(tmpl)) {
+		ul_report_notice("graph-db: cannot make a private directory in /tmp; no history");
+		return false;
+	}
+	memcpy(dir, tmpl, sizeof tmpl);
+	creator = ul_getpid();
+	int rc = run_helper("snapshot", dir);
+	if (rc == 2) { /* a foreign or corrupt file: the helper named it */
+		rmdir(dir);
+		_exit(1);
+	}
+	if (rc)
+		ul_report_notice("graph-db: the database could not be read; running without the recorded orders");
+	return true;
+}
+
 void ul_history_init(void)
 {
 	const char *d = getenv(UL_GRAPH_DIR_ENV);
-	if (!d || !*d || strlen(d) >= sizeof dir)
+	if (d && *d && strlen(d) < sizeof dir)
+		memcpy(dir, d, strlen(d) + 1);
+	else if (!ul_rt.opt.graph_db || !*ul_rt.opt.graph_db || !bare_start())
 		return;
-	memcpy(dir, d, strlen(d) + 1);
 	ul_ck_refresh();
 	if (!map_snapshot() || !hdr->nedges)
 		return;
@@ -235,6 +343,7 @@ void ul_history_exit(void)
 {
 	if (!dir[0])
 		return;
+	char path[600];
 	ul_ck_refresh();
 	ul_mutex_lock(&ul_rt.graph_lock);
 	uint32_t ne = ul_graph_nedges(), nc = atomic_load(&ul_rt.nclasses);
@@ -273,7 +382,6 @@ void ul_history_exit(void)
 	}
 	ul_sym_prefetch(ips, (int)nips);
 
-	char path[600];
 	snprintf(path, sizeof path, "%s/dump.%d", dir, ul_getpid());
 	struct out *o = ul_map(sizeof *o);
 	if (!o)
@@ -328,7 +436,14 @@ void ul_history_exit(void)
 	oflush(o);
 	close(o->fd);
 	ul_unmap(o, sizeof *o);
+	if (helper[0]) /* no launcher: merge it now */
+		run_helper("ingest", path);
 out:
+	if (helper[0] && creator == ul_getpid()) {
+		snprintf(path, sizeof path, "%s/snapshot", dir);
+		unlink(path);
+		rmdir(dir);
+	}
 	if (ev)
 		ul_unmap(ev, esz);
 	if (num)

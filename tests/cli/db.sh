@@ -32,6 +32,13 @@ check seq_abba_live bash -c "grep -q '\"kind\":\"circular\"' '$T/seq2.json' && g
   && grep -q 'recorded by an earlier run: db_order pid [0-9]* on .* at 20[0-9-]* [0-9:]* UTC: $P ab' '$T/seq2.json.err'"
 check seq_history_stack bash -c "grep -A2 'recorded by an earlier run' '$T/seq2.json.err' | grep -q 'db_order.c:[0-9]*'"
 
+# The same without the launcher: graph_db= in ULOCKDEP_OPTIONS, the runtime
+# runs the launcher as its helper for the database work.
+ULOCKDEP_OPTIONS="graph_db=$T/bare.db" LD_PRELOAD=$B/libulockdep.so "$P" ab 2>/dev/null
+ULOCKDEP_OPTIONS="graph_db=$T/bare.db:json=$T/bare.json" LD_PRELOAD=$B/libulockdep.so "$P" ba 2>"$T/bare.err"
+check bare_preload_history bash -c "grep -q '\"kind\":\"circular\"' '$T/bare.json' && grep -q 'recorded by an earlier run' '$T/bare.err' \
+  && '$UL' db stats '$T/bare.db' | grep -q 'runs: *2$'"
+
 # Three runs in parallel: none sees another's order (each loaded the
 # database before any of them finished), so none reports; db check finds
 # the 3-cycle a->b->c->a.
