@@ -35,8 +35,16 @@ static const struct ul_snap_class *sclasses;
 static const struct ul_snap_run *sruns;
 static const struct ul_snap_edge *sedges;
 static const char *sstrs;
-static struct ul_htab hist; /* edge id -> snapshot edge index + 1, types at start */
+/* Historical edges are the first ones added (at start): edge id ->
+ * snapshot edge index + 1. */
+static uint32_t *hist;
+static uint32_t hist_n;
 static uint32_t nseeded;
+
+static const struct ul_snap_edge *hist_edge(uint32_t eid)
+{
+	return eid && eid < hist_n && hist[eid] ? &sedges[hist[eid] - 1] : NULL;
+}
 static char helper[600]; /* the launcher, when preloaded without it */
 static int creator;      /* the process that made dir (bare mode) */
 
@@ -201,7 +209,15 @@ void ul_history_init(void)
 			id = ul_class_sub(id, sub);
 		cls[i] = id > 1 ? id : 0;
 	}
-	ul_htab_init(&hist, 1024, 0);
+	/* size the (still empty) edge table for the history at once */
+	uint32_t per_seg = 256;
+	while (per_seg / 2 * UL_HSEGS < hdr->nedges && per_seg < (1u << 24))
+		per_seg *= 2;
+	if (!atomic_load(&ul_rt.edges.count))
+		ul_htab_init(&ul_rt.edges, per_seg, 0);
+	hist = ul_map((hdr->nedges + 2) * sizeof *hist);
+	if (!hist)
+		goto out;
 	ul_mutex_lock(&ul_rt.graph_lock);
 	for (uint32_t i = 0; i < hdr->nedges; i++) {
 		const struct ul_snap_edge *e = &sedges[i];
@@ -211,13 +227,15 @@ void ul_history_init(void)
 		struct ul_class *a = ul_class_get(cls[e->from]), *b = ul_class_get(cls[e->to]);
 		bool added;
 		uint32_t eid = ul_edge_add(a->node, b->node, (uint8_t)(e->types & 15), 0, &added);
-		if (!eid || !added)
+		if (!eid || !added || eid > hdr->nedges)
 			continue;
-		uint64_t v[3] = { i + 1, e->types & 15, 0 };
-		ul_htab_put(&hist, eid, v, false);
+		hist[eid] = i + 1;
+		if (eid >= hist_n)
+			hist_n = eid + 1;
 		nseeded++;
 	}
 	ul_mutex_unlock(&ul_rt.graph_lock);
+out:
 	ul_unmap(cls, (hdr->nclasses + 1) * sizeof *cls);
 }
 
@@ -236,10 +254,9 @@ static void utc_time(int64_t t, char *buf, size_t len)
 
 bool ul_history_edge_text(struct ul_rb *r, uint32_t edge, int indent)
 {
-	uint64_t v[3];
-	if (!hdr || !edge || !ul_htab_get(&hist, edge, v))
+	const struct ul_snap_edge *e = hdr ? hist_edge(edge) : NULL;
+	if (!e)
 		return false;
-	const struct ul_snap_edge *e = &sedges[v[0] - 1];
 	if (e->run < hdr->nruns) {
 		const struct ul_snap_run *run = &sruns[e->run];
 		char when[64];
@@ -353,10 +370,10 @@ void ul_history_exit(void)
 	for (uint32_t i = 1; ev && num && i <= ne; i++) {
 		struct ul_edge *e = ul_edge_get(i);
 		struct ul_node *a = ul_node_get(e->from), *b = ul_node_get(e->to);
-		uint64_t v[3];
+		const struct ul_snap_edge *h = hist_edge(i);
 		if (a->inst || b->inst)
 			continue; /* same-class instance order is per process */
-		if (hdr && ul_htab_get(&hist, i, v) && !(e->types & ~v[1]))
+		if (h && !(e->types & ~h->types))
 			continue; /* known before this run */
 		ev[4 * k] = a->class_id;
 		ev[4 * k + 1] = b->class_id;
