@@ -38,7 +38,11 @@ static const char *const migrations[UL_DB_SCHEMA + 1] = {
 	[2] = "CREATE TABLE modules(name TEXT PRIMARY KEY, build_id TEXT NOT NULL, path TEXT NOT NULL);"
 	      "ALTER TABLE classes ADD COLUMN build_id TEXT NOT NULL DEFAULT '';"
 	      "CREATE INDEX classes_module ON classes(module);"
-	      "CREATE INDEX deps_to ON deps(to_class);",
+	      "CREATE INDEX deps_to ON deps(to_class);"
+	      /* bumped by every change to classes or dependencies: a snapshot
+	       * taken at the same generation is still good */
+	      "CREATE TABLE generation(n INTEGER NOT NULL);"
+	      "INSERT INTO generation VALUES(1);",
 };
 
 int db_fail(sqlite3 *db, const char *path, const char *what)
@@ -86,6 +90,12 @@ static long long query_int(sqlite3 *db, const char *sql, int *rc)
 static int db_migrate(sqlite3 *db, const char *path)
 {
 	int rc;
+	/* the common case reads only: a current database */
+	if (query_int(db, "PRAGMA application_id", &rc) == APP_ID && !rc &&
+	    query_int(db, "SELECT version FROM schema_version", &rc) == UL_DB_SCHEMA && !rc)
+		return 0;
+	if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT)
+		return db_fail(db, path, "cannot read");
 	if (exec(db, path, "BEGIN IMMEDIATE"))
 		return -1;
 	long long app = query_int(db, "PRAGMA application_id", &rc);
@@ -216,7 +226,7 @@ static void *grow(void *p, size_t n, size_t *cap, size_t size)
 	return p;
 }
 
-static int write_snapshot(sqlite3 *db, const char *path, const char *out)
+static int write_snapshot(sqlite3 *db, const char *path, const char *out, long long *gen)
 {
 	sqlite3_stmt *st = NULL;
 	struct strs s = { 0 };
@@ -229,7 +239,9 @@ static int write_snapshot(sqlite3 *db, const char *path, const char *out)
 	str_add(&s, "");
 	if (exec(db, path, "BEGIN"))
 		return -1;
-	if (sqlite3_prepare_v2(db, "SELECT id, key, kind FROM classes", -1, &st, NULL))
+	int grc;
+	*gen = query_int(db, "SELECT n FROM generation", &grc);
+	if (grc || sqlite3_prepare_v2(db, "SELECT id, key, kind FROM classes", -1, &st, NULL))
 		goto fail;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		cls = grow(cls, ncls, &ccap, sizeof *cls);
@@ -276,7 +288,8 @@ static int write_snapshot(sqlite3 *db, const char *path, const char *out)
 		fprintf(stderr, "ulockdep: %s: %s\n", out, strerror(errno));
 		goto out;
 	}
-	struct ul_snap_hdr h = { UL_SNAP_MAGIC, (uint32_t)ncls, (uint32_t)nruns, (uint32_t)nedges, 0, s.len };
+	struct ul_snap_hdr h = { UL_SNAP_MAGIC, (uint32_t)ncls, (uint32_t)nruns, (uint32_t)nedges, 0, s.len,
+				 (uint64_t)*gen };
 	fwrite(&h, sizeof h, 1, f);
 	fwrite(cls, sizeof *cls, ncls, f);
 	fwrite(runs, sizeof *runs, nruns, f);
@@ -298,14 +311,45 @@ out:
 	return ret;
 }
 
-int db_run_prepare(const char *path, long timeout_ms, const char *dir)
+/* The snapshot cached next to the database (FILE-snapshot), if it was
+ * taken at the database's current generation. */
+static bool cache_good(sqlite3 *db, const char *cache)
+{
+	int rc, fd = open(cache, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct ul_snap_hdr h;
+	struct stat st;
+	bool ok = fd >= 0 && !fstat(fd, &st) && S_ISREG(st.st_mode) && read(fd, &h, sizeof h) == sizeof h &&
+		  !memcmp(h.magic, UL_SNAP_MAGIC, 8);
+	if (fd >= 0)
+		close(fd);
+	return ok && (long long)h.generation == query_int(db, "SELECT n FROM generation", &rc) && !rc;
+}
+
+int db_run_prepare(const char *path, long timeout_ms, const char *dir, bool cache)
 {
 	sqlite3 *db = db_open(path, true, timeout_ms);
 	if (!db)
 		return -1;
-	char out[4096];
+	char out[4096], cpath[4096], tmp[4200];
+	snprintf(cpath, sizeof cpath, "%s-snapshot", path);
+	struct stat st;
+	if (cache && lstat(cpath, &st) == 0 && !S_ISREG(st.st_mode))
+		cache = false; /* not ours to replace */
+	if (cache && cache_good(db, cpath)) {
+		sqlite3_close(db);
+		setenv(UL_GRAPH_SNAP_ENV, cpath, 1);
+		return 0;
+	}
+	snprintf(tmp, sizeof tmp, "%s.tmp.%d", cpath, (int)getpid());
 	snprintf(out, sizeof out, "%s/snapshot", dir);
-	int r = write_snapshot(db, path, out);
+	long long gen;
+	int r = write_snapshot(db, path, cache ? tmp : out, &gen);
+	if (cache && r == 0 && rename(tmp, cpath) == 0) {
+		setenv(UL_GRAPH_SNAP_ENV, cpath, 1);
+	} else if (cache) { /* the database's directory is read-only: keep it private */
+		unlink(tmp);
+		r = write_snapshot(db, path, out, &gen);
+	}
 	sqlite3_close(db);
 	return r;
 }
@@ -317,7 +361,8 @@ int db_run_prepare(const char *path, long timeout_ms, const char *dir)
 #define DEP_UPSERT \
 	" ON CONFLICT(from_class, to_class) DO UPDATE SET types = deps.types | excluded.types," \
 	" run = CASE WHEN " EARLIER " THEN excluded.run ELSE deps.run END," \
-	" stack = CASE WHEN " EARLIER " THEN excluded.stack ELSE deps.stack END"
+	" stack = CASE WHEN " EARLIER " THEN excluded.stack ELSE deps.stack END" \
+	" WHERE deps.types | excluded.types <> deps.types OR " EARLIER
 #define EARLIER \
 	"(SELECT a.time < b.time OR (a.time = b.time AND a.uuid < b.uuid) FROM runs a, runs b" \
 	" WHERE a.id = excluded.run AND b.id = deps.run)"
@@ -535,7 +580,7 @@ static int ingest_dump(sqlite3 *db, const char *path, const char *dump, long *nd
 			if (sqlite3_step(dep) != SQLITE_DONE)
 				goto out;
 			sqlite3_reset(dep);
-			(*ndeps)++;
+			*ndeps += sqlite3_changes(db); /* 0 when nothing new */
 		}
 	}
 	rc = 0;
@@ -577,6 +622,8 @@ int db_run_finish(const char *path, long timeout_ms, const char *dir)
 			rc = 0;
 			for (int i = 0; i < n && !rc; i++)
 				rc = ingest_dump(db, path, names[i], &ndeps, &dropped);
+			if (!rc && (ndeps || dropped))
+				rc = exec(db, path, "UPDATE generation SET n = n + 1");
 			if (rc || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 				if (!rc)
 					db_fail(db, path, "cannot commit");
@@ -585,8 +632,8 @@ int db_run_finish(const char *path, long timeout_ms, const char *dir)
 			}
 		} else if (db) {
 			if (sqlite3_errcode(db) == SQLITE_BUSY)
-				fprintf(stderr, "ulockdep: %s: the database stayed locked for %ld ms (graph_db_timeout_ms): "
-						"this run's dependencies were not merged\n", path, timeout_ms);
+				fprintf(stderr, "ulockdep: %s: the database stayed locked longer than graph_db_timeout_ms "
+						"(%ld ms): the new dependencies of this run were not merged\n", path, timeout_ms);
 			else
 				db_fail(db, path, "cannot start a transaction");
 		}

@@ -17,7 +17,7 @@ int db_fail(sqlite3 *db, const char *path, const char *what);
 extern bool db_busy; /* the last failure was a lock wait that timed out */
 
 /* --graph-db: snapshot before the run, merge the runtime's dumps after. */
-int db_run_prepare(const char *path, long timeout_ms, const char *dir);
+int db_run_prepare(const char *path, long timeout_ms, const char *dir, bool cache);
 int db_run_finish(const char *path, long timeout_ms, const char *dir);
 
 /* ulockdep db ... */

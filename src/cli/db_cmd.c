@@ -158,6 +158,7 @@ static int cmd_merge(int argc, char **argv)
 			" SELECT uuid, program, argv, pid, host, time FROM src.runs;"
 			"INSERT OR IGNORE INTO main.classes(key, kind, module, name, build_id)"
 			" SELECT key, kind, module, name, build_id FROM src.classes;"
+			"UPDATE main.generation SET n = n + 1;"
 			"INSERT OR IGNORE INTO main.modules(name, build_id, path)"
 			" SELECT name, build_id, path FROM src.modules;"
 			"INSERT INTO main.deps(from_class, to_class, types, run, stack)"
@@ -203,7 +204,7 @@ int db_main(int argc, char **argv)
 		return cmd_baseline(argc, argv);
 	/* helpers for a runtime preloaded without the launcher */
 	if (!strcmp(cmd, "snapshot") && argc == 2)
-		return db_run_prepare(argv[0], timeout_ms(), argv[1]) ? (db_busy ? 3 : 2) : 0;
+		return db_run_prepare(argv[0], timeout_ms(), argv[1], false) ? (db_busy ? 3 : 2) : 0;
 	if (!strcmp(cmd, "ingest") && argc == 2)
 		return db_run_finish(argv[0], timeout_ms(), argv[1]) ? 2 : 0;
 	return usage();

@@ -327,7 +327,7 @@ int main(int argc, char **argv)
 			perror("ulockdep: mkdtemp");
 			return 1;
 		}
-		if (db_run_prepare(opt.graph_db, opt.graph_db_timeout_ms, gdir)) {
+		if (db_run_prepare(opt.graph_db, opt.graph_db_timeout_ms, gdir, true)) {
 			if (!db_busy) {
 				db_run_finish(opt.graph_db, opt.graph_db_timeout_ms, gdir); /* removes gdir */
 				return 1;

@@ -1,7 +1,8 @@
 /* The graph-db hand-over between the launcher (which owns the SQLite
  * database) and the runtime (which links only libc).
  *
- * Snapshot (launcher -> runtime, read at start): a binary file
+ * Snapshot (launcher -> runtime, read at start; cached next to the
+ * database as FILE-snapshot while the database's generation is unchanged):
  *   header, classes[nclasses], runs[nruns], edges[nedges], strings
  * with every string an offset into the string area (NUL-terminated).
  *
@@ -20,11 +21,14 @@
 #define UL_SNAP_MAGIC "ULDSNAP1"
 #define UL_DUMP_MAGIC "ulockdep-deps 1"
 #define UL_GRAPH_DIR_ENV "ULOCKDEP_GRAPH_DIR"
+/* a ready snapshot to read instead of DIR/snapshot (the cache FILE-snapshot) */
+#define UL_GRAPH_SNAP_ENV "ULOCKDEP_GRAPH_SNAPSHOT"
 
 struct ul_snap_hdr {
 	char magic[8];
 	uint32_t nclasses, nruns, nedges, pad;
 	uint64_t strsz;
+	uint64_t generation; /* the database's, when it was taken */
 };
 
 struct ul_snap_class {

@@ -63,7 +63,11 @@ static const char *sstr(uint32_t off)
 static bool map_snapshot(void)
 {
 	char path[600];
-	snprintf(path, sizeof path, "%s/snapshot", dir);
+	const char *ready = getenv(UL_GRAPH_SNAP_ENV);
+	if (ready && *ready)
+		snprintf(path, sizeof path, "%s", ready);
+	else
+		snprintf(path, sizeof path, "%s/snapshot", dir);
 	int fd = ul_open_read(path);
 	if (fd < 0)
 		return false;
