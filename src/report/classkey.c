@@ -1,6 +1,6 @@
 /* Stable class keys (see classkey.h). The module table comes from
  * dl_iterate_phdr at start, exit and on a miss in a report or history
- * path; symbols come from each module's file, sorted once by address and
+ * path (no runtime lock held inside the loader's); symbols come from each module's file, sorted once by address and
  * hashed by name. Nothing here runs per acquisition. */
 #define _GNU_SOURCE
 #include "classkey.h"
@@ -73,10 +73,17 @@ static void build_id_of(struct dl_phdr_info *info, char *out)
 	}
 }
 
+struct staging {
+	struct ckmod *m;
+	int n;
+};
+
+/* Runs under the loader's lock: fills the caller's staging array only, so
+ * no runtime lock is ever taken inside the loader's. */
 static int note_module(struct dl_phdr_info *info, size_t size, void *arg)
 {
 	(void)size;
-	(void)arg;
+	struct staging *st = arg;
 	bool is_main = !info->dlpi_name || !info->dlpi_name[0];
 	const char *path = info->dlpi_name;
 	char exe[512];
@@ -87,12 +94,9 @@ static int note_module(struct dl_phdr_info *info, size_t size, void *arg)
 	}
 	if (!path[0] || !strncmp(path, "linux-vdso", 10))
 		return 0;
-	for (int i = 0; i < nmods; i++)
-		if (mods[i].base == info->dlpi_addr && !strcmp(mods[i].path, path))
-			return 0;
-	if (nmods >= MAX_MODS)
+	if (st->n >= MAX_MODS)
 		return 1;
-	struct ckmod *m = &mods[nmods];
+	struct ckmod *m = &st->m[st->n];
 	memset(m, 0, sizeof *m);
 	snprintf(m->path, sizeof m->path, "%s", path);
 	const char *slash = strrchr(path, '/');
@@ -107,15 +111,30 @@ static int note_module(struct dl_phdr_info *info, size_t size, void *arg)
 		}
 	}
 	build_id_of(info, m->build_id);
-	nmods++;
+	st->n++;
 	return 0;
 }
 
 void ul_ck_refresh(void)
 {
+	struct staging st = { ul_map(MAX_MODS * sizeof(struct ckmod)), 0 };
+	if (!st.m)
+		return;
+	dl_iterate_phdr(note_module, &st);
 	ul_mutex_lock(&ck_lock);
-	dl_iterate_phdr(note_module, NULL);
+	for (int k = 0; k < st.n; k++) {
+		int i = 0;
+		while (i < nmods && mods[i].base != st.m[k].base)
+			i++;
+		if (i < nmods && !strcmp(mods[i].path, st.m[k].path))
+			continue; /* known */
+		if (i < nmods) /* another module at an unloaded one's place */
+			mods[i] = st.m[k];
+		else if (nmods < MAX_MODS)
+			mods[nmods++] = st.m[k];
+	}
 	ul_mutex_unlock(&ck_lock);
+	ul_unmap(st.m, MAX_MODS * sizeof(struct ckmod));
 }
 
 int ul_ck_nmodules(void)

@@ -10,6 +10,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "history.h"
 #include "report_buf.h"
 #include "symbols.h"
 
@@ -363,6 +364,9 @@ void ul_report_exit_summary(void)
 		o += (size_t)snprintf(buf + o, sizeof buf - o, "  SARIF: %s\n", ul_rt.opt.sarif);
 	if (ul_rt.opt.log_file && *ul_rt.opt.log_file)
 		o += (size_t)snprintf(buf + o, sizeof buf - o, "  log: %s\n", ul_rt.opt.log_file);
+	if (ul_rt.opt.graph_db && *ul_rt.opt.graph_db)
+		o += (size_t)snprintf(buf + o, sizeof buf - o, "  graph-db: %s, %u dependencies from earlier runs\n",
+				      ul_rt.opt.graph_db, ul_history_nedges());
 	if (ul_rt.opt.graph && *ul_rt.opt.graph)
 		o += (size_t)snprintf(buf + o, sizeof buf - o, "  graph: %s.dot, %s.json\n", ul_rt.opt.graph,
 				      ul_rt.opt.graph);

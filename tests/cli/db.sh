@@ -32,6 +32,17 @@ check seq_abba_live bash -c "grep -q '\"kind\":\"circular\"' '$T/seq2.json' && g
   && grep -q 'recorded by an earlier run: db_order pid [0-9]* on .* at 20[0-9-]* [0-9:]* UTC: $P ab' '$T/seq2.json.err'"
 check seq_history_stack bash -c "grep -A2 'recorded by an earlier run' '$T/seq2.json.err' | grep -q 'db_order.c:[0-9]*'"
 
+# Every class origin has a stable key: an init site, a first use, and two
+# statics of one name (the second is table_lock#1).
+S=$T/db_sites
+cc -O1 -g -pthread -o "$S" tests/cli/progs/db_sites.c tests/cli/progs/db_sites2.c
+"$UL" --graph-db "$T/sites.db" -- "$S" iu st 2>/dev/null
+"$UL" --graph-db "$T/sites.db" --json "$T/sites.json" -- "$S" ui ts 2>/dev/null
+"$UL" db export "$T/sites.db" --json "$T/sites-g.json"
+check stable_keys_all_origins bash -c "test \$(grep -c '\"kind\":\"circular\"' '$T/sites.json') -eq 2 \
+  && grep -q '\"key\":\"i:db_sites!make_obj+0x[0-9a-f]*\"' '$T/sites-g.json' && grep -q '\"key\":\"u:db_sites!first_use+0x[0-9a-f]*\"' '$T/sites-g.json' \
+  && grep -q '\"key\":\"s:db_sites!table_lock\"' '$T/sites-g.json' && grep -q '\"key\":\"s:db_sites!table_lock#1\"' '$T/sites-g.json'"
+
 # The same without the launcher: graph_db= in ULOCKDEP_OPTIONS, the runtime
 # runs the launcher as its helper for the database work.
 ULOCKDEP_OPTIONS="graph_db=$T/bare.db" LD_PRELOAD=$B/libulockdep.so "$P" ab 2>/dev/null
