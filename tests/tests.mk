@@ -30,9 +30,17 @@ $(BUILD)/unit-asan: $(UNIT_SRCS) $(HDRS)
 	@mkdir -p $(BUILD)
 	$(CC) $(UNIT_FLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all -o $@ $(UNIT_SRCS)
 
-test-unit: $(BUILD)/unit $(BUILD)/unit-asan
+# The kernel selftest matrix against the core alone, through a test sink
+# that stands in for the report layer (tests/unit/core_matrix.c).
+CORE_SRCS := $(wildcard src/core/*.c) src/os/os.c src/common/options.c
+$(BUILD)/core-matrix: tests/unit/core_matrix.c $(CORE_SRCS) $(HDRS)
+	@mkdir -p $(BUILD)
+	$(CC) $(UNIT_FLAGS) -o $@ tests/unit/core_matrix.c $(CORE_SRCS) -ldl
+
+test-unit: $(BUILD)/unit $(BUILD)/unit-asan $(BUILD)/core-matrix
 	$(BUILD)/unit
 	$(BUILD)/unit-asan
+	$(BUILD)/core-matrix
 
 test-cli: all $(BUILD)/examples/iommu_abba
 	bash tests/cli/run.sh
