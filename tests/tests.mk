@@ -16,7 +16,7 @@ $(BUILD)/test-runner: tests/runner.c
 	$(CC) -std=gnu17 -O1 -g -Wall -Wextra -o $@ $<
 
 test-scenarios: all $(BUILD)/test-runner $(SCEN_BINS)
-	$(BUILD)/test-runner $(BUILD) $(SCEN_SRCS)
+	@$(BUILD)/test-runner $(BUILD) $(SCEN_SRCS)
 
 # Unit tests of the core data structures, plain and under ASan+UBSan.
 UNIT_SRCS := tests/unit/unit.c src/core/htab.c src/core/graph.c src/core/chain.c src/common/options.c src/os/os.c
@@ -62,5 +62,5 @@ test-scenarios-asan: $(BUILD)/test-runner $(SCEN_BINS)
 	@mkdir -p $(ASAN_BUILD)/scenarios
 	cp $(SCEN_BINS) $(ASAN_BUILD)/scenarios/
 	@for s in $(ASAN_SKIP); do echo "SKIP $$s: libasan owns malloc/free (and unwinding) under the sanitized runtime"; done
-	ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 UL_TEST_PRELOAD_FIRST=$$($(CC) -print-file-name=libasan.so) \
+	@ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 UL_TEST_PRELOAD_FIRST=$$($(CC) -print-file-name=libasan.so) \
 	  $(BUILD)/test-runner $(ASAN_BUILD) $(filter-out $(addprefix tests/scenarios/,$(addsuffix .c,$(ASAN_SKIP))),$(SCEN_SRCS))

@@ -5,6 +5,7 @@
 #define UL_CORE_H
 #include "../common/options.h"
 #include "../os/os.h"
+#include "finding.h"
 #include "htab.h"
 
 /* How a lock is taken. */
@@ -157,7 +158,7 @@ struct ul_runtime {
 	_Atomic uint32_t nreports;
 	_Atomic uint32_t nsuppressed;
 	_Atomic uint32_t report_kinds[16];
-	bool limit_said[8];
+	_Atomic bool limit_said[UL_LIMIT_N];
 };
 
 extern struct ul_runtime ul_rt;
@@ -171,7 +172,6 @@ extern __thread struct ul_thread *ul_self UL_TLS;
 /* While ul_self is NULL: 1 = being set up or torn down (a signal handler
  * must not re-enter), 2 = gone (later calls in TLS destructors pass). */
 extern __thread uint8_t ul_self_state UL_TLS;
-void ul_thread_key_set(struct ul_thread *t);
 
 /* ---- thread.c: per-thread state ---- */
 struct ul_thread *ul_thread_get(void);   /* creates on first use */
@@ -299,9 +299,8 @@ uint32_t ul_stack_capture_from(uintptr_t from);
 const struct ul_stack *ul_stack_get(uint32_t id);
 bool ul_ip_in_runtime(uintptr_t ip);
 
-/* ---- runtime.c ---- */
+/* ---- runtime.c (above the core; interceptors start it) ---- */
 void ul_runtime_init(void);
-void ul_notice_limit(int which, const char *what);
 
 /* ---- chain.c ---- */
 /* Lock cache slot: a multiplicative hash, so objects at any stride spread. */

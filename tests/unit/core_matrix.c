@@ -2,7 +2,8 @@
  * alone: events go in through the core's API (ul_validate_acquire,
  * ul_acquired, ul_release) and findings come out through a test sink that
  * stands in for the report layer and records each finding's kind. No
- * LD_PRELOAD, no symbolizer, no report text: the core's semantics only.
+ * LD_PRELOAD, no symbolizer, no report text: the core's semantics only,
+ * which also shows the core links on its own (src/core, src/os, options).
  *
  * Each pattern lists events "lock X, lock Y, unlock Y, unlock X". Every
  * permutation of its events runs from an empty graph (a forked child) and
@@ -16,67 +17,21 @@
 #include <unistd.h>
 
 #include "../../src/core/core.h"
-#include "../../src/report/report.h"
-#include "../../src/report/symbols.h"
-
-struct ul_runtime ul_rt;
 
 /* ---- the test sink: every finding the core emits, by kind ---- */
 static int found[UL_R_NKINDS];
 
-void ul_report_circular(struct ul_thread *t, const struct ul_acquire *a, const struct ul_held *prev,
-			const struct ul_step *steps, int n, bool instances)
+static bool sink(const struct ul_finding *f)
 {
-	(void)t, (void)a, (void)prev, (void)steps, (void)n, (void)instances;
-	found[UL_R_CIRCULAR]++;
-}
-void ul_report_recursive(struct ul_thread *t, const struct ul_acquire *a, const struct ul_held *h)
-{
-	(void)t, (void)a, (void)h;
-	found[UL_R_RECURSIVE]++;
-}
-void ul_report_bad_unlock(struct ul_thread *t, const void *lock, uintptr_t ip, const char *why)
-{
-	(void)t, (void)lock, (void)ip, (void)why;
-	found[UL_R_BAD_UNLOCK]++;
-}
-void ul_report_held_freed(struct ul_thread *t, const struct ul_held *h, uintptr_t start, uintptr_t end,
-			  uintptr_t ip, const char *what)
-{
-	(void)t, (void)h, (void)start, (void)end, (void)ip, (void)what;
-	found[UL_R_HELD_FREED]++;
-}
-void ul_report_held_at_exit(struct ul_thread *t, uintptr_t ip)
-{
-	(void)t, (void)ip;
-	found[UL_R_HELD_AT_EXIT]++;
-}
-void ul_report_inconsistent(struct ul_thread *t, const struct ul_acquire *a, int sig, int old_bit, int new_bit)
-{
-	(void)t, (void)a, (void)sig, (void)old_bit, (void)new_bit;
-	found[UL_R_INCONSISTENT]++;
-}
-void ul_report_context_order(struct ul_thread *t, const struct ul_acquire *a, int sig, uint32_t safe_class,
-			     uint32_t unsafe_class, const uint32_t *path, int n, bool inversion)
-{
-	(void)t, (void)a, (void)sig, (void)safe_class, (void)unsafe_class, (void)path, (void)n, (void)inversion;
-	found[UL_R_CONTEXT_ORDER]++;
-}
-bool ul_report_deadlock(const struct ul_wait_info *w, int n)
-{
-	(void)w, (void)n;
-	found[UL_R_DEADLOCK]++;
+	if ((unsigned)f->kind < UL_R_NKINDS)
+		found[f->kind]++;
 	return true;
 }
-void ul_report_show_all_held(int fd) { (void)fd; }
-void ul_report_exit_summary(void) {}
-void ul_notice_limit(int which, const char *what) { (void)which, (void)what; }
-void ul_thread_key_set(struct ul_thread *t) { (void)t; }
-uint32_t ul_stack_capture_from(uintptr_t from) { (void)from; return 0; }
-const struct ul_stack *ul_stack_get(uint32_t id) { (void)id; return NULL; }
-int ul_sym_lookup(uintptr_t addr, struct ul_sym *out) { (void)addr; memset(out, 0, sizeof *out); return -1; }
-void ul_sym_data_name(uintptr_t addr, char *buf, size_t len) { snprintf(buf, len, "%lx", (unsigned long)addr); }
-void ul_sym_site_name(uintptr_t ip, char *buf, size_t len) { snprintf(buf, len, "%lx", (unsigned long)ip); }
+
+static void name(uintptr_t addr, char *buf, size_t len)
+{
+	snprintf(buf, len, "%lx", (unsigned long)addr);
+}
 
 /* ---- driving the core ---- */
 static char lock_obj[4][64]; /* static storage: each lock is its own class */
@@ -87,6 +42,7 @@ static char lock_obj[4][64]; /* static storage: each lock is its own class */
 
 static void core_init(void)
 {
+	ul_hooks = (struct ul_core_hooks){ .finding = sink, .data_name = name, .site_name = name };
 	ul_options_defaults(&ul_rt.opt);
 	ul_rt.opt.deadlock_detect = false;
 	ul_htab_init(&ul_rt.locks, 1024, 1u << 20);
