@@ -179,6 +179,8 @@ void ul_runtime_init(void)
 	ul_resolve_reals();
 	install_hooks();
 	read_options();
+	ul_rt.policy = (struct ul_policy){ .max_classes = (uint32_t)ul_rt.opt.max_classes,
+					   .init_wrappers = ul_rt.opt.init_wrappers };
 	read_progname();
 	ul_rt.pid = ul_getpid();
 	init_tables();

@@ -51,7 +51,7 @@ static uint32_t class_new(uint8_t origin, uintptr_t key, uint8_t kind, const cha
 			  uint32_t base, uint8_t subclass)
 {
 	uint32_t id = atomic_load(&ul_rt.nclasses) + 1;
-	if (id >= (uint32_t)ul_rt.opt.max_classes) {
+	if (id >= (uint32_t)ul_rt.policy.max_classes) {
 		ul_notice_limit(UL_LIMIT_CLASSES);
 		return 0;
 	}

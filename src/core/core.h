@@ -130,9 +130,16 @@ struct ul_stack {
 	uintptr_t pc[];
 };
 
+/* What the core is told to do; the runtime fills it from the options. */
+struct ul_policy {
+	uint32_t max_classes;      /* class ids past this are not made */
+	const char *init_wrappers; /* extra init-wrapper globs, comma-separated */
+};
+
 /* Runtime-wide state. */
 struct ul_runtime {
-	struct ul_options opt;
+	struct ul_options opt;     /* the runtime's and the layers above it; the core reads policy */
+	struct ul_policy policy;
 	_Atomic bool ready;
 	_Atomic bool enabled;
 	int pid;

@@ -52,7 +52,7 @@ static bool is_wrapper(uintptr_t ip)
 		ul_htab_put(&cache, ip, nv, true);
 		return false;
 	}
-	bool w = matches_list(name, ul_rt.opt.init_wrappers);
+	bool w = matches_list(name, ul_rt.policy.init_wrappers);
 	for (size_t i = 0; !w && i < UL_ARRAY_SIZE(builtin); i++)
 		w = !fnmatch(builtin[i], name, 0);
 	if (!strcmp(name, "main"))

@@ -44,7 +44,7 @@ static void core_init(void)
 {
 	ul_hooks = (struct ul_core_hooks){ .finding = sink, .data_name = name, .site_name = name };
 	ul_options_defaults(&ul_rt.opt);
-	ul_rt.opt.deadlock_detect = false;
+	ul_rt.policy.max_classes = (uint32_t)ul_rt.opt.max_classes;
 	ul_htab_init(&ul_rt.locks, 1024, 1u << 20);
 	ul_htab_init(&ul_rt.chains, 256, 0);
 	ul_htab_init(&ul_rt.edges, 256, 0);
