@@ -161,5 +161,5 @@ err=$("$UL" --graph-db "$T/b3.db" --baseline "$T/base.txt" --exitcode 66 -- "$P"
 "$UL" --graph-db "$T/b5.db" --baseline "$T/base.txt" --exitcode 66 -- "$P" ba cd dc 2>/dev/null; rc4=$?
 check baseline bash -c "test $rc1 -eq 66 -a $rc2 -eq 0 -a $rc3 -eq 0 -a $rc4 -eq 66 && echo '$err' | grep -q '1 in the baseline'"
 
-echo "db tests: $pass passed, $fail failed, $skip skipped"
+echo "$pass passed, $fail failed, $skip skipped (graph-db tests)"
 test $fail -eq 0
