@@ -488,8 +488,8 @@ static int ingest_dump(sqlite3 *db, const char *path, const char *dump, long *nd
 	long long run_id = 0;
 	size_t cap = 0;
 	long long *ids = NULL;
-	char *bids[64][2];
-	int nbids = 0;
+	char *(*bids)[2] = NULL; /* module name, build id */
+	size_t nbids = 0, bcap = 0;
 	if (sqlite3_prepare_v2(db, "INSERT INTO runs(uuid, program, argv, pid, host, time) VALUES(?,?,?,?,?,?) "
 			       "RETURNING id", -1, &run, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO modules(name, build_id, path) VALUES(?1,?2,?3) ON CONFLICT(name) "
@@ -537,10 +537,9 @@ static int ingest_dump(sqlite3 *db, const char *path, const char *dump, long *nd
 			if (sqlite3_step(mod) != SQLITE_DONE)
 				goto out;
 			sqlite3_reset(mod);
-			if (nbids < 64) {
-				bids[nbids][0] = f[1];
-				bids[nbids++][1] = f[2];
-			}
+			bids = grow(bids, nbids, &bcap, sizeof *bids);
+			bids[nbids][0] = f[1];
+			bids[nbids++][1] = f[2];
 		} else if (!strcmp(f[0], "class") && n == 5) {
 			size_t k = strtoul(f[1], NULL, 10);
 			char m[256] = "";
@@ -548,7 +547,7 @@ static int ingest_dump(sqlite3 *db, const char *path, const char *dump, long *nd
 			if (at && at - f[3] > 2 && at - f[3] - 2 < (long)sizeof m)
 				snprintf(m, sizeof m, "%.*s", (int)(at - f[3] - 2), f[3] + 2);
 			const char *bid = "";
-			for (int i = 0; i < nbids; i++)
+			for (size_t i = 0; i < nbids; i++)
 				if (!strcmp(bids[i][0], m))
 					bid = bids[i][1];
 			sqlite3_bind_text(cls, 1, f[3], -1, SQLITE_STATIC);
@@ -593,6 +592,7 @@ out:
 	sqlite3_finalize(cls);
 	sqlite3_finalize(dep);
 	free(ids);
+	free(bids);
 	free(buf);
 	return rc;
 }
@@ -601,16 +601,22 @@ out:
  * transaction; remove them and dir. */
 int db_run_finish(const char *path, long timeout_ms, const char *dir)
 {
-	static char names[256][4200];
-	int n = 0;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
 	struct stat st;
 	bool one = !lstat(dir, &st) && S_ISREG(st.st_mode);
 	DIR *d = one ? NULL : opendir(dir);
-	if (one)
-		snprintf(names[n++], sizeof names[0], "%s", dir);
-	for (struct dirent *e; d && (e = readdir(d)) && n < 256;)
-		if (!strncmp(e->d_name, "dump.", 5))
-			snprintf(names[n++], sizeof names[0], "%s/%s", dir, e->d_name);
+	if (one) {
+		names = grow(names, n, &cap, sizeof *names);
+		if (!(names[n++] = strdup(dir)))
+			exit(1);
+	}
+	for (struct dirent *e; d && (e = readdir(d));)
+		if (!strncmp(e->d_name, "dump.", 5)) {
+			names = grow(names, n, &cap, sizeof *names);
+			if (asprintf(&names[n++], "%s/%s", dir, e->d_name) < 0)
+				exit(1);
+		}
 	if (d)
 		closedir(d);
 	int rc = 0;
@@ -620,7 +626,7 @@ int db_run_finish(const char *path, long timeout_ms, const char *dir)
 		rc = -1;
 		if (db && sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
 			rc = 0;
-			for (int i = 0; i < n && !rc; i++)
+			for (size_t i = 0; i < n && !rc; i++)
 				rc = ingest_dump(db, path, names[i], &ndeps, &dropped);
 			if (!rc && (ndeps || dropped))
 				rc = exec(db, path, "UPDATE generation SET n = n + 1");
@@ -642,8 +648,11 @@ int db_run_finish(const char *path, long timeout_ms, const char *dir)
 				path, dropped, dropped == 1 ? "" : "es");
 		sqlite3_close(db);
 	}
-	for (int i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		unlink(names[i]);
+		free(names[i]);
+	}
+	free(names);
 	if (one)
 		return rc;
 	char snap[4096];

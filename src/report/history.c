@@ -403,13 +403,19 @@ void ul_history_exit(void)
 	}
 	ul_sym_prefetch(ips, (int)nips);
 
-	snprintf(path, sizeof path, "%s/dump.%d", dir, ul_getpid());
 	struct out *o = ul_map(sizeof *o);
 	if (!o)
 		goto out;
-	o->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	/* a reused pid (or an exec'd image of this process) gets its own name */
+	o->fd = -1;
+	for (int n = 0; n < 100 && o->fd < 0; n++) {
+		snprintf(path, sizeof path, n ? "%s/dump.%d.%d" : "%s/dump.%d", dir, ul_getpid(), n);
+		o->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (o->fd < 0 && errno != EEXIST)
+			break;
+	}
 	if (o->fd < 0) {
-		ul_report_notice("graph-db: cannot write this run's dependencies");
+		ul_report_notice("graph-db: cannot write the new dependencies of this run");
 		ul_unmap(o, sizeof *o);
 		goto out;
 	}

@@ -43,6 +43,12 @@ check stable_keys_all_origins bash -c "test \$(grep -c '\"kind\":\"circular\"' '
   && grep -q '\"key\":\"i:db_sites!make_obj+0x[0-9a-f]*\"' '$T/sites-g.json' && grep -q '\"key\":\"u:db_sites!first_use+0x[0-9a-f]*\"' '$T/sites-g.json' \
   && grep -q '\"key\":\"s:db_sites!table_lock\"' '$T/sites-g.json' && grep -q '\"key\":\"s:db_sites!table_lock#1\"' '$T/sites-g.json'"
 
+# A forked child's orders are merged too (it writes its own at its exit).
+"$UL" --graph-db "$T/fork.db" -- "$P" fork:cd ab 2>/dev/null
+"$UL" db export "$T/fork.db" --json "$T/fork.json"
+check forked_child_merged bash -c "'$UL' db stats '$T/fork.db' | grep -q 'dependencies: 2$' && grep -q '\"lock_d\"' '$T/fork.json' \
+  && '$UL' db stats '$T/fork.db' | grep -q 'runs: *2$'"
+
 # The same without the launcher: graph_db= in ULOCKDEP_OPTIONS, the runtime
 # runs the launcher as its helper for the database work.
 ULOCKDEP_OPTIONS="graph_db=$T/bare.db" LD_PRELOAD=$B/libulockdep.so "$P" ab 2>/dev/null

@@ -1,11 +1,13 @@
 /* Lock orders for the --graph-db tests. Each argument is a pair of lock
  * letters taken in that order ("ab": a then b), from globals a..e or from
  * an array: "m17" takes m[17] then m[117]. "wait=FILE" first creates
- * FILE.started.PID, then waits for FILE to exist (runs that overlap in time). */
+ * FILE.started.PID, then waits for FILE to exist (runs that overlap in time).
+ * "fork:xy" takes x then y in a forked child, which exits first. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #ifndef LOCK_B
@@ -49,6 +51,13 @@ int main(int argc, char **argv)
 				fclose(f);
 			while (access(argv[i] + 5, F_OK))
 				usleep(10000);
+		} else if (!strncmp(argv[i], "fork:", 5) && strlen(argv[i]) == 7) {
+			pid_t pid = fork();
+			if (pid == 0) {
+				pair(pick(argv[i][5]), pick(argv[i][6]));
+				exit(0);
+			}
+			waitpid(pid, NULL, 0);
 		} else if (argv[i][0] == 'm') {
 			int k = atoi(argv[i] + 1) % 100;
 			pair(&m[k], &m[k + 100]);
