@@ -271,6 +271,12 @@ bool ul_history_edge_text(struct ul_rb *r, uint32_t edge, int indent)
 		ul_rb_printf(r, "%*s(recorded by an earlier run)\n", indent, "");
 	}
 	const char *st = sstr(e->stack);
+	if (r->nstacks < UL_RB_STACKS) {
+		struct ul_rb_stack *s = &r->stacks[r->nstacks++];
+		memset(s, 0, sizeof *s);
+		snprintf(s->label, sizeof s->label, "dependency (earlier run)");
+		s->text = st;
+	}
 	if (!*st)
 		ul_rb_printf(r, "%*s(stack unavailable)\n", indent, "");
 	for (const char *line = st, *nl; *line; line = nl ? nl + 1 : line + strlen(line)) {

@@ -54,6 +54,13 @@ void ul_json_frames(struct jbuf *b, const struct ul_rb_stack *s)
 {
 	const struct ul_stack *st = ul_stack_get(s->stack);
 	jraw(b, "[");
+	for (const char *l = s->text, *nl; l && *l; l = nl ? nl + 1 : l + strlen(l)) {
+		char f[512];
+		nl = strchr(l, '\n');
+		snprintf(f, sizeof f, "%.*s", nl ? (int)(nl - l) : (int)strlen(l), l);
+		jraw(b, l == s->text ? "" : ",");
+		jstr(b, f);
+	}
 	for (uint32_t i = 0; st && i < st->n; i++) {
 		char f[512];
 		ul_sym_frame(st->pc[i], f, sizeof f);

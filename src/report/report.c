@@ -163,6 +163,7 @@ static void add_stack_ref(struct ul_rb *r, const char *label, uint32_t stack, ui
 	snprintf(s->label, sizeof s->label, "%s", label ? label : "");
 	s->stack = stack;
 	s->ip = ip;
+	s->text = NULL;
 }
 
 void ul_rb_stack(struct ul_rb *r, const char *label, uint32_t stack, int indent)

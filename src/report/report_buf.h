@@ -12,6 +12,7 @@ struct ul_rb_stack {
 	char label[64];   /* copied: callers pass names built on their stack */
 	uint32_t stack;   /* depot id, or 0 with ip set */
 	uintptr_t ip;
+	const char *text; /* or: frames as text, one a line (a --graph-db edge) */
 };
 
 struct ul_rb {

@@ -30,7 +30,8 @@ check seq_first_run_clean test "$(nrep "$T/seq1.json")" -eq 0
 check seq_alone_is_clean test "$(nrep "$T/alone.json")" -eq 0
 check seq_abba_live bash -c "grep -q '\"kind\":\"circular\"' '$T/seq2.json' && grep -q '\"locks\":\[\"lock_a\",\"lock_b\"\]' '$T/seq2.json' \
   && grep -q 'recorded by an earlier run: db_order pid [0-9]* on .* at 20[0-9-]* [0-9:]* UTC: $P ab' '$T/seq2.json.err'"
-check seq_history_stack bash -c "grep -A2 'recorded by an earlier run' '$T/seq2.json.err' | grep -q 'db_order.c:[0-9]*'"
+check seq_history_stack bash -c "grep -A2 'recorded by an earlier run' '$T/seq2.json.err' | grep -q 'db_order.c:[0-9]*' \
+  && grep -q '{\"label\":\"dependency (earlier run)\",\"frames\":\[\"[^\"]*db_order.c:[0-9]*' '$T/seq2.json'"
 
 # Every class origin has a stable key: an init site, a first use, and two
 # statics of one name (the second is table_lock#1).
