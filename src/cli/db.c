@@ -486,6 +486,7 @@ static int ingest_dump(sqlite3 *db, const char *path, const char *dump, long *nd
 	sqlite3_stmt *run = NULL, *mod = NULL, *modq = NULL, *cls = NULL, *dep = NULL;
 	int rc = -1;
 	long long run_id = 0;
+	long bad = 0;
 	size_t cap = 0;
 	long long *ids = NULL;
 	char *(*bids)[2] = NULL; /* module name, build id */
@@ -569,8 +570,10 @@ static int ingest_dump(sqlite3 *db, const char *path, const char *dump, long *nd
 			sqlite3_reset(cls);
 		} else if (!strcmp(f[0], "edge") && n == 5 && run_id) {
 			size_t a = strtoul(f[1], NULL, 10), b = strtoul(f[2], NULL, 10);
-			if (a >= cap || b >= cap || !ids[a] || !ids[b])
+			if (a >= cap || b >= cap || !ids[a] || !ids[b]) {
+				bad++;
 				continue;
+			}
 			sqlite3_bind_int64(dep, 1, ids[a]);
 			sqlite3_bind_int64(dep, 2, ids[b]);
 			sqlite3_bind_int(dep, 3, atoi(f[3]));
@@ -580,8 +583,12 @@ static int ingest_dump(sqlite3 *db, const char *path, const char *dump, long *nd
 				goto out;
 			sqlite3_reset(dep);
 			*ndeps += sqlite3_changes(db); /* 0 when nothing new */
+		} else {
+			bad++;
 		}
 	}
+	if (bad)
+		fprintf(stderr, "ulockdep: %s: %ld malformed line%s skipped\n", dump, bad, bad == 1 ? "" : "s");
 	rc = 0;
 out:
 	if (rc)

@@ -357,6 +357,52 @@ static void write_run(struct out *o)
 	}
 }
 
+/* Escaped stack texts by depot id, direct-mapped: many dependencies share
+ * their first stack, and formatting a frame is a symbol lookup. */
+#define SCACHE 4096
+struct scache {
+	struct { uint32_t id; uint32_t off; } e[SCACHE];
+	char arena[8u << 20];
+	size_t used;
+	char tmp[64 * 1024];
+};
+
+static const char *stack_text(struct scache *sc, uint32_t id)
+{
+	if (!id)
+		return "";
+	uint32_t k = id % SCACHE;
+	if (sc->e[k].id == id)
+		return sc->arena + sc->e[k].off;
+	const struct ul_stack *st = ul_stack_get(id);
+	struct out o = { -1, "", 0 };
+	size_t n = 0;
+	sc->tmp[0] = 0;
+	for (uint32_t f = 0; st && f < st->n; f++) {
+		char fr[2048];
+		ul_sym_frame_lines(st->pc[f], fr, sizeof fr);
+		o.len = 0;
+		if (f)
+			oput(&o, "\\n", false);
+		oput(&o, fr, true); /* escapes; fits: a frame is < 2048 */
+		if (n + o.len + 1 >= sizeof sc->tmp)
+			break;
+		memcpy(sc->tmp + n, o.buf, o.len);
+		n += o.len;
+		sc->tmp[n] = 0;
+		/* stop at the program's entry, as the text reports do */
+		if (!strncmp(fr, "main+", 5) || strstr(fr, "\nmain+"))
+			break;
+	}
+	if (sc->used + n + 1 <= sizeof sc->arena) {
+		memcpy(sc->arena + sc->used, sc->tmp, n + 1);
+		sc->e[k].id = id;
+		sc->e[k].off = (uint32_t)sc->used;
+		sc->used += n + 1;
+	}
+	return sc->tmp;
+}
+
 static void prefetch(uintptr_t *ips, uint32_t *n, uintptr_t ip)
 {
 	ips[(*n)++] = ip;
@@ -426,6 +472,12 @@ void ul_history_exit(void)
 		goto out;
 	}
 	write_run(o);
+	struct scache *sc = ul_map(sizeof *sc);
+	if (!sc) {
+		close(o->fd);
+		ul_unmap(o, sizeof *o);
+		goto out;
+	}
 	uint32_t next = 0;
 	char key[700], line[64];
 	for (uint32_t i = 0; i < k; i++) {
@@ -454,21 +506,13 @@ void ul_history_exit(void)
 			continue;
 		snprintf(line, sizeof line, "edge\t%u\t%u\t%u\t", num[e[0]], num[e[1]], e[2]);
 		oput(o, line, false);
-		const struct ul_stack *st = ul_stack_get(e[3]);
-		for (uint32_t f = 0; st && f < st->n; f++) {
-			char fr[2048];
-			ul_sym_frame_lines(st->pc[f], fr, sizeof fr);
-			if (f)
-				oput(o, "\\n", false);
-			oput(o, fr, true);
-			if (!strncmp(fr, "main+", 5))
-				break;
-		}
+		oput(o, stack_text(sc, e[3]), false);
 		oput(o, "\n", false);
 	}
 	oflush(o);
 	close(o->fd);
 	ul_unmap(o, sizeof *o);
+	ul_unmap(sc, sizeof *sc);
 	if (helper[0]) /* no launcher: merge it now */
 		run_helper("ingest", path);
 out:

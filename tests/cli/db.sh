@@ -57,6 +57,10 @@ ULOCKDEP_OPTIONS="graph_db=$T/bare.db:json=$T/bare.json" LD_PRELOAD=$B/libulockd
 check bare_preload_history bash -c "grep -q '\"kind\":\"circular\"' '$T/bare.json' && grep -q 'recorded by an earlier run' '$T/bare.err' \
   && '$UL' db stats '$T/bare.db' | grep -q 'runs: *2$'"
 
+# The stored stack is the whole first stack, down to main, nothing after it.
+"$UL" db export "$T/seq.db" --json "$T/seq-g.json"
+check stored_stack_ends_at_main grep -q '"stack":\["pair[^"]*(db_order.c:[0-9]*)[^"]*","main+0x[0-9a-f]*/0x[0-9a-f]* (db_order.c:[0-9]*)"\]' "$T/seq-g.json"
+
 # Three runs in parallel: none sees another's order (each loaded the
 # database before any of them finished), so none reports; db check finds
 # the 3-cycle a->b->c->a.
