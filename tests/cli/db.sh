@@ -43,7 +43,6 @@ cc -O1 -g -pthread -o "$S" tests/cli/progs/db_sites.c tests/cli/progs/db_sites2.
 check stable_keys_all_origins bash -c "test \$(grep -c '\"kind\":\"circular\"' '$T/sites.json') -eq 2 \
   && grep -q '\"key\":\"i:db_sites!make_obj+0x[0-9a-f]*\"' '$T/sites-g.json' && grep -q '\"key\":\"u:db_sites!first_use+0x[0-9a-f]*\"' '$T/sites-g.json' \
   && grep -q '\"key\":\"s:db_sites!table_lock\"' '$T/sites-g.json' && grep -q '\"key\":\"s:db_sites!table_lock#1\"' '$T/sites-g.json'"
-
 # A forked child's orders are merged too (it writes its own at its exit).
 "$UL" --graph-db "$T/fork.db" -- "$P" fork:cd ab 2>/dev/null
 "$UL" db export "$T/fork.db" --json "$T/fork.json"
@@ -60,6 +59,12 @@ check bare_preload_history bash -c "grep -q '\"kind\":\"circular\"' '$T/bare.jso
 # The stored stack is the whole first stack, down to main, nothing after it.
 "$UL" db export "$T/seq.db" --json "$T/seq-g.json"
 check stored_stack_ends_at_main grep -q '"stack":\["pair[^"]*(db_order.c:[0-9]*)[^"]*","main+0x[0-9a-f]*/0x[0-9a-f]* (db_order.c:[0-9]*)"\]' "$T/seq-g.json"
+
+# ... also when main's frame has inlined callees
+"$UL" --graph-db "$T/inl.db" -- "$P" AB 2>/dev/null
+"$UL" db export "$T/inl.db" --json "$T/inl.json"
+check stored_stack_inlined_main bash -c "grep -q '\"pair_inlined (db_order.c:[0-9]*) \[inlined\]\",\"main+' '$T/inl.json' \
+  && ! grep -q 'libc-start\|__libc_start_main\|_start+' '$T/inl.json'"
 
 # Three runs in parallel: none sees another's order (each loaded the
 # database before any of them finished), so none reports; db check finds

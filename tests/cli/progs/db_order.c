@@ -2,7 +2,8 @@
  * letters taken in that order ("ab": a then b), from globals a..e or from
  * an array: "m17" takes m[17] then m[117]. "wait=FILE" first creates
  * FILE.started.PID, then waits for FILE to exist (runs that overlap in time).
- * "fork:xy" takes x then y in a forked child, which exits first. */
+ * "fork:xy" takes x then y in a forked child, which exits first; "AB" is
+ * "ab" through a function inlined into main. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,14 @@ static void pair(pthread_mutex_t *x, pthread_mutex_t *y)
 	pthread_mutex_unlock(x);
 }
 
+static inline __attribute__((always_inline)) void pair_inlined(pthread_mutex_t *x, pthread_mutex_t *y)
+{
+	pthread_mutex_lock(x);
+	pthread_mutex_lock(y);
+	pthread_mutex_unlock(y);
+	pthread_mutex_unlock(x);
+}
+
 int main(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
@@ -61,6 +70,8 @@ int main(int argc, char **argv)
 		} else if (argv[i][0] == 'm') {
 			int k = atoi(argv[i] + 1) % 100;
 			pair(&m[k], &m[k + 100]);
+		} else if (strlen(argv[i]) == 2 && argv[i][0] >= 'A' && argv[i][0] <= 'Z') {
+			pair_inlined(pick((char)(argv[i][0] + 32)), pick((char)(argv[i][1] + 32)));
 		} else if (strlen(argv[i]) == 2) {
 			pair(pick(argv[i][0]), pick(argv[i][1]));
 		}
