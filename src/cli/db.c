@@ -331,7 +331,8 @@ int db_run_prepare(const char *path, long timeout_ms, const char *dir, bool cach
 	if (!db)
 		return -1;
 	char out[4096], cpath[4096], tmp[4200];
-	snprintf(cpath, sizeof cpath, "%s-snapshot", path);
+	if ((size_t)snprintf(cpath, sizeof cpath, "%s-snapshot", path) >= sizeof cpath)
+		cache = false; /* never a truncated path */
 	struct stat st;
 	if (cache && lstat(cpath, &st) == 0 && !S_ISREG(st.st_mode))
 		cache = false; /* not ours to replace */

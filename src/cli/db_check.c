@@ -619,6 +619,11 @@ int graph_export(struct db_graph *g, bool dot, const char *out)
 	/* ulockdep graph FILE.json renders the FILE.dot next to it */
 	char dotpath[4096];
 	size_t len = strlen(out);
+	if (len + 1 > sizeof dotpath) {
+		fprintf(stderr, "ulockdep: %s: path too long\n", out);
+		free(used);
+		return -1;
+	}
 	if (dot)
 		snprintf(dotpath, sizeof dotpath, "%s", out);
 	else if (len > 5 && !strcmp(out + len - 5, ".json"))

@@ -62,12 +62,12 @@ static const char *sstr(uint32_t off)
 
 static bool map_snapshot(void)
 {
-	char path[600];
+	char path[4096];
 	const char *ready = getenv(UL_GRAPH_SNAP_ENV);
-	if (ready && *ready)
-		snprintf(path, sizeof path, "%s", ready);
-	else
-		snprintf(path, sizeof path, "%s/snapshot", dir);
+	if ((size_t)snprintf(path, sizeof path, "%s", ready && *ready ? ready : dir) >= sizeof path - 10)
+		return false; /* never a truncated path */
+	if (!ready || !*ready)
+		strcat(path, "/snapshot");
 	int fd = ul_open_read(path);
 	if (fd < 0)
 		return false;
