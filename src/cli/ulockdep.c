@@ -11,11 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "../common/options.h"
+#include "../common/outfile.h"
 
 #define VERSION "0.1.0"
 
@@ -30,8 +32,6 @@ static void usage(FILE *f)
 		   "deadlocks in the Linux kernel lockdep layout.\n\noptions:\n");
 	for (int i = 0; i < ul_option_count; i++) {
 		const struct ul_option_desc *d = &ul_option_table[i];
-		if (!strcmp(d->name, "status_file"))
-			continue;
 		char flag[64];
 		snprintf(flag, sizeof flag, "--%s", d->name);
 		for (char *p = flag; *p; p++)
@@ -64,8 +64,6 @@ static void man(void)
 	       ".SH OPTIONS\n");
 	for (int i = 0; i < ul_option_count; i++) {
 		const struct ul_option_desc *d = &ul_option_table[i];
-		if (!strcmp(d->name, "status_file"))
-			continue;
 		char flag[64];
 		/* roff: a flag's hyphens are written \- */
 		size_t o = 0;
@@ -198,13 +196,128 @@ static int graph_cmd(int argc, char **argv)
 	return 127;
 }
 
-static void append_opt(char **env, const char *name, const char *val)
+/* Make a path option absolute against our directory, so the program's
+ * chdir does not move it. Never truncated: too long is an error. */
+static int absolute(const char *flag, const char **val, size_t reserve)
 {
-	size_t n = (*env ? strlen(*env) : 0) + strlen(name) + strlen(val) + 3;
-	char *s = malloc(n);
-	snprintf(s, n, "%s%s%s=%s", *env ? *env : "", *env && **env ? " " : "", name, val);
-	free(*env);
-	*env = s;
+	char *out = NULL;
+	if (!**val)
+		return 0;
+	if ((*val)[0] != '/') {
+		char *cwd = getcwd(NULL, 0);
+		if (!cwd || asprintf(&out, "%s%s%s", cwd, cwd[strlen(cwd) - 1] == '/' ? "" : "/", *val) < 0) {
+			fprintf(stderr, "ulockdep: %s: cannot make the path absolute: %s\n", flag, strerror(errno));
+			return -1;
+		}
+		free(cwd);
+		*val = out;
+	}
+	if (strlen(*val) + reserve >= PATH_MAX) {
+		fprintf(stderr, "ulockdep: %s: the path is longer than PATH_MAX (%zu bytes)%s\n", flag,
+			PATH_MAX - 1 - reserve, out ? " once made absolute" : "");
+		return -1;
+	}
+	return 0;
+}
+
+/* The options for the runtime, each quoted so it arrives unchanged. */
+static char *encode_options(const struct ul_options *o)
+{
+	size_t cap = 1024;
+	for (int i = 0; i < ul_option_count; i++)
+		cap += PATH_MAX * 2 + 64;
+	cap += (size_t)UL_MAX_LIST * (PATH_MAX * 2 + 32);
+	char *env = calloc(1, cap);
+	struct ul_options def;
+	ul_options_defaults(&def);
+#define OPT(n, t, d, m, lo, hi, v, h) ENC_##t(n)
+#define ENC_B(n) if (o->n != def.n) ul_option_encode(env, (int)cap, #n, o->n ? "1" : "0");
+#define ENC_I(n) if (o->n != def.n) { char x[32]; snprintf(x, sizeof x, "%ld", o->n); ul_option_encode(env, (int)cap, #n, x); }
+#define ENC_G(n) if (o->n != def.n) { char x[32]; snprintf(x, sizeof x, "%d", o->n); ul_option_encode(env, (int)cap, #n, x); }
+#define ENC_E(n) if (strcmp(o->n, def.n)) ul_option_encode(env, (int)cap, #n, o->n);
+#define ENC_P(n) ENC_E(n)
+#define ENC_S(n) ENC_E(n)
+#define ENC_L(n) for (int i = 0; i < o->n##_count; i++) ul_option_encode(env, (int)cap, #n, o->n[i]);
+#include "../common/options.def"
+#undef OPT
+	return env;
+}
+
+/* The outputs the launcher opens for the program, as the invoking user,
+ * before exec. The child fills this shared page; the parent commits. */
+enum { F_LOG, F_JSON, F_SARIF, F_DOT, F_GJSON, F_N };
+static const struct { const char *key, *flag; int mode; } fout[F_N] = {
+	{ "log", "--log-file", UL_OF_STREAM }, { "json", "--json", UL_OF_STREAM },
+	{ "sarif", "--sarif", UL_OF_WHOLE }, { "dot", "--graph", UL_OF_WHOLE }, { "gjson", "--graph", UL_OF_WHOLE },
+};
+struct shared {
+	int failed;
+	struct { int used; char path[PATH_MAX]; struct ul_openfile f; } f[F_N];
+};
+
+static const char *pattern_of(const struct ul_options *o, int i)
+{
+	return i == F_LOG ? o->log_file : i == F_JSON ? o->json : i == F_SARIF ? o->sarif : o->graph;
+}
+
+/* In the child, before exec: open every output and describe them in
+ * ULOCKDEP_FDS. A path too long is fatal; a file that cannot be opened
+ * gets one notice and its output is lost. */
+static int open_outputs(const struct ul_options *o, struct shared *sh, int status_fd)
+{
+	char *env = calloc(1, 4096);
+	int n = snprintf(env, 4096, "pid=%d", getpid());
+	struct stat st;
+	if (status_fd >= 0 && fstat(status_fd, &st) == 0)
+		n += snprintf(env + n, 4096 - (size_t)n, ";status=%d,%lu,%lu", status_fd, (unsigned long)st.st_dev,
+			      (unsigned long)st.st_ino);
+	for (int i = 0; i < F_N; i++) {
+		const char *pat = pattern_of(o, i);
+		if (!*pat)
+			continue;
+		sh->f[i].used = 1;
+		int r = ul_path_make(pat, getpid(), NULL, i == F_DOT ? ".dot" : i == F_GJSON ? ".json" : NULL,
+				     sh->f[i].path, sizeof sh->f[i].path);
+		if (r == -ENAMETOOLONG) {
+			fprintf(stderr, "ulockdep: %s: the path is longer than PATH_MAX (%d bytes)\n", fout[i].flag,
+				PATH_MAX - 1);
+			return -1;
+		}
+		if (!r)
+			r = ul_outfile_open(sh->f[i].path, fout[i].mode, &sh->f[i].f);
+		if (r) {
+			sh->f[i].used = 0;
+			fprintf(stderr, "ulockdep: cannot open %s %s: %s; its output will be lost\n", fout[i].flag,
+				sh->f[i].path, strerror(-r));
+			n += snprintf(env + n, 4096 - (size_t)n, ";%s=!%d", fout[i].key, -r);
+			continue;
+		}
+		sh->f[i].f.fd = ul_fd_move_high(sh->f[i].f.fd, 0);
+		n += snprintf(env + n, 4096 - (size_t)n, ";%s=%d,%lu,%lu", fout[i].key, sh->f[i].f.fd,
+			      sh->f[i].f.dev, sh->f[i].f.ino);
+	}
+	setenv("ULOCKDEP_FDS", env, 1);
+	return 0;
+}
+
+/* After the program ended: put replaced files in place, drop empty ones. */
+static void commit_outputs(struct shared *sh)
+{
+	for (int i = F_SARIF; i < F_N; i++) {
+		struct ul_openfile *f = &sh->f[i].f;
+		struct stat st;
+		if (!sh->f[i].used)
+			continue;
+		const char *p = (f->flags & UL_OF_TEMP) ? f->tmp : sh->f[i].path;
+		if (!(f->flags & (UL_OF_TEMP | UL_OF_CREATED)) || lstat(p, &st) || st.st_ino != f->ino ||
+		    st.st_dev != f->dev)
+			continue;
+		if (!st.st_size)
+			unlink(p);
+		else if ((f->flags & UL_OF_TEMP) && rename(f->tmp, sh->f[i].path))
+			fprintf(stderr, "ulockdep: cannot replace %s: %s; the output is in %s\n", sh->f[i].path,
+				strerror(errno), f->tmp);
+	}
 }
 
 int main(int argc, char **argv)
@@ -213,10 +326,10 @@ int main(int argc, char **argv)
 		return graph_cmd(argc, argv);
 	struct ul_options opt;
 	ul_options_defaults(&opt);
-	char *env = getenv("ULOCKDEP_OPTIONS") ? strdup(getenv("ULOCKDEP_OPTIONS")) : NULL;
-	if (env) {
-		char *copy = strdup(env), err[1200];
-		if (ul_options_parse(&opt, copy, err, sizeof err)) {
+	const char *uenv = getenv("ULOCKDEP_OPTIONS");
+	if (uenv) {
+		char *copy = strdup(uenv), err[1200];
+		if (!copy || ul_options_parse(&opt, copy, err, sizeof err)) {
 			fprintf(stderr, "ulockdep: ULOCKDEP_OPTIONS: %s\n", err);
 			return 1;
 		}
@@ -249,7 +362,7 @@ int main(int argc, char **argv)
 			if (*p == '-')
 				*p = '_';
 		const struct ul_option_desc *d = ul_option_find(name);
-		if (!d || !strcmp(name, "status_file")) {
+		if (!d) {
 			char names[1024];
 			ul_option_names(names, sizeof names);
 			fprintf(stderr, "ulockdep: unknown option '%s'\nvalid options (as --name-with-dashes): %s\n"
@@ -268,21 +381,21 @@ int main(int argc, char **argv)
 		}
 		char err[1200];
 		if (ul_option_set(&opt, name, val, err, sizeof err)) {
-			fprintf(stderr, "ulockdep: %s\n", err);
+			fprintf(stderr, "ulockdep: --%.*s: %s\n", (int)(eq ? eq - a - 2 : (long)strlen(a) - 2), a + 2, err);
 			return 1;
 		}
-		append_opt(&env, name, val);
 	}
 	if (i >= argc) {
 		usage(stderr);
 		return 1;
 	}
+	if (absolute("--json", &opt.json, 0) || absolute("--sarif", &opt.sarif, 0) ||
+	    absolute("--log-file", &opt.log_file, 0) || absolute("--graph", &opt.graph, 5))
+		return 1;
 	for (int s = 0; s < opt.suppressions_count; s++)
-		if (access(opt.suppressions[s], R_OK)) {
-			fprintf(stderr, "ulockdep: %s: cannot read suppressions file: %s\n", opt.suppressions[s],
-				strerror(errno));
+		if (absolute("--suppressions", &opt.suppressions[s], 0))
 			return 1;
-		}
+	char *env = encode_options(&opt);
 	char *prog = which(argv[i]);
 	if (!prog) {
 		fprintf(stderr, "ulockdep: %s: command not found\n", argv[i]);
@@ -306,18 +419,21 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ulockdep: cannot find libulockdep.so next to the launcher\n");
 		return 1;
 	}
-	char status[] = "/tmp/ulockdep-status-XXXXXX";
-	int sfd = mkstemp(status);
-	if (sfd >= 0) {
-		close(sfd);
-		append_opt(&env, "status_file", status);
+	/* reports are counted through a descriptor: a uid change cannot lose them */
+	int sfd = memfd_create("ulockdep-reports", 0);
+	if (sfd >= 0)
+		sfd = ul_fd_move_high(sfd, 0);
+	struct shared *sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED) {
+		perror("ulockdep: mmap");
+		return 1;
 	}
 	const char *pre = getenv("LD_PRELOAD");
 	char *preload;
 	if (asprintf(&preload, "%s%s%s", rt, pre && *pre ? ":" : "", pre ? pre : "") < 0)
 		return 1;
 	setenv("LD_PRELOAD", preload, 1);
-	setenv("ULOCKDEP_OPTIONS", env ? env : "", 1);
+	setenv("ULOCKDEP_OPTIONS", env, 1);
 
 	signal(SIGINT, forward);
 	signal(SIGTERM, forward);
@@ -333,6 +449,10 @@ int main(int argc, char **argv)
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
 		signal(SIGQUIT, SIG_DFL);
+		if (open_outputs(&opt, sh, sfd)) {
+			sh->failed = 1;
+			_exit(1);
+		}
 		execvp(argv[i], argv + i);
 		fprintf(stderr, "ulockdep: %s: %s\n", argv[i], strerror(errno));
 		_exit(127);
@@ -341,10 +461,11 @@ int main(int argc, char **argv)
 	while (waitpid(child, &ws, 0) < 0 && errno == EINTR)
 		;
 	long reports = 0;
-	if (sfd >= 0 && stat(status, &st) == 0)
+	if (sfd >= 0 && fstat(sfd, &st) == 0)
 		reports = st.st_size;
-	if (sfd >= 0)
-		unlink(status);
+	commit_outputs(sh);
+	if (sh->failed)
+		return 1;
 	if (WIFSIGNALED(ws)) {
 		int sig = WTERMSIG(ws);
 		signal(sig, SIG_DFL);
