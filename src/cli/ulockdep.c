@@ -300,13 +300,15 @@ static int open_outputs(const struct ul_options *o, struct shared *sh, int statu
 	return 0;
 }
 
-/* After the program ended: put replaced files in place, drop empty ones. */
-static void commit_outputs(struct shared *sh)
+/* After the program ended: put replaced files in place, and remove the
+ * files of this process that we created and it left empty. */
+static void commit_outputs(struct shared *sh, const struct ul_options *o)
 {
-	for (int i = F_SARIF; i < F_N; i++) {
+	for (int i = 0; i < F_N; i++) {
 		struct ul_openfile *f = &sh->f[i].f;
 		struct stat st;
-		if (!sh->f[i].used)
+		/* a shared stream may still get lines from other processes */
+		if (!sh->f[i].used || (fout[i].mode == UL_OF_STREAM && !strstr(pattern_of(o, i), "%p")))
 			continue;
 		const char *p = (f->flags & UL_OF_TEMP) ? f->tmp : sh->f[i].path;
 		if (!(f->flags & (UL_OF_TEMP | UL_OF_CREATED)) || lstat(p, &st) || st.st_ino != f->ino ||
@@ -463,7 +465,7 @@ int main(int argc, char **argv)
 	long reports = 0;
 	if (sfd >= 0 && fstat(sfd, &st) == 0)
 		reports = st.st_size;
-	commit_outputs(sh);
+	commit_outputs(sh, &opt);
 	if (sh->failed)
 		return 1;
 	if (WIFSIGNALED(ws)) {

@@ -143,7 +143,7 @@ void ul_option_allowed(const struct ul_option_desc *d, char *buf, int len)
 		snprintf(buf, (size_t)len, "a catchable signal by name or number (e.g. SIGQUIT, USR1, RTMIN+1, 10)");
 		break;
 	case 'P':
-		snprintf(buf, (size_t)len, "a path of at most %d bytes", PATH_MAX - 1);
+		snprintf(buf, (size_t)len, "a path of at most %d bytes (PATH_MAX)", PATH_MAX - 1);
 		break;
 	case 'L':
 		snprintf(buf, (size_t)len, "a path of at most %d bytes, given at most %d times", PATH_MAX - 1,
