@@ -39,14 +39,26 @@ static void usage(FILE *f)
 				*p = '-';
 		char left[96];
 		snprintf(left, sizeof left, "%s%s%s", flag, d->metavar[0] ? " " : "", d->metavar);
+		char allowed[256];
+		ul_option_allowed(d, allowed, sizeof allowed);
 		fprintf(f, "  %-30s %s", left, d->help);
 		if (d->type != 'B' && d->def[0])
 			fprintf(f, " [%s]", d->def);
+		if (d->type != 'B')
+			fprintf(f, "\n  %-30s   allowed: %s", "", allowed);
 		fprintf(f, "\n");
 	}
 	fprintf(f, "  %-30s %s\n  %-30s %s\n", "-h, --help", "Show this help.", "--version", "Show the version.");
-	fprintf(f, "\nEvery option also works as NAME=VALUE in the ULOCKDEP_OPTIONS environment\n"
-		   "variable (':' or space separated), e.g. ULOCKDEP_OPTIONS='json=r.json:exitcode=66'.\n");
+	fprintf(f, "\nBooleans take 1/0, true/false, yes/no or on/off; a bare --flag means 1.\n"
+		   "Every option also works as NAME=VALUE in the ULOCKDEP_OPTIONS environment\n"
+		   "variable (':' or space separated; quote a value with \"...\" or '...'),\n"
+		   "e.g. ULOCKDEP_OPTIONS='json=r.json:exitcode=66'. A bad value stops the run\n"
+		   "with status 1 before the program starts.\n"
+		   "Output files: the launcher opens them before the program starts, never follows\n"
+		   "a symlink, replaces a regular file by renaming a new one over it, and writes a\n"
+		   "device in place. %%p in a path is the pid. With --sarif or --graph, the launched\n"
+		   "process writes FILE; every other process writes FILE with .PID before the\n"
+		   "extension. See docs/output.md and ulockdep(1).\n");
 }
 
 static void man(void)
@@ -79,18 +91,47 @@ static void man(void)
 		printf(".TP\n.B \\-\\-%s", flag);
 		if (d->metavar[0])
 			printf(" \\fI%s\\fR", d->metavar);
-		printf("\n%s", d->help);
+		char allowed[256];
+		ul_option_allowed(d, allowed, sizeof allowed);
+		printf("\n%s Allowed: %s.", d->help, allowed);
 		if (d->type != 'B' && d->def[0])
 			printf(" Default: %s.", d->def);
 		printf(" Environment: \\fB%s=\\fR\\fIVALUE\\fR in ULOCKDEP_OPTIONS.\n", d->name);
 	}
-	printf(".SH ENVIRONMENT\n.TP\n.B ULOCKDEP_OPTIONS\nOptions as NAME=VALUE pairs separated by ':' or spaces; "
-	       "the launcher appends its flags here, so bare LD_PRELOAD=libulockdep.so use works the same.\n"
+	printf(".SH OUTPUT FILES\n"
+	       "The launcher opens every output file before the program starts, as the invoking user, with "
+	       "relative paths made absolute against its own directory, and passes the descriptors to the "
+	       "runtime. Files are therefore written even after the program changes user or directory. With "
+	       "bare LD_PRELOAD the runtime opens them at start-up, before main. The runtime keeps private "
+	       "close-on-exec copies at high descriptor numbers and checks them before every write; a "
+	       "descriptor the program closed is reopened by path.\n.PP\n"
+	       "A symbolic link is never followed (the output is refused); a new file is created with O_EXCL; "
+	       "an existing regular file is replaced by a randomly named temporary file in the same directory, "
+	       "renamed over it; a device or FIFO is written in place; in a sticky shared directory such as "
+	       "/tmp a file owned by another user is refused. A path is never truncated: longer than PATH_MAX "
+	       "is an error naming the option.\n.PP\n"
+	       "\\fB%%p\\fR in any path is the process id. JSON lines and the log are shared by all processes "
+	       "of a run without %%p (each line is one append). \\-\\-sarif and \\-\\-graph are per "
+	       "process: the launched process writes FILE, every other process (forked or exec'ed) writes FILE "
+	       "with .PID inserted before the extension (graph: FILE.PID.dot, FILE.PID.json). Per-process files "
+	       "left empty are removed at exit.\n.PP\n"
+	       "Reports go to a private copy of stderr taken at start-up, never to a file the program later "
+	       "opened as descriptor 2. When an output cannot be opened or written (ENOSPC, EACCES), one notice "
+	       "names the file and the error, and the exit summary says what was lost.\n"
+	       ".SH ENVIRONMENT\n.TP\n.B ULOCKDEP_OPTIONS\nOptions as NAME=VALUE items separated by ':' or spaces; "
+	       "doubled or trailing separators are ignored. A value may be quoted: \"...\" with \\e\" and "
+	       "\\e\\e escapes, or '...' taken as is. An unquoted value ends at a space or at a ':' that starts "
+	       "the next NAME=. The launcher passes its flags here, quoted, so bare LD_PRELOAD=libulockdep.so "
+	       "use works the same.\n.TP\n.B ULOCKDEP_FDS\nInternal: the descriptors the launcher opened. Each "
+	       "is used only if it is still the file (device and inode) it names.\n"
 	       ".SH EXIT STATUS\nThe program's own status, unless \\-\\-exitcode N is given and something was "
 	       "reported (then N), or the program was killed by a signal (the launcher dies of the same signal). "
-	       "1 for a usage error, 127 if PROGRAM cannot be run.\n"
+	       "1 for a usage error, a bad option value, a path longer than PATH_MAX or a bad suppressions file "
+	       "(the program does not start); 127 if PROGRAM cannot be run.\n"
 	       ".SH FILES\nSuppression files hold one rule per line: \\fIKIND PATTERN # reason\\fR. KIND is a "
-	       "report kind or *, PATTERN a glob on a lock class name or on a function in any stack.\n"
+	       "report kind or *, PATTERN a glob on a lock class name or on a function in any stack. A "
+	       "suppressions file must be a regular file of at most 1 MiB with lines of at most 1023 bytes and no "
+	       "NUL bytes; anything else is a FILE:LINE error.\n"
 	       ".SH SEE ALSO\n\\fBaddr2line\\fR(1), \\fBvalgrind\\fR(1); the kernel's "
 	       "Documentation/locking/lockdep-design.rst.\n");
 }

@@ -33,13 +33,13 @@ struct out {
 };
 
 static struct out outs[UL_OUT_N] = {
-	[UL_OUT_ERR] = { "err", "stderr", UL_OF_STREAM },
-	[UL_OUT_LOG] = { "log", "log file", UL_OF_STREAM },
-	[UL_OUT_JSON] = { "json", "JSON file", UL_OF_STREAM },
-	[UL_OUT_SARIF] = { "sarif", "SARIF file", UL_OF_WHOLE },
-	[UL_OUT_DOT] = { "dot", "graph file", UL_OF_WHOLE },
-	[UL_OUT_GJSON] = { "gjson", "graph file", UL_OF_WHOLE },
-	[UL_OUT_STATUS] = { "status", "report counter", UL_OF_STREAM },
+	[UL_OUT_ERR] = { .key = "err", .what = "stderr", .mode = UL_OF_STREAM },
+	[UL_OUT_LOG] = { .key = "log", .what = "log file", .mode = UL_OF_STREAM },
+	[UL_OUT_JSON] = { .key = "json", .what = "JSON file", .mode = UL_OF_STREAM },
+	[UL_OUT_SARIF] = { .key = "sarif", .what = "SARIF file", .mode = UL_OF_WHOLE },
+	[UL_OUT_DOT] = { .key = "dot", .what = "graph file", .mode = UL_OF_WHOLE },
+	[UL_OUT_GJSON] = { .key = "gjson", .what = "graph file", .mode = UL_OF_WHOLE },
+	[UL_OUT_STATUS] = { .key = "status", .what = "report counter", .mode = UL_OF_STREAM },
 };
 static int owner_pid; /* the process the launcher started */
 UL_STATIC_MUTEX(out_lock);
