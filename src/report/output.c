@@ -103,8 +103,8 @@ static void fail(struct out *o, int err, const char *extra)
 		return;
 	o->said = true;
 	char msg[PATH_MAX + 300];
-	int n = snprintf(msg, sizeof msg, "ulockdep: cannot write %s %s: %s%s; its output is lost (pid %d)\n",
-			 o->what, o->path, strerror(err), extra ? extra : "", ul_getpid());
+	int n = snprintf(msg, sizeof msg, "ulockdep: cannot write %s %s: %s%s (pid %d)\n", o->what, o->path,
+			 strerror(err), extra ? extra : "; its output is lost", ul_getpid());
 	err_write(msg, (size_t)(n < (int)sizeof msg ? n : (int)sizeof msg - 1));
 }
 
@@ -143,7 +143,7 @@ static void open_own(int id, bool at_start)
 		r = ul_outfile_open(o->path, o->mode, &o->f);
 	if (r) {
 		o->f.fd = -1;
-		fail(o, -r, NULL);
+		fail(o, -r, id == UL_OUT_LOG ? "; reports go to stderr" : NULL);
 		o->lost = 0; /* nothing written yet */
 		return;
 	}
@@ -298,7 +298,7 @@ static int usable(int id)
 	}
 	if (r) {
 		o->f.fd = -1;
-		fail(o, -r, " (reopening after the program closed it)");
+		fail(o, -r, " (reopening it after the program closed it); its output is lost");
 		return -1;
 	}
 	o->f.fd = ul_fd_move_high(o->f.fd, 1);
@@ -394,7 +394,7 @@ void ul_out_end(int id)
 	int r = ul_outfile_commit(&o->f, o->path);
 	if (r) {
 		char extra[PATH_MAX + 40];
-		snprintf(extra, sizeof extra, " (renaming %s over it)", o->f.tmp);
+		snprintf(extra, sizeof extra, " (renaming %s over it); the output stays there", o->f.tmp);
 		fail(o, -r, extra);
 	}
 }
