@@ -141,6 +141,16 @@ static int open_target(const char *path, int mode, struct ul_openfile *f)
 			return -EISDIR;
 		if (S_ISREG(st.st_mode) && st.st_uid != geteuid() && shared_dir(path))
 			return -EPERM;
+		if (S_ISREG(st.st_mode) && mode == UL_OF_WHOLE && st.st_size == 0 && st.st_uid == geteuid()) {
+			/* our own empty file (left by a process before exec): nothing to keep */
+			int fd = open(path, wr | O_NONBLOCK);
+			if (fd < 0)
+				return -errno;
+			if (ul_fd_is(fd, st.st_dev, st.st_ino))
+				return finish(fd, mode | UL_OF_CREATED, f);
+			close(fd);
+			continue;
+		}
 		if (S_ISREG(st.st_mode) && mode == UL_OF_WHOLE) {
 			/* replace it: a fresh temp file next to it, renamed at commit */
 			int n = snprintf(f->tmp, sizeof f->tmp, "%s", path);
