@@ -217,7 +217,11 @@ static int graph_cmd(int argc, char **argv)
 		return 1;
 	}
 	char dot[PATH_MAX];
-	snprintf(dot, sizeof dot, "%s", in);
+	if (strlen(in) >= sizeof dot) {
+		fprintf(stderr, "ulockdep graph: %s: the path is longer than PATH_MAX\n", in);
+		return 1;
+	}
+	strcpy(dot, in);
 	size_t n = strlen(dot);
 	if (n > 5 && !strcmp(dot + n - 5, ".json"))
 		strcpy(dot + n - 5, ".dot");
@@ -278,6 +282,7 @@ static char *encode_options(const struct ul_options *o)
 #define ENC_E(n) if (strcmp(o->n, def.n)) ul_option_encode(env, (int)cap, #n, o->n);
 #define ENC_P(n) ENC_E(n)
 #define ENC_S(n) ENC_E(n)
+#define ENC_C(n) ENC_E(n)
 #define ENC_L(n) for (int i = 0; i < o->n##_count; i++) ul_option_encode(env, (int)cap, #n, o->n[i]);
 #include "../common/options.def"
 #undef OPT
@@ -328,8 +333,8 @@ static int open_outputs(const struct ul_options *o, struct shared *sh, int statu
 			r = ul_outfile_open(sh->f[i].path, fout[i].mode, &sh->f[i].f);
 		if (r) {
 			sh->f[i].used = 0;
-			fprintf(stderr, "ulockdep: cannot open %s %s: %s; its output will be lost\n", fout[i].flag,
-				sh->f[i].path, strerror(-r));
+			fprintf(stderr, "ulockdep: cannot open %s %s: %s; %s\n", fout[i].flag, sh->f[i].path,
+				strerror(-r), i == F_LOG ? "reports go to stderr" : "its output will be lost");
 			n += snprintf(env + n, 4096 - (size_t)n, ";%s=!%d", fout[i].key, -r);
 			continue;
 		}
@@ -371,7 +376,7 @@ int main(int argc, char **argv)
 	ul_options_defaults(&opt);
 	const char *uenv = getenv("ULOCKDEP_OPTIONS");
 	if (uenv) {
-		char *copy = strdup(uenv), err[1200];
+		char *copy = strdup(uenv), err[1200] = "out of memory";
 		if (!copy || ul_options_parse(&opt, copy, err, sizeof err)) {
 			fprintf(stderr, "ulockdep: ULOCKDEP_OPTIONS: %s\n", err);
 			return 1;

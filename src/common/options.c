@@ -113,6 +113,16 @@ static int enum_match(const char *values, const char *v)
 	return -1;
 }
 
+static bool items_fit(const char *v, size_t max)
+{
+	for (size_t n; *v; v += n + (v[n] == ',')) {
+		n = strcspn(v, ",");
+		if (n > max)
+			return false;
+	}
+	return true;
+}
+
 void ul_option_allowed(const struct ul_option_desc *d, char *buf, int len)
 {
 	switch (d->type) {
@@ -149,6 +159,9 @@ void ul_option_allowed(const struct ul_option_desc *d, char *buf, int len)
 		snprintf(buf, (size_t)len, "a path of at most %d bytes, given at most %d times", PATH_MAX - 1,
 			 UL_MAX_LIST);
 		break;
+	case 'C':
+		snprintf(buf, (size_t)len, "a comma-separated list, each item at most %ld bytes", d->max);
+		break;
 	default:
 		snprintf(buf, (size_t)len, "a string of at most %ld bytes", d->max);
 	}
@@ -174,6 +187,7 @@ int ul_option_set(struct ul_options *o, const char *name, const char *value, cha
 	{ int s_ = *value ? ul_signal_parse(value) : 0; bad = s_ < 0; if (!bad) o->n = s_; }
 #define UL_OPT_SET_P(n, lo, hi, v) bad = len >= PATH_MAX; if (!bad) o->n = value
 #define UL_OPT_SET_S(n, lo, hi, v) bad = len > (size_t)(hi); if (!bad) o->n = value
+#define UL_OPT_SET_C(n, lo, hi, v) bad = !items_fit(value, (size_t)(hi)); if (!bad) o->n = value
 #define UL_OPT_SET_L(n, lo, hi, v) \
 	if (!*value) { o->n##_count = 0; } \
 	else if (len >= PATH_MAX) bad = -1; \

@@ -13,6 +13,7 @@ struct ul_options {
 #define UL_OPT_FIELD_G(n) int n;
 #define UL_OPT_FIELD_P(n) const char *n;
 #define UL_OPT_FIELD_S(n) const char *n;
+#define UL_OPT_FIELD_C(n) const char *n;
 #define UL_OPT_FIELD_L(n) const char *n[UL_MAX_LIST]; int n##_count;
 #include "options.def"
 #undef OPT

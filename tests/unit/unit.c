@@ -135,6 +135,10 @@ static void test_options(void)
 	EXPECT(ul_option_set(&o, "dump_signal", "10", err, sizeof err) == 0 && o.dump_signal == 10);
 	EXPECT(ul_option_set(&o, "dump_signal", "", err, sizeof err) == 0 && o.dump_signal == 0);
 	EXPECT(ul_option_set(&o, "exitcode", "255", err, sizeof err) == 0 && o.exitcode == 255);
+	char wr[300] = "my_init,";
+	memset(wr + 8, 'x', 200);
+	EXPECT(ul_option_set(&o, "init_wrappers", wr, err, sizeof err) == -1 && strstr(err, "at most 127"));
+	EXPECT(ul_option_set(&o, "init_wrappers", "a_*,b_init", err, sizeof err) == 0);
 	for (int i = 0; i < UL_MAX_LIST; i++)
 		ul_option_set(&o, "suppressions", "f", err, sizeof err);
 	EXPECT(ul_option_set(&o, "suppressions", "f", err, sizeof err) == -1 && strstr(err, "at most 16"));
