@@ -2,12 +2,14 @@
  * ASan+UBSan: the hash table (with concurrent readers and writers), the
  * option parser, and the strong-cycle search over typed dependencies. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <signal.h>
 #include <string.h>
 
 #include "../../src/core/core.h"
+#include "../../src/common/outfile.h"
 
 struct ul_runtime ul_rt;
 __thread struct ul_thread *ul_self UL_TLS;
@@ -169,6 +171,24 @@ static void test_options(void)
 	EXPECT(ul_options_parse(&o, s9, err, sizeof err) == 0 && !strcmp(o.json, "a \"b"));
 }
 
+/* Per-process names and the never-truncate rule. */
+static void test_paths(void)
+{
+	char out[64];
+	EXPECT(ul_path_make("/t/r.sarif", 42, ".42", NULL, out, sizeof out) == 0 && !strcmp(out, "/t/r.42.sarif"));
+	EXPECT(ul_path_make("/t.d/g", 42, NULL, ".42.dot", out, sizeof out) == 0 && !strcmp(out, "/t.d/g.42.dot"));
+	EXPECT(ul_path_make("/t/.hidden", 7, ".7", NULL, out, sizeof out) == 0 && !strcmp(out, "/t/.hidden.7"));
+	EXPECT(ul_path_make("/t/log.%p", 1234, NULL, NULL, out, sizeof out) == 0 && !strcmp(out, "/t/log.1234"));
+	EXPECT(ul_path_make("/t/%p/%p", 5, NULL, NULL, out, sizeof out) == 0 && !strcmp(out, "/t/5/5"));
+	char small[12];
+	EXPECT(ul_path_make("/t/abcdefgh", 1, NULL, NULL, small, sizeof small) == 0);
+	EXPECT(ul_path_make("/t/abcdefghi", 1, NULL, NULL, small, sizeof small) == -ENAMETOOLONG);
+	EXPECT(ul_path_make("/t/abcdefg", 1, NULL, ".json", small, sizeof small) == -ENAMETOOLONG);
+	EXPECT(ul_path_make("/t/%p", 123456789, NULL, NULL, small, sizeof small) == -ENAMETOOLONG);
+	EXPECT(ul_path_make("rel", 1, NULL, NULL, out, sizeof out) == 0 && out[0] == '/' &&
+	       !strcmp(out + strlen(out) - 4, "/rel"));
+}
+
 /* Nodes 1..n; add an edge and ask for a cycle closed by it. */
 static int cycle_if_added(uint32_t from, uint32_t to, uint8_t type)
 {
@@ -218,6 +238,7 @@ int main(void)
 {
 	test_htab();
 	test_options();
+	test_paths();
 	test_graph();
 	test_chain_key();
 	printf("%d passed, %d failed\n", passed, failed);
