@@ -45,7 +45,11 @@ static int owner_pid; /* the process the launcher started */
 UL_STATIC_MUTEX(out_lock);
 static _Atomic int out_owner;
 
-static const char *option_of(int id)
+/* The path options, made absolute at start-up: a forked child that names
+ * its own file after the program's chdir still lands where the user asked. */
+static char patterns[UL_OUT_N][PATH_MAX];
+
+static const char *raw_option(int id)
 {
 	switch (id) {
 	case UL_OUT_LOG: return ul_rt.opt.log_file;
@@ -54,6 +58,27 @@ static const char *option_of(int id)
 	case UL_OUT_DOT: case UL_OUT_GJSON: return ul_rt.opt.graph;
 	default: return NULL;
 	}
+}
+
+static const char *option_of(int id)
+{
+	return patterns[id][0] ? patterns[id] : raw_option(id);
+}
+
+static void make_absolute(int id)
+{
+	const char *p = raw_option(id);
+	if (!p || !*p || p[0] == '/')
+		return;
+	int e = errno;
+	if (getcwd(patterns[id], sizeof patterns[id])) {
+		size_t n = strlen(patterns[id]);
+		if (n + 1 + strlen(p) < sizeof patterns[id])
+			snprintf(patterns[id] + n, sizeof patterns[id] - n, "%s%s", n > 1 ? "/" : "", p);
+		else
+			patterns[id][0] = 0; /* too long: make_path says so */
+	}
+	errno = e;
 }
 
 static const char *flag_of(int id)
@@ -205,6 +230,7 @@ void ul_outputs_init(void)
 	for (int id = UL_OUT_LOG; id < UL_OUT_N; id++) {
 		struct out *o = &outs[id];
 		o->f.fd = -1;
+		make_absolute(id);
 		const char *pat = option_of(id);
 		if (id == UL_OUT_STATUS) {
 			o->active = env && take_inherited(env, id);

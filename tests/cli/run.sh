@@ -195,6 +195,9 @@ check chdir_launcher bash -c "grep -q circular '$T/wd/rel.json' && test -s '$T/w
   && test -z \"\$(ls -A '$T/elsewhere')\""
 (cd "$T/wd" && ULOCKDEP_OPTIONS="json=brel.json" LD_PRELOAD=$B/libulockdep.so "$P" chdir "$T/elsewhere" >/dev/null 2>&1)
 check chdir_bare bash -c "grep -q circular '$T/wd/brel.json' && test -z \"\$(ls -A '$T/elsewhere')\""
+(cd "$T/wd" && ULOCKDEP_OPTIONS="json=kid.%p.json graph=kidg" LD_PRELOAD=$B/libulockdep.so "$P" chdirfork "$T/elsewhere" >/dev/null 2>&1)
+check chdir_then_fork_bare bash -c "grep -q circular '$T/wd'/kid.*.json && ls '$T/wd'/kidg.*.dot >/dev/null 2>&1 \
+  && test -z \"\$(ls -A '$T/elsewhere')\""
 
 # fork + exec: the launched process keeps FILE, the child writes FILE.PID; %p gives each its own
 mkdir "$T/fe"

@@ -4,6 +4,7 @@
  *   abba2          two inversions (two reports)
  *   drop           setgid/setuid to nobody (65534), then the inversion
  *   chdir DIR      chdir(DIR), then the inversion
+ *   chdirfork DIR  chdir(DIR), then the inversion in a forked child
  *   close2 FILE    close fd 2, open FILE (it becomes fd 2), the inversion,
  *                  then write "data" to fd 2
  *   closeall      close every descriptor from 3 up, then the inversion
@@ -53,6 +54,17 @@ int main(int argc, char **argv)
 			perror("chdir");
 			return 2;
 		}
+	} else if (!strcmp(mode, "chdirfork")) {
+		if (chdir(arg))
+			return 2;
+		pid_t p = fork();
+		if (p == 0) {
+			abba(&a, &b);
+			_exit(0);
+		}
+		int st;
+		waitpid(p, &st, 0);
+		return 0;
 	} else if (!strcmp(mode, "close2")) {
 		close(2);
 		if (open(arg, O_WRONLY | O_CREAT | O_TRUNC, 0644) != 2)
