@@ -362,6 +362,10 @@ void ul_out_append(int id, const void *buf, size_t len)
 
 void ul_out_text(const void *buf, size_t len)
 {
+	if (!outs[UL_OUT_ERR].active) {
+		ul_write_all(2, buf, len); /* before start-up: nothing else is open yet */
+		return;
+	}
 	if (outs[UL_OUT_LOG].active) {
 		bool l = lock_outputs();
 		int fd = usable(UL_OUT_LOG);
