@@ -33,7 +33,8 @@ static void class_label(uint32_t node, char *buf, size_t len)
 
 void ul_graph_export(void)
 {
-	if (!ul_out_enabled(UL_OUT_DOT))
+	/* a helper exec'ed by a child that took no lock writes no file of its own */
+	if (!ul_out_enabled(UL_OUT_DOT) || (!ul_out_is_owner() && atomic_load(&ul_rt.nclasses) <= 1))
 		return;
 	char line[2400], a[600], b[600];
 	bool dot_ok = ul_out_begin(UL_OUT_DOT), js_ok = ul_out_begin(UL_OUT_GJSON);
