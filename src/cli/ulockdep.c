@@ -114,7 +114,7 @@ static void man(void)
 	       "of a run without %%p (each line is one append). \\-\\-sarif and \\-\\-graph are per "
 	       "process: the launched process writes FILE, every other process (forked or exec'ed) writes FILE "
 	       "with .PID inserted before the extension (graph: FILE.PID.dot, FILE.PID.json). Per-process files "
-	       "left empty are removed at exit.\n.PP\n"
+	       "left empty are removed at exit; a process not running as root creates them at its first write.\n.PP\n"
 	       "Reports go to a private copy of stderr taken at start-up, never to a file the program later "
 	       "opened as descriptor 2. When an output cannot be opened or written (ENOSPC, EACCES), one notice "
 	       "names the file and the error, and the exit summary says what was lost.\n"

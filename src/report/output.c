@@ -26,6 +26,7 @@ struct out {
 	bool active;       /* configured for this process */
 	bool inherited;    /* the launcher's file: the launcher commits it */
 	bool said;         /* the one failure notice was given */
+	bool deferred;     /* a per-process file, created at its first write */
 	int err;           /* first error */
 	unsigned lost;     /* writes lost */
 	struct ul_openfile f;
@@ -175,6 +176,22 @@ static void open_own(int id, bool at_start)
 	o->f.fd = ul_fd_move_high(o->f.fd, 1);
 }
 
+/* A per-process file is created early only where the process may still
+ * drop privileges (euid 0); elsewhere at its first write, so a child that
+ * ends with _exit() or never reports leaves no empty file. */
+static void open_per_process(int id)
+{
+	if (geteuid() == 0) {
+		open_own(id, false);
+		return;
+	}
+	outs[id].f.fd = -1;
+	outs[id].f.flags = 0;
+	outs[id].inherited = false;
+	outs[id].deferred = true;
+	make_path(id, outs[id].path, sizeof outs[id].path);
+}
+
 /* "key=FD,DEV,INO" or "key=!ERRNO" in ULOCKDEP_FDS. */
 static bool take_inherited(const char *env, int id)
 {
@@ -245,7 +262,10 @@ void ul_outputs_init(void)
 			make_path(id, o->path, sizeof o->path);
 			continue;
 		}
-		open_own(id, true);
+		if (owner_pid != ul_getpid() && (o->mode == UL_OF_WHOLE || strstr(pat, "%p")))
+			open_per_process(id);
+		else
+			open_own(id, true);
 	}
 	errno = se;
 }
@@ -265,7 +285,7 @@ void ul_outputs_after_fork(void)
 			ul_close(o->f.fd);
 		o->said = false;
 		o->err = 0;
-		open_own(id, false);
+		open_per_process(id);
 	}
 }
 
@@ -294,6 +314,11 @@ static int usable(int id)
 		return -1;
 	if (o->f.fd >= 0 && ul_fd_is(o->f.fd, o->f.dev, o->f.ino))
 		return o->f.fd;
+	if (o->deferred) {
+		o->deferred = false;
+		open_own(id, false);
+		return o->f.fd;
+	}
 	if (o->f.fd < 0 && o->err)
 		return -1; /* never opened: already said */
 	o->f.fd = -1; /* the number may be the program's now: never close it */

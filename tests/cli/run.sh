@@ -8,6 +8,7 @@ UL=$B/ulockdep
 DEMO=$B/examples/iommu_abba
 T=$(mktemp -d /tmp/ulockdep-cli.XXXXXX)
 trap 'rm -rf "$T"' EXIT
+chmod 711 "$T" # tests that run as nobody reach their own world-writable directories
 pass=0 fail=0
 
 skip=0
@@ -210,6 +211,17 @@ check fork_exec_graph_per_process bash -c "test -n '$kid' && grep -q parent_a '$
 mkdir "$T/fp"
 "$UL" --graph "$T/fp/g.%p" -- "$P" forkexec >/dev/null 2>&1
 check fork_exec_graph_pid_pattern bash -c "test \$(ls '$T/fp' | grep -c '^g\\.[0-9]*\\.dot$') -eq 2 && grep -lq child_a '$T/fp'/g.*.dot"
+
+# not root: a child's own files are created at its first write; children that end with _exit leave none
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+  mkdir -m 777 "$T/nb"
+  setpriv --reuid=65534 --regid=65534 --clear-groups "$UL" --graph "$T/nb/g" --sarif "$T/nb/r.sarif" \
+    -- "$T/multi_proc" >/dev/null 2>&1
+  check per_process_files_lazy bash -c "test -s '$T/nb/g.dot' && test \$(ls '$T/nb' | grep -c '^r\.[0-9]*\.sarif$') -eq 8 \
+    && test \$(ls '$T/nb' | grep -c '^g\.[0-9]') -eq 0 && test -z \"\$(find '$T/nb' -empty)\""
+else
+  echo "SKIP per_process_files_lazy: needs root and setpriv"
+fi
 
 # a program that closes fd 2 and opens a data file there gets no report text in its data
 err=$("$UL" -- "$P" close2 "$T/data" 2>&1 >/dev/null)
