@@ -309,7 +309,7 @@ static const char *pattern_of(const struct ul_options *o, int i)
 /* In the child, before exec: open every output and describe them in
  * ULOCKDEP_FDS. A path too long is fatal; a file that cannot be opened
  * gets one notice and its output is lost. */
-static int open_outputs(const struct ul_options *o, struct shared *sh, int status_fd)
+static int open_outputs(const struct ul_options *o, struct shared *sh, int status_fd, const int *supp)
 {
 	char *env = calloc(1, 4096);
 	int n = snprintf(env, 4096, "pid=%d", getpid());
@@ -317,6 +317,10 @@ static int open_outputs(const struct ul_options *o, struct shared *sh, int statu
 	if (status_fd >= 0 && fstat(status_fd, &st) == 0)
 		n += snprintf(env + n, 4096 - (size_t)n, ";status=%d,%lu,%lu", status_fd, (unsigned long)st.st_dev,
 			      (unsigned long)st.st_ino);
+	for (int i = 0; i < o->suppressions_count; i++)
+		if (fstat(supp[i], &st) == 0)
+			n += snprintf(env + n, 4096 - (size_t)n, ";supp%d=%d,%lu,%lu", i, supp[i],
+				      (unsigned long)st.st_dev, (unsigned long)st.st_ino);
 	for (int i = 0; i < F_N; i++) {
 		const char *pat = pattern_of(o, i);
 		if (!*pat)
@@ -443,6 +447,18 @@ int main(int argc, char **argv)
 	for (int s = 0; s < opt.suppressions_count; s++)
 		if (absolute("--suppressions", &opt.suppressions[s], 0))
 			return 1;
+	/* suppressions too are read through descriptors opened here, so a
+	 * program exec'ed after a uid change still has them */
+	int supp[UL_MAX_LIST];
+	for (int s = 0; s < opt.suppressions_count; s++) {
+		supp[s] = open(opt.suppressions[s], O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		if (supp[s] < 0) {
+			fprintf(stderr, "ulockdep: %s: cannot read suppressions file: %s\n", opt.suppressions[s],
+				strerror(errno));
+			return 1;
+		}
+		supp[s] = ul_fd_move_high(supp[s], 0);
+	}
 	char *env = encode_options(&opt);
 	char *prog = which(argv[i]);
 	if (!prog) {
@@ -497,7 +513,7 @@ int main(int argc, char **argv)
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
 		signal(SIGQUIT, SIG_DFL);
-		if (open_outputs(&opt, sh, sfd)) {
+		if (open_outputs(&opt, sh, sfd, supp)) {
 			sh->failed = 1;
 			_exit(1);
 		}

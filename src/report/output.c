@@ -192,41 +192,59 @@ static void open_per_process(int id)
 	make_path(id, outs[id].path, sizeof outs[id].path);
 }
 
-/* "key=FD,DEV,INO" or "key=!ERRNO" in ULOCKDEP_FDS. */
+/* The entry "key=FD,DEV,INO" or "key=!ERRNO" of ULOCKDEP_FDS: 1 with a
+ * descriptor that is still that file, -1 with *err, 0 if none. */
+static int find_entry(const char *env, const char *key, int *fd, unsigned long *dev, unsigned long *ino,
+		      int *err)
+{
+	size_t kl = strlen(key);
+	for (const char *p = env; p && *p; p = strchr(p, ';') ? strchr(p, ';') + 1 : NULL) {
+		if (strncmp(p, key, kl) || p[kl] != '=')
+			continue;
+		p += kl + 1;
+		if (*p == '!') {
+			*err = atoi(p + 1);
+			return -1;
+		}
+		char *end;
+		*fd = (int)strtol(p, &end, 10);
+		*dev = *end == ',' ? strtoul(end + 1, &end, 10) : 0;
+		*ino = *end == ',' ? strtoul(end + 1, &end, 10) : 0;
+		return ul_fd_is(*fd, *dev, *ino) ? 1 : 0; /* 0: closed or reused before exec */
+	}
+	return 0;
+}
+
+int ul_out_inherited(const char *key)
+{
+	int fd = -1, err = 0;
+	unsigned long dev, ino;
+	return find_entry(getenv("ULOCKDEP_FDS"), key, &fd, &dev, &ino, &err) == 1 ? fd : -1;
+}
+
 static bool take_inherited(const char *env, int id)
 {
 	struct out *o = &outs[id];
-	char pat[16];
-	snprintf(pat, sizeof pat, "%s=", o->key);
-	for (const char *p = env; p && *p; p = strchr(p, ';') ? strchr(p, ';') + 1 : NULL) {
-		if (strncmp(p, pat, strlen(pat)))
-			continue;
-		p += strlen(pat);
-		if (*p == '!') {
-			o->err = atoi(p + 1);
-			o->said = true; /* the launcher said it */
-			o->f.fd = -1;
-			return true;
-		}
-		char *end;
-		long fd = strtol(p, &end, 10);
-		unsigned long dev = *end == ',' ? strtoul(end + 1, &end, 10) : 0;
-		unsigned long ino = *end == ',' ? strtoul(end + 1, &end, 10) : 0;
-		if (!ul_fd_is((int)fd, dev, ino))
-			return false; /* closed or reused before exec */
-		int nfd = fcntl((int)fd, F_DUPFD_CLOEXEC, 3);
-		if (nfd < 0)
-			return false;
-		struct stat st;
-		fstat(nfd, &st);
-		o->f.fd = ul_fd_move_high(nfd, 1);
-		o->f.dev = dev;
-		o->f.ino = ino;
-		o->f.flags = o->mode | (S_ISREG(st.st_mode) ? UL_OF_REGULAR : 0);
-		o->inherited = true;
+	int fd = -1, err = 0;
+	unsigned long dev = 0, ino = 0;
+	int r = find_entry(env, o->key, &fd, &dev, &ino, &err);
+	if (r < 0) {
+		o->err = err;
+		o->said = true; /* the launcher said it */
+		o->f.fd = -1;
 		return true;
 	}
-	return false;
+	int nfd = r ? fcntl(fd, F_DUPFD_CLOEXEC, 3) : -1;
+	if (nfd < 0)
+		return false;
+	struct stat st;
+	fstat(nfd, &st);
+	o->f.fd = ul_fd_move_high(nfd, 1);
+	o->f.dev = dev;
+	o->f.ino = ino;
+	o->f.flags = o->mode | (S_ISREG(st.st_mode) ? UL_OF_REGULAR : 0);
+	o->inherited = true;
+	return true;
 }
 
 void ul_outputs_init(void)

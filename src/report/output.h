@@ -17,6 +17,9 @@ void ul_outputs_after_fork(void);
 void ul_outputs_exit(void);
 
 bool ul_out_enabled(int id);
+/* A descriptor the launcher opened for key ("supp0"), still the same file,
+ * or -1. It stays the launcher's: read it with pread, never close it. */
+int ul_out_inherited(const char *key);
 /* The process the launcher started (or, bare, the first one). */
 bool ul_out_is_owner(void);
 /* Text: the log file if one is set, else the private stderr. */

@@ -236,13 +236,19 @@ void ul_rb_finish(struct ul_rb *r)
 void ul_report_init(void)
 {
 	for (int i = 0; i < ul_rt.opt.suppressions_count; i++) {
-		char err[512];
-		if (ul_suppress_load(ul_rt.opt.suppressions[i], err, sizeof err)) {
-			char msg[700];
-			int n = snprintf(msg, sizeof msg, "ulockdep: %s\n", err);
-			ul_write_all(2, msg, (size_t)n);
+		char err[PATH_MAX + 300], key[16];
+		snprintf(key, sizeof key, "supp%d", i);
+		if (!ul_suppress_load(ul_rt.opt.suppressions[i], ul_out_inherited(key), err, sizeof err))
+			continue;
+		char msg[PATH_MAX + 400];
+		/* The run's first process stops it; a later one (an exec after a
+		 * uid change cannot read the file) goes on, its reports unfiltered. */
+		bool first = ul_out_is_owner();
+		int n = snprintf(msg, sizeof msg, "ulockdep: %s%s\n", err,
+				 first ? "" : "; this process goes on without these rules");
+		ul_write_all(2, msg, n < (int)sizeof msg ? (size_t)n : sizeof msg - 1);
+		if (first)
 			_exit(1);
-		}
 	}
 }
 

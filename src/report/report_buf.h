@@ -51,7 +51,8 @@ void ul_sarif_add(const struct ul_rb *r);
 void ul_sarif_write(bool at_exit);
 void ul_sarif_after_fork(void);
 /* suppress.c */
-int ul_suppress_load(const char *path, char *err, int errlen);
+/* fd: the launcher's descriptor for path, or -1 to open it here. */
+int ul_suppress_load(const char *path, int fd, char *err, int errlen);
 int ul_suppress_match(const struct ul_rb *r); /* rule index or -1 */
 void ul_suppress_print_rule(const struct ul_rb *r);
 void ul_suppress_summary(char *buf, size_t len);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "output.h"
 #include "report_buf.h"
@@ -84,10 +85,10 @@ static int parse_rule(const char *path, int lineno, char *line, char *err, int e
 /* A suppressions file is a regular file of at most MAX_FILE bytes, lines
  * of at most MAX_LINE bytes, no NUL bytes. Read with plain system calls
  * (no stdio: it may allocate through an interposed malloc). */
-int ul_suppress_load(const char *path, char *err, int errlen)
+int ul_suppress_load(const char *path, int given, char *err, int errlen)
 {
 	int e = errno;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	int fd = given >= 0 ? given : open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	struct stat st;
 	const char *why = fd < 0 ? strerror(errno) : fstat(fd, &st) ? strerror(errno)
 		: S_ISDIR(st.st_mode) ? "is a directory"
@@ -96,7 +97,7 @@ int ul_suppress_load(const char *path, char *err, int errlen)
 	errno = e;
 	if (why) {
 		snprintf(err, (size_t)errlen, "%s: cannot read suppressions file: %s", path, why);
-		if (fd >= 0)
+		if (fd >= 0 && fd != given)
 			ul_close(fd);
 		return -1;
 	}
@@ -105,14 +106,19 @@ int ul_suppress_load(const char *path, char *err, int errlen)
 	char *buf = ul_map(MAX_FILE + 1);
 	if (!rules || !buf) {
 		snprintf(err, (size_t)errlen, "%s: out of memory", path);
-		ul_close(fd);
+		if (fd != given)
+			ul_close(fd);
 		return -1;
 	}
 	size_t len = 0;
 	ssize_t n;
-	while (len < MAX_FILE + 1 && (n = ul_read(fd, buf + len, MAX_FILE + 1 - len)) > 0)
-		len += (size_t)n;
-	ul_close(fd);
+	/* pread: an inherited descriptor's offset is shared with other processes */
+	while (len < MAX_FILE + 1 && ((n = pread(fd, buf + len, MAX_FILE + 1 - len, (off_t)len)) > 0 ||
+				       (n < 0 && errno == EINTR)))
+		len += n > 0 ? (size_t)n : 0;
+	errno = e;
+	if (fd != given)
+		ul_close(fd);
 	int rc = 0, lineno = 0;
 	if (len > MAX_FILE) {
 		snprintf(err, (size_t)errlen, "%s: cannot read suppressions file: larger than the limit of 1 MiB", path);

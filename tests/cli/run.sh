@@ -187,8 +187,12 @@ if [ "$(id -u)" = 0 ]; then
     LD_PRELOAD=$B/libulockdep.so "$P" drop >/dev/null 2>&1; rc=$?
   check drop_root_bare bash -c "test $rc -eq 66 && grep -q '\"kind\":\"circular\"' '$T/rootonly/b.json' \
     && grep -q '\"ruleId\":\"circular\"' '$T/rootonly/b.sarif' && grep -q -- '->' '$T/rootonly/bg.dot'"
+  printf 'circular a # accepted for the test\n' > "$T/rootonly/supp"; chmod 600 "$T/rootonly/supp"
+  err=$("$UL" --json "$T/rootonly/de.json" --suppressions "$T/rootonly/supp" -- "$P" dropexec 2>&1 >/dev/null); rc=$?
+  check drop_root_exec_suppressions bash -c "test $rc -eq 0 && test ! -s '$T/rootonly/de.json' && echo \"\$0\" | grep -q '1 suppressed'" "$err"
 else
   echo "SKIP drop_root_launcher: needs root"; echo "SKIP drop_root_bare: needs root"
+  echo "SKIP drop_root_exec_suppressions: needs root"
 fi
 mkdir -p "$T/wd" "$T/elsewhere"
 (cd "$T/wd" && "$UL" --json rel.json --graph relg --log-file rel.log -- "$P" chdir "$T/elsewhere" >/dev/null 2>&1)

@@ -3,6 +3,7 @@
  *   abba           the inversion only
  *   abba2          two inversions (two reports)
  *   drop           setgid/setuid to nobody (65534), then the inversion
+ *   dropexec       setgid/setuid to nobody, then exec "outputs abba"
  *   chdir DIR      chdir(DIR), then the inversion
  *   chdirfork DIR  chdir(DIR), then the inversion in a forked child
  *   close2 FILE    close fd 2, open FILE (it becomes fd 2), the inversion,
@@ -49,6 +50,11 @@ int main(int argc, char **argv)
 			perror("setuid");
 			return 2;
 		}
+	} else if (!strcmp(mode, "dropexec")) {
+		if (setgid(65534) || setuid(65534))
+			return 2;
+		execl("/proc/self/exe", argv[0], "abba", (char *)NULL);
+		return 127;
 	} else if (!strcmp(mode, "chdir")) {
 		if (chdir(arg)) {
 			perror("chdir");
