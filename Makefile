@@ -44,8 +44,8 @@ $(BUILD)/ulockdep-wrap.flags: $(BUILD)/libulockdep-wrap.a
 	  | sort -u | sed 's/.*/-Wl,--wrap=& -Wl,-u,__wrap_&/' | tr '\n' ' ' > $@.tmp
 	test -s $@.tmp && mv $@.tmp $@
 
-CLI_SRCS := $(wildcard src/cli/*.c) src/common/options.c src/common/fingerprint.c
-$(BUILD)/ulockdep: $(CLI_SRCS) $(wildcard src/cli/*.h) src/common/options.h src/common/options.def \
+CLI_SRCS := $(wildcard src/cli/*.c) src/common/options.c src/common/outfile.c src/common/fingerprint.c
+$(BUILD)/ulockdep: $(CLI_SRCS) $(wildcard src/cli/*.h) src/common/options.h src/common/outfile.h src/common/options.def \
 		   src/common/snapshot.h src/common/fingerprint.h
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS) -std=c17 $(WARN) -o $@ $(CLI_SRCS) -lsqlite3

@@ -10,6 +10,7 @@
 
 #include "intercept/interpose.h"
 #include "report/history.h"
+#include "report/output.h"
 #include "report/report.h"
 #include "report/report_buf.h"
 #include "report/symbols.h"
@@ -133,6 +134,8 @@ static void fork_child(void)
 	for (size_t i = 0; i < UL_ARRAY_SIZE(tabs); i++)
 		ul_htab_unlock_all(tabs[i], true);
 	ul_report_after_fork();
+	ul_outputs_after_fork();
+	ul_sarif_after_fork();
 	atomic_store(&ul_rt.nreports, 0);
 	atomic_store(&ul_rt.nsuppressed, 0);
 	for (size_t k = 0; k < UL_ARRAY_SIZE(ul_rt.report_kinds); k++)
@@ -185,6 +188,7 @@ void ul_runtime_init(void)
 					   .init_wrappers = ul_rt.opt.init_wrappers };
 	read_progname();
 	ul_rt.pid = ul_getpid();
+	ul_outputs_init();
 	init_tables();
 	ul_static_ranges_init();
 	ul_stack_init();
@@ -237,10 +241,14 @@ __attribute__((destructor(101))) static void ul_dtor(void)
 	}
 	ul_graph_export();
 	ul_history_exit();
+	ul_sarif_write(true);
 	ul_report_exit_summary();
+	ul_outputs_exit();
 	atomic_store(&ul_rt.enabled, false);
-	if (ul_rt.opt.exitcode && atomic_load(&ul_rt.nreports) > ul_baselined() &&
-	    !(ul_rt.opt.status_file && *ul_rt.opt.status_file)) {
+	/* the launcher applies --exitcode from the report counter; without it
+	 * (bare LD_PRELOAD, or the program closed the counter) the runtime does;
+	 * reports in the --baseline do not count */
+	if (ul_rt.opt.exitcode && atomic_load(&ul_rt.nreports) > ul_baselined() && !ul_out_status_ok()) {
 		fflush(NULL);
 		_exit((int)ul_rt.opt.exitcode);
 	}

@@ -19,7 +19,7 @@ test-scenarios: all $(BUILD)/test-runner $(SCEN_BINS)
 	@$(BUILD)/test-runner $(BUILD) $(SCEN_SRCS)
 
 # Unit tests of the core data structures, plain and under ASan+UBSan.
-UNIT_SRCS := tests/unit/unit.c src/core/htab.c src/core/graph.c src/core/chain.c src/common/options.c src/os/os.c
+UNIT_SRCS := tests/unit/unit.c src/core/htab.c src/core/graph.c src/core/chain.c src/common/options.c src/common/outfile.c src/os/os.c
 UNIT_FLAGS := -std=c17 -g -O1 -Wall -Wextra -pthread
 
 $(BUILD)/unit: $(UNIT_SRCS) $(HDRS)

@@ -46,6 +46,7 @@ static const struct ul_snap_edge *hist_edge(uint32_t eid)
 	return eid && eid < hist_n && hist[eid] ? &sedges[hist[eid] - 1] : NULL;
 }
 static char helper[600]; /* the launcher, when preloaded without it */
+static char db_path[4096]; /* graph_db made absolute at start (bare mode) */
 static int creator;      /* the process that made dir (bare mode) */
 
 extern char **environ;
@@ -134,7 +135,7 @@ static int spawn_child(void *arg)
  * Exit signal 0: the program's SIGCHLD handler and wait() never see it. */
 static int run_helper(const char *cmd, const char *arg)
 {
-	char *argv[] = { helper, "db", (char *)cmd, (char *)ul_rt.opt.graph_db, (char *)arg, NULL };
+	char *argv[] = { helper, "db", (char *)cmd, db_path, (char *)arg, NULL };
 	char *envp[256], tmo[64];
 	int ec = 0;
 	snprintf(tmo, sizeof tmo, "ULOCKDEP_DB_TIMEOUT_MS=%ld", ul_rt.opt.graph_db_timeout_ms);
@@ -171,6 +172,16 @@ static bool bare_start(void)
 {
 	if (!find_helper()) {
 		ul_report_notice("graph-db: the ulockdep launcher is not next to libulockdep.so; no history");
+		return false;
+	}
+	/* absolute now: the program may change directory before its exit */
+	const char *db = ul_rt.opt.graph_db;
+	char cwd[4096] = "";
+	if (db[0] != '/' && !getcwd(cwd, sizeof cwd - 1))
+		cwd[0] = 0;
+	if ((db[0] != '/' && !cwd[0]) ||
+	    (size_t)snprintf(db_path, sizeof db_path, "%s%s%s", cwd, cwd[0] ? "/" : "", db) >= sizeof db_path) {
+		ul_report_notice("graph-db: the database path is too long once made absolute; no history");
 		return false;
 	}
 	char tmpl[] = "/tmp/ulockdep-graph-XXXXXX";

@@ -44,18 +44,25 @@ void ul_usage_string(uint32_t class_id, char out[5]);
 
 /* json.c */
 void ul_json_write(const struct ul_rb *r);
+/* Escape JSON string content: always valid UTF-8 (a bad byte becomes the
+ * text \xHH), NUL-terminated, never a partial escape; *used (if set) gets
+ * the input bytes consumed. Returns the output length. */
+size_t ul_json_escape(char *out, size_t len, const char *s, size_t slen, size_t *used);
 /* sarif.c */
 void ul_sarif_add(const struct ul_rb *r);
-void ul_sarif_write(void);
+/* Rewrite the log; at_exit: also when it has no results (the owner's file). */
+void ul_sarif_write(bool at_exit);
+void ul_sarif_after_fork(void);
 /* baseline.c */
 void ul_report_fingerprint(struct ul_rb *r);
 int ul_baseline_load(const char *path, char *err, int errlen);
 bool ul_baseline_has(const struct ul_rb *r); /* counts it */
 uint32_t ul_baselined(void);
 /* suppress.c */
-int ul_suppress_load(const char *path, char *err, int errlen);
+/* fd: the launcher's descriptor for path, or -1 to open it here. */
+int ul_suppress_load(const char *path, int fd, char *err, int errlen);
 int ul_suppress_match(const struct ul_rb *r); /* rule index or -1 */
-void ul_suppress_print_rule(const struct ul_rb *r, int fd);
+void ul_suppress_print_rule(const struct ul_rb *r);
 void ul_suppress_summary(char *buf, size_t len);
 
 #endif
