@@ -66,6 +66,11 @@ check stored_stack_ends_at_main grep -q '"stack":\["pair[^"]*(db_order.c:[0-9]*)
 check stored_stack_inlined_main bash -c "grep -q '\"pair_inlined (db_order.c:[0-9]*) \[inlined\]\",\"main+' '$T/inl.json' \
   && ! grep -q 'libc-start\|__libc_start_main\|_start+' '$T/inl.json'"
 
+# Bare mode with a relative path, and a program that changes directory
+# before its exit: the merge still lands in the database it started with.
+(cd "$T" && ULOCKDEP_OPTIONS="graph_db=rel.db" LD_PRELOAD=$B/libulockdep.so "$P" ab chdir 2>"$T/rel.err")
+check bare_relative_path_after_chdir bash -c "'$UL' db stats '$T/rel.db' | grep -q 'dependencies: 1$' && test ! -e /rel.db"
+
 # Three runs in parallel: none sees another's order (each loaded the
 # database before any of them finished), so none reports; db check finds
 # the 3-cycle a->b->c->a.

@@ -3,7 +3,8 @@
  * an array: "m17" takes m[17] then m[117]. "wait=FILE" first creates
  * FILE.started.PID, then waits for FILE to exist (runs that overlap in time).
  * "fork:xy" takes x then y in a forked child, which exits first; "AB" is
- * "ab" through a function inlined into main. */
+ * "ab" through a function inlined into main; "chdir" moves to / (before
+ * the exit, where the runtime merges). */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +68,9 @@ int main(int argc, char **argv)
 				exit(0);
 			}
 			waitpid(pid, NULL, 0);
+		} else if (!strcmp(argv[i], "chdir")) {
+			if (chdir("/"))
+				return 1;
 		} else if (argv[i][0] == 'm') {
 			int k = atoi(argv[i] + 1) % 100;
 			pair(&m[k], &m[k + 100]);
