@@ -110,6 +110,15 @@ for o in ab bc ac ab; do run "$T/ok.db" "$T/ok-$o.json" "$o"; done
 check consistent_history_clean bash -c "test $rc -eq 0 && test \$(cat '$T'/ok-*.json 2>/dev/null | wc -l) -eq 0 \
   && '$UL' db stats '$T/ok.db' | grep -q 'dependencies: 3'"
 
+# The read rule holds across runs: a recursive read after a lock and a read
+# before it is no deadlock (as in one process); a write before it is.
+for o in ra ar; do run "$T/rw.db" "$T/rw-$o.json" "$o"; done
+"$UL" db check "$T/rw.db" >/dev/null 2>&1; rc1=$?
+run "$T/rw.db" "$T/rw-wa.json" wa
+"$UL" db check "$T/rw.db" >/dev/null 2>&1; rc2=$?
+check read_rule_across_runs bash -c "test \$(cat '$T'/rw-ra.json '$T'/rw-ar.json 2>/dev/null | wc -l) -eq 0 -a $rc1 -eq 0 -a $rc2 -eq 1 \
+  && grep -q '\"kind\":\"circular\"' '$T/rw-wa.json'"
+
 # 100 processes merge into one database at once and lose nothing.
 for i in $(seq 0 99); do "$UL" --graph-db "$T/many.db" -- "$P" "m$i" 2>"$T/many.$i.err" & done; wait
 st=$("$UL" db stats "$T/many.db")

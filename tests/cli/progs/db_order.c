@@ -4,8 +4,10 @@
  * FILE.started.PID, then waits for FILE to exist (runs that overlap in time).
  * "fork:xy" takes x then y in a forked child, which exits first; "AB" is
  * "ab" through a function inlined into main; "chdir" moves to / (before
- * the exit, where the runtime merges). */
+ * the exit, where the runtime merges). "ra"/"ar": the rwlock read-locked
+ * before/after lock_a; "wa": write-locked before lock_a. */
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,7 @@ pthread_mutex_t lock_c = PTHREAD_MUTEX_INITIALIZER;
 pthread_mutex_t lock_d = PTHREAD_MUTEX_INITIALIZER;
 pthread_mutex_t lock_e = PTHREAD_MUTEX_INITIALIZER;
 pthread_mutex_t m[200];
+pthread_rwlock_t rw = PTHREAD_RWLOCK_INITIALIZER; /* "r": read-locked, recursive readers */
 
 static pthread_mutex_t *pick(char c)
 {
@@ -68,6 +71,20 @@ int main(int argc, char **argv)
 				exit(0);
 			}
 			waitpid(pid, NULL, 0);
+		} else if (!strcmp(argv[i], "ra") || !strcmp(argv[i], "ar")) {
+			bool r_first = argv[i][0] == 'r';
+			if (r_first)
+				pthread_rwlock_rdlock(&rw);
+			pthread_mutex_lock(&lock_a);
+			if (!r_first)
+				pthread_rwlock_rdlock(&rw);
+			pthread_rwlock_unlock(&rw);
+			pthread_mutex_unlock(&lock_a);
+		} else if (!strcmp(argv[i], "wa")) {
+			pthread_rwlock_wrlock(&rw);
+			pthread_mutex_lock(&lock_a);
+			pthread_mutex_unlock(&lock_a);
+			pthread_rwlock_unlock(&rw);
 		} else if (!strcmp(argv[i], "chdir")) {
 			if (chdir("/"))
 				return 1;
