@@ -34,7 +34,7 @@ $(BUILD)/libulockdep-wrap.a: $(WRAP_OBJS)
 # Static mode: the linker flags that route every interposed call to libulockdep-wrap.a.
 $(BUILD)/ulockdep-wrap.flags: src/intercept/interpose.h
 	@mkdir -p $(BUILD)
-	{ grep -o 'X([a-z_]*, [a-z_0-9]*,' $< | sed 's/X([a-z_]*, \(.*\),/-Wl,--wrap=\1/'; \
+	{ grep -o 'X([a-z_ *]*, [a-z_0-9]*,' $< | sed 's/X([a-z_ *]*, \(.*\),/-Wl,--wrap=\1/'; \
 	  echo -Wl,--wrap=signal; } | tr '\n' ' ' > $@
 
 $(BUILD)/ulockdep: src/cli/ulockdep.c src/common/options.c src/common/options.h src/common/options.def

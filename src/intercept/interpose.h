@@ -57,6 +57,10 @@
 	X(int, cnd_timedwait, (cnd_t *__restrict, mtx_t *__restrict, const struct timespec *__restrict)) \
 	X(int, thrd_create, (thrd_t *, thrd_start_t, void *)) \
 	X(void, free, (void *)) \
+	X(void *, realloc, (void *, size_t)) \
+	X(int, munmap, (void *, size_t)) \
+	X(void *, mremap, (void *, size_t, size_t, int, ...)) \
+	X(int, dlclose, (void *)) \
 	X(size_t, malloc_usable_size, (void *))
 
 #ifdef UL_WRAP_MODE
@@ -136,6 +140,5 @@ void ul_lock_destroy_event(const void *lock, uintptr_t ip);
 int ul_release_event(const void *lock, uintptr_t ip);
 /* Timeout for blocking waits before the wait-for graph is checked. */
 void ul_wait_deadline(struct timespec *ts, clockid_t clk, long ms);
-uintptr_t ul_init_site(uintptr_t ip);
 
 #endif

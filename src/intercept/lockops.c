@@ -13,7 +13,7 @@ void ul_lock_init_event(const void *lock, uint8_t kind, uint8_t type, bool write
 	if (h)
 		ul_lock_destroyed(t, lock, ip, true);
 	struct ul_lock l;
-	ul_lock_register(lock, kind, type, writer_pref, ul_init_site(ip), UL_ORIGIN_INIT, &l);
+	ul_lock_register(lock, kind, type, writer_pref, ip, UL_ORIGIN_INIT, &l);
 	ul_leave(t);
 }
 
