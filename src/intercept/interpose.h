@@ -129,6 +129,13 @@ static inline uint8_t ul_mutex_type(const pthread_mutex_t *m)
 	}
 }
 
+/* Neither readers nor a writer hold it (glibc >= 2.25 layout). */
+static inline bool ul_rwlock_free(const pthread_rwlock_t *rw)
+{
+	return rw->__data.__cur_writer == 0 && (rw->__data.__readers >> 3) == 0 &&
+	       !(rw->__data.__readers & 2);
+}
+
 static inline bool ul_rwlock_writer_pref(const pthread_rwlock_t *rw)
 {
 	return rw->__data.__flags == PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP;
@@ -138,6 +145,9 @@ static inline bool ul_rwlock_writer_pref(const pthread_rwlock_t *rw)
 void ul_lock_init_event(const void *lock, uint8_t kind, uint8_t type, bool writer_pref, uintptr_t ip);
 void ul_lock_destroy_event(const void *lock, uintptr_t ip);
 int ul_release_event(const void *lock, uintptr_t ip);
+/* The same, told whether the lock is free in memory: then an unlock of a
+ * lock never seen (a static initialiser, never locked) is bad too. */
+int ul_release_event_kind(const void *lock, uint8_t kind, bool free_now, uintptr_t ip);
 /* Timeout for blocking waits before the wait-for graph is checked. */
 void ul_wait_deadline(struct timespec *ts, clockid_t clk, long ms);
 

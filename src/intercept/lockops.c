@@ -2,6 +2,7 @@
 /* Event helpers shared by all lock interceptors. */
 #include <string.h>
 
+#include "../report/report.h"
 #include "interpose.h"
 
 void ul_lock_init_event(const void *lock, uint8_t kind, uint8_t type, bool writer_pref, uintptr_t ip)
@@ -33,6 +34,24 @@ int ul_release_event(const void *lock, uintptr_t ip)
 	if (!t)
 		return 0;
 	bool ok = ul_release(t, lock, ip, true);
+	ul_leave(t);
+	return ok ? 0 : -1;
+}
+
+int ul_release_event_kind(const void *lock, uint8_t kind, bool free_now, uintptr_t ip)
+{
+	struct ul_thread *t = ul_enter();
+	if (!t)
+		return 0;
+	bool ok = ul_release(t, lock, ip, true);
+	struct ul_lock l;
+	if (!ok && free_now && !ul_lock_get(lock, &l) && ul_lock_resolve(lock, kind, ip, &l)) {
+		/* nobody holds it, and it was never seen: no lock taken while
+		 * untracked can explain this unlock */
+		bool none = !atomic_load_explicit(&t->depth, memory_order_relaxed);
+		ul_report_bad_unlock(t, lock, ip, none ? "but there are no more locks to release!"
+						       : "but this thread does not hold it!");
+	}
 	ul_leave(t);
 	return ok ? 0 : -1;
 }
