@@ -508,7 +508,8 @@ static void format_ip(uintptr_t ip, char *buf, size_t len, bool with_size)
 		else
 			n = snprintf(buf, len, "%s+%#lx", nm, (unsigned long)s.off + 1);
 	} else if (s.module) {
-		n = snprintf(buf, len, "%s+%#lx", s.is_main ? s.module : "", (unsigned long)(ip - s.base));
+		n = snprintf(buf, len, "%s+%#lx", s.module, (unsigned long)(ip - s.base));
+		s.is_main = 1; /* the module is named already */
 	} else {
 		n = snprintf(buf, len, "%#lx", (unsigned long)ip);
 	}
