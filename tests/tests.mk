@@ -11,10 +11,17 @@ $(BUILD)/scenarios/%: tests/scenarios/%.cc include/ulockdep.h
 	@mkdir -p $(dir $@)
 	$(CXX) -std=c++17 -O0 -g -Wall -Wextra -Iinclude -pthread -o $@ $<
 
+# Modules that scenarios dlopen (tests/scenarios/lib/NAME.c -> libNAME.so).
+SCEN_LIBS := $(patsubst tests/scenarios/lib/%.c,$(BUILD)/scenarios/lib%.so,$(wildcard tests/scenarios/lib/*.c))
+
+$(BUILD)/scenarios/lib%.so: tests/scenarios/lib/%.c include/ulockdep.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu17 -O0 -g -fPIC -shared -Wall -Wextra -Iinclude -pthread -o $@ $<
+
 $(BUILD)/test-runner: tests/runner.c
 	$(CC) -std=gnu17 -O1 -g -Wall -Wextra -o $@ $<
 
-test-scenarios: all $(BUILD)/test-runner $(SCEN_BINS)
+test-scenarios: all $(BUILD)/test-runner $(SCEN_BINS) $(SCEN_LIBS)
 	$(BUILD)/test-runner $(BUILD) $(SCEN_SRCS)
 
 # Unit tests of the core data structures, plain and under ASan+UBSan.
