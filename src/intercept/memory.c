@@ -8,6 +8,8 @@
 #include <malloc.h>
 #include <stdarg.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "interpose.h"
 
@@ -83,13 +85,22 @@ INTERCEPTOR(void *, realloc, (void *p, size_t n))
 	return r;
 }
 
+/* munmap and mremap are plain system calls: made directly, so a malloc
+ * that unmaps while dlsym() bootstraps us (jemalloc does) never waits for
+ * a lookup that itself allocates. */
+#ifdef UL_WRAP_MODE
+#define SYS_MUNMAP(p, l) REAL(munmap)(p, l)
+#define SYS_MREMAP(o, ol, nl, f, n) REAL(mremap)(o, ol, nl, f, n)
+#else
+#define SYS_MUNMAP(p, l) ((int)syscall(SYS_munmap, p, l))
+#define SYS_MREMAP(o, ol, nl, f, n) ((void *)syscall(SYS_mremap, o, ol, nl, f, n))
+#endif
+
 INTERCEPTOR(int, munmap, (void *p, size_t len))
 {
-	if (!HAVE_REAL(munmap))
-		ul_resolve_reals();
 	if (any_locks())
 		range_ends(p, len, UL_IP);
-	return REAL(munmap)(p, len);
+	return SYS_MUNMAP(p, len);
 }
 
 INTERCEPTOR(void *, mremap, (void *old, size_t old_len, size_t new_len, int flags, ...))
@@ -101,9 +112,7 @@ INTERCEPTOR(void *, mremap, (void *old, size_t old_len, size_t new_len, int flag
 		want = va_arg(ap, void *);
 		va_end(ap);
 	}
-	if (!HAVE_REAL(mremap))
-		ul_resolve_reals();
-	void *r = REAL(mremap)(old, old_len, new_len, flags, want);
+	void *r = SYS_MREMAP(old, old_len, new_len, flags, want);
 	if (r == MAP_FAILED || !any_locks())
 		return r;
 	int e = errno;
