@@ -38,9 +38,21 @@ static void class_label(uint32_t node, char *buf, size_t len)
 
 void ul_graph_export(void)
 {
-	const char *base = ul_rt.opt.graph;
-	if (!base || !*base)
+	const char *opt = ul_rt.opt.graph;
+	if (!opt || !*opt)
 		return;
+	/* %p: the pid, so forked children (a server's workers) keep their own */
+	char base[512];
+	size_t o = 0;
+	for (const char *p = opt; *p && o + 12 < sizeof base; p++) {
+		if (p[0] == '%' && p[1] == 'p') {
+			o += (size_t)snprintf(base + o, sizeof base - o, "%d", ul_getpid());
+			p++;
+		} else {
+			base[o++] = *p;
+		}
+	}
+	base[o] = 0;
 	char path[600], line[2400], a[600], b[600];
 	snprintf(path, sizeof path, "%s.dot", base);
 	unlink(path);
