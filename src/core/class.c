@@ -605,10 +605,9 @@ void ul_module_names_keep(uintptr_t lo, uintptr_t hi)
 				memcpy(copy, c->name, len);
 			c->name = copy ? copy : "(unloaded)";
 		}
-		if (c->base == id && (in(c->site, lo, hi) || in(atomic_load(&c->data), lo, hi)))
-			ul_class_label(c);
-		else if (c->base != id && c->subclass)
-			ul_class_label(c);
+		struct ul_class *b = ul_class_get(c->base);
+		if (b && (in(b->site, lo, hi) || in(atomic_load(&b->data), lo, hi)))
+			ul_class_label(c); /* the name, or "name/N" for a subclass */
 	}
 }
 
