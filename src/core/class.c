@@ -7,7 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../report/symbols.h"
 #include "core.h"
 
 /* v0: class | inst<<32;  v1: kind, type, origin, flags, subclass;
@@ -57,8 +56,8 @@ static uint32_t class_new(uint8_t origin, uintptr_t key, uintptr_t site, uint8_t
 			  const char *name, uint32_t base, uint8_t subclass)
 {
 	uint32_t id = atomic_load(&ul_rt.nclasses) + 1;
-	if (id >= (uint32_t)ul_rt.opt.max_classes) {
-		ul_notice_limit(0, "lock classes: new lock classes are merged into one catch-all class");
+	if (id >= (uint32_t)ul_rt.policy.max_classes) {
+		ul_notice_limit(UL_LIMIT_CLASSES);
 		return 0;
 	}
 	struct ul_class *c = ul_alloc(sizeof *c);
@@ -295,10 +294,15 @@ static void insert_lock(struct ul_lock *l)
 	if (r == 0) /* an address got a new identity: caches must forget it */
 		atomic_fetch_add(ul_lock_epoch((const void *)l->addr), 1);
 	if (r < 0)
-		ul_notice_limit(1, "lock objects (max_locks): new lock objects are not validated");
+		ul_notice_limit(UL_LIMIT_LOCKS);
 	struct ul_class *c = ul_class_get(l->class_id);
 	if (c)
 		atomic_fetch_add_explicit(&c->nlocks, 1, memory_order_relaxed);
+}
+
+static bool core_sym(uintptr_t addr, struct ul_core_sym *out)
+{
+	return ul_hooks.symbol && ul_hooks.symbol(addr, out);
 }
 
 /* The calling thread's stack: [here, top). */
@@ -336,10 +340,10 @@ static uintptr_t func_of(uintptr_t ip)
 	}
 	if (ul_htab_get(&funcs, ip, v))
 		return v[0];
-	struct ul_sym s;
+	struct ul_core_sym s;
 	uintptr_t f = ip;
-	if (!ul_sym_lookup(ip - 1, &s) && s.name)
-		f = ip - 1 - s.off;
+	if (core_sym(ip - 1, &s))
+		f = s.start;
 	uint64_t nv[3] = { f, 0, 0 };
 	ul_htab_put(&funcs, ip, nv, true);
 	return f;
@@ -490,9 +494,8 @@ void ul_lock_set_novalidate(const void *addr)
 
 static bool same_symbol(uintptr_t a, uintptr_t b)
 {
-	struct ul_sym x, y;
-	return !ul_sym_lookup(a, &x) && !ul_sym_lookup(b, &y) && x.name && y.name &&
-	       x.base == y.base && a - x.off == b - y.off;
+	struct ul_core_sym x, y;
+	return core_sym(a, &x) && core_sym(b, &y) && x.start == y.start;
 }
 
 /* A class made at run time is named by its global when all its locks are in
@@ -515,25 +518,25 @@ const char *ul_class_name(struct ul_class *c)
 	char buf[512];
 	switch (c->origin) {
 	case UL_ORIGIN_STATIC:
-		ul_sym_data_name(c->key, buf, sizeof buf);
+		ul_hooks.data_name(c->key, buf, sizeof buf);
 		break;
 	case UL_ORIGIN_INIT:
 		if (global_named(c)) {
-			struct ul_sym sy;
+			struct ul_core_sym sy;
 			uintptr_t d = atomic_load(&c->data);
-			ul_sym_data_name(d, buf, sizeof buf);
+			ul_hooks.data_name(d, buf, sizeof buf);
 			/* an array (many locks of one symbol) is named by the array;
 			 * one member of a struct keeps its offset */
 			char *plus = strchr(buf, '+');
-			if (plus && atomic_load(&c->data2) && !ul_sym_lookup(d, &sy) && sy.name)
+			if (plus && atomic_load(&c->data2) && core_sym(d, &sy))
 				*plus = 0;
 		} else {
-			ul_sym_site_name(c->site, buf, sizeof buf);
+			ul_hooks.site_name(c->site, buf, sizeof buf);
 		}
 		break;
 	case UL_ORIGIN_FIRST_USE: {
 		char site[480];
-		ul_sym_site_name(c->site, site, sizeof site);
+		ul_hooks.site_name(c->site, site, sizeof site);
 		snprintf(buf, sizeof buf, "lock@%s", site);
 		break;
 	}
@@ -592,8 +595,8 @@ void ul_module_names_keep(uintptr_t lo, uintptr_t hi)
 		if (c && c->base == id && !c->name && in(c->site, lo, hi))
 			sites[ns++] = c->site;
 	}
-	if (ns)
-		ul_sym_prefetch(sites, ns); /* one symbolizer run for most of them */
+	if (ns && ul_hooks.prefetch)
+		ul_hooks.prefetch(sites, ns); /* one symbolizer run for most of them */
 	for (uint32_t id = 2; id <= n; id++) {
 		struct ul_class *c = ul_class_get(id);
 		if (!c)

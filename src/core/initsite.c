@@ -20,7 +20,6 @@
 #include <fnmatch.h>
 #include <string.h>
 
-#include "../report/symbols.h"
 #include "core.h"
 
 #define TINY_FUNC 40   /* bytes: a function this small only forwards */
@@ -188,10 +187,11 @@ static unsigned roles(uintptr_t ip)
 	}
 	if (ul_htab_get(&cache, ip, v))
 		return (unsigned)v[0] - 1;
-	struct ul_sym s;
+	struct ul_core_sym s;
 	unsigned r = 0;
-	if (!ul_sym_lookup(ip - 1, &s) && s.name && strcmp(s.name, "main")) {
-		if (matches_list(s.name, ul_rt.opt.init_wrappers) || lock_maker_name(s.name))
+	const char *wl = ul_rt.policy.init_wrappers;
+	if (ul_hooks.symbol && ul_hooks.symbol(ip - 1, &s) && strcmp(s.name, "main")) {
+		if (matches_list(s.name, wl) || lock_maker_name(s.name))
 			r |= W_NAME;
 		if (is_ctor(s.name))
 			r |= W_CTOR | (s.size && s.size <= SMALL_CTOR ? W_SMALL : 0);
@@ -200,10 +200,9 @@ static unsigned roles(uintptr_t ip)
 		if (is_std(s.name))
 			r |= W_STD;
 		/* demangled names for --init-wrappers globs written in C++ */
-		if (!(r & W_NAME) && ul_rt.opt.init_wrappers && *ul_rt.opt.init_wrappers &&
-		    !strncmp(s.name, "_Z", 2)) {
+		if (!(r & W_NAME) && wl && *wl && !strncmp(s.name, "_Z", 2) && ul_hooks.demangle) {
 			char d[256];
-			if (ul_sym_demangle(s.name, d, sizeof d) && matches_list(d, ul_rt.opt.init_wrappers))
+			if (ul_hooks.demangle(s.name, d, sizeof d) && matches_list(d, wl))
 				r |= W_NAME;
 		}
 	}
@@ -229,7 +228,7 @@ static bool wrapper_at(unsigned r, int k, unsigned prev, bool first_use)
 void ul_init_site(uintptr_t ip, bool first_use, uintptr_t *key, uintptr_t *site)
 {
 	*key = *site = ip;
-	int depth = ul_rt.opt.class_depth > 1 ? ul_rt.opt.class_depth : 1;
+	int depth = ul_rt.policy.class_depth > 1 ? (int)ul_rt.policy.class_depth : 1;
 	if (ul_self && ul_self->ctx)
 		return;
 	unsigned r = roles(ip);

@@ -13,6 +13,13 @@
 
 #include "interpose.h"
 
+/* Looked up, never interposed: wrap mode calls it by its own name. */
+#ifdef UL_WRAP_MODE
+#define usable_size(p) malloc_usable_size(p)
+#else
+#define usable_size(p) REAL(malloc_usable_size)(p)
+#endif
+
 static _Atomic int resolving;
 
 /* Are there locks in memory that can go away (or held ones to report)? */
@@ -46,7 +53,7 @@ INTERCEPTOR(void, free, (void *p))
 			return;
 	}
 	if (p && any_locks() && HAVE_REAL(malloc_usable_size))
-		range_ends(p, REAL(malloc_usable_size)(p), UL_IP);
+		range_ends(p, usable_size(p), UL_IP);
 	REAL(free)(p);
 }
 
@@ -69,7 +76,7 @@ INTERCEPTOR(void *, realloc, (void *p, size_t n))
 #endif
 	if (!p || !any_locks() || !HAVE_REAL(malloc_usable_size))
 		return REAL(realloc)(p, n);
-	size_t old = REAL(malloc_usable_size)(p);
+	size_t old = usable_size(p);
 	int e = errno;
 	void *r = REAL(realloc)(p, n);
 	if (r != p && (r || !n)) { /* moved, or freed by realloc(p, 0) */

@@ -170,8 +170,12 @@ void ul_rb_lock_instance(struct ul_rb *r, uintptr_t addr, uint32_t inst)
 
 static void add_stack_ref(struct ul_rb *r, const char *label, uint32_t stack, uintptr_t ip)
 {
-	if (r->nstacks < UL_RB_STACKS)
-		r->stacks[r->nstacks++] = (struct ul_rb_stack){ label, stack, ip };
+	if (r->nstacks >= UL_RB_STACKS)
+		return;
+	struct ul_rb_stack *s = &r->stacks[r->nstacks++];
+	snprintf(s->label, sizeof s->label, "%s", label ? label : "");
+	s->stack = stack;
+	s->ip = ip;
 }
 
 void ul_rb_stack(struct ul_rb *r, const char *label, uint32_t stack, int indent)
