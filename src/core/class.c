@@ -305,7 +305,8 @@ static bool core_sym(uintptr_t addr, struct ul_core_sym *out)
 	return ul_hooks.symbol && ul_hooks.symbol(addr, out);
 }
 
-/* The calling thread's stack: [here, top). */
+/* In the live part of the calling thread's stack, [here, top)? Not when
+ * the thread runs on a stack of its own making (a coroutine's). */
 static bool on_own_stack(struct ul_thread *t, uintptr_t a)
 {
 	uintptr_t here = (uintptr_t)__builtin_frame_address(0);
@@ -317,12 +318,14 @@ static bool on_own_stack(struct ul_thread *t, uintptr_t a)
 		size_t sz;
 		t->stack_hi = 1;
 		if (!pthread_getattr_np(pthread_self(), &at)) {
-			if (!pthread_attr_getstack(&at, &lo, &sz))
+			if (!pthread_attr_getstack(&at, &lo, &sz)) {
+				t->stack_lo = (uintptr_t)lo;
 				t->stack_hi = (uintptr_t)lo + sz;
+			}
 			pthread_attr_destroy(&at);
 		}
 	}
-	return a < t->stack_hi;
+	return here >= t->stack_lo && a < t->stack_hi;
 }
 
 /* The function holding return address ip, cached per ip. */

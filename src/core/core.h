@@ -116,7 +116,7 @@ struct ul_thread {
 	struct ul_thread *next, *prev;
 	bool registered;
 	bool exited;
-	uintptr_t stack_hi;       /* top of this thread's stack, 1 if unknown, 0 not yet */
+	uintptr_t stack_lo, stack_hi; /* this thread's stack; hi 1 if unknown, 0 not yet */
 	uint64_t mask_hash;       /* folded into chain keys: usage is per mask */
 	/* Per-thread caches: the fast path writes no shared cache line. */
 	struct ul_lcache {
