@@ -77,18 +77,12 @@ INTERCEPTOR(void *, realloc, (void *p, size_t n))
 	if (!p || !any_locks() || !HAVE_REAL(malloc_usable_size))
 		return REAL(realloc)(p, n);
 	size_t old = usable_size(p);
-	int e = errno;
 	void *r = REAL(realloc)(p, n);
-	if (r != p && (r || !n)) { /* moved, or freed by realloc(p, 0) */
-		int e2 = errno;
+	/* range_ends keeps errno */
+	if (r != p && (r || !n)) /* moved, or freed by realloc(p, 0) */
 		range_ends(p, old, UL_IP);
-		errno = e2;
-	} else if (r && n < old) { /* shrunk in place: the tail is gone */
-		int e2 = errno;
+	else if (r && n < old) /* shrunk in place: the tail is gone */
 		range_ends((char *)p + n, old - n, UL_IP);
-		errno = e2;
-	}
-	(void)e;
 	return r;
 }
 
