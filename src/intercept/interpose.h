@@ -144,9 +144,8 @@ static inline bool ul_rwlock_writer_pref(const pthread_rwlock_t *rw)
 /* Shared by the lock interceptors (lockops.c). */
 void ul_lock_init_event(const void *lock, uint8_t kind, uint8_t type, bool writer_pref, uintptr_t ip);
 void ul_lock_destroy_event(const void *lock, uintptr_t ip);
-int ul_release_event(const void *lock, uintptr_t ip);
-/* The same, told whether the lock is free in memory: then an unlock of a
- * lock never seen (a static initialiser, never locked) is bad too. */
+/* An unlock; free_now: the lock is free in memory (then an unlock of a
+ * lock never seen, such as a static initialiser never locked, is bad). */
 int ul_release_event_kind(const void *lock, uint8_t kind, bool free_now, uintptr_t ip);
 /* Timeout for blocking waits before the wait-for graph is checked. */
 void ul_wait_deadline(struct timespec *ts, clockid_t clk, long ms);

@@ -27,17 +27,9 @@ void ul_lock_destroy_event(const void *lock, uintptr_t ip)
 	ul_leave(t);
 }
 
-/* Returns 0 if the lock was held by this thread (or untracked). */
-int ul_release_event(const void *lock, uintptr_t ip)
-{
-	struct ul_thread *t = ul_enter();
-	if (!t)
-		return 0;
-	bool ok = ul_release(t, lock, ip, true);
-	ul_leave(t);
-	return ok ? 0 : -1;
-}
-
+/* Returns 0 if the lock was held by this thread (or untracked). free_now:
+ * nobody holds it in memory, so an unlock of a lock never seen (a static
+ * initialiser, never locked) is bad too. */
 int ul_release_event_kind(const void *lock, uint8_t kind, bool free_now, uintptr_t ip)
 {
 	struct ul_thread *t = ul_enter();
