@@ -19,13 +19,18 @@ all: $(BUILD)/libulockdep.so $(BUILD)/libulockdep-wrap.a $(BUILD)/ulockdep-wrap.
      $(BUILD)/ulockdep.1 $(BUILD)/ulockdep.pc
 
 # Each object depends on the headers it includes (-MMD), not on every header.
-$(BUILD)/obj/%.o: %.c
+# An object without its .d (built before it existed) is rebuilt: the empty
+# rule for a missing .d makes it out of date.
+$(BUILD)/obj/%.o: %.c $(BUILD)/obj/%.d
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(RTOPT) $(RTFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/objw/%.o: %.c
+$(BUILD)/objw/%.o: %.c $(BUILD)/objw/%.d
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(RTFLAGS) $(DEPFLAGS) -DUL_WRAP_MODE -c $< -o $@
+
+%.d: ;
+.PRECIOUS: %.d
 
 -include $(RT_OBJS:.o=.d) $(WRAP_OBJS:.o=.d)
 

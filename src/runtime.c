@@ -47,12 +47,14 @@ static bool on_finding(const struct ul_finding *f)
 	return reported;
 }
 
-static bool func_name(uintptr_t ip, char *buf, size_t len)
+static bool symbol(uintptr_t addr, struct ul_core_sym *out)
 {
 	struct ul_sym s;
-	if (ul_sym_lookup(ip, &s) || !s.name)
+	if (ul_sym_lookup(addr, &s) || !s.name)
 		return false;
-	snprintf(buf, len, "%s", s.name);
+	snprintf(out->name, sizeof out->name, "%s", s.name);
+	out->start = addr - s.off;
+	out->size = s.size;
 	return true;
 }
 
@@ -63,7 +65,10 @@ static void install_hooks(void)
 		.limit = ul_report_limit,
 		.data_name = ul_sym_data_name,
 		.site_name = ul_sym_site_name,
-		.func_name = func_name,
+		.symbol = symbol,
+		.demangle = ul_sym_demangle,
+		.prefetch = ul_sym_prefetch,
+		.site_class = ul_history_site_class,
 		.thread_started = thread_key_set,
 	};
 }
@@ -185,7 +190,8 @@ void ul_runtime_init(void)
 	install_hooks();
 	read_options();
 	ul_rt.policy = (struct ul_policy){ .max_classes = (uint32_t)ul_rt.opt.max_classes,
-					   .init_wrappers = ul_rt.opt.init_wrappers };
+					   .init_wrappers = ul_rt.opt.init_wrappers,
+					   .class_depth = (uint32_t)ul_rt.opt.class_depth };
 	read_progname();
 	ul_rt.pid = ul_getpid();
 	ul_outputs_init();

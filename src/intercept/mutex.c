@@ -137,7 +137,7 @@ INTERCEPTOR(int, pthread_mutex_unlock, (pthread_mutex_t *m))
 	if (likely(t && ul_fast_release(t, m)))
 		return REAL(pthread_mutex_unlock)(m);
 	int e = errno;
-	ul_release_event(m, UL_IP);
+	ul_release_event_kind(m, UL_KIND_MUTEX, m->__data.__lock == 0, UL_IP);
 	errno = e;
 	return REAL(pthread_mutex_unlock)(m);
 }

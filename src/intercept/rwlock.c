@@ -159,7 +159,7 @@ INTERCEPTOR(int, pthread_rwlock_unlock, (pthread_rwlock_t *rw))
 	if (likely(t && ul_fast_release(t, rw)))
 		return REAL(pthread_rwlock_unlock)(rw);
 	int e = errno;
-	ul_release_event(rw, UL_IP);
+	ul_release_event_kind(rw, UL_KIND_RWLOCK, ul_rwlock_free(rw), UL_IP);
 	errno = e;
 	return REAL(pthread_rwlock_unlock)(rw);
 }

@@ -301,6 +301,14 @@ bool ul_class_stable_key(const struct ul_class *c, char *buf, size_t len)
 	uintptr_t a = c->key;
 	/* a code site is looked up at the call instruction, not after it */
 	bool site = c->origin == UL_ORIGIN_INIT || c->origin == UL_ORIGIN_FIRST_USE;
+	/* made through wrappers: the key hashes the frames up to the role site,
+	 * which names it ("^"); with --class-depth > 1 deeper frames count too,
+	 * and the site alone would merge classes */
+	bool via = site && c->key != c->site;
+	if (via && ul_rt.policy.class_depth > 1)
+		return false;
+	if (via)
+		a = c->site;
 	ul_mutex_lock(&ck_lock);
 	struct ckmod *m = module_at(a);
 	if (!m) {
@@ -321,11 +329,11 @@ bool ul_class_stable_key(const struct ul_class *c, char *buf, size_t len)
 				snprintf(ord, sizeof ord, "#%u", s->ord);
 			if (a - m->base != s->value)
 				snprintf(off, sizeof off, "+%#lx", (unsigned long)(a - m->base - s->value));
-			snprintf(buf, len, "%c:%s!%s%s%s%s", origins[c->origin], m->name, m->strs + s->name, ord,
-				 off, sub);
+			snprintf(buf, len, "%c:%s!%s%s%s%s%s", origins[c->origin], m->name, m->strs + s->name, ord,
+				 off, via ? "^" : "", sub);
 		} else {
-			snprintf(buf, len, "%c:%s@%s+%#lx%s", origins[c->origin], m->name,
-				 m->build_id[0] ? m->build_id : "none", (unsigned long)(a - m->base), sub);
+			snprintf(buf, len, "%c:%s@%s+%#lx%s%s", origins[c->origin], m->name,
+				 m->build_id[0] ? m->build_id : "none", (unsigned long)(a - m->base), via ? "^" : "", sub);
 		}
 	}
 	ul_mutex_unlock(&ck_lock);
@@ -344,7 +352,7 @@ bool ul_ck_module_of_key(const char *key, char *mod, size_t len)
 	return true;
 }
 
-bool ul_ck_resolve(const char *key, uint8_t *origin, uintptr_t *addr, uint8_t *subclass)
+bool ul_ck_resolve(const char *key, uint8_t *origin, uintptr_t *addr, uint8_t *subclass, bool *via)
 {
 	const char *o = strchr(origins, key[0]);
 	char mod[128];
@@ -355,7 +363,7 @@ bool ul_ck_resolve(const char *key, uint8_t *origin, uintptr_t *addr, uint8_t *s
 	char sep = *p++;
 	/* name (or build id), then #ord, +off, /sub */
 	char name[512];
-	size_t n = strcspn(p, sep == '!' ? "#+/" : "+/");
+	size_t n = strcspn(p, sep == '!' ? "#+^/" : "+^/");
 	if (n >= sizeof name)
 		return false;
 	memcpy(name, p, n);
@@ -366,6 +374,9 @@ bool ul_ck_resolve(const char *key, uint8_t *origin, uintptr_t *addr, uint8_t *s
 		ord = strtoul(p + 1, (char **)&p, 10);
 	if (*p == '+')
 		off = strtoul(p + 1, (char **)&p, 16);
+	*via = *p == '^';
+	if (*via)
+		p++;
 	if (*p == '/')
 		sub = strtoul(p + 1, (char **)&p, 10);
 	if (*p || sub >= UL_MAX_SUBCLASS)

@@ -7,6 +7,7 @@
  *   u:prog!worker#2+0x40/1     first-use site; #2: the third symbol of that
  *                              name; /1: subclass 1
  *   s:prog@<build-id>+0x4010   no symbol: module build-id and offset
+ *   i:prog!main+0x2a^          made through wrappers: named by its role site
  * The first letter is the class origin (s static, i init, u first use,
  * k key object). Modules are named by their file's base name. */
 #ifndef UL_CLASSKEY_H
@@ -17,9 +18,10 @@
 bool ul_class_stable_key(const struct ul_class *c, char *buf, size_t len);
 /* The module part of a key and its build id, for the age-out rule. */
 bool ul_ck_module_of_key(const char *key, char *mod, size_t len);
-/* Resolve a key back to this process's origin, address and subclass.
+/* Resolve a key back to this process's origin, address and subclass;
+ * via: the address is a role site (the class was made through wrappers).
  * Returns false when the module is not loaded or the symbol is gone. */
-bool ul_ck_resolve(const char *key, uint8_t *origin, uintptr_t *addr, uint8_t *subclass);
+bool ul_ck_resolve(const char *key, uint8_t *origin, uintptr_t *addr, uint8_t *subclass, bool *via);
 /* Re-read the loaded modules (dl_iterate_phdr: init, exit, report paths
  * only, never per acquisition). */
 void ul_ck_refresh(void);

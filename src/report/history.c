@@ -40,6 +40,9 @@ static const char *sstrs;
 static uint32_t *hist;
 static uint32_t hist_n;
 static uint32_t nseeded;
+/* role site -> class, for classes made through wrappers */
+static struct ul_htab site_map;
+static bool site_map_used;
 
 static const struct ul_snap_edge *hist_edge(uint32_t eid)
 {
@@ -54,6 +57,14 @@ extern char **environ;
 uint32_t ul_history_nedges(void)
 {
 	return nseeded;
+}
+
+uint32_t ul_history_site_class(uint8_t origin, uintptr_t site)
+{
+	uint64_t v[3];
+	if (!site_map_used || !ul_htab_get(&site_map, ((uint64_t)site << 3 | origin) + 1, v))
+		return 0;
+	return (uint32_t)v[0];
 }
 
 static const char *sstr(uint32_t off)
@@ -217,9 +228,23 @@ void ul_history_init(void)
 	for (uint32_t i = 0; i < hdr->nclasses; i++) {
 		uint8_t origin, sub;
 		uintptr_t addr;
-		if (!ul_ck_resolve(sstr(sclasses[i].key), &origin, &addr, &sub))
+		bool via;
+		if (!ul_ck_resolve(sstr(sclasses[i].key), &origin, &addr, &sub, &via))
 			continue; /* its module is not loaded, or the symbol is gone */
-		uint32_t id = ul_class_for_key(origin, addr, (uint8_t)sclasses[i].kind, NULL);
+		uint32_t id;
+		if (via) {
+			/* its live key will be a hash of frames: the class is found by
+			 * its role site when a lock made there appears (site_class) */
+			if (!site_map_used)
+				ul_htab_init(&site_map, 64, 0);
+			site_map_used = true;
+			id = ul_class_for_site(origin, ul_hash64(addr ^ 0x5eedULL) | 1, addr, (uint8_t)sclasses[i].kind);
+			uint64_t v[3] = { id, 0, 0 };
+			if (id > 1)
+				ul_htab_put(&site_map, ((uint64_t)addr << 3 | origin) + 1, v, false);
+		} else {
+			id = ul_class_for_key(origin, addr, (uint8_t)sclasses[i].kind, NULL);
+		}
 		if (id > 1 && sub)
 			id = ul_class_sub(id, sub);
 		cls[i] = id > 1 ? id : 0;

@@ -11,5 +11,7 @@ void ul_history_exit(void);
  * edge was recorded by this run. */
 bool ul_history_edge_text(struct ul_rb *r, uint32_t edge, int indent);
 uint32_t ul_history_nedges(void);
+/* The core's site_class hook (struct ul_core_hooks). */
+uint32_t ul_history_site_class(uint8_t origin, uintptr_t site);
 
 #endif

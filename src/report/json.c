@@ -148,6 +148,18 @@ static void build(struct jbuf *b, const struct ul_rb *r, bool lite)
 			jraw(b, ",");
 		jstr(b, r->locks[i]);
 	}
+	/* the lock object (and instance id) behind each entry of "locks" */
+	jraw(b, "],\"instances\":[");
+	for (int i = 0; i < r->nlocks; i++) {
+		if (i)
+			jraw(b, ",");
+		if (r->lock_addr[i] || r->lock_inst[i])
+			snprintf(num, sizeof num, "{\"addr\":\"%#lx\",\"instance\":%u}",
+				 (unsigned long)r->lock_addr[i], r->lock_inst[i]);
+		else
+			snprintf(num, sizeof num, "null");
+		jraw(b, num);
+	}
 	jraw(b, "],\"thread\":");
 	jstr(b, r->thread);
 	snprintf(num, sizeof num, ",\"pid\":%d,\"program\":", ul_getpid());

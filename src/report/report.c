@@ -131,8 +131,23 @@ void ul_rb_lock_name(struct ul_rb *r, uint32_t class_id)
 	ul_rb_printf(r, "(%s)%s", name, usage);
 	if (r->nlocks < UL_RB_LOCKS) {
 		r->lock_ids[r->nlocks] = class_id;
+		r->lock_addr[r->nlocks] = 0;
+		r->lock_inst[r->nlocks] = 0;
 		r->locks[r->nlocks++] = ul_class_label(ul_class_get(class_id));
 	}
+}
+
+void ul_rb_lock_instance(struct ul_rb *r, uintptr_t addr, uint32_t inst)
+{
+	if (!r->nlocks)
+		return;
+	if (!inst && addr) {
+		struct ul_lock l;
+		if (ul_lock_get((const void *)addr, &l))
+			inst = l.inst;
+	}
+	r->lock_addr[r->nlocks - 1] = addr;
+	r->lock_inst[r->nlocks - 1] = inst;
 }
 
 static void add_stack_ref(struct ul_rb *r, const char *label, uint32_t stack, uintptr_t ip)

@@ -23,6 +23,8 @@ struct ul_rb {
 	const char *locks[UL_RB_LOCKS];
 	uint32_t lock_ids[UL_RB_LOCKS]; /* their classes, 0 if none */
 	char fingerprint[17];
+	uintptr_t lock_addr[UL_RB_LOCKS]; /* the instance behind each class, 0: unknown */
+	uint32_t lock_inst[UL_RB_LOCKS];
 	int nlocks;
 	struct ul_rb_stack stacks[UL_RB_STACKS];
 	int nstacks;
@@ -35,6 +37,8 @@ struct ul_rb {
 struct ul_rb *ul_rb_begin(int kind, const char *header, uint64_t id, struct ul_thread *t);
 void ul_rb_printf(struct ul_rb *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ul_rb_lock_name(struct ul_rb *r, uint32_t class_id);
+/* Record the lock object and instance of the class just named. */
+void ul_rb_lock_instance(struct ul_rb *r, uintptr_t addr, uint32_t inst);
 void ul_rb_stack(struct ul_rb *r, const char *label, uint32_t stack, int indent);
 void ul_rb_held_locks(struct ul_rb *r, struct ul_thread *t);
 void ul_rb_backtrace(struct ul_rb *r, uintptr_t from);

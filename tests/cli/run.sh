@@ -63,6 +63,24 @@ check json_fields bash -c "grep -q '\"kind\":\"circular\"' '$T/r.json' && grep -
 n=$(wc -l < "$T/multi.json"); good=$(grep -c '^{"kind":"circular".*}$' "$T/multi.json")
 check json_multi_process test "$n" -eq 8 -a "$good" -eq 8
 
+# JSON: each lock of a report carries its instance; a same-class cycle
+# names one class twice but two different lock objects
+cc -O0 -g -pthread -Iinclude -o "$T/bank" tests/scenarios/nest_bank_transfer.c
+"$UL" --json "$T/bank.json" -- "$T/bank" >/dev/null 2>&1
+addrs=$(grep -o '"instances":\[[^]]*\]' "$T/bank.json" | grep -o '"addr":"0x[0-9a-f]*"' | sort -u | wc -l)
+check json_instances test "$addrs" -eq 2
+
+# a static lock without a symbol is named by module+offset: the same name
+# in two runs (addresses move with ASLR), usable in a suppression
+cc -O0 -g -pthread -Iinclude -o "$T/nosym" tests/scenarios/names_module_offset.c
+"$UL" --json "$T/nosym1.json" -- "$T/nosym" >/dev/null 2>&1
+"$UL" --json "$T/nosym2.json" -- "$T/nosym" >/dev/null 2>&1
+n1=$(grep -o '"locks":\[[^]]*\]' "$T/nosym1.json"); n2=$(grep -o '"locks":\[[^]]*\]' "$T/nosym2.json")
+check module_offset_stable bash -c "echo '$n1' | grep -q 'nosym+0x' && test '$n1' = '$n2'"
+printf 'circular nosym+0x* # no symbol: module+offset\n' > "$T/nosym.supp"
+"$UL" --suppressions "$T/nosym.supp" --json "$T/nosym3.json" -- "$T/nosym" >/dev/null 2>&1
+check module_offset_suppression test ! -s "$T/nosym3.json"
+
 # log file with %p: reports go there, not to stderr
 err=$("$UL" --log-file "$T/log.%p" -- "$DEMO" 2>&1 >/dev/null)
 check log_file bash -c "ls '$T'/log.* >/dev/null 2>&1 && grep -q 'possible circular' '$T'/log.* && ! echo '$err' | grep -q WARNING"
