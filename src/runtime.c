@@ -11,12 +11,15 @@
 #include "intercept/interpose.h"
 #include "report/report.h"
 #include "report/symbols.h"
+#include "core/lockstat.h"
 
 struct ul_runtime ul_rt;
 _Atomic int ul_init_state;
 static pthread_key_t thread_key;
 
 void ul_graph_export(void);
+void ul_lockstat_report(void);
+void ul_html_data_export(void);
 void ul_signals_init(void);
 void ul_thread_key_init(pthread_key_t key);
 
@@ -103,6 +106,7 @@ static void fork_child(void)
 	ul_rt.pid = ul_getpid();
 	struct ul_thread *t = ul_self;
 	ul_threads_after_fork_child(t);
+	ul_lstat_after_fork(t);
 	if (t)
 		t->busy--;
 }
@@ -143,6 +147,9 @@ void ul_runtime_init(void)
 	int e = errno;
 	ul_resolve_reals();
 	read_options();
+	if (ul_rt.opt.no_validate)
+		ul_rt.opt.deadlock_detect = false;
+	ul_lstat_init();
 	read_progname();
 	ul_rt.pid = ul_getpid();
 	init_tables();
@@ -195,6 +202,8 @@ __attribute__((destructor(101))) static void ul_dtor(void)
 		t->busy = 0;
 	}
 	ul_graph_export();
+	ul_lockstat_report();
+	ul_html_data_export();
 	ul_report_exit_summary();
 	atomic_store(&ul_rt.enabled, false);
 	if (ul_rt.opt.exitcode && atomic_load(&ul_rt.nreports) &&

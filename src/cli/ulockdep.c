@@ -30,7 +30,7 @@ static void usage(FILE *f)
 		   "deadlocks in the Linux kernel lockdep layout.\n\noptions:\n");
 	for (int i = 0; i < ul_option_count; i++) {
 		const struct ul_option_desc *d = &ul_option_table[i];
-		if (!strcmp(d->name, "status_file"))
+		if (ul_option_internal(d))
 			continue;
 		char flag[64];
 		snprintf(flag, sizeof flag, "--%s", d->name);
@@ -64,7 +64,7 @@ static void man(void)
 	       ".SH OPTIONS\n");
 	for (int i = 0; i < ul_option_count; i++) {
 		const struct ul_option_desc *d = &ul_option_table[i];
-		if (!strcmp(d->name, "status_file"))
+		if (ul_option_internal(d))
 			continue;
 		char flag[64];
 		/* roff: a flag's hyphens are written \- */
@@ -249,7 +249,7 @@ int main(int argc, char **argv)
 			if (*p == '-')
 				*p = '_';
 		const struct ul_option_desc *d = ul_option_find(name);
-		if (!d || !strcmp(name, "status_file")) {
+		if (!d || ul_option_internal(d)) {
 			char names[1024];
 			ul_option_names(names, sizeof names);
 			fprintf(stderr, "ulockdep: unknown option '%s'\nvalid options (as --name-with-dashes): %s\n"

@@ -33,6 +33,8 @@ int ul_option_set(struct ul_options *o, const char *name, const char *value, cha
 /* Parse "a=1:b=x y" (':' or whitespace separated). The string is modified. */
 int ul_options_parse(struct ul_options *o, char *s, char *err, int errlen);
 const struct ul_option_desc *ul_option_find(const char *name);
+/* Internal options (help starts "Internal:") are set by the launcher only. */
+bool ul_option_internal(const struct ul_option_desc *d);
 void ul_option_names(char *buf, int len);
 
 #endif

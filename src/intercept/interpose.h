@@ -97,7 +97,9 @@ static inline struct ul_thread *ul_enter(void)
 		if (!t)
 			return NULL;
 	}
-	if (unlikely(t->stop || !atomic_load_explicit(&ul_rt.enabled, memory_order_relaxed)))
+	/* not t->stop: its lstat byte only keeps the fast path away */
+	if (unlikely(t->busy || t->off || t->ctx_untracked ||
+		     !atomic_load_explicit(&ul_rt.enabled, memory_order_relaxed)))
 		return NULL;
 	if (unlikely(t->ctx))
 		ul_ctx_left_check(t);
@@ -134,6 +136,12 @@ static inline bool ul_rwlock_writer_pref(const pthread_rwlock_t *rw)
 void ul_lock_init_event(const void *lock, uint8_t kind, uint8_t type, bool writer_pref, uintptr_t ip);
 void ul_lock_destroy_event(const void *lock, uintptr_t ip);
 int ul_release_event(const void *lock, uintptr_t ip);
+/* Blocking waits go through trylock first and ul_wait_begin(): for the
+ * deadlock check and for lock statistics (contentions). */
+static inline bool ul_wait_tracked(void)
+{
+	return ul_rt.opt.deadlock_detect || ul_lstat_on;
+}
 /* Timeout for blocking waits before the wait-for graph is checked. */
 void ul_wait_deadline(struct timespec *ts, clockid_t clk, long ms);
 uintptr_t ul_init_site(uintptr_t ip);

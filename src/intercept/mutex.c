@@ -28,7 +28,7 @@ INTERCEPTOR(int, pthread_mutex_destroy, (pthread_mutex_t *m))
  * graph, then keeps waiting. */
 static int mutex_wait(struct ul_thread *t, pthread_mutex_t *m)
 {
-	if (!t || !ul_rt.opt.deadlock_detect || !HAVE_REAL(pthread_mutex_clocklock))
+	if (!t || !ul_wait_tracked() || !HAVE_REAL(pthread_mutex_clocklock))
 		return REAL(pthread_mutex_lock)(m);
 	int r = REAL(pthread_mutex_trylock)(m);
 	if (r != EBUSY)

@@ -44,7 +44,7 @@ static int call(pthread_rwlock_t *rw, enum rw_op op, clockid_t clk, const struct
 /* Blocking rd/wr with wait tracking, as for mutexes. */
 static int rw_wait(struct ul_thread *t, pthread_rwlock_t *rw, bool write, uint8_t mode)
 {
-	if (!ul_rt.opt.deadlock_detect || !HAVE_REAL(pthread_rwlock_clockrdlock))
+	if (!ul_wait_tracked() || !HAVE_REAL(pthread_rwlock_clockrdlock))
 		return call(rw, write ? WR : RD, 0, NULL);
 	int r = call(rw, write ? TRYWR : TRYRD, 0, NULL);
 	if (r != EBUSY)

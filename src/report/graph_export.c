@@ -36,11 +36,8 @@ static void class_label(uint32_t node, char *buf, size_t len)
 		snprintf(buf, len, "%s", name);
 }
 
-void ul_graph_export(void)
+static void export_to(const char *base)
 {
-	const char *base = ul_rt.opt.graph;
-	if (!base || !*base)
-		return;
 	char path[600], line[2400], a[600], b[600];
 	snprintf(path, sizeof path, "%s.dot", base);
 	unlink(path);
@@ -94,4 +91,16 @@ void ul_graph_export(void)
 	put(js, "]}\n");
 	ul_close(dot);
 	ul_close(js);
+}
+
+void ul_graph_export(void)
+{
+	const char *base = ul_rt.opt.graph, *dir = ul_rt.opt.html_dir;
+	if (base && *base)
+		export_to(base);
+	if (dir && *dir) {
+		char path[600];
+		if (snprintf(path, sizeof path, "%s/graph", dir) < (int)sizeof path)
+			export_to(path);
+	}
 }

@@ -64,10 +64,27 @@ void ul_json_frames(struct jbuf *b, const struct ul_rb_stack *s)
 	jraw(b, "]");
 }
 
+void ul_json_append(const char *file, const char *name, const char *line, size_t len)
+{
+	char path[600];
+	if (!file || !*file)
+		return;
+	if (name) {
+		if (snprintf(path, sizeof path, "%s/%s", file, name) >= (int)sizeof path)
+			return;
+		file = path;
+	}
+	int fd = ul_open_append(file);
+	if (fd >= 0) {
+		ul_write_all(fd, line, len);
+		ul_close(fd);
+	}
+}
+
 void ul_json_write(const struct ul_rb *r)
 {
-	const char *path = ul_rt.opt.json;
-	if (!path || !*path)
+	const char *path = ul_rt.opt.json, *dir = ul_rt.opt.html_dir;
+	if ((!path || !*path) && (!dir || !*dir))
 		return;
 	static char buf[128 * 1024];
 	struct jbuf b = { buf, 0, sizeof buf };
@@ -97,16 +114,17 @@ void ul_json_write(const struct ul_rb *r)
 		ul_json_frames(&b, &r->stacks[i]);
 		jraw(&b, "}");
 	}
-	jraw(&b, "],\"report\":");
+	jraw(&b, "],\"suppression\":");
+	char rule[500];
+	ul_suppress_rule(r, rule, sizeof rule);
+	jstr(&b, rule);
+	jraw(&b, ",\"report\":");
 	jstr(&b, r->text);
 	/* keep the line whole even when truncated */
 	if (b.len + 3 >= b.cap)
 		b.len = b.cap - 3;
 	b.p[b.len++] = '}';
 	b.p[b.len++] = '\n';
-	int fd = ul_open_append(path);
-	if (fd >= 0) {
-		ul_write_all(fd, b.p, b.len);
-		ul_close(fd);
-	}
+	ul_json_append(path, NULL, b.p, b.len);
+	ul_json_append(dir, "reports.json", b.p, b.len);
 }

@@ -41,6 +41,8 @@ void ul_usage_string(uint32_t class_id, char out[5]);
 
 /* json.c */
 void ul_json_write(const struct ul_rb *r);
+/* Append one line to FILE, or to DIR/NAME when name is set; one write(). */
+void ul_json_append(const char *file, const char *name, const char *line, size_t len);
 /* sarif.c */
 void ul_sarif_add(const struct ul_rb *r);
 void ul_sarif_write(void);
@@ -48,6 +50,7 @@ void ul_sarif_write(void);
 int ul_suppress_load(const char *path, char *err, int errlen);
 int ul_suppress_match(const struct ul_rb *r); /* rule index or -1 */
 void ul_suppress_print_rule(const struct ul_rb *r, int fd);
+void ul_suppress_rule(const struct ul_rb *r, char *buf, size_t len); /* "kind pattern # <reason>" */
 void ul_suppress_summary(char *buf, size_t len);
 
 #endif
