@@ -34,4 +34,7 @@ test-unit: $(BUILD)/unit $(BUILD)/unit-asan
 test-cli: all $(BUILD)/examples/iommu_abba
 	bash tests/cli/run.sh
 
-test: test-unit test-scenarios test-cli
+test-lockstat: all
+	bash tests/lockstat/run.sh
+
+test: test-unit test-scenarios test-cli test-lockstat
