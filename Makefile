@@ -37,8 +37,9 @@ $(BUILD)/ulockdep-wrap.flags: src/intercept/interpose.h
 	{ grep -o 'X([a-z_]*, [a-z_0-9]*,' $< | sed 's/X([a-z_]*, \(.*\),/-Wl,--wrap=\1/'; \
 	  echo -Wl,--wrap=signal; } | tr '\n' ' ' > $@
 
-$(BUILD)/ulockdep: src/cli/ulockdep.c src/common/options.c src/common/options.h src/common/options.def
-	$(CC) $(CFLAGS) -std=c17 $(WARN) -o $@ src/cli/ulockdep.c src/common/options.c
+CLI_SRCS := $(wildcard src/cli/*.c) src/common/options.c
+$(BUILD)/ulockdep: $(CLI_SRCS) $(wildcard src/cli/*.h) src/common/options.h src/common/options.def
+	$(CC) $(CFLAGS) -std=c17 $(WARN) -o $@ $(CLI_SRCS) -lm
 
 $(BUILD)/ulockdep.1: $(BUILD)/ulockdep
 	$(BUILD)/ulockdep --man > $@

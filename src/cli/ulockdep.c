@@ -8,6 +8,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "../common/options.h"
+#include "html.h"
 
 #define VERSION "0.1.0"
 
@@ -24,7 +26,8 @@ static pid_t child;
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: ulockdep [options] [--] PROGRAM [ARGS...]\n"
-		   "       ulockdep graph FILE.json -o OUT.svg\n\n"
+		   "       ulockdep graph FILE.json -o OUT.svg\n"
+		   "       ulockdep html OUT.html INPUT...   (JSON reports, lock_stat, graph FILE.json)\n\n"
 		   "Runs PROGRAM with the ulockdep lock validator preloaded and reports lock-order\n"
 		   "inversions, recursive locking, misuse, signal-handler lock hazards and real\n"
 		   "deadlocks in the Linux kernel lockdep layout.\n\noptions:\n");
@@ -54,7 +57,8 @@ static void man(void)
 	printf(".TH ULOCKDEP 1 \"2026\" \"ulockdep " VERSION "\" \"User Commands\"\n"
 	       ".SH NAME\nulockdep \\- lock dependency validator for C and C++ programs\n"
 	       ".SH SYNOPSIS\n.B ulockdep\n[\\fIoptions\\fR] [\\fB\\-\\-\\fR] \\fIPROGRAM\\fR [\\fIARGS\\fR...]\n.br\n"
-	       ".B ulockdep graph\n\\fIFILE.json\\fR \\fB\\-o\\fR \\fIOUT.svg\\fR\n"
+	       ".B ulockdep graph\n\\fIFILE.json\\fR \\fB\\-o\\fR \\fIOUT.svg\\fR\n.br\n"
+	       ".B ulockdep html\n\\fIOUT.html\\fR \\fIINPUT\\fR...\n"
 	       ".SH DESCRIPTION\nRuns \\fIPROGRAM\\fR with libulockdep.so preloaded. The runtime watches every "
 	       "pthread and C11 lock operation, learns the order of lock classes, and reports a deadlock that "
 	       "could happen before it does, in the layout of the Linux kernel's lockdep: possible circular "
@@ -198,6 +202,38 @@ static int graph_cmd(int argc, char **argv)
 	return 127;
 }
 
+static int html_cmd(int argc, char **argv)
+{
+	if (argc < 4) {
+		fprintf(stderr, "usage: ulockdep html OUT.html INPUT...\n"
+				"INPUT: --json report lines (with lock_stat lines from --lock-stat), --graph FILE.json\n");
+		return 1;
+	}
+	return ul_html_build(argv[2], (const char *const *)argv + 3, argc - 3);
+}
+
+/* --html: the page from the files the runtime wrote into dir, then the
+ * files and dir go. */
+static void html_finish(const char *out, const char *dir)
+{
+	static const char *const names[] = { "run.json", "reports.json", "lockstat.json", "graph.json", "graph.dot" };
+	char paths[5][PATH_MAX];
+	const char *in[5];
+	int n = 0;
+	for (int k = 0; k < 5; k++) {
+		snprintf(paths[k], sizeof paths[k], "%s/%s", dir, names[k]);
+		if (k < 4 && access(paths[k], R_OK) == 0)
+			in[n++] = paths[k];
+	}
+	if (!n)
+		fprintf(stderr, "ulockdep: --html: the program left no data (did it start under ulockdep?)\n");
+	else if (ul_html_build(out, in, n) == 0)
+		fprintf(stderr, "ulockdep: HTML report: %s\n", out);
+	for (int k = 0; k < 5; k++)
+		unlink(paths[k]);
+	rmdir(dir);
+}
+
 static void append_opt(char **env, const char *name, const char *val)
 {
 	size_t n = (*env ? strlen(*env) : 0) + strlen(name) + strlen(val) + 3;
@@ -211,6 +247,8 @@ int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "graph"))
 		return graph_cmd(argc, argv);
+	if (argc >= 2 && !strcmp(argv[1], "html"))
+		return html_cmd(argc, argv);
 	struct ul_options opt;
 	ul_options_defaults(&opt);
 	char *env = getenv("ULOCKDEP_OPTIONS") ? strdup(getenv("ULOCKDEP_OPTIONS")) : NULL;
@@ -312,6 +350,15 @@ int main(int argc, char **argv)
 		close(sfd);
 		append_opt(&env, "status_file", status);
 	}
+	char html_dir[] = "/tmp/ulockdep-html-XXXXXX";
+	bool html = opt.html && *opt.html;
+	if (html) {
+		if (!mkdtemp(html_dir)) {
+			perror("ulockdep: --html: mkdtemp");
+			return 1;
+		}
+		append_opt(&env, "html_dir", html_dir);
+	}
 	const char *pre = getenv("LD_PRELOAD");
 	char *preload;
 	if (asprintf(&preload, "%s%s%s", rt, pre && *pre ? ":" : "", pre ? pre : "") < 0)
@@ -345,6 +392,8 @@ int main(int argc, char **argv)
 		reports = st.st_size;
 	if (sfd >= 0)
 		unlink(status);
+	if (html)
+		html_finish(opt.html, html_dir);
 	if (WIFSIGNALED(ws)) {
 		int sig = WTERMSIG(ws);
 		signal(sig, SIG_DFL);
