@@ -281,7 +281,7 @@ static void layout(struct graph *g, double *width, double *height)
 	free(lw);
 	free(row);
 	*width = maxw + 80;
-	*height = 30 + layers * LAYER_GAP;
+	*height = 50 + (layers - 1) * LAYER_GAP + NODE_H;
 }
 
 static void svg_defs(FILE *f)
@@ -499,7 +499,10 @@ static const char *js =
 	"rows.sort(function(x,y){var a=x.cells[i],c=y.cells[i],r;"
 	"if(a.dataset.v!==undefined&&c.dataset.v!==undefined)r=parseFloat(a.dataset.v)-parseFloat(c.dataset.v);"
 	"else r=a.textContent.localeCompare(c.textContent);return asc?r:-r});"
-	"rows.forEach(function(r){b.appendChild(r)})})})});";
+	"rows.forEach(function(r){b.appendChild(r)})})})});"
+	/* #sort-N or #sort-N-desc in the address sorts by column N on load */
+	"var m=/^#sort-(\\d+)(-desc)?$/.exec(location.hash),h;"
+	"if(m&&(h=document.querySelectorAll('table.sortable th')[+m[1]])){h.click();if(m[2])h.click();}";
 
 static void summary(FILE *f, struct page *pg)
 {

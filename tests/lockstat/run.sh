@@ -13,7 +13,7 @@ ok()   { echo "PASS $1"; pass=$((pass + 1)); }
 bad()  { echo "FAIL $1: $2"; fail=$((fail + 1)); }
 check() { local n=$1; shift; if "$@"; then ok "$n"; else bad "$n" "$*"; fi; }
 
-for p in contended rwsplit abba_profile; do
+for p in contended rwsplit abba_profile html_demo; do
   cc -O1 -g -pthread -o "$T/$p" tests/lockstat/progs/$p.c || exit 1
 done
 
@@ -48,6 +48,59 @@ check no_lockstat_by_default bash -c "! grep -q 'lock_stat version' '$T/v.log'"
 # bare LD_PRELOAD with the option in the environment
 ULOCKDEP_OPTIONS="lock_stat=1:no_validate=1" LD_PRELOAD=$B/libulockdep.so "$T/abba_profile" 2>"$T/env.log"
 check lockstat_env test "$(field lock_a: 9 "$T/env.log")" = 2
+
+# --html (expected: the page has the circular report with its kernel text,
+# the cycle drawn, the class graph as SVG with the cycle edges marked, the
+# lock_stat table with queue_lock's contention, and a suppression rule).
+# ULOCKDEP_DOT=none: our own layout, whether or not Graphviz is installed.
+H=$T/page.html
+before=$(ls -d /tmp/ulockdep-html-* 2>/dev/null | sort)
+ULOCKDEP_DOT=none "$UL" --html "$H" -- "$T/html_demo" >/dev/null 2>"$T/h.err"
+check html_written grep -q "HTML report: $H" "$T/h.err"
+check html_report grep -q 'WARNING: possible circular locking dependency detected' "$H"
+check html_cycle_svg grep -q '<svg xmlns="http://www.w3.org/2000/svg" class="cycle-svg"' "$H"
+check html_graph_svg grep -q '<svg xmlns="http://www.w3.org/2000/svg" class="class-graph"' "$H"
+check html_cycle_edges test "$(grep -c 'class="edge cycle"' "$H")" -ge 4
+check html_stat_rows bash -c "grep -q '<tr><td>queue_lock</td><td data-v=\"[0-9]*\">[0-9]*</td><td data-v=\"1\">1</td>' '$H' \
+  && grep -q '<tr><td>table_lock-R</td>' '$H' && grep -q '<tr><td>table_lock-W</td>' '$H'"
+check html_suppression grep -q '<code class="rule">circular [a-z_]*lock # &lt;reason&gt;</code>' "$H"
+check html_self_contained bash -c "! grep -Eq '(src|href)=\"(https?:)?//' '$H'"
+after=$(ls -d /tmp/ulockdep-html-* 2>/dev/null | sort)
+check html_no_temp_left test -z "$(comm -13 <(echo "$before") <(echo "$after"))"
+# the same page from saved files: ulockdep html OUT INPUT...
+"$UL" --lock-stat --json "$T/s.json" --graph "$T/g" --log-file "$T/s.log" -- "$T/html_demo" >/dev/null
+ULOCKDEP_DOT=none "$UL" html "$T/saved.html" "$T/s.json" "$T/g.json"
+check html_cmd bash -c "grep -q 'possible circular locking' '$T/saved.html' && grep -q 'class=\"class-graph\"' '$T/saved.html' \
+  && grep -q '<tr><td>queue_lock</td>' '$T/saved.html'"
+"$UL" html "$T/bad.html" "$T/s.log" 2>/dev/null
+check html_cmd_rejects_text test $? -eq 1 -a ! -e "$T/bad.html"
+ln -s "$T/target" "$T/link.html"
+"$UL" html "$T/link.html" "$T/s.json" 2>/dev/null
+check html_no_symlink_follow test $? -eq 1 -a ! -e "$T/target"
+
+# the page in a real browser: headless Chromium renders it, runs the
+# sorting script (#sort-8-desc: acquisitions, largest first) and keeps a
+# screenshot
+chrome=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
+if [ -z "$chrome" ]; then
+  echo "SKIP html_chromium: chromium not installed"
+  skip=$((skip + 1))
+else
+  copts="--headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir=$T/chrome"
+  timeout 120 "$chrome" $copts --dump-dom "file://$H#sort-8-desc" >"$T/dom.html" 2>"$T/chrome.err"
+  check chromium_dom_report grep -q '<div class="report" id="report-1">' "$T/dom.html"
+  check chromium_dom_svg grep -q '<svg xmlns="http://www.w3.org/2000/svg" class="class-graph"' "$T/dom.html"
+  check chromium_dom_table test "$(grep -o '<tr><td>' "$T/dom.html" | wc -l)" -ge 6
+  # sorted by the page's script: table_lock-R (100 acquisitions) first
+  first=$(sed -n '/<table class="sortable lockstat">/,/<\/table>/p' "$T/dom.html" | grep -o '<tr><td>[^<]*' | head -n1 | sed 's/<tr><td>//')
+  check chromium_sorted test "$first" = table_lock-R
+  check chromium_sort_marker grep -q '<th class="desc">acquisitions</th>' "$T/dom.html"
+  mkdir -p "$B"
+  rm -f "$B/lockstat-html.png"
+  timeout 120 "$chrome" $copts --window-size=1300,1500 --screenshot="$B/lockstat-html.png" "file://$H" >/dev/null 2>&1
+  check chromium_screenshot test -s "$B/lockstat-html.png"
+  echo "screenshot of the page: $B/lockstat-html.png"
+fi
 
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]
