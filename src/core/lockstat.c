@@ -156,7 +156,19 @@ static bool tab_merge(struct ul_lstat_tab **dst, const struct ul_lstat_tab *src)
 }
 
 /* The thread's counters for a class; NULL if no memory. */
-static struct ul_lstat *thread_stat(struct ul_thread *t, uint32_t class_id)
+static struct ul_lstat *thread_stat_slow(struct ul_thread *t, uint32_t class_id);
+static inline struct ul_lstat *thread_stat(struct ul_thread *t, uint32_t class_id)
+{
+	struct ul_lstat_tab *tab = t->lstat_tab;
+	if (likely(tab)) {
+		struct ul_lstat_ent *e = &tab->e[(class_id * 0x9e3779b1u) & tab->mask];
+		if (likely(e->class_id == class_id))
+			return &e->s;
+	}
+	return thread_stat_slow(t, class_id);
+}
+
+static struct ul_lstat *thread_stat_slow(struct ul_thread *t, uint32_t class_id)
 {
 	struct ul_lstat_tab *tab = t->lstat_tab;
 	if (likely(tab)) {
@@ -242,41 +254,42 @@ static void point_add(struct ul_lstat_point *p, int n, uintptr_t ip)
 	p[min].n++;
 }
 
-void ul_lstat_acquired(struct ul_thread *t, const struct ul_acquire *a, struct ul_held *h)
+void ul_lstat_acquired(struct ul_thread *t, const void *lock, uint32_t class_id, uint8_t mode, uintptr_t ip,
+		       struct ul_held *h)
 {
 	uint64_t now = now_ticks();
 	if (h)
 		h->lstat_t0 = now;
-	struct ul_lstat *s = thread_stat(t, a->class_id);
+	struct ul_lstat *s = thread_stat(t, class_id);
 	if (!s)
 		return;
-	int m = a->mode != UL_WRITE;
+	int m = mode != UL_WRITE;
 	s->acquisitions[m]++;
 	uint64_t tag, me;
-	struct owner *o = owner_of(a->lock, &tag);
+	struct owner *o = owner_of(lock, &tag);
 	me = tag << 32 | (uint32_t)t->tid;
 	uint64_t prev = atomic_load_explicit(&o->tag_tid, memory_order_relaxed);
 	bool bounce = prev >> 32 == tag && prev != me;
 	if (prev != me)
 		atomic_store_explicit(&o->tag_tid, me, memory_order_relaxed);
-	if (atomic_load_explicit(&o->ip, memory_order_relaxed) != a->ip)
-		atomic_store_explicit(&o->ip, a->ip, memory_order_relaxed);
+	if (atomic_load_explicit(&o->ip, memory_order_relaxed) != ip)
+		atomic_store_explicit(&o->ip, ip, memory_order_relaxed);
 	if (bounce)
 		s->acq_bounces[m]++;
-	if (t->lstat_wait_lock != a->lock)
+	if (likely(t->lstat_wait_lock != lock))
 		return;
 	t->lstat_wait_lock = NULL;
 	time_add(&s->wait[m], now - t->lstat_wait_t0);
 	if (bounce)
 		s->con_bounces[m]++;
-	uint32_t id = a->class_id;
+	uint32_t id = class_id;
 	if (id > (uint32_t)ul_rt.opt.max_classes + 1)
 		return;
 	ul_mutex_lock(&lstat_lock);
 	if (!cps[id])
 		cps[id] = ul_alloc(sizeof **cps);
 	if (cps[id]) {
-		point_add(cps[id]->contention, 2 * UL_LSTAT_POINTS, a->ip);
+		point_add(cps[id]->contention, 2 * UL_LSTAT_POINTS, ip);
 		if (t->lstat_holder_ip)
 			point_add(cps[id]->contending, 2 * UL_LSTAT_POINTS, t->lstat_holder_ip);
 	}
@@ -291,6 +304,24 @@ void ul_lstat_released(struct ul_thread *t, const struct ul_held *h)
 	struct ul_lstat *s = thread_stat(t, h->class_id);
 	if (s)
 		time_add(&s->hold[h->mode != UL_WRITE], now - h->lstat_t0);
+}
+
+bool ul_lstat_fast_release(const void *lock)
+{
+	struct ul_thread *t = ul_lstat_fast_thread();
+	if (!t)
+		return false;
+	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
+	if (!d || t->held[d - 1].lock != lock || t->held[d - 1].refs != 1)
+		return false;
+	int e = errno;
+	t->busy = 1;
+	atomic_signal_fence(memory_order_seq_cst);
+	ul_lstat_released(t, &t->held[d - 1]);
+	atomic_signal_fence(memory_order_seq_cst);
+	t->busy = 0;
+	errno = e;
+	return ul_fast_release(t, lock);
 }
 
 /* Called with the thread registry locked (ul_lstat_collect takes it too,

@@ -227,14 +227,14 @@ void ul_acquired(struct ul_thread *t, const struct ul_acquire *a)
 		if (h) {
 			h->refs++;
 			if (unlikely(t->lstat))
-				ul_lstat_acquired(t, a, NULL);
+				ul_lstat_acquired(t, a->lock, a->class_id, a->mode, a->ip, NULL);
 			return;
 		}
 	}
 	if (!ul_held_reserve(t)) {
 		t->overflow++;
 		if (unlikely(t->lstat))
-			ul_lstat_acquired(t, a, NULL);
+			ul_lstat_acquired(t, a->lock, a->class_id, a->mode, a->ip, NULL);
 		return;
 	}
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
@@ -256,7 +256,7 @@ void ul_acquired(struct ul_thread *t, const struct ul_acquire *a)
 	atomic_signal_fence(memory_order_seq_cst);
 	h->lock = a->lock;
 	if (unlikely(t->lstat))
-		ul_lstat_acquired(t, a, h);
+		ul_lstat_acquired(t, a->lock, a->class_id, a->mode, a->ip, h);
 }
 
 /* After removing an entry from the middle, the entries above it form new
