@@ -438,19 +438,20 @@ static void cycle_svg(FILE *f, const struct jv *rep, const struct jv *gj)
 	if (!g.ne) /* locks[0] is the lock being taken, the others the chain back to it */
 		for (int i = 0; i < n; i++)
 			g.e[g.ne++] = (struct gedge){ (i + 1) % n, i, 0, true, false };
-	double r = 60 + 22.0 * n, maxw = 0;
-	for (int i = 0; i < n; i++)
-		if (g.n[i].w > maxw)
-			maxw = g.n[i].w;
-	double cx = r + maxw / 2 + 10, cy = r + 30;
+	/* a ring from the left, clockwise; then the box around it */
+	double r = 60 + 22.0 * n, minx = 1e9, miny = 1e9, maxx = 0, maxy = 0;
 	for (int i = 0; i < n; i++) {
-		double a = -1.5707963 + 6.2831853 * i / n;
-		double sx = cos(a), sy = sin(a);
-		g.n[i].x = cx + r * sx - g.n[i].w / 2;
-		g.n[i].y = cy + r * sy - NODE_H / 2.0;
+		double a = 3.14159265 + 6.2831853 * i / n;
+		g.n[i].x = r * 1.6 * cos(a) - g.n[i].w / 2;
+		g.n[i].y = r * sin(a) - NODE_H / 2.0;
+		minx = fmin(minx, g.n[i].x), miny = fmin(miny, g.n[i].y);
+	}
+	for (int i = 0; i < n; i++) {
+		g.n[i].x += 20 - minx, g.n[i].y += 40 - miny;
+		maxx = fmax(maxx, g.n[i].x + g.n[i].w), maxy = fmax(maxy, g.n[i].y + NODE_H);
 	}
 	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"cycle-svg\" width=\"%.0f\" height=\"%.0f\">\n",
-		2 * cx, 2 * cy);
+		maxx + 20, maxy + 40);
 	svg_defs(f);
 	for (int i = 0; i < g.ne; i++) {
 		const struct gnode *a = &g.n[g.e[i].from], *b = &g.n[g.e[i].to];
