@@ -488,6 +488,7 @@ static const char *css =
 	".graph{overflow:auto;border:1px solid #ddd;padding:.5em}"
 	"table{border-collapse:collapse;font:12px monospace}th,td{border:1px solid #ccc;padding:.2em .5em;text-align:right}"
 	"th{background:#eee;cursor:pointer;user-select:none}td:first-child,th:first-child,td.pts{text-align:left}"
+	"td:first-child,td.pts{white-space:nowrap}.tablebox{overflow:auto}"
 	"th.asc:after{content:' \\25b2'}th.desc:after{content:' \\25bc'}"
 	".summary td,.summary th{text-align:left}details{margin:.3em 0}";
 
@@ -633,7 +634,7 @@ static void stats(FILE *f, struct page *pg)
 		esc(f, jv_str(s, "program"));
 		fprintf(f, " (pid %.0f). Times in microseconds, as in the kernel's /proc/lock_stat. "
 			   "Click a column to sort.</p>\n", jv_num(s, "pid"));
-		fputs("<table class=\"sortable lockstat\"><thead><tr><th>class name</th><th>con-bounces</th>"
+		fputs("<div class=\"tablebox\"><table class=\"sortable lockstat\"><thead><tr><th>class name</th><th>con-bounces</th>"
 		      "<th>contentions</th><th>waittime-min</th><th>waittime-max</th><th>waittime-total</th>"
 		      "<th>waittime-avg</th><th>acq-bounces</th><th>acquisitions</th><th>holdtime-min</th>"
 		      "<th>holdtime-max</th><th>holdtime-total</th><th>holdtime-avg</th><th>contention points</th>"
@@ -644,7 +645,7 @@ static void stats(FILE *f, struct page *pg)
 			stat_row(f, c, "write", both ? "-W" : "");
 			stat_row(f, c, "read", both ? "-R" : "");
 		}
-		fputs("</tbody></table>\n", f);
+		fputs("</tbody></table></div>\n", f);
 	}
 }
 
