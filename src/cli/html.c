@@ -24,9 +24,8 @@ struct list {
 
 struct page {
 	struct list docs;    /* every parsed document, freed at the end */
-	struct list runs, reports, stats;
-	struct jv *graph;    /* the last graph seen */
-	char dot_path[4096]; /* its .dot, if next to it */
+	struct list runs, reports, stats, graphs;
+	char **dots;         /* per graph: its .dot next to it, or NULL */
 };
 
 static void push(struct list *l, struct jv *v)
@@ -73,13 +72,21 @@ static bool classify(struct page *pg, struct jv *v, const char *path)
 	} else if (jv_get(v, "run")) {
 		push(&pg->runs, jv_get(v, "run"));
 	} else if (jv_get(v, "classes") && jv_get(v, "edges")) {
-		pg->graph = v;
-		snprintf(pg->dot_path, sizeof pg->dot_path, "%s", path);
-		size_t n = strlen(pg->dot_path);
-		if (n > 5 && !strcmp(pg->dot_path + n - 5, ".json"))
-			strcpy(pg->dot_path + n - 5, ".dot");
-		else
-			pg->dot_path[0] = 0;
+		push(&pg->graphs, v);
+		pg->dots = realloc(pg->dots, (size_t)pg->graphs.cap * sizeof *pg->dots);
+		if (!pg->dots) {
+			perror("ulockdep html");
+			exit(1);
+		}
+		char *dot = strdup(path);
+		size_t n = strlen(dot);
+		if (n > 5 && !strcmp(dot + n - 5, ".json")) {
+			strcpy(dot + n - 5, ".dot");
+		} else {
+			free(dot);
+			dot = NULL;
+		}
+		pg->dots[pg->graphs.n - 1] = dot;
 	} else {
 		return false;
 	}
@@ -378,7 +385,7 @@ static bool dot_svg(FILE *f, const char *dot_path)
 	const char *dot = getenv("ULOCKDEP_DOT");
 	if (dot && (!*dot || !strcmp(dot, "none")))
 		return false;
-	if (!dot_path[0] || access(dot_path, R_OK))
+	if (!dot_path || access(dot_path, R_OK))
 		return false;
 	char cmd[8400];
 	snprintf(cmd, sizeof cmd, "'%s' -Tsvg '%s' 2>/dev/null", dot ? dot : "dot", dot_path);
@@ -543,6 +550,27 @@ static void summary(FILE *f, struct page *pg)
 	fputs("</table>\n", f);
 }
 
+static bool has_class(const struct jv *g, const char *name)
+{
+	for (struct jv *c = jv_get(g, "classes") ? jv_get(g, "classes")->child : NULL; c; c = c->next)
+		if (!strcmp(jv_str(c, "name"), name))
+			return true;
+	return false;
+}
+
+/* The graph (of several processes') that has every class of a report. */
+static const struct jv *graph_with(struct page *pg, const struct jv *locks)
+{
+	for (int i = pg->graphs.n; i-- > 0;) {
+		bool all = true;
+		for (struct jv *l = locks ? locks->child : NULL; l && all; l = l->next)
+			all = l->type == JV_STR && has_class(pg->graphs.v[i], l->str);
+		if (all)
+			return pg->graphs.v[i];
+	}
+	return NULL;
+}
+
 static void reports(FILE *f, struct page *pg)
 {
 	fprintf(f, "<h2 id=\"reports\">Reports (%d)</h2>\n", pg->reports.n);
@@ -561,7 +589,7 @@ static void reports(FILE *f, struct page *pg)
 		fprintf(f, " (pid %.0f)</p>\n", jv_num(r, "pid"));
 		if (!strcmp(jv_str(r, "kind"), "circular") || !strcmp(jv_str(r, "kind"), "context_order") ||
 		    !strcmp(jv_str(r, "kind"), "deadlock"))
-			cycle_svg(f, r, pg->graph);
+			cycle_svg(f, r, graph_with(pg, jv_get(r, "locks")));
 		fputs("<pre class=\"kernel\">", f);
 		esc(f, jv_str(r, "report"));
 		fputs("</pre>\n", f);
@@ -652,22 +680,27 @@ static void stats(FILE *f, struct page *pg)
 static void graph_section(FILE *f, struct page *pg)
 {
 	fputs("<h2 id=\"graph\">Lock class graph</h2>\n", f);
-	if (!pg->graph) {
+	if (!pg->graphs.n) {
 		fputs("<p>No graph in the input (written by --graph or --html).</p>\n", f);
 		return;
 	}
-	fputs("<p>An arrow A &rarr; B: B was taken while A was held. Edges of reported cycles are red.</p>\n"
-	      "<div class=\"graph\">\n", f);
-	if (!dot_svg(f, pg->dot_path)) {
-		struct graph g = graph_from_json(pg->graph);
-		if (g.nn)
-			svg_graph(f, &g, "class-graph");
-		else
-			fputs("<p>The graph is empty.</p>\n", f);
+	fputs("<p>An arrow A &rarr; B: B was taken while A was held. Edges of reported cycles are red.</p>\n", f);
+	/* one per process (a program that runs others under --html); empty ones are left out */
+	int shown = 0;
+	for (int i = 0; i < pg->graphs.n; i++) {
+		struct graph g = graph_from_json(pg->graphs.v[i]);
+		if (g.nn) {
+			fputs("<div class=\"graph\">\n", f);
+			if (!dot_svg(f, pg->dots[i]))
+				svg_graph(f, &g, "class-graph");
+			fputs("</div>\n", f);
+			shown++;
+		}
 		free(g.n);
 		free(g.e);
 	}
-	fputs("</div>\n", f);
+	if (!shown)
+		fputs("<p>The graph is empty.</p>\n", f);
 }
 
 static int write_page(FILE *f, struct page *pg)
@@ -733,6 +766,10 @@ int ul_html_build(const char *out, const char *const *inputs, int n)
 	}
 	for (int i = 0; i < pg.docs.n; i++)
 		jv_free(pg.docs.v[i]);
+	for (int i = 0; i < pg.graphs.n; i++)
+		free(pg.dots[i]);
+	free(pg.dots);
+	free(pg.graphs.v);
 	free(pg.docs.v);
 	free(pg.runs.v);
 	free(pg.reports.v);

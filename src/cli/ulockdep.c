@@ -2,6 +2,7 @@
  * Turns --flags into ULOCKDEP_OPTIONS, preloads the runtime, runs the
  * program, and maps reports to the exit status. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -216,21 +217,35 @@ static int html_cmd(int argc, char **argv)
  * files and dir go. */
 static void html_finish(const char *out, const char *dir)
 {
-	static const char *const names[] = { "run.json", "reports.json", "lockstat.json", "graph.json", "graph.dot" };
-	char paths[5][PATH_MAX];
-	const char *in[5];
+	DIR *d = opendir(dir);
+	char **in = NULL;
 	int n = 0;
-	for (int k = 0; k < 5; k++) {
-		snprintf(paths[k], sizeof paths[k], "%s/%s", dir, names[k]);
-		if (k < 4 && access(paths[k], R_OK) == 0)
-			in[n++] = paths[k];
+	for (struct dirent *e; d && (e = readdir(d));) {
+		if (e->d_name[0] == '.')
+			continue;
+		char **more = realloc(in, (size_t)(n + 1) * sizeof *in);
+		if (!more)
+			break;
+		in = more;
+		if (asprintf(&in[n], "%s/%s", dir, e->d_name) >= 0)
+			n++;
 	}
-	if (!n)
+	if (d)
+		closedir(d);
+	const char *json[n + 1];
+	int nj = 0;
+	for (int k = 0; k < n; k++)
+		if (strlen(in[k]) > 5 && !strcmp(in[k] + strlen(in[k]) - 5, ".json"))
+			json[nj++] = in[k];
+	if (!nj)
 		fprintf(stderr, "ulockdep: --html: the program left no data (did it start under ulockdep?)\n");
-	else if (ul_html_build(out, in, n) == 0)
+	else if (ul_html_build(out, json, nj) == 0)
 		fprintf(stderr, "ulockdep: HTML report: %s\n", out);
-	for (int k = 0; k < 5; k++)
-		unlink(paths[k]);
+	for (int k = 0; k < n; k++) {
+		unlink(in[k]);
+		free(in[k]);
+	}
+	free(in);
 	rmdir(dir);
 }
 

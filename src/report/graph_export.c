@@ -100,7 +100,8 @@ void ul_graph_export(void)
 		export_to(base);
 	if (dir && *dir) {
 		char path[600];
-		if (snprintf(path, sizeof path, "%s/graph", dir) < (int)sizeof path)
+		/* one per process: a program may run others under the same options */
+		if (snprintf(path, sizeof path, "%s/graph.%d", dir, ul_getpid()) < (int)sizeof path)
 			export_to(path);
 	}
 }

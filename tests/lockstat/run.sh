@@ -67,6 +67,11 @@ check html_suppression grep -q '<code class="rule">circular [a-z_]*lock # &lt;re
 check html_self_contained bash -c "! grep -Eq '(src|href)=\"(https?:)?//' '$H'"
 after=$(ls -d /tmp/ulockdep-html-* 2>/dev/null | sort)
 check html_no_temp_left test -z "$(comm -13 <(echo "$before") <(echo "$after"))"
+# a program run by a shell: the page still has the program's graph and
+# report, not only the shell's (empty) one
+ULOCKDEP_DOT=none "$UL" --html "$T/sh.html" -- bash -c "'$T/html_demo' >/dev/null; true" 2>/dev/null
+check html_child_process bash -c "grep -q 'class=\"class-graph\"' '$T/sh.html' && grep -q 'possible circular locking' '$T/sh.html' \
+  && test \$(grep -o '<th>program</th>' '$T/sh.html' | wc -l) -eq 2"
 # the same page from saved files: ulockdep html OUT INPUT...
 "$UL" --lock-stat --json "$T/s.json" --graph "$T/g" --log-file "$T/s.log" -- "$T/html_demo" >/dev/null
 ULOCKDEP_DOT=none "$UL" html "$T/saved.html" "$T/s.json" "$T/g.json"
