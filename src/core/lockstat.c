@@ -210,13 +210,13 @@ static inline void time_add(struct ul_lstat_time *lt, uint64_t v)
 	lt->total += v;
 }
 
-void ul_lstat_init(void)
+void ul_lstat_init(bool on)
 {
-	ul_lstat_on = ul_rt.opt.lock_stat || (ul_rt.opt.html_dir && *ul_rt.opt.html_dir);
+	ul_lstat_on = on;
 	if (!ul_lstat_on)
 		return;
 	owners = ul_map(sizeof(struct owner) << OWNER_BITS);
-	cps = ul_map((size_t)(ul_rt.opt.max_classes + 2) * sizeof *cps);
+	cps = ul_map((size_t)(ul_rt.policy.max_classes + 2) * sizeof *cps);
 	if (!owners || !cps) {
 		ul_lstat_on = false;
 		return;
@@ -283,7 +283,7 @@ void ul_lstat_acquired(struct ul_thread *t, const void *lock, uint32_t class_id,
 	if (bounce)
 		s->con_bounces[m]++;
 	uint32_t id = class_id;
-	if (id > (uint32_t)ul_rt.opt.max_classes + 1)
+	if (id > (uint32_t)ul_rt.policy.max_classes + 1)
 		return;
 	ul_mutex_lock(&lstat_lock);
 	if (!cps[id])
@@ -306,24 +306,6 @@ void ul_lstat_released(struct ul_thread *t, const struct ul_held *h)
 		time_add(&s->hold[h->mode != UL_WRITE], now - h->lstat_t0);
 }
 
-bool ul_lstat_fast_release(const void *lock)
-{
-	struct ul_thread *t = ul_lstat_fast_thread();
-	if (!t)
-		return false;
-	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
-	if (!d || t->held[d - 1].lock != lock || t->held[d - 1].refs != 1)
-		return false;
-	int e = errno;
-	t->busy = 1;
-	atomic_signal_fence(memory_order_seq_cst);
-	ul_lstat_released(t, &t->held[d - 1]);
-	atomic_signal_fence(memory_order_seq_cst);
-	t->busy = 0;
-	errno = e;
-	return ul_fast_release(t, lock);
-}
-
 /* Called with the thread registry locked (ul_lstat_collect takes it too,
  * so a thread is counted either live or merged, never both). */
 void ul_lstat_thread_exit(struct ul_thread *t)
@@ -333,7 +315,7 @@ void ul_lstat_thread_exit(struct ul_thread *t)
 		return;
 	ul_mutex_lock(&lstat_lock);
 	if (!tab_merge(&totals, tab))
-		ul_notice_limit(7, "lock statistics memory: an exited thread's counts are lost");
+		ul_notice_limit(UL_LIMIT_LOCK_STAT);
 	t->lstat_tab = NULL;
 	memset(tab->e, 0, (tab->mask + 1) * sizeof tab->e[0]);
 	tab->used = 0;
@@ -348,7 +330,7 @@ void ul_lstat_after_fork(struct ul_thread *self)
 	totals = NULL; /* the parent's counts stay with the parent */
 	free_tabs = NULL;
 	if (cps)
-		memset(cps, 0, (size_t)(ul_rt.opt.max_classes + 2) * sizeof *cps);
+		memset(cps, 0, (size_t)(ul_rt.policy.max_classes + 2) * sizeof *cps);
 	if (self)
 		self->lstat_tab = NULL;
 }
@@ -430,7 +412,7 @@ struct ul_lstat_class *ul_lstat_collect(uint32_t *n, size_t *bytes)
 			time_to_ns(&c->s.wait[m], f);
 			time_to_ns(&c->s.hold[m], f);
 		}
-		struct cpoints *cp = e->class_id <= (uint32_t)ul_rt.opt.max_classes + 1 ? cps[e->class_id] : NULL;
+		struct cpoints *cp = e->class_id <= (uint32_t)ul_rt.policy.max_classes + 1 ? cps[e->class_id] : NULL;
 		if (cp) {
 			struct cpoints tmp = *cp;
 			sort_points(tmp.contention, 2 * UL_LSTAT_POINTS);

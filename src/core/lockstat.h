@@ -35,7 +35,7 @@ struct ul_lstat_class {
 	struct ul_lstat_point contention[UL_LSTAT_POINTS], contending[UL_LSTAT_POINTS];
 };
 
-void ul_lstat_init(void);
+void ul_lstat_init(bool on);
 /* The thread could not take the lock at once and is about to block. */
 void ul_lstat_wait_begin(struct ul_thread *t, const void *lock);
 /* The lock is held; h is its new held entry (NULL for a recursive re-entry). */
@@ -77,8 +77,8 @@ static inline void ul_lstat_fast_acquired(struct ul_thread *t, const void *lock,
 }
 
 /* Release of the most recent lock with its hold time; false sends the
- * caller to the slow path. Out of line: the unlock interceptors stay as
- * small as without statistics. */
+ * caller to the slow path. Out of line (intercept/lockops.c): the unlock
+ * interceptors stay as small as without statistics. */
 bool ul_lstat_fast_release(const void *lock);
 
 #endif
