@@ -183,8 +183,10 @@ static struct ul_lstat *thread_stat_slow(struct ul_thread *t, uint32_t class_id)
 		/* grow: the old table stays mapped, as ul_lstat_collect() may
 		 * be reading it from another thread */
 		struct ul_lstat_tab *n = tab_new((tab->mask + 1) * 2);
-		if (!n || !tab_merge(&n, tab))
+		if (!n || !tab_merge(&n, tab)) {
+			ul_notice_limit(UL_LIMIT_LOCK_STAT);
 			return NULL;
+		}
 		atomic_store_explicit((_Atomic(struct ul_lstat_tab *) *)&t->lstat_tab, n, memory_order_release);
 		return thread_stat(t, class_id);
 	}
@@ -193,8 +195,10 @@ static struct ul_lstat *thread_stat_slow(struct ul_thread *t, uint32_t class_id)
 	if (tab)
 		free_tabs = tab->next_free;
 	ul_mutex_unlock(&lstat_lock);
-	if (!tab && !(tab = tab_new(64)))
+	if (!tab && !(tab = tab_new(64))) {
+		ul_notice_limit(UL_LIMIT_LOCK_STAT);
 		return NULL;
+	}
 	tab->next_free = NULL;
 	atomic_store_explicit((_Atomic(struct ul_lstat_tab *) *)&t->lstat_tab, tab, memory_order_release);
 	return thread_stat(t, class_id);
@@ -218,7 +222,7 @@ void ul_lstat_init(bool on)
 	owners = ul_map(sizeof(struct owner) << OWNER_BITS);
 	cps = ul_map((size_t)(ul_rt.policy.max_classes + 2) * sizeof *cps);
 	if (!owners || !cps) {
-		ul_lstat_on = false;
+		ul_lstat_on = false; /* said at exit (report/lockstat.c) */
 		return;
 	}
 	use_tsc = tsc_invariant();

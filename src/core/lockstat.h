@@ -5,8 +5,6 @@
  * merged into the totals when it exits. */
 #ifndef UL_LOCKSTAT_H
 #define UL_LOCKSTAT_H
-#include <errno.h>
-
 #include "fastpath.h"
 
 #define UL_LSTAT_POINTS 4
@@ -62,18 +60,17 @@ static inline struct ul_thread *ul_lstat_fast_thread(void)
 }
 
 /* After ul_fast_push(): count the acquisition just pushed. Busy, so a
- * signal handler's lock calls do not re-enter the counters. */
+ * signal handler's lock calls do not re-enter the counters. errno is left
+ * alone: the os layer under the counters preserves it. */
 static inline void ul_lstat_fast_acquired(struct ul_thread *t, const void *lock, const struct ul_fast *f,
 					  uint8_t mode, uintptr_t ip)
 {
-	int e = errno;
 	t->busy = 1;
 	atomic_signal_fence(memory_order_seq_cst);
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
 	ul_lstat_acquired(t, lock, f->class_id, mode, ip, &t->held[d - 1]);
 	atomic_signal_fence(memory_order_seq_cst);
 	t->busy = 0;
-	errno = e;
 }
 
 /* Release of the most recent lock with its hold time; false sends the

@@ -59,12 +59,10 @@ bool ul_lstat_fast_release(const void *lock)
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
 	if (!d || t->held[d - 1].lock != lock || t->held[d - 1].refs != 1)
 		return false;
-	int e = errno;
 	t->busy = 1;
 	atomic_signal_fence(memory_order_seq_cst);
 	ul_lstat_released(t, &t->held[d - 1]);
 	atomic_signal_fence(memory_order_seq_cst);
 	t->busy = 0;
-	errno = e;
 	return ul_fast_release(t, lock);
 }

@@ -181,6 +181,8 @@ void ul_lockstat_report(void)
 {
 	const char *dir = ul_rt.opt.html_dir;
 	bool to_dir = dir && *dir;
+	if (!ul_lstat_on && (ul_rt.opt.lock_stat || to_dir))
+		ul_report_notice("lock statistics are off: no memory for their tables");
 	if (!ul_lstat_on || (!ul_rt.opt.lock_stat && !to_dir))
 		return;
 	struct ul_thread *t = ul_self;
