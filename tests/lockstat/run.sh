@@ -77,6 +77,13 @@ check html_child_process bash -c "grep -q 'class=\"class-graph\"' '$T/sh.html' &
 ULOCKDEP_DOT=none "$UL" html "$T/saved.html" "$T/s.json" "$T/g.json"
 check html_cmd bash -c "grep -q 'possible circular locking' '$T/saved.html' && grep -q 'class=\"class-graph\"' '$T/saved.html' \
   && grep -q '<tr><td>queue_lock</td>' '$T/saved.html'"
+# Graphviz when present: the page inlines dot's SVG without its XML
+# prologue (a stand-in dot here, so the test runs without Graphviz)
+printf '#!/bin/sh\necho "<?xml version=\\"1.0\\"?>"\necho "<svg id=\\"from-dot\\" data-args=\\"$*\\"></svg>"\n' >"$T/fakedot"
+chmod +x "$T/fakedot"
+ULOCKDEP_DOT="$T/fakedot" "$UL" html "$T/dot.html" "$T/s.json" "$T/g.json"
+check html_uses_dot bash -c "grep -q '<svg id=\"from-dot\" data-args=\"-Tsvg $T/g.dot\"' '$T/dot.html' \
+  && ! grep -q '<?xml' '$T/dot.html' && ! grep -q 'class=\"class-graph\"' '$T/dot.html'"
 "$UL" html "$T/bad.html" "$T/s.log" 2>/dev/null
 check html_cmd_rejects_text test $? -eq 1 -a ! -e "$T/bad.html"
 ln -s "$T/target" "$T/link.html"
