@@ -177,25 +177,44 @@ static int node_index(const struct graph *g, int id)
 	return -1;
 }
 
-/* Mark edges that close a cycle in depth-first order: laid out upwards. */
-static void dfs_back(struct graph *g, int v, char *state)
+/* Mark edges that close a cycle in depth-first order (they are drawn
+ * upwards). Iterative, over out-edge lists: graphs of thousands of classes. */
+static void mark_back_edges(struct graph *g, const int *start, const int *out)
 {
-	state[v] = 1;
-	for (int i = 0; i < g->ne; i++) {
-		struct gedge *e = &g->e[i];
-		if (e->from != v)
+	int *next = calloc((size_t)g->nn + 1, sizeof *next), *stack = malloc(sizeof *stack * (size_t)(g->nn + 1));
+	char *state = calloc((size_t)g->nn + 1, 1);
+	for (int root = 0; root < g->nn; root++) {
+		if (state[root])
 			continue;
-		if (state[e->to] == 1)
-			e->back = true;
-		else if (!state[e->to])
-			dfs_back(g, e->to, state);
+		int sp = 0;
+		stack[sp++] = root;
+		state[root] = 1;
+		while (sp) {
+			int v = stack[sp - 1];
+			if (start[v] + next[v] == start[v + 1]) {
+				state[v] = 2;
+				sp--;
+				continue;
+			}
+			struct gedge *e = &g->e[out[start[v] + next[v]++]];
+			if (state[e->to] == 1) {
+				e->back = true;
+			} else if (!state[e->to]) {
+				state[e->to] = 1;
+				stack[sp++] = e->to;
+			}
+		}
 	}
-	state[v] = 2;
+	free(next);
+	free(stack);
+	free(state);
 }
 
-static int cmp_bary(const void *a, const void *b)
+static int cmp_layer_bary(const void *a, const void *b)
 {
 	const struct gnode *x = *(struct gnode *const *)a, *y = *(struct gnode *const *)b;
+	if (x->layer != y->layer)
+		return x->layer - y->layer;
 	return x->bary < y->bary ? -1 : x->bary > y->bary ? 1 : x->id - y->id;
 }
 
@@ -203,63 +222,84 @@ static int cmp_bary(const void *a, const void *b)
  * sweeps to reduce crossings, then coordinates. Returns width, height. */
 static void layout(struct graph *g, double *width, double *height)
 {
-	char *state = calloc((size_t)g->nn + 1, 1);
+	/* out-edges by source node (start[v]..start[v+1] in out) */
+	int *start = calloc((size_t)g->nn + 2, sizeof *start), *out = malloc(sizeof *out * (size_t)(g->ne + 1));
+	int *fill = calloc((size_t)g->nn + 1, sizeof *fill);
+	for (int i = 0; i < g->ne; i++)
+		start[g->e[i].from + 1]++;
 	for (int v = 0; v < g->nn; v++)
-		if (!state[v])
-			dfs_back(g, v, state);
-	free(state);
+		start[v + 1] += start[v];
+	for (int i = 0; i < g->ne; i++)
+		out[start[g->e[i].from] + fill[g->e[i].from]++] = i;
+	free(fill);
+	mark_back_edges(g, start, out);
+	/* longest path: Kahn's order over the forward edges */
+	int *indeg = calloc((size_t)g->nn + 1, sizeof *indeg), *queue = malloc(sizeof *queue * (size_t)(g->nn + 1));
 	for (int v = 0; v < g->nn; v++) {
 		g->n[v].layer = 0;
 		g->n[v].w = text_w(g->n[v].name);
 	}
-	for (int round = 0; round < g->nn; round++) { /* relax: a DAG settles in nn rounds */
-		bool moved = false;
-		for (int i = 0; i < g->ne; i++) {
-			struct gedge *e = &g->e[i];
-			if (!e->back && e->from != e->to && g->n[e->to].layer < g->n[e->from].layer + 1) {
-				g->n[e->to].layer = g->n[e->from].layer + 1;
-				moved = true;
-			}
+	for (int i = 0; i < g->ne; i++)
+		if (!g->e[i].back && g->e[i].from != g->e[i].to)
+			indeg[g->e[i].to]++;
+	int qh = 0, qt = 0;
+	for (int v = 0; v < g->nn; v++)
+		if (!indeg[v])
+			queue[qt++] = v;
+	while (qh < qt) {
+		int v = queue[qh++];
+		for (int k = start[v]; k < start[v + 1]; k++) {
+			struct gedge *e = &g->e[out[k]];
+			if (e->back || e->to == v)
+				continue;
+			if (g->n[e->to].layer < g->n[v].layer + 1)
+				g->n[e->to].layer = g->n[v].layer + 1;
+			if (--indeg[e->to] == 0)
+				queue[qt++] = e->to;
 		}
-		if (!moved)
-			break;
 	}
+	free(indeg);
+	free(queue);
+	free(start);
+	free(out);
 	int layers = 0;
 	for (int v = 0; v < g->nn; v++)
 		if (g->n[v].layer + 1 > layers)
 			layers = g->n[v].layer + 1;
-	struct gnode **row = malloc(sizeof *row * (size_t)(g->nn + 1));
-	for (int v = 0; v < g->nn; v++)
+	/* order within layers: barycenters of the neighbours in the layer
+	 * above (odd sweeps) or below (even sweeps) */
+	struct gnode **ord = malloc(sizeof *ord * (size_t)(g->nn + 1));
+	double *sum = calloc((size_t)g->nn + 1, sizeof *sum);
+	int *cnt = calloc((size_t)g->nn + 1, sizeof *cnt);
+	for (int v = 0; v < g->nn; v++) {
 		g->n[v].pos = v;
-	for (int sweep = 0; sweep < 6; sweep++) {
-		for (int l = 0; l < layers; l++) {
-			int k = 0;
-			for (int v = 0; v < g->nn; v++) {
-				struct gnode *n = &g->n[v];
-				if (n->layer != l)
+		g->n[v].bary = v;
+		ord[v] = &g->n[v];
+	}
+	for (int sweep = 0; sweep <= 6; sweep++) {
+		if (sweep) {
+			memset(sum, 0, sizeof *sum * (size_t)g->nn);
+			memset(cnt, 0, sizeof *cnt * (size_t)g->nn);
+			for (int i = 0; i < g->ne; i++) {
+				int a = g->e[i].from, b = g->e[i].to;
+				if (g->n[a].layer == g->n[b].layer)
 					continue;
-				double sum = 0;
-				int cnt = 0;
-				for (int i = 0; i < g->ne; i++) {
-					struct gedge *e = &g->e[i];
-					int other = e->from == v ? e->to : e->to == v ? e->from : -1;
-					if (other < 0 || other == v)
-						continue;
-					/* downwards: look at the layer above, upwards: below */
-					int ol = g->n[other].layer;
-					if ((sweep % 2 == 0 && ol < l) || (sweep % 2 == 1 && ol > l)) {
-						sum += g->n[other].pos;
-						cnt++;
-					}
-				}
-				n->bary = cnt ? sum / cnt : n->pos;
-				row[k++] = n;
+				int up = g->n[a].layer < g->n[b].layer ? a : b, down = up == a ? b : a;
+				int at = sweep % 2 ? down : up, from = sweep % 2 ? up : down;
+				sum[at] += g->n[from].pos;
+				cnt[at]++;
 			}
-			qsort(row, (size_t)k, sizeof *row, cmp_bary);
-			for (int i = 0; i < k; i++)
-				row[i]->pos = i;
+			for (int v = 0; v < g->nn; v++)
+				g->n[v].bary = cnt[v] ? sum[v] / cnt[v] : g->n[v].pos;
+		}
+		qsort(ord, (size_t)g->nn, sizeof *ord, cmp_layer_bary);
+		for (int i = 0, p = 0; i < g->nn; i++) {
+			p = i && ord[i]->layer == ord[i - 1]->layer ? p + 1 : 0;
+			ord[i]->pos = p;
 		}
 	}
+	free(sum);
+	free(cnt);
 	double maxw = 0;
 	double *lw = calloc((size_t)layers + 1, sizeof *lw);
 	for (int v = 0; v < g->nn; v++)
@@ -267,26 +307,17 @@ static void layout(struct graph *g, double *width, double *height)
 	for (int l = 0; l < layers; l++)
 		if (lw[l] > maxw)
 			maxw = lw[l];
-	for (int l = 0; l < layers; l++) {
-		int k = 0;
-		for (int v = 0; v < g->nn; v++)
-			if (g->n[v].layer == l)
-				row[k++] = &g->n[v];
-		for (int i = 1; i < k; i++) /* by pos */
-			for (int j = i; j > 0 && row[j]->pos < row[j - 1]->pos; j--) {
-				struct gnode *t = row[j];
-				row[j] = row[j - 1];
-				row[j - 1] = t;
-			}
-		double x = 20 + (maxw - lw[l]) / 2;
-		for (int i = 0; i < k; i++) {
-			row[i]->x = x + NODE_GAP / 2.0;
-			row[i]->y = 30 + l * LAYER_GAP;
-			x += row[i]->w + NODE_GAP;
-		}
+	double x = 0;
+	for (int i = 0; i < g->nn; i++) { /* ord is by layer, then position */
+		struct gnode *n = ord[i];
+		if (!i || n->layer != ord[i - 1]->layer)
+			x = 20 + (maxw - lw[n->layer]) / 2;
+		n->x = x + NODE_GAP / 2.0;
+		n->y = 30 + n->layer * LAYER_GAP;
+		x += n->w + NODE_GAP;
 	}
 	free(lw);
-	free(row);
+	free(ord);
 	*width = maxw + 80;
 	*height = 50 + (layers - 1) * LAYER_GAP + NODE_H;
 }
@@ -355,27 +386,38 @@ static void svg_graph(FILE *f, struct graph *g, const char *cls)
 static struct graph graph_from_json(const struct jv *gj)
 {
 	struct graph g = { 0 };
-	int nc = 0, ne = 0;
-	for (struct jv *c = jv_get(gj, "classes") ? jv_get(gj, "classes")->child : NULL; c; c = c->next)
-		nc++;
-	for (struct jv *e = jv_get(gj, "edges") ? jv_get(gj, "edges")->child : NULL; e; e = e->next)
+	int nc = 0, ne = 0, maxid = 0;
+	const struct jv *classes = jv_get(gj, "classes"), *edges = jv_get(gj, "edges");
+	for (struct jv *c = classes ? classes->child : NULL; c; c = c->next, nc++)
+		if (jv_num(c, "id") > maxid && jv_num(c, "id") < 1 << 26)
+			maxid = (int)jv_num(c, "id");
+	for (struct jv *e = edges ? edges->child : NULL; e; e = e->next)
 		ne++;
 	g.n = calloc((size_t)nc + 1, sizeof *g.n);
 	g.e = calloc((size_t)ne + 1, sizeof *g.e);
-	for (struct jv *c = jv_get(gj, "classes")->child; c; c = c->next) {
-		g.n[g.nn].id = (int)jv_num(c, "id");
+	int *index = malloc(sizeof *index * ((size_t)maxid + 1));
+	for (int i = 0; i <= maxid; i++)
+		index[i] = -1;
+	for (struct jv *c = classes ? classes->child : NULL; c; c = c->next) {
+		double id = jv_num(c, "id");
+		if (id < 0 || id > maxid || index[(int)id] >= 0)
+			continue;
+		index[(int)id] = g.nn;
+		g.n[g.nn].id = (int)id;
 		g.n[g.nn++].name = jv_str(c, "name");
 	}
-	for (struct jv *e = jv_get(gj, "edges")->child; e; e = e->next) {
-		int a = node_index(&g, (int)jv_num(e, "from")), b = node_index(&g, (int)jv_num(e, "to"));
-		if (a < 0 || b < 0)
+	for (struct jv *e = edges ? edges->child : NULL; e; e = e->next) {
+		double from = jv_num(e, "from"), to = jv_num(e, "to");
+		if (from < 0 || from > maxid || to < 0 || to > maxid || index[(int)from] < 0 || index[(int)to] < 0)
 			continue;
+		int a = index[(int)from], b = index[(int)to];
 		struct gedge *x = &g.e[g.ne++];
 		x->from = a, x->to = b, x->hits = (int)jv_num(e, "hits");
 		x->cycle = jv_num(e, "in_cycle") != 0;
 		if (x->cycle)
 			g.n[a].cycle = g.n[b].cycle = true;
 	}
+	free(index);
 	return g;
 }
 
