@@ -139,13 +139,17 @@ static struct jv *value(struct parser *ps)
 		return v;
 	case 't':
 	case 'f':
-	case 'n':
+	case 'n': {
+		const char *word = *p == 't' ? "true" : *p == 'f' ? "false" : "null";
+		if (strncmp(p, word, strlen(word)))
+			return NULL;
 		v = node(*p == 'n' ? JV_NULL : JV_BOOL);
 		if (!v)
 			return NULL;
 		v->num = *p == 't';
-		ps->p += *p == 'f' ? 5 : 4;
+		ps->p += strlen(word);
 		return v;
+	}
 	default: {
 		char *end;
 		double d = strtod(p, &end);
