@@ -40,12 +40,13 @@ static inline __attribute__((always_inline)) bool ul_fast_check(struct ul_thread
 		c->class_id = (uint32_t)v[0];
 		c->inst = (uint32_t)(v[0] >> 32);
 		c->novalidate = (v[1] >> 26) & 1;
+		c->slow = (v[1] >> 27) & 1;
 		c->subclass_default = (uint8_t)(v[1] >> 32);
 		c->epoch = epoch; /* read before the table: a later kill shows */
 		atomic_signal_fence(memory_order_seq_cst);
 		c->addr = (uintptr_t)lock;
 	}
-	if (unlikely(c->subclass_default | c->novalidate))
+	if (unlikely(c->subclass_default | c->novalidate | c->slow))
 		return false;
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
 	if (unlikely(d >= t->cap))

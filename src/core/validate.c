@@ -150,15 +150,17 @@ static inline bool lock_lookup(struct ul_thread *t, struct ul_acquire *a, struct
 {
 	struct ul_lcache *c = &t->lcache[ul_lcache_slot(a->lock)];
 	uint32_t epoch = atomic_load_explicit(ul_lock_epoch(a->lock), memory_order_acquire);
-	if (likely(c->addr == (uintptr_t)a->lock && c->epoch == epoch)) {
+	if (likely(c->addr == (uintptr_t)a->lock && c->epoch == epoch && !c->slow)) {
 		*out = *c;
 		return true;
 	}
 	struct ul_lock l;
 	if (!ul_lock_get(a->lock, &l) && !ul_lock_resolve(a->lock, a->kind, a->ip, &l))
 		return false;
+	if (l.on_stack && ul_lock_stack_renew(t, a->lock, a->kind, a->ip, &l))
+		epoch = atomic_load_explicit(ul_lock_epoch(a->lock), memory_order_acquire);
 	*out = (struct ul_lcache){ (uintptr_t)a->lock, l.class_id, l.inst, epoch, l.subclass_default,
-				   l.novalidate };
+				   l.novalidate, l.on_stack };
 	if (!t->ctx) {
 		c->addr = 0; /* filled address last, as in the fast path */
 		atomic_signal_fence(memory_order_seq_cst);
@@ -167,6 +169,7 @@ static inline bool lock_lookup(struct ul_thread *t, struct ul_acquire *a, struct
 		c->epoch = epoch;
 		c->subclass_default = out->subclass_default;
 		c->novalidate = out->novalidate;
+		c->slow = out->slow;
 		atomic_signal_fence(memory_order_seq_cst);
 		c->addr = out->addr;
 	}

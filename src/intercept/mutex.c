@@ -154,7 +154,7 @@ INTERCEPTOR(int, pthread_mutex_unlock, (pthread_mutex_t *m))
 	if (unlikely(ul_lstat_on) && ul_lstat_fast_release(m)) /* --lock-stat */
 		return REAL(pthread_mutex_unlock)(m);
 	int e = errno;
-	ul_release_event(m, UL_IP);
+	ul_release_event_kind(m, UL_KIND_MUTEX, m->__data.__lock == 0, UL_IP);
 	errno = e;
 	return REAL(pthread_mutex_unlock)(m);
 }

@@ -178,7 +178,7 @@ INTERCEPTOR(int, pthread_rwlock_unlock, (pthread_rwlock_t *rw))
 	if (unlikely(ul_lstat_on) && ul_lstat_fast_release(rw)) /* --lock-stat */
 		return REAL(pthread_rwlock_unlock)(rw);
 	int e = errno;
-	ul_release_event(rw, UL_IP);
+	ul_release_event_kind(rw, UL_KIND_RWLOCK, ul_rwlock_free(rw), UL_IP);
 	errno = e;
 	return REAL(pthread_rwlock_unlock)(rw);
 }

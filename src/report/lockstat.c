@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "../core/lockstat.h"
+#include "output.h"
 #include "report_buf.h"
 #include "symbols.h"
 
@@ -207,16 +208,13 @@ void ul_lockstat_report(void)
 	if (o.p) {
 		if (ul_rt.opt.lock_stat) {
 			text(&o, cs, n);
-			int fd = ul_report_log_fd();
-			ul_write_all(fd, o.p, o.len);
-			if (fd != 2)
-				ul_close(fd);
+			ul_out_text(o.p, o.len);
 		}
 		o.len = 0;
 		json(&o, cs, n);
-		if (ul_rt.opt.lock_stat)
-			ul_json_append(ul_rt.opt.json, NULL, o.p, o.len);
-		ul_json_append(dir, "lockstat.json", o.p, o.len);
+		if (ul_rt.opt.lock_stat && ul_out_enabled(UL_OUT_JSON))
+			ul_out_append(UL_OUT_JSON, o.p, o.len);
+		ul_html_data_append("lockstat.json", o.p, o.len);
 		ul_unmap(o.p, o.cap);
 	}
 	if (cs)
@@ -242,5 +240,5 @@ void ul_html_data_export(void)
 	    atomic_load(&ul_rt.nclasses) - 1, ul_graph_nedges(), (unsigned long)atomic_load(&ul_rt.chains.count),
 	    (unsigned long)atomic_load(&ul_rt.locks.count), ul_rt.opt.no_validate ? "false" : "true",
 	    ul_lstat_on ? "true" : "false");
-	ul_json_append(dir, "run.json", o.p, o.len);
+	ul_html_data_append("run.json", o.p, o.len);
 }

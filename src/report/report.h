@@ -38,7 +38,5 @@ void ul_report_init(void);
 void ul_report_after_fork(void);
 /* Emit a notice line (limits reached etc.) on the report stream. */
 void ul_report_notice(const char *msg);
-/* The text report stream: stderr (2) or a descriptor to close after use. */
-int ul_report_log_fd(void);
 
 #endif
