@@ -190,7 +190,12 @@ void ul_html_data_append(const char *name, const char *line, size_t len)
 	if (fd >= 0) {
 		ul_write_all(fd, line, len);
 		ul_close(fd);
+		return;
 	}
+	static _Atomic bool said;
+	if (!atomic_exchange(&said, true))
+		ul_report_notice("--html: cannot write to the launcher's directory (a uid change?); "
+				 "this process is missing from the page");
 }
 
 void ul_json_write(const struct ul_rb *r)
