@@ -14,7 +14,7 @@ WRAP_OBJS := $(RT_SRCS:%.c=$(BUILD)/objw/%.o)
 HDRS    := $(wildcard src/*/*.h src/common/options.def)
 DEPFLAGS = -MMD -MP
 
-.PHONY: all demo test test-unit test-scenarios test-scenarios-asan test-cli test-db test-real test-install bench install uninstall clean
+.PHONY: all demo test test-unit test-scenarios test-scenarios-asan test-scenarios-lockstat test-cli test-lockstat test-db test-real test-install bench install uninstall clean
 all: $(BUILD)/libulockdep.so $(BUILD)/libulockdep-wrap.a $(BUILD)/ulockdep-wrap.flags $(BUILD)/ulockdep \
      $(BUILD)/ulockdep.1 $(BUILD)/ulockdep.pc
 
@@ -53,7 +53,7 @@ CLI_SRCS := $(wildcard src/cli/*.c) src/common/options.c src/common/outfile.c sr
 $(BUILD)/ulockdep: $(CLI_SRCS) $(wildcard src/cli/*.h) src/common/options.h src/common/outfile.h src/common/options.def \
 		   src/common/snapshot.h src/common/fingerprint.h
 	@mkdir -p $(BUILD)
-	$(CC) $(CFLAGS) -std=c17 $(WARN) -o $@ $(CLI_SRCS) -lsqlite3
+	$(CC) $(CFLAGS) -std=c17 $(WARN) -o $@ $(CLI_SRCS) -lsqlite3 -lm
 
 $(BUILD)/ulockdep.1: $(BUILD)/ulockdep
 	$(BUILD)/ulockdep --man > $@

@@ -23,7 +23,7 @@ static inline struct ul_thread *ul_fast_thread(void)
 	return t;
 }
 
-static inline bool ul_fast_check(struct ul_thread *t, const void *lock, uint8_t mode, uint8_t flags,
+static inline __attribute__((always_inline)) bool ul_fast_check(struct ul_thread *t, const void *lock, uint8_t mode, uint8_t flags,
 				 struct ul_fast *f)
 {
 	struct ul_lcache *c = &t->lcache[ul_lcache_slot(lock)];
@@ -66,7 +66,7 @@ static inline bool ul_fast_check(struct ul_thread *t, const void *lock, uint8_t 
 }
 
 /* Push in an order a signal handler can interrupt at any point. */
-static inline void ul_fast_push(struct ul_thread *t, const void *lock, const struct ul_fast *f,
+static inline __attribute__((always_inline)) void ul_fast_push(struct ul_thread *t, const void *lock, const struct ul_fast *f,
 				uintptr_t ip, uint8_t mode, uint8_t flags)
 {
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
@@ -90,7 +90,7 @@ static inline void ul_fast_push(struct ul_thread *t, const void *lock, const str
 }
 
 /* Release of the most recent lock; false sends the caller to ul_release(). */
-static inline bool ul_fast_release(struct ul_thread *t, const void *lock)
+static inline __attribute__((always_inline)) bool ul_fast_release(struct ul_thread *t, const void *lock)
 {
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
 	if (unlikely(!d))
