@@ -101,6 +101,10 @@ check shard_merge_cycle bash -c "test $r1 -eq 0 -a $r2 -eq 0 -a $rm -eq 1 && gre
 "$UL" db export "$T/m.db" --json "$T/m.json"; "$UL" db export "$T/m2.db" --json "$T/m2.json"
 check merge_commutative_idempotent cmp -s "$T/m.json" "$T/m2.json"
 check export_cycle_marked bash -c "grep -q '\"in_cycle\":true' '$T/m.json' && grep -q 'color=red' '$T/m.dot'"
+# the HTML page reads the export and db check's JSON too
+"$UL" db check "$T/m.db" --json "$T/m-check.json" >/dev/null 2>&1
+"$UL" html "$T/m.html" "$T/m.json" "$T/m-check.json" 2>/dev/null; rc=$?
+check export_html_page bash -c "test $rc -eq 0 && grep -q 'lock_b' '$T/m.html' && grep -q 'possible circular locking dependency detected' '$T/m.html'"
 if command -v dot >/dev/null; then
   "$UL" graph "$T/m.json" -o "$T/m.svg"; check export_renders grep -q '<svg' "$T/m.svg"
 else skip export_renders "graphviz not installed"; fi
