@@ -29,8 +29,7 @@ struct db_graph *graph_load(sqlite3 *db, const char *path);
 void graph_free(struct db_graph *g);
 /* Offline cycle search: returns the number of cycles found; prints them in
  * the kernel layout to out (unless NULL), appends JSON lines/SARIF. */
-int graph_check(struct db_graph *g, const char *dbpath, FILE *out, const char *json, const char *sarif,
-		const char *baseline_out);
+int graph_check(struct db_graph *g, FILE *out, const char *json, const char *sarif, const char *baseline_out);
 int graph_export(struct db_graph *g, bool dot, const char *out);
 
 /* db_elf.c: does a stable key still name something in this ELF file? */

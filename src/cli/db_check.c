@@ -518,10 +518,8 @@ static uint64_t cycle_id(const uint32_t *cls, int n)
 	return h | 1;
 }
 
-int graph_check(struct db_graph *g, const char *dbpath, FILE *out, const char *json, const char *sarif,
-		const char *baseline_out)
+int graph_check(struct db_graph *g, FILE *out, const char *json, const char *sarif, const char *baseline_out)
 {
-	(void)dbpath;
 	FILE *jf = NULL, *bf = NULL;
 	if (json && !(jf = db_create_out(json)))
 		return -1;

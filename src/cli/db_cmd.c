@@ -45,7 +45,7 @@ static int cmd_check(int argc, char **argv)
 	if (!db)
 		return 2;
 	struct db_graph *g = graph_load(db, file);
-	int n = g ? graph_check(g, file, stdout, json, sarif, NULL) : -1;
+	int n = g ? graph_check(g, stdout, json, sarif, NULL) : -1;
 	graph_free(g);
 	sqlite3_close(db);
 	if (n < 0)
@@ -62,7 +62,7 @@ static int cmd_baseline(int argc, char **argv)
 	if (!db)
 		return 2;
 	struct db_graph *g = graph_load(db, argv[0]);
-	int n = g ? graph_check(g, argv[0], NULL, NULL, NULL, argv[1]) : -1;
+	int n = g ? graph_check(g, NULL, NULL, NULL, argv[1]) : -1;
 	graph_free(g);
 	sqlite3_close(db);
 	if (n < 0)
