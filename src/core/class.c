@@ -16,7 +16,7 @@ void ul_lock_pack(const struct ul_lock *l, uint64_t v[3])
 	v[0] = (uint64_t)l->class_id | (uint64_t)l->inst << 32;
 	v[1] = (uint64_t)l->kind | (uint64_t)l->type << 8 | (uint64_t)l->origin << 16 |
 	       (uint64_t)l->rw_writer_pref << 24 | (uint64_t)l->dead << 25 |
-	       (uint64_t)l->novalidate << 26 | (uint64_t)l->on_stack << 27 |
+	       (uint64_t)l->novalidate << 26 | (uint64_t)l->on_stack << 27 | (uint64_t)l->foreign << 28 |
 	       (uint64_t)l->subclass_default << 32;
 	v[2] = l->owner;
 }
@@ -33,6 +33,7 @@ void ul_lock_unpack(uintptr_t addr, const uint64_t v[3], struct ul_lock *l)
 	l->dead = (v[1] >> 25) & 1;
 	l->novalidate = (v[1] >> 26) & 1;
 	l->on_stack = (v[1] >> 27) & 1;
+	l->foreign = (v[1] >> 28) & 1;
 	l->subclass_default = (uint8_t)(v[1] >> 32);
 	l->owner = v[2];
 }
@@ -85,7 +86,7 @@ static uint64_t class_hkey(uint8_t origin, uintptr_t key)
 /* A key whose class was retired (its module unloaded) maps to 0 and gets
  * a new class on its next use. */
 static uint32_t class_for(uint8_t origin, uintptr_t key, uintptr_t site, uint8_t kind,
-			  const char *name)
+			  const char *name, uintptr_t caller, bool split)
 {
 	uint64_t hk = class_hkey(origin, key);
 	uint64_t v[3];
@@ -97,9 +98,14 @@ static uint32_t class_for(uint8_t origin, uintptr_t key, uintptr_t site, uint8_t
 		id = (uint32_t)v[0];
 	} else {
 		/* made through wrappers: an earlier run may know its role site */
-		id = key != site && ul_hooks.site_class ? ul_hooks.site_class(origin, site) : 0;
-		if (!id)
+		id = key != site && !split && ul_hooks.site_class ? ul_hooks.site_class(origin, site) : 0;
+		if (!id) {
 			id = class_new(origin, key, site, kind, name, 0, 0);
+			if (id) {
+				ul_rt.classes[id]->caller = caller;
+				ul_rt.classes[id]->split = split;
+			}
+		}
 		if (id) {
 			uint64_t nv[3] = { id, 0, 0 };
 			ul_htab_put(&ul_rt.classkeys, hk, nv, true);
@@ -113,12 +119,53 @@ static uint32_t class_for(uint8_t origin, uintptr_t key, uintptr_t site, uint8_t
 
 uint32_t ul_class_for_key(uint8_t origin, uintptr_t key, uint8_t kind, const char *name)
 {
-	return class_for(origin, key, key, kind, name);
+	return class_for(origin, key, key, kind, name, 0, false);
 }
 
 uint32_t ul_class_for_site(uint8_t origin, uintptr_t key, uintptr_t site, uint8_t kind)
 {
-	return class_for(origin, key, site, kind, NULL);
+	return class_for(origin, key, site, kind, NULL, 0, false);
+}
+
+static uintptr_t func_of(uintptr_t ip);
+
+/* Sites that made locks: (origin, site) -> the function that first called
+ * the role frame, and the class it got. */
+static struct ul_htab sites;
+UL_STATIC_MUTEX(sites_lock);
+
+/* A site that serves two or more calling functions is generic (a lock
+ * wrapper of any name, an init helper): each (site, caller function) pair is
+ * a class of its own, so two roles never share one. The first caller keeps the site's plain key;
+ * the classes of a shared site are named with their caller. Splitting can
+ * only miss orders (one role made from two callers is two classes), never
+ * invent one. With --class-depth above 1 the caller is in the key already. */
+static uint32_t made_class(uint8_t origin, uintptr_t key, uintptr_t site, uintptr_t caller,
+			   uint8_t kind)
+{
+	if (!caller || ul_rt.policy.class_depth > 1)
+		return class_for(origin, key, site, kind, NULL, 0, false);
+	uintptr_t fn = func_of(caller); /* calls from one function: one role */
+	if (!sites.initial) {
+		ul_mutex_lock(&sites_lock);
+		if (!sites.initial)
+			ul_htab_init(&sites, 64, 0);
+		ul_mutex_unlock(&sites_lock);
+	}
+	uint64_t sk = class_hkey(origin, site), v[3] = { fn, 0, 0 };
+	if (ul_htab_get_or_put(&sites, sk, v) < 0 || v[0] == fn) {
+		uint32_t id = class_for(origin, key, site, kind, NULL, caller, false);
+		if (!v[1] && v[0] == fn)
+			ul_htab_set(&sites, sk, 1, id);
+		return id;
+	}
+	uint32_t id = class_for(origin, ul_hash64(key ^ fn) | 1, site, kind, NULL, caller, true);
+	struct ul_class *c = ul_class_get(id), *first = ul_class_get((uint32_t)v[1]);
+	if (c && c->split)
+		atomic_store(&c->shared, true);
+	if (first && first->site == site)
+		atomic_store(&first->shared, true);
+	return id;
 }
 
 uint32_t ul_class_sub(uint32_t base, uint8_t subclass)
@@ -360,6 +407,19 @@ static uintptr_t func_of(uintptr_t ip)
 	return f;
 }
 
+/* The function whose stack frame holds stack address addr (the frame that
+ * owns the lock, whichever helper or guard takes it); the role frame's
+ * function when the unwinder is missing. */
+static uintptr_t stack_owner(const void *addr, uintptr_t ip)
+{
+	uintptr_t pc = ul_stack_owner((uintptr_t)addr);
+	if (!pc) {
+		uintptr_t key, caller;
+		ul_init_site(ip, true, &key, &pc, &caller);
+	}
+	return func_of(pc);
+}
+
 /* First sight without init: a static lock is its own class; anything else
  * (heap, stack, mmap) is classed by the role frame that first took it. */
 static void first_use(const void *addr, uint8_t kind, uintptr_t ip, struct ul_lock *out)
@@ -371,13 +431,13 @@ static void first_use(const void *addr, uint8_t kind, uintptr_t ip, struct ul_lo
 		out->origin = UL_ORIGIN_STATIC;
 		out->class_id = ul_class_for_key(UL_ORIGIN_STATIC, (uintptr_t)addr, kind, NULL);
 	} else {
-		uintptr_t key, site;
-		ul_init_site(ip, true, &key, &site);
+		uintptr_t key, site, caller;
+		ul_init_site(ip, true, &key, &site, &caller);
 		out->origin = UL_ORIGIN_FIRST_USE;
-		out->class_id = class_for(UL_ORIGIN_FIRST_USE, key, site, kind, NULL);
+		out->class_id = made_class(UL_ORIGIN_FIRST_USE, key, site, caller, kind);
 		if (ip && on_own_stack(ul_self, (uintptr_t)addr)) {
 			out->on_stack = true;
-			out->owner = func_of(site);
+			out->owner = stack_owner(addr, ip);
 		}
 	}
 	out->inst = atomic_fetch_add(&ul_rt.next_inst, 1) + 1;
@@ -400,18 +460,29 @@ bool ul_lock_resolve(const void *addr, uint8_t kind, uintptr_t ip, struct ul_loc
 }
 
 /* Stack memory is reused without anything the runtime could see. A lock
- * that was never initialised, on this thread's stack, taken by another
- * function while this thread does not hold it, is another lock in a frame
- * that reused the memory: it starts a new identity. */
+ * that was never initialised, on a thread's stack, starts a new identity
+ * when it is not held by the taker and
+ *   - the taker's stack holds it, but in the frame of another function
+ *     than the one that owned it: another lock in a frame that reused it;
+ *   - the taker's stack does not hold it (a local handed to another
+ *     thread) and the last taker was another thread: which frame owns it
+ *     is unknown, so it lends no history across threads. */
 bool ul_lock_stack_renew(struct ul_thread *t, const void *addr, uint8_t kind, uintptr_t ip,
 			 struct ul_lock *out)
 {
-	if (!out->on_stack || !ip || !t || t->ctx || ul_held_find(t, addr) ||
-	    !on_own_stack(t, (uintptr_t)addr))
+	if (!out->on_stack || !ip || !t || t->ctx || ul_held_find(t, addr))
 		return false;
-	uintptr_t key, site;
-	ul_init_site(ip, true, &key, &site);
-	if (func_of(site) == out->owner)
+	if (!on_own_stack(t, (uintptr_t)addr)) {
+		if (out->foreign && out->owner == (uintptr_t)t->tid)
+			return false;
+		ul_lock_kill(addr);
+		first_use(addr, kind, ip, out);
+		out->on_stack = out->foreign = true;
+		out->owner = (uintptr_t)t->tid;
+		insert_lock(out);
+		return true;
+	}
+	if (!out->foreign && stack_owner(addr, ip) == out->owner)
 		return false;
 	ul_lock_kill(addr);
 	first_use(addr, kind, ip, out);
@@ -422,15 +493,15 @@ bool ul_lock_stack_renew(struct ul_thread *t, const void *addr, uint8_t kind, ui
 void ul_lock_register(const void *addr, uint8_t kind, uint8_t type, bool writer_pref,
 		      uintptr_t ip, uint8_t origin, struct ul_lock *out)
 {
-	uintptr_t key, site;
-	ul_init_site(ip, false, &key, &site);
+	uintptr_t key, site, caller;
+	ul_init_site(ip, false, &key, &site, &caller);
 	memset(out, 0, sizeof *out);
 	out->addr = (uintptr_t)addr;
 	out->kind = kind;
 	out->type = type;
 	out->rw_writer_pref = writer_pref;
 	out->origin = origin;
-	out->class_id = class_for(origin, key, site, kind, NULL);
+	out->class_id = made_class(origin, key, site, caller, kind);
 	out->inst = atomic_fetch_add(&ul_rt.next_inst, 1) + 1;
 	/* A global initialised at run time is named by its symbol, as the
 	 * kernel names a class by the lock expression ("&foo"); a class that
@@ -518,6 +589,41 @@ static bool global_named(struct ul_class *c)
 	return d && d2 != 1 && (!d2 || same_symbol(d, d2));
 }
 
+/* A class of a site that serves several callers is named with its caller:
+ * "lock@xlock+0x9 (w.c:5) from conn_io+0x12 (w.c:9)". */
+static void with_caller(struct ul_class *c, char *buf, size_t len)
+{
+	size_t n = strlen(buf);
+	if (!atomic_load(&c->shared) || !c->caller || n + 8 >= len)
+		return;
+	memcpy(buf + n, " from ", 7);
+	ul_hooks.site_name(c->caller, buf + n + 6, len - n - 6);
+}
+
+/* Printed names seen so far (hash -> count): a class whose name another
+ * class printed first gets "#2", "#3"..., so two classes never print alike. */
+static struct ul_htab names;
+UL_STATIC_MUTEX(names_lock);
+
+static void unique_name(char *buf, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (const char *p = buf; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	ul_mutex_lock(&names_lock);
+	if (!names.initial)
+		ul_htab_init(&names, 64, 0);
+	uint64_t v[3] = { 0, 0, 0 };
+	int r = ul_htab_get_or_put(&names, h | 1, v);
+	uint64_t nth = r < 0 ? 1 : ++v[0];
+	if (r >= 0)
+		ul_htab_set(&names, h | 1, 0, nth);
+	ul_mutex_unlock(&names_lock);
+	size_t n = strlen(buf);
+	if (nth > 1 && n + 12 < len)
+		snprintf(buf + n, len - n, " #%lu", (unsigned long)nth);
+}
+
 const char *ul_class_name(struct ul_class *c)
 {
 	if (!c)
@@ -543,17 +649,20 @@ const char *ul_class_name(struct ul_class *c)
 				*plus = 0;
 		} else {
 			ul_hooks.site_name(c->site, buf, sizeof buf);
+			with_caller(c, buf, sizeof buf);
 		}
 		break;
 	case UL_ORIGIN_FIRST_USE: {
 		char site[480];
 		ul_hooks.site_name(c->site, site, sizeof site);
 		snprintf(buf, sizeof buf, "lock@%s", site);
+		with_caller(c, buf, sizeof buf);
 		break;
 	}
 	default:
 		snprintf(buf, sizeof buf, "key@%#lx", (unsigned long)c->key);
 	}
+	unique_name(buf, sizeof buf);
 	size_t n = strlen(buf) + 1;
 	char *s = ul_alloc(n);
 	if (!s)

@@ -37,6 +37,9 @@ struct ul_class {
 	bool novalidate;
 	uintptr_t key;           /* static address, init/first-use site hash, or key object */
 	uintptr_t site;          /* the role frame (return address) a made lock is named by */
+	uintptr_t caller;        /* made: the role frame's caller (first seen), or 0 */
+	bool split;              /* made: keyed by (site, caller); the site serves several */
+	_Atomic bool shared;     /* made: its site serves several callers (named with the caller) */
 	_Atomic uintptr_t data;  /* a static-storage lock of this class, for its name */
 	_Atomic uintptr_t data2; /* another one, or 1 if a lock of it is not static */
 	const char *name;        /* explicit or computed name, NULL until needed */
@@ -59,8 +62,9 @@ struct ul_lock {
 	bool dead;       /* destroyed or freed; next use is a new instance */
 	bool novalidate;
 	bool on_stack;   /* never initialised, on its first user's stack */
+	bool foreign;    /* on_stack, last taken by a thread it is not on the stack of */
 	uint8_t subclass_default;
-	uintptr_t owner; /* on_stack: the function that first took it */
+	uintptr_t owner; /* on_stack: the function owning its stack frame; foreign: the tid */
 };
 
 struct ul_held {
@@ -241,7 +245,8 @@ bool ul_is_static_addr(const void *addr);
 void ul_static_ranges_init(void);
 /* initsite.c: the class key and role frame of a lock made (or first taken,
  * first_use) by the code at return address ip. */
-void ul_init_site(uintptr_t ip, bool first_use, uintptr_t *key, uintptr_t *site);
+void ul_init_site(uintptr_t ip, bool first_use, uintptr_t *key, uintptr_t *site, uintptr_t *caller);
+uintptr_t ul_stack_owner(uintptr_t a);
 void ul_lock_pack(const struct ul_lock *l, uint64_t v[3]);
 void ul_lock_unpack(uintptr_t addr, const uint64_t v[3], struct ul_lock *l);
 

@@ -59,6 +59,9 @@
 	X(void, free, (void *)) \
 	X(void *, realloc, (void *, size_t)) \
 	X(int, munmap, (void *, size_t)) \
+	X(void *, mmap, (void *, size_t, int, int, int, off_t)) \
+	X(void *, mmap64, (void *, size_t, int, int, int, off64_t)) \
+	X(void *, shmat, (int, const void *, int)) \
 	X(void *, mremap, (void *, size_t, size_t, int, ...)) \
 	X(int, dlclose, (void *)) \
 	X(size_t, malloc_usable_size, (void *))
