@@ -247,6 +247,8 @@ void ul_static_ranges_init(void);
  * first_use) by the code at return address ip. */
 void ul_init_site(uintptr_t ip, bool first_use, uintptr_t *key, uintptr_t *site, uintptr_t *caller);
 uintptr_t ul_stack_owner(uintptr_t a);
+/* A function name (raw or demangled) that says it makes a lock, or matches --init-wrappers. */
+bool ul_lock_maker_name(const char *name);
 void ul_lock_pack(const struct ul_lock *l, uint64_t v[3]);
 void ul_lock_unpack(uintptr_t addr, const uint64_t v[3], struct ul_lock *l);
 

@@ -99,6 +99,12 @@ static bool lock_maker_name(const char *name)
 	return lk && mk;
 }
 
+bool ul_lock_maker_name(const char *name)
+{
+	const char *wl = ul_rt.policy.init_wrappers;
+	return lock_maker_name(name) || matches_list(name, wl);
+}
+
 /* Skip an Itanium <source-name> or template argument list at *p. */
 static const char *skip_template(const char *p)
 {

@@ -527,15 +527,54 @@ static bool api_file(const char *fl)
 	return !strncmp(fl, "ulockdep.h:", 11) || !strncmp(fl, "lockdep.h:", 10);
 }
 
-/* A site names the innermost function: an inlined init helper is named
- * after itself, not after the function it was inlined into. */
+/* A demangled constructor: "ns::T::T(...)" or "T<int>::T(...)". */
+static bool ctor_name(const char *fn)
+{
+	const char *paren = strchr(fn, '(');
+	size_t n = paren ? (size_t)(paren - fn) : strlen(fn);
+	const char *last = NULL, *prev = NULL;
+	int depth = 0;
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (fn[i] == '<')
+			depth++;
+		else if (fn[i] == '>')
+			depth--;
+		else if (!depth && fn[i] == ':' && fn[i + 1] == ':') {
+			prev = last ? last : fn;
+			last = fn + i + 2;
+			i++;
+		}
+	}
+	if (!last)
+		return false;
+	size_t ln = (size_t)(fn + n - last), pn = strcspn(prev, "<:");
+	return ln == pn && !strncmp(prev, last, ln);
+}
+
+/* An inlined frame that only wraps making or taking a lock: library code
+ * (std::, __gthread_*), a lock-maker name, a constructor at the bottom (and
+ * one constructor above it: a type that owns a lock-owning member). */
+static bool wrapper_frame(const char *fn, const char *fl, int k, bool *ctor)
+{
+	bool c = ctor_name(fn);
+	bool w = api_file(fl) || !strncmp(fn, "std::", 5) || !strncmp(fn, "__gnu_cxx::", 11) ||
+		 !strncmp(fn, "__gthr", 6) || ul_lock_maker_name(fn) || (c && (k == 0 || *ctor));
+	*ctor = c && k == 0;
+	return w;
+}
+
+/* A site is named by its role frame: the first inlined frame outside the
+ * wrappers (an inlined port::Mutex::Mutex() names the class after the type
+ * that owns the mutex), else the function the code is in. Two classes that
+ * still print alike are told apart by ul_class_name ("#2"). */
 void ul_sym_site_name(uintptr_t ip, char *buf, size_t len)
 {
 	ul_sym_prefetch(&ip, 1);
 	int n = npairs(ip);
 	char fn[256], fl[256];
+	bool ctor = false;
 	for (int k = 0; k + 1 < n; k++)
-		if (pair(ip, k, fn, sizeof fn, fl, sizeof fl) && fl[0] && !api_file(fl)) {
+		if (pair(ip, k, fn, sizeof fn, fl, sizeof fl) && fl[0] && !wrapper_frame(fn, fl, k, &ctor)) {
 			snprintf(buf, len, "%s (%s)", fn, fl);
 			return;
 		}
