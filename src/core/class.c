@@ -466,11 +466,25 @@ bool ul_lock_resolve(const void *addr, uint8_t kind, uintptr_t ip, struct ul_loc
  *     than the one that owned it: another lock in a frame that reused it;
  *   - the taker's stack does not hold it (a local handed to another
  *     thread) and the last taker was another thread: which frame owns it
- *     is unknown, so it lends no history across threads. */
+ *     is unknown, so it lends no history across threads;
+ *   - it was first taken by another thread (a heap-like identity) and now
+ *     by the thread on whose stack it is. */
 bool ul_lock_stack_renew(struct ul_thread *t, const void *addr, uint8_t kind, uintptr_t ip,
 			 struct ul_lock *out)
 {
-	if (!out->on_stack || !ip || !t || t->ctx || ul_held_find(t, addr))
+	if (!ip || !t || t->ctx)
+		return false;
+	if (!out->on_stack) {
+		/* first taken by another thread: now by the thread whose stack it is on */
+		if (out->origin != UL_ORIGIN_FIRST_USE || !on_own_stack(t, (uintptr_t)addr) ||
+		    ul_held_find(t, addr))
+			return false;
+		ul_lock_kill(addr);
+		first_use(addr, kind, ip, out);
+		insert_lock(out);
+		return true;
+	}
+	if (ul_held_find(t, addr))
 		return false;
 	if (!on_own_stack(t, (uintptr_t)addr)) {
 		if (out->foreign && out->owner == (uintptr_t)t->tid)

@@ -40,7 +40,11 @@ static inline __attribute__((always_inline)) bool ul_fast_check(struct ul_thread
 		c->class_id = (uint32_t)v[0];
 		c->inst = (uint32_t)(v[0] >> 32);
 		c->novalidate = (v[1] >> 26) & 1;
-		c->slow = (v[1] >> 27) & 1;
+		/* a stack lock, or one first taken by another thread that may be
+		 * on this thread's stack (bounds not known yet: look once) */
+		c->slow = ((v[1] >> 27) & 1) ||
+			  ((uint8_t)(v[1] >> 16) == UL_ORIGIN_FIRST_USE &&
+			   (!t->stack_hi || (uintptr_t)lock - t->stack_lo < t->stack_hi - t->stack_lo));
 		c->subclass_default = (uint8_t)(v[1] >> 32);
 		c->epoch = epoch; /* read before the table: a later kill shows */
 		atomic_signal_fence(memory_order_seq_cst);

@@ -157,7 +157,8 @@ static inline bool lock_lookup(struct ul_thread *t, struct ul_acquire *a, struct
 	struct ul_lock l;
 	if (!ul_lock_get(a->lock, &l) && !ul_lock_resolve(a->lock, a->kind, a->ip, &l))
 		return false;
-	if (l.on_stack && ul_lock_stack_renew(t, a->lock, a->kind, a->ip, &l))
+	if ((l.on_stack || l.origin == UL_ORIGIN_FIRST_USE) &&
+	    ul_lock_stack_renew(t, a->lock, a->kind, a->ip, &l))
 		epoch = atomic_load_explicit(ul_lock_epoch(a->lock), memory_order_acquire);
 	*out = (struct ul_lcache){ (uintptr_t)a->lock, l.class_id, l.inst, epoch, l.subclass_default,
 				   l.novalidate, l.on_stack };

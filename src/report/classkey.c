@@ -298,6 +298,10 @@ bool ul_class_stable_key(const struct ul_class *c, char *buf, size_t len)
 {
 	if (!c || c->id == 1 || c->origin > UL_ORIGIN_KEY)
 		return false;
+	/* a site serving several callers: its classes are keyed by the caller
+	 * too, and the site alone would merge them in the graph database */
+	if (c->split || atomic_load(&c->shared))
+		return false;
 	uintptr_t a = c->key;
 	/* a code site is looked up at the call instruction, not after it */
 	bool site = c->origin == UL_ORIGIN_INIT || c->origin == UL_ORIGIN_FIRST_USE;
