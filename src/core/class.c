@@ -619,12 +619,12 @@ static void with_caller(struct ul_class *c, char *buf, size_t len)
 static struct ul_htab names;
 UL_STATIC_MUTEX(names_lock);
 
+/* Called with names_lock held. */
 static void unique_name(char *buf, size_t len)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	for (const char *p = buf; *p; p++)
 		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
-	ul_mutex_lock(&names_lock);
 	if (!names.initial)
 		ul_htab_init(&names, 64, 0);
 	uint64_t v[3] = { 0, 0, 0 };
@@ -632,7 +632,6 @@ static void unique_name(char *buf, size_t len)
 	uint64_t nth = r < 0 ? 1 : ++v[0];
 	if (r >= 0)
 		ul_htab_set(&names, h | 1, 0, nth);
-	ul_mutex_unlock(&names_lock);
 	size_t n = strlen(buf);
 	if (nth > 1 && n + 12 < len)
 		snprintf(buf + n, len - n, " #%lu", (unsigned long)nth);
@@ -676,14 +675,20 @@ const char *ul_class_name(struct ul_class *c)
 	default:
 		snprintf(buf, sizeof buf, "key@%#lx", (unsigned long)c->key);
 	}
+	ul_mutex_lock(&names_lock);
+	if (c->name) { /* named by another thread meanwhile */
+		ul_mutex_unlock(&names_lock);
+		return c->name;
+	}
 	unique_name(buf, sizeof buf);
 	size_t n = strlen(buf) + 1;
 	char *s = ul_alloc(n);
-	if (!s)
-		return "(no memory)";
-	memcpy(s, buf, n);
-	c->name = s;
-	return s;
+	if (s) {
+		memcpy(s, buf, n);
+		c->name = s;
+	}
+	ul_mutex_unlock(&names_lock);
+	return s ? s : "(no memory)";
 }
 
 const char *ul_class_label(struct ul_class *c)
