@@ -571,10 +571,15 @@ void ul_sym_site_name(uintptr_t ip, char *buf, size_t len)
 {
 	ul_sym_prefetch(&ip, 1);
 	int n = npairs(ip);
-	char fn[256], fl[256];
+	char fn[256], fl[256], outer[256] = "", ofl[8];
 	bool ctor = false;
+	/* an inlined frame named like the function it is in is addr2line
+	 * naming a static inline helper (__gthread_mutex_lock) after it */
+	if (n > 1)
+		pair(ip, n - 1, outer, sizeof outer, ofl, sizeof ofl);
 	for (int k = 0; k + 1 < n; k++)
-		if (pair(ip, k, fn, sizeof fn, fl, sizeof fl) && fl[0] && !wrapper_frame(fn, fl, k, &ctor)) {
+		if (pair(ip, k, fn, sizeof fn, fl, sizeof fl) && fl[0] && strcmp(fn, outer) &&
+		    !wrapper_frame(fn, fl, k, &ctor)) {
 			snprintf(buf, len, "%s (%s)", fn, fl);
 			return;
 		}
