@@ -13,7 +13,7 @@ RT_OBJS := $(RT_SRCS:%.c=$(BUILD)/obj/%.o)
 WRAP_OBJS := $(RT_SRCS:%.c=$(BUILD)/objw/%.o)
 HDRS    := $(wildcard src/*/*.h src/common/options.def)
 
-.PHONY: all demo test test-unit test-scenarios test-real test-install bench install uninstall clean
+.PHONY: all demo test test-unit test-scenarios test-adversarial test-real test-install bench install uninstall clean
 all: $(BUILD)/libulockdep.so $(BUILD)/libulockdep-wrap.a $(BUILD)/ulockdep-wrap.flags $(BUILD)/ulockdep \
      $(BUILD)/ulockdep.1 $(BUILD)/ulockdep.pc
 

@@ -34,4 +34,8 @@ test-unit: $(BUILD)/unit $(BUILD)/unit-asan
 test-cli: all $(BUILD)/examples/iommu_abba
 	bash tests/cli/run.sh
 
-test: test-unit test-scenarios test-cli
+# Adversarial suite: programs run plainly and under ulockdep (guest safety).
+test-adversarial: all
+	bash tests/adversarial/run.sh
+
+test: test-unit test-scenarios test-cli test-adversarial

@@ -125,6 +125,16 @@ static inline uint8_t ul_mutex_type(const pthread_mutex_t *m)
 	}
 }
 
+/* Robust, priority-inheritance, priority-protect and process-shared mutexes
+ * (glibc's __kind bits 16, 32, 64, 128): trylock has side effects there (a
+ * robust mutex in the not-recoverable state stays owned after a failed
+ * trylock; PI trylock enters the kernel), so the runtime never probes them
+ * and their lock calls go straight to glibc (no wait-for tracking). */
+static inline bool ul_mutex_no_probe(const pthread_mutex_t *m)
+{
+	return (m->__data.__kind & (16 | 32 | 64 | 128)) != 0;
+}
+
 static inline bool ul_rwlock_writer_pref(const pthread_rwlock_t *rw)
 {
 	return rw->__data.__flags == PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP;

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Adversarial suite: each program runs plainly and under ulockdep. A test
+# passes when stdout and exit status are identical, the JSON reports are
+# exactly the expected kinds, any expected notice appears once, and both runs
+# end within a generous timeout (a hang fails; no duration is asserted).
+# Header lines of each tests/adversarial/*.c:
+#   // expect: none | KIND...     reports under ulockdep, by JSON kind, in order
+#   // opts: a=b:c=d              ULOCKDEP_OPTIONS
+#   // notice: TEXT               exactly one "ulockdep: ...TEXT" line on stderr
+#   // ulimit-v: KB               both runs under this address-space limit
+#   // lib: NAME.c                built as $B/NAME.so next to the program
+#   // cflags: FLAGS              extra compiler/linker flags
+set -u
+cd "$(dirname "$0")/../.."
+B=$PWD/build/adversarial
+LIB=$PWD/build/libulockdep.so
+CC=${CC:-cc}
+TMO=${ADV_TIMEOUT:-90}
+mkdir -p "$B"
+T=$(mktemp -d /tmp/ulockdep-adv.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+only=${1:-}
+
+hdr() { sed -n "s|^// $1: *||p" "$2" | head -1; }
+
+for src in tests/adversarial/*.c; do
+  case $src in *lib_*.c) continue ;; esac
+  name=$(basename "$src" .c)
+  [ -n "$only" ] && [ "$only" != "$name" ] && continue
+  expect=$(hdr expect "$src"); opts=$(hdr opts "$src"); notice=$(hdr notice "$src")
+  lim=$(hdr ulimit-v "$src"); lib=$(hdr lib "$src"); cflags=$(hdr cflags "$src")
+  if [ -n "$lib" ]; then
+    $CC -O1 -g -shared -fPIC -pthread -o "$B/${lib%.c}.so" "tests/adversarial/$lib" \
+      || { echo "FAIL $name: build $lib"; fail=$((fail + 1)); continue; }
+  fi
+  # shellcheck disable=SC2086
+  $CC -std=gnu17 -O1 -g -Wall -Wextra -pthread -Iinclude -o "$B/$name" "$src" $cflags \
+    || { echo "FAIL $name: build"; fail=$((fail + 1)); continue; }
+  run() { # $1: 1 = under ulockdep
+    ( [ -n "$lim" ] && ulimit -v "$lim"
+      cd "$B" || exit 99
+      if [ "$1" = 1 ]; then
+        export LD_PRELOAD=$LIB ULOCKDEP_OPTIONS="json=$T/$name.json${opts:+:$opts}"
+      fi
+      exec timeout -k 5 "$TMO" "./$name" )
+  }
+  rm -f "$T/$name.json"
+  run 0 >"$T/p.out" 2>"$T/p.err" </dev/null; prc=$?
+  run 1 >"$T/u.out" 2>"$T/u.err" </dev/null; urc=$?
+  why=""
+  if [ $prc -eq 124 ] || [ $prc -eq 137 ]; then why="plain run hung"
+  elif [ $urc -eq 124 ] || [ $urc -eq 137 ]; then why="hung under ulockdep"
+  elif [ $prc -ne $urc ]; then why="exit status $prc plain, $urc under ulockdep"
+  elif ! cmp -s "$T/p.out" "$T/u.out"; then why="stdout differs: $(diff "$T/p.out" "$T/u.out" | head -3 | tr '\n' ' ')"
+  fi
+  got=$(sed -n 's/^{"kind":"\([a-z_]*\)".*/\1/p' "$T/$name.json" 2>/dev/null | tr '\n' ' ' | sed 's/ $//')
+  [ "$expect" = none ] && expect=""
+  if [ -z "$why" ] && [ "$got" != "$expect" ]; then why="reports '$got', expected '${expect:-none}'"; fi
+  if [ -z "$why" ] && [ -n "$notice" ]; then
+    n=$(grep -c "^ulockdep: .*$notice" "$T/u.err")
+    [ "$n" -eq 1 ] || why="notice '$notice' seen $n times"
+  fi
+  if [ -z "$why" ]; then echo "PASS adv_$name"; pass=$((pass + 1))
+  else echo "FAIL adv_$name: $why"; sed 's/^/  | /' "$T/u.err" | head -8; fail=$((fail + 1)); fi
+done
+echo "adversarial: $pass passed, $fail failed"
+[ $fail -eq 0 ]
