@@ -130,9 +130,20 @@ static void init_tables(void)
 	ul_htab_init(&ul_rt.stacks, 64, 0);
 	ul_htab_init(&ul_rt.dedup, 16, 0);
 	ul_htab_init(&ul_rt.lockpages, 256, 0);
-	ul_rt.classes = ul_map((size_t)(ul_rt.opt.max_classes + 1) * sizeof *ul_rt.classes);
-	/* class 1 is the catch-all used past the class limit */
-	ul_class_for_key(UL_ORIGIN_KEY, 1, UL_KIND_MUTEX, "(class limit reached)");
+}
+
+/* Whatever values arrive in the environment, the runtime works in range. */
+static long clamp(long v, long lo, long hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+static void clamp_options(struct ul_options *o)
+{
+	o->max_classes = clamp(o->max_classes, 1, UL_MAX_CLASSES);
+	o->max_locks = clamp(o->max_locks, 1, 1L << 30);
+	o->deadlock_timeout_ms = clamp(o->deadlock_timeout_ms, 1, 1L << 30);
+	o->exitcode = clamp(o->exitcode, 0, 255);
 }
 
 void ul_runtime_init(void)
@@ -143,6 +154,7 @@ void ul_runtime_init(void)
 	int e = errno;
 	ul_resolve_reals();
 	read_options();
+	clamp_options(&ul_rt.opt);
 	read_progname();
 	ul_rt.pid = ul_getpid();
 	init_tables();

@@ -44,7 +44,26 @@ bool ul_lock_get(const void *addr, struct ul_lock *out)
 
 struct ul_class *ul_class_get(uint32_t id)
 {
-	return id ? ul_rt.classes[id] : NULL;
+	if (!id || id > UL_MAX_CLASSES)
+		return NULL;
+	struct ul_class **chunk =
+		atomic_load_explicit(&ul_rt.class_chunks[id / UL_CLASS_CHUNK], memory_order_acquire);
+	return chunk ? chunk[id % UL_CLASS_CHUNK] : NULL;
+}
+
+/* A name the program handed over may live in a library it later unloads,
+ * or in its own buffer: keep a copy. */
+static const char *name_copy(const char *name)
+{
+	if (!name)
+		return NULL;
+	size_t n = strnlen(name, 255);
+	char *s = ul_alloc(n + 1);
+	if (!s)
+		return "(no memory)";
+	memcpy(s, name, n);
+	s[n] = 0;
+	return s;
 }
 
 /* Called with graph_lock held. */
@@ -52,22 +71,35 @@ static uint32_t class_new(uint8_t origin, uintptr_t key, uint8_t kind, const cha
 			  uint32_t base, uint8_t subclass)
 {
 	uint32_t id = atomic_load(&ul_rt.nclasses) + 1;
-	if (id >= (uint32_t)ul_rt.opt.max_classes) {
-		ul_notice_limit(0, "lock classes: new lock classes are merged into one catch-all class");
+	uint64_t max = (uint64_t)ul_rt.opt.max_classes;
+	if (id > max || id > UL_MAX_CLASSES) {
+		ul_notice_limit(0, "lock classes (max_classes): locks of new classes are not checked");
 		return 0;
 	}
+	_Atomic(struct ul_class **) *slot = &ul_rt.class_chunks[id / UL_CLASS_CHUNK];
+	struct ul_class **chunk = atomic_load(slot);
+	if (!chunk) {
+		chunk = ul_map(UL_CLASS_CHUNK * sizeof *chunk);
+		if (!chunk) {
+			ul_notice_limit(0, "lock classes (out of memory): locks of new classes are not checked");
+			return 0;
+		}
+		atomic_store_explicit(slot, chunk, memory_order_release);
+	}
 	struct ul_class *c = ul_alloc(sizeof *c);
-	if (!c)
+	if (!c) {
+		ul_notice_limit(0, "lock classes (out of memory): locks of new classes are not checked");
 		return 0;
+	}
 	c->id = id;
 	c->base = base ? base : id;
 	c->subclass = subclass;
 	c->origin = origin;
 	c->kind = kind;
 	c->key = key;
-	c->name = name;
+	c->name = name_copy(name);
 	c->node = ul_node_new(id, 0, 0);
-	ul_rt.classes[id] = c;
+	chunk[id % UL_CLASS_CHUNK] = c;
 	atomic_store(&ul_rt.nclasses, id);
 	return id;
 }
@@ -87,9 +119,7 @@ uint32_t ul_class_for_key(uint8_t origin, uintptr_t key, uint8_t kind, const cha
 		if (id) {
 			uint64_t nv[3] = { id, 0, 0 };
 			ul_htab_put(&ul_rt.classkeys, hk, nv, false);
-		} else {
-			id = 1; /* the catch-all class */
-		}
+		} /* else past the limit: 0, the lock is not checked */
 	}
 	ul_mutex_unlock(&ul_rt.graph_lock);
 	return id;
@@ -294,6 +324,7 @@ bool ul_lock_resolve(const void *addr, uint8_t kind, uintptr_t ip, struct ul_loc
 		out->origin = UL_ORIGIN_FIRST_USE;
 		out->class_id = ul_class_for_key(UL_ORIGIN_FIRST_USE, ip, kind, NULL);
 	}
+	out->novalidate = !out->class_id; /* past max_classes: not checked */
 	out->inst = atomic_fetch_add(&ul_rt.next_inst, 1) + 1;
 	if (atomic_load_explicit(&ul_rt.locks.full, memory_order_relaxed) && !known)
 		return false;
@@ -311,6 +342,7 @@ void ul_lock_register(const void *addr, uint8_t kind, uint8_t type, bool writer_
 	out->rw_writer_pref = writer_pref;
 	out->origin = origin;
 	out->class_id = ul_class_for_key(origin, site, kind, NULL);
+	out->novalidate = !out->class_id; /* past max_classes: not checked */
 	out->inst = atomic_fetch_add(&ul_rt.next_inst, 1) + 1;
 	/* A global initialised at run time is named by its symbol, as the
 	 * kernel names a class by the lock expression ("&foo"). */
@@ -346,7 +378,8 @@ void ul_lock_set_class(const void *addr, uintptr_t key, const char *name, uint8_
 	l.class_id = ul_class_for_key(UL_ORIGIN_KEY, key ? key : (uintptr_t)addr, l.kind, name);
 	struct ul_class *c = ul_class_get(l.class_id);
 	if (c && name && !c->name)
-		c->name = name;
+		c->name = name_copy(name);
+	l.novalidate = !l.class_id;
 	l.subclass_default = subclass;
 	insert_lock(&l);
 }

@@ -129,6 +129,11 @@ struct ul_stack {
 	uintptr_t pc[];
 };
 
+/* Class table: up to UL_CLASS_CHUNKS chunks of UL_CLASS_CHUNK ids. */
+#define UL_CLASS_CHUNK 4096u
+#define UL_CLASS_CHUNKS 4096u
+#define UL_MAX_CLASSES (UL_CLASS_CHUNK * UL_CLASS_CHUNKS - 1)
+
 /* Runtime-wide state. */
 struct ul_runtime {
 	struct ul_options opt;
@@ -145,7 +150,8 @@ struct ul_runtime {
 	struct ul_htab stacks;   /* stack hash -> stack id */
 	struct ul_htab dedup;    /* report identity -> 1 */
 	struct ul_htab lockpages;/* page -> up to 2 lock addresses, count */
-	struct ul_class **classes;
+	/* classes by id, in chunks mapped on first use (no big reservation) */
+	_Atomic(struct ul_class **) class_chunks[UL_CLASS_CHUNKS];
 	_Atomic uint32_t nclasses;
 	_Atomic uint32_t next_inst;
 	/* Bumped when the identity of a lock in this bucket (by address)
@@ -240,8 +246,9 @@ uint32_t ul_edge_find(uint32_t from, uint32_t to);
  * the pair or a new type was recorded. */
 uint32_t ul_edge_add(uint32_t from, uint32_t to, uint8_t type, uint32_t stack, bool *added);
 /* Breadth-first search for a strong path start->target; the path closes a
- * cycle with an edge target->start of type 'closing'. Fills path with edge
- * indices from start to target. Returns length, 0 if none. */
+ * cycle with an edge target->start of type 'closing'. Fills the first max
+ * edge indices from start to target. Returns the whole length, 0 if none
+ * (a caller with a short buffer asks again with a longer one). */
 int ul_graph_find_cycle(uint32_t start, uint32_t target, uint8_t closing, uint32_t *path, int max);
 /* Search from 'start' along (forward or backward) edges for a class whose
  * usage mask 'bit' intersects 'sigs'. Returns node id, fills path. */

@@ -41,15 +41,24 @@ void ul_graph_export(void)
 	const char *base = ul_rt.opt.graph;
 	if (!base || !*base)
 		return;
-	char path[600], line[2400], a[600], b[600];
-	snprintf(path, sizeof path, "%s.dot", base);
+	char path[UL_PATH_MAX], line[2400], a[600], b[600];
+	if (!ul_path_expand(base, ".json", path, sizeof path)) {
+		ul_report_notice("graph path longer than 4096 bytes: no graph written");
+		return;
+	}
+	ul_path_expand(base, ".dot", path, sizeof path);
 	unlink(path);
 	int dot = ul_open_append(path);
-	snprintf(path, sizeof path, "%s.json", base);
+	ul_path_expand(base, ".json", path, sizeof path);
 	unlink(path);
 	int js = ul_open_append(path);
-	if (dot < 0 || js < 0)
+	if (dot < 0 || js < 0) {
+		if (dot >= 0)
+			ul_close(dot);
+		if (js >= 0)
+			ul_close(js);
 		return;
+	}
 	put(dot, "digraph ulockdep {\n  node [shape=box, fontname=\"monospace\"];\n");
 	put(js, "{\"classes\":[");
 	uint32_t nn = ul_graph_nnodes();
@@ -57,7 +66,7 @@ void ul_graph_export(void)
 	for (uint32_t i = 1; i <= nn; i++) {
 		struct ul_node *n = ul_node_get(i);
 		struct ul_class *c = ul_class_get(n->class_id);
-		if (!c || c->id == 1 || (!n->inst && !atomic_load(&c->nlocks) && !n->first_in && !n->first_out))
+		if (!c || (!n->inst && !atomic_load(&c->nlocks) && !n->first_in && !n->first_out))
 			continue;
 		class_label(i, a, sizeof a);
 		esc(b, sizeof b, a);
