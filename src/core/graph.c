@@ -129,26 +129,28 @@ int ul_graph_find_cycle(uint32_t start, uint32_t target, uint8_t closing, uint32
 			nodes[to].mark[nr] = gen;
 			nodes[to].parent[nr] = eid | (uint32_t)cur_r << 31;
 			if (to == target && !(nr && target_s)) {
-				/* walk parents back to start */
-				uint32_t tmp[256];
+				/* walk parents back to start: once to count,
+				 * once to fill the first max edges */
 				int n = 0;
-				uint32_t node = to;
-				int st = nr;
-				while (n < 256) {
-					uint32_t p = nodes[node].parent[st];
-					uint32_t e = p & 0x7fffffffu;
-					if (!e)
-						break;
-					tmp[n++] = e;
-					node = edges[e].from;
-					st = (int)(p >> 31);
-					if (node == start && st == start_r)
-						break;
+				for (int pass = 0; pass < 2; pass++) {
+					uint32_t node = to;
+					int st = nr, k = 0;
+					for (;;) {
+						uint32_t p = nodes[node].parent[st];
+						uint32_t e = p & 0x7fffffffu;
+						if (!e)
+							break;
+						if (pass && n - 1 - k < max)
+							path[n - 1 - k] = e;
+						k++;
+						node = edges[e].from;
+						st = (int)(p >> 31);
+						if (node == start && st == start_r)
+							break;
+					}
+					n = k;
 				}
-				int len = n < max ? n : max;
-				for (int i = 0; i < len; i++)
-					path[i] = tmp[n - 1 - i];
-				return len;
+				return n;
 			}
 			queue[tail++] = to << 1 | nr;
 		}

@@ -84,10 +84,27 @@ static void add_dependency(struct ul_thread *t, const struct ul_held *prev, stru
 	if (!*stack)
 		*stack = ul_stack_capture_from(a->ip);
 
-	uint32_t path[MAX_CYCLE];
-	struct ul_step steps[MAX_CYCLE + 1];
+	uint32_t path_short[MAX_CYCLE];
+	struct ul_step steps_short[MAX_CYCLE + 1];
+	uint32_t *path = path_short;
+	struct ul_step *steps = steps_short;
+	void *big = NULL;
+	size_t big_size = 0;
 	ul_mutex_lock(&ul_rt.graph_lock);
 	int len = ul_graph_find_cycle(to, from, type, path, MAX_CYCLE);
+	if (len > MAX_CYCLE) {
+		/* a long cycle is printed whole: buffers for all of it */
+		big_size = (size_t)len * sizeof *path + ((size_t)len + 1) * sizeof *steps;
+		big = ul_map(big_size);
+		if (big) {
+			steps = big;
+			path = (uint32_t *)(steps + len + 1);
+			ul_graph_find_cycle(to, from, type, path, len);
+		} else {
+			ul_notice_limit(7, "memory for a long cycle: it is reported in part");
+			len = MAX_CYCLE;
+		}
+	}
 	if (len > 0) {
 		fill_steps(path, len, *stack, steps);
 		for (int i = 0; i < len; i++)
@@ -102,6 +119,8 @@ static void add_dependency(struct ul_thread *t, const struct ul_held *prev, stru
 		ul_report_circular(t, a, prev, steps, len + 1, inst);
 	else if (added && !inst)
 		ul_usage_check_edge(t, a, prev->class_id, a->class_id, type);
+	if (big)
+		ul_unmap(big, big_size);
 }
 
 /* Does the chain a would end repeat a class? The top entry already knows

@@ -7,18 +7,14 @@
 #include "report_buf.h"
 #include "symbols.h"
 
+/* A JSON line is built whole (one write) in a buffer that grows. */
 struct jbuf {
-	char *p;
-	size_t len, cap;
+	struct ul_sbuf s;
 };
 
 static void jput(struct jbuf *b, const char *s, size_t n)
 {
-	if (b->len + n >= b->cap)
-		n = b->cap - b->len - 1;
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = 0;
+	ul_sbuf_put(&b->s, s, n);
 }
 
 static void jraw(struct jbuf *b, const char *s)
@@ -70,7 +66,10 @@ void ul_json_write(const struct ul_rb *r)
 	if (!path || !*path)
 		return;
 	static char buf[128 * 1024];
-	struct jbuf b = { buf, 0, sizeof buf };
+	static struct jbuf b;
+	if (!b.s.p)
+		ul_sbuf_init(&b.s, buf, sizeof buf);
+	ul_sbuf_reset(&b.s);
 	char num[64];
 	jraw(&b, "{\"kind\":");
 	jstr(&b, ul_report_kind_names[r->kind]);
@@ -98,15 +97,19 @@ void ul_json_write(const struct ul_rb *r)
 		jraw(&b, "}");
 	}
 	jraw(&b, "],\"report\":");
-	jstr(&b, r->text);
-	/* keep the line whole even when truncated */
-	if (b.len + 3 >= b.cap)
-		b.len = b.cap - 3;
-	b.p[b.len++] = '}';
-	b.p[b.len++] = '\n';
+	jstr(&b, r->text.p);
+	if (b.s.oom) { /* a whole line, marked, rather than a cut one */
+		ul_sbuf_reset(&b.s);
+		jraw(&b, "{\"kind\":");
+		jstr(&b, ul_report_kind_names[r->kind]);
+		jraw(&b, ",\"message\":");
+		jstr(&b, r->header);
+		jraw(&b, ",\"truncated\":\"out of memory\"");
+	}
+	jraw(&b, "}\n");
 	int fd = ul_open_append(path);
 	if (fd >= 0) {
-		ul_write_all(fd, b.p, b.len);
+		ul_write_all(fd, b.s.p, b.s.len);
 		ul_close(fd);
 	}
 }

@@ -54,12 +54,13 @@ static void step_name(const struct ul_step *s, char *buf, size_t len)
 void ul_report_circular(struct ul_thread *t, const struct ul_acquire *a, const struct ul_held *prev,
 			const struct ul_step *steps, int n, bool instances)
 {
-	uint32_t ids[40];
-	int k = 0;
-	for (int i = 0; i < n && k < 40; i++)
-		ids[k++] = instances ? steps[i].inst : steps[i].class_id;
+	uint64_t id = 0;
+	for (int i = 0; i < n; i++) {
+		uint32_t x = instances ? steps[i].inst : steps[i].class_id;
+		id += hash_ids(&x, 1);
+	}
 	struct ul_rb *r = ul_rb_begin(UL_R_CIRCULAR, "WARNING: possible circular locking dependency detected",
-				      hash_ids(ids, k) ^ (instances ? 0x5a5a : 0), t);
+				      id ^ (instances ? 0x5a5a : 0), t);
 	if (!r)
 		return;
 	ul_rb_printf(r, "%s is trying to acquire lock:\n", r->thread);
@@ -80,8 +81,8 @@ void ul_report_circular(struct ul_thread *t, const struct ul_acquire *a, const s
 		ul_rb_printf(r, "\n-> #%d (%s)%s:\n", i, nm, usage);
 		ul_rb_stack(r, i ? "dependency" : "new", steps[i].stack, 6);
 	}
-	for (int i = 0; i < n && r->nlocks < UL_RB_LOCKS; i++)
-		r->locks[r->nlocks++] = ul_class_label(ul_class_get(steps[i].class_id));
+	for (int i = 0; i < n; i++)
+		ul_rb_add_lock(r, ul_class_label(ul_class_get(steps[i].class_id)));
 	ul_rb_printf(r, "\nother info that might help us debug this:\n\n");
 	char src[512], tgt[512], par[512];
 	step_name(&steps[0], src, sizeof src);
@@ -188,8 +189,8 @@ void ul_report_held_at_exit(struct ul_thread *t, uintptr_t ip)
 		return;
 	memcpy(hdr_static, hdr, sizeof hdr);
 	r->header = hdr_static;
-	for (uint32_t i = 0; i < d && r->nlocks < UL_RB_LOCKS; i++)
-		r->locks[r->nlocks++] = ul_class_label(ul_class_get(t->held[i].class_id));
+	for (uint32_t i = 0; i < d; i++)
+		ul_rb_add_lock(r, ul_class_label(ul_class_get(t->held[i].class_id)));
 	ul_rb_held_locks(r, t);
 	if (ip)
 		ul_rb_backtrace(r, ip);

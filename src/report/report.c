@@ -22,24 +22,55 @@ const char *const ul_report_kind_names[UL_R_NKINDS] = {
 
 UL_STATIC_MUTEX(report_lock);
 static struct ul_rb rb_static;
+static char rb_text[UL_RB_TEXT];
+static const char *rb_locks[UL_RB_LOCKS];
+static struct ul_rb_stack rb_stacks[UL_RB_STACKS];
+
+/* The one report buffer, used under report_lock. */
+static struct ul_rb *rb_get(void)
+{
+	struct ul_rb *r = &rb_static;
+	if (!r->text.p) {
+		ul_sbuf_init(&r->text, rb_text, sizeof rb_text);
+		r->locks = rb_locks;
+		r->locks_cap = UL_RB_LOCKS;
+		r->stacks = rb_stacks;
+		r->stacks_cap = UL_RB_STACKS;
+	}
+	ul_sbuf_reset(&r->text);
+	r->nlocks = r->nstacks = 0;
+	return r;
+}
 static _Atomic int report_owner;
+
+bool ul_path_expand(const char *pattern, const char *suffix, char *buf, size_t len)
+{
+	size_t o = 0;
+	for (const char *s = pattern; *s; s++) {
+		if (s[0] == '%' && s[1] == 'p') {
+			int n = snprintf(buf + o, len - o, "%d", ul_getpid());
+			if (n < 0 || (size_t)n >= len - o)
+				return false;
+			o += (size_t)n;
+			s++;
+		} else {
+			if (o + 1 >= len)
+				return false;
+			buf[o++] = *s;
+		}
+	}
+	int n = snprintf(buf + o, len - o, "%s", suffix ? suffix : "");
+	return n >= 0 && (size_t)n < len - o;
+}
 
 static int log_fd(void)
 {
 	const char *p = ul_rt.opt.log_file;
 	if (!p || !*p)
 		return 2;
-	char path[512];
-	size_t o = 0;
-	for (const char *s = p; *s && o < sizeof path - 16; s++) {
-		if (s[0] == '%' && s[1] == 'p') {
-			o += (size_t)snprintf(path + o, sizeof path - o, "%d", ul_getpid());
-			s++;
-		} else {
-			path[o++] = *s;
-		}
-	}
-	path[o] = 0;
+	char path[UL_PATH_MAX];
+	if (!ul_path_expand(p, NULL, path, sizeof path))
+		return 2; /* never a truncated path: reports stay on stderr */
 	int fd = ul_open_append(path);
 	return fd < 0 ? 2 : fd;
 }
@@ -93,12 +124,9 @@ struct ul_rb *ul_rb_begin(int kind, const char *header, uint64_t id, struct ul_t
 		return NULL; /* a report from inside a report */
 	ul_mutex_lock(&report_lock);
 	atomic_store(&report_owner, ul_gettid());
-	struct ul_rb *r = &rb_static;
+	struct ul_rb *r = rb_get();
 	r->kind = kind;
 	r->header = header;
-	r->len = 0;
-	r->nlocks = 0;
-	r->nstacks = 0;
 	r->id = id;
 	ul_rb_thread_name(t, r->thread, sizeof r->thread);
 	size_t hl = strlen(header);
@@ -118,13 +146,7 @@ void ul_rb_printf(struct ul_rb *r, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	if (r->len < sizeof r->text) {
-		int n = vsnprintf(r->text + r->len, sizeof r->text - r->len, fmt, ap);
-		if (n > 0)
-			r->len += (size_t)n;
-		if (r->len >= sizeof r->text)
-			r->len = sizeof r->text - 1;
-	}
+	ul_sbuf_vprintf(&r->text, fmt, ap);
 	va_end(ap);
 }
 
@@ -148,13 +170,20 @@ void ul_rb_lock_name(struct ul_rb *r, uint32_t class_id)
 	ul_class_format(ul_class_get(class_id), name, sizeof name);
 	ul_usage_string(class_id, usage);
 	ul_rb_printf(r, "(%s)%s", name, usage);
-	if (r->nlocks < UL_RB_LOCKS)
-		r->locks[r->nlocks++] = ul_class_label(ul_class_get(class_id));
+	ul_rb_add_lock(r, ul_class_label(ul_class_get(class_id)));
+}
+
+void ul_rb_add_lock(struct ul_rb *r, const char *name)
+{
+	if (ul_array_grow((void **)&r->locks, &r->locks_cap, sizeof *r->locks, (uint32_t)r->nlocks + 1,
+			  rb_locks))
+		r->locks[r->nlocks++] = name;
 }
 
 static void add_stack_ref(struct ul_rb *r, const char *label, uint32_t stack, uintptr_t ip)
 {
-	if (r->nstacks < UL_RB_STACKS)
+	if (ul_array_grow((void **)&r->stacks, &r->stacks_cap, sizeof *r->stacks, (uint32_t)r->nstacks + 1,
+			  rb_stacks))
 		r->stacks[r->nstacks++] = (struct ul_rb_stack){ label, stack, ip };
 }
 
@@ -241,7 +270,8 @@ void ul_rb_finish(struct ul_rb *r)
 		atomic_fetch_add(&ul_rt.nsuppressed, 1);
 	} else {
 		int fd = log_fd();
-		ul_write_all(fd, r->text, r->len);
+		ul_sbuf_end(&r->text);
+		ul_write_all(fd, r->text.p, r->text.len);
 		if (ul_rt.opt.print_suppressions)
 			ul_suppress_print_rule(r, fd);
 		if (fd != 2)
@@ -278,9 +308,7 @@ void ul_report_show_all_held(int fd)
 		return;
 	ul_mutex_lock(&report_lock);
 	atomic_store(&report_owner, ul_gettid());
-	struct ul_rb *r = &rb_static;
-	r->len = 0;
-	r->nlocks = r->nstacks = 0;
+	struct ul_rb *r = rb_get();
 	ul_rb_printf(r, "\nShowing all locks held in the system:\n");
 	ul_threads_lock();
 	int shown = 0;
@@ -306,7 +334,8 @@ void ul_report_show_all_held(int fd)
 	ul_rb_printf(r, "\n=============================================\n\n");
 	if (fd < 0)
 		fd = log_fd();
-	ul_write_all(fd, r->text, r->len);
+	ul_sbuf_end(&r->text);
+	ul_write_all(fd, r->text.p, r->text.len);
 	if (fd != 2)
 		ul_close(fd);
 	atomic_store(&report_owner, 0);
@@ -318,42 +347,40 @@ void ul_report_exit_summary(void)
 	unsigned nrep = atomic_load(&ul_rt.nreports), nsup = atomic_load(&ul_rt.nsuppressed);
 	if (!ul_rt.opt.summary || (!nrep && !nsup && ul_rt.opt.verbosity < 1))
 		return;
-	char buf[4096];
-	size_t o = 0;
-	o += (size_t)snprintf(buf + o, sizeof buf - o, "\nulockdep summary for %s (pid %d): %u report%s",
-			      ul_rt.progname, ul_getpid(), nrep, nrep == 1 ? "" : "s");
+	char first[4096];
+	struct ul_sbuf b;
+	ul_sbuf_init(&b, first, sizeof first);
+	ul_sbuf_printf(&b, "\nulockdep summary for %s (pid %d): %u report%s", ul_rt.progname, ul_getpid(), nrep,
+		       nrep == 1 ? "" : "s");
 	const char *sep = " (";
 	for (int k = 0; k < UL_R_NKINDS; k++) {
 		unsigned n = atomic_load(&ul_rt.report_kinds[k]);
 		if (n) {
-			o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s: %u", sep, ul_report_kind_names[k], n);
+			ul_sbuf_printf(&b, "%s%s: %u", sep, ul_report_kind_names[k], n);
 			sep = ", ";
 		}
 	}
-	o += (size_t)snprintf(buf + o, sizeof buf - o, "%s, %u suppressed\n", sep[0] == ',' ? ")" : "", nsup);
-	o += (size_t)snprintf(buf + o, sizeof buf - o,
-			      "  lock classes: %u, dependencies: %u, chains: %lu, lock objects: %lu\n",
-			      atomic_load(&ul_rt.nclasses) - 1, ul_graph_nedges(),
-			      (unsigned long)atomic_load(&ul_rt.chains.count),
-			      (unsigned long)atomic_load(&ul_rt.locks.count));
+	ul_sbuf_printf(&b, "%s, %u suppressed\n", sep[0] == ',' ? ")" : "", nsup);
+	ul_sbuf_printf(&b, "  lock classes: %u, dependencies: %u, chains: %lu, lock objects: %lu\n",
+		       atomic_load(&ul_rt.nclasses), ul_graph_nedges(),
+		       (unsigned long)atomic_load(&ul_rt.chains.count), (unsigned long)atomic_load(&ul_rt.locks.count));
 	if (nsup) {
-		o += (size_t)snprintf(buf + o, sizeof buf - o, "  suppressed by rule:\n");
-		ul_suppress_summary(buf + o, sizeof buf - o);
-		o += strlen(buf + o);
+		ul_sbuf_puts(&b, "  suppressed by rule:\n");
+		ul_suppress_summary(&b);
 	}
 	if (ul_rt.opt.json && *ul_rt.opt.json)
-		o += (size_t)snprintf(buf + o, sizeof buf - o, "  JSON: %s\n", ul_rt.opt.json);
+		ul_sbuf_printf(&b, "  JSON: %s\n", ul_rt.opt.json);
 	if (ul_rt.opt.sarif && *ul_rt.opt.sarif)
-		o += (size_t)snprintf(buf + o, sizeof buf - o, "  SARIF: %s\n", ul_rt.opt.sarif);
+		ul_sbuf_printf(&b, "  SARIF: %s\n", ul_rt.opt.sarif);
 	if (ul_rt.opt.log_file && *ul_rt.opt.log_file)
-		o += (size_t)snprintf(buf + o, sizeof buf - o, "  log: %s\n", ul_rt.opt.log_file);
+		ul_sbuf_printf(&b, "  log: %s\n", ul_rt.opt.log_file);
 	if (ul_rt.opt.graph && *ul_rt.opt.graph)
-		o += (size_t)snprintf(buf + o, sizeof buf - o, "  graph: %s.dot, %s.json\n", ul_rt.opt.graph,
-				      ul_rt.opt.graph);
-	if (o > sizeof buf)
-		o = sizeof buf;
+		ul_sbuf_printf(&b, "  graph: %s.dot, %s.json\n", ul_rt.opt.graph, ul_rt.opt.graph);
+	ul_sbuf_end(&b);
 	int fd = log_fd();
-	ul_write_all(fd, buf, o);
+	ul_write_all(fd, b.p, b.len);
 	if (fd != 2)
 		ul_close(fd);
+	if (b.p != first)
+		ul_unmap(b.p, b.cap);
 }

@@ -4,8 +4,10 @@
 #define UL_REPORT_BUF_H
 #include "report.h"
 
-#define UL_RB_TEXT (48 * 1024)
-#define UL_RB_LOCKS 34
+#include "sbuf.h"
+
+#define UL_RB_TEXT (48 * 1024) /* first buffer; a longer report grows */
+#define UL_RB_LOCKS 34         /* likewise for the lock and stack lists */
 #define UL_RB_STACKS 40
 
 struct ul_rb_stack {
@@ -17,12 +19,13 @@ struct ul_rb_stack {
 struct ul_rb {
 	int kind;
 	const char *header;
-	char text[UL_RB_TEXT];
-	size_t len;
-	const char *locks[UL_RB_LOCKS];
+	struct ul_sbuf text;
+	const char **locks;
 	int nlocks;
-	struct ul_rb_stack stacks[UL_RB_STACKS];
+	uint32_t locks_cap;
+	struct ul_rb_stack *stacks;
 	int nstacks;
+	uint32_t stacks_cap;
 	char thread[64];
 	char extra_name[256]; /* a lock with no class yet, named by its symbol */
 	uint64_t id;      /* dedup identity */
@@ -32,6 +35,8 @@ struct ul_rb {
 struct ul_rb *ul_rb_begin(int kind, const char *header, uint64_t id, struct ul_thread *t);
 void ul_rb_printf(struct ul_rb *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ul_rb_lock_name(struct ul_rb *r, uint32_t class_id);
+/* Append a lock name to the report's lock list (JSON, suppressions). */
+void ul_rb_add_lock(struct ul_rb *r, const char *name);
 void ul_rb_stack(struct ul_rb *r, const char *label, uint32_t stack, int indent);
 void ul_rb_held_locks(struct ul_rb *r, struct ul_thread *t);
 void ul_rb_backtrace(struct ul_rb *r, uintptr_t from);
@@ -48,6 +53,6 @@ void ul_sarif_write(void);
 int ul_suppress_load(const char *path, char *err, int errlen);
 int ul_suppress_match(const struct ul_rb *r); /* rule index or -1 */
 void ul_suppress_print_rule(const struct ul_rb *r, int fd);
-void ul_suppress_summary(char *buf, size_t len);
+void ul_suppress_summary(struct ul_sbuf *b);
 
 #endif

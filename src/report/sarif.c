@@ -8,64 +8,59 @@
 #include "report_buf.h"
 #include "symbols.h"
 
-#define MAX_RESULTS 512
-#define MAX_LOCS 8
+#define MAX_LOCS 8 /* locations per result: the first frames with a file:line */
 
 struct result {
 	int kind;
-	char message[512];
+	const char *message;
 	char uri[MAX_LOCS][128];
 	char func[MAX_LOCS][128];
 	int line[MAX_LOCS];
 	int nloc;
 };
 
+/* Every report is kept (reports are deduplicated, so they are few). */
 static struct result *results;
-static int nresults;
+static uint32_t nresults, results_cap;
 
-static void esc(char *out, size_t len, const char *s)
+static void esc(struct ul_sbuf *b, const char *s)
 {
-	size_t o = 0;
-	for (; *s && o + 7 < len; s++) {
+	for (; *s; s++) {
 		if (*s == '"' || *s == '\\')
-			out[o++] = '\\';
+			ul_sbuf_put(b, "\\", 1);
 		if ((unsigned char)*s < 0x20) {
-			o += (size_t)snprintf(out + o, len - o, "\\u%04x", (unsigned char)*s);
+			ul_sbuf_printf(b, "\\u%04x", (unsigned char)*s);
 			continue;
 		}
-		out[o++] = *s;
+		ul_sbuf_put(b, s, 1);
 	}
-	out[o] = 0;
-}
-
-static char *expand_pid(const char *p, char *buf, size_t len)
-{
-	size_t o = 0;
-	for (; *p && o + 12 < len; p++) {
-		if (p[0] == '%' && p[1] == 'p') {
-			o += (size_t)snprintf(buf + o, len - o, "%d", ul_getpid());
-			p++;
-		} else {
-			buf[o++] = *p;
-		}
-	}
-	buf[o] = 0;
-	return buf;
 }
 
 void ul_sarif_add(const struct ul_rb *r)
 {
 	if (!ul_rt.opt.sarif || !*ul_rt.opt.sarif)
 		return;
-	if (!results)
-		results = ul_alloc(MAX_RESULTS * sizeof *results);
-	if (!results || nresults >= MAX_RESULTS)
+	if (!ul_array_grow((void **)&results, &results_cap, sizeof *results, nresults + 1, NULL)) {
+		ul_notice_limit(6, "SARIF results (out of memory): later reports are not in the SARIF log");
 		return;
-	struct result *res = &results[nresults++];
+	}
+	struct result *res = &results[nresults];
+	memset(res, 0, sizeof *res);
 	res->kind = r->kind;
-	size_t o = (size_t)snprintf(res->message, sizeof res->message, "%s:", r->header);
-	for (int i = 0; i < r->nlocks && o < sizeof res->message; i++)
-		o += (size_t)snprintf(res->message + o, sizeof res->message - o, "%s %s", i ? " ->" : "", r->locks[i]);
+	char first[512];
+	struct ul_sbuf m;
+	ul_sbuf_init(&m, first, sizeof first);
+	ul_sbuf_printf(&m, "%s:", r->header);
+	for (int i = 0; i < r->nlocks; i++)
+		ul_sbuf_printf(&m, "%s %s", i ? " ->" : "", r->locks[i]);
+	ul_sbuf_end(&m);
+	char *msg = ul_alloc(m.len + 1);
+	if (msg)
+		memcpy(msg, m.p, m.len + 1);
+	if (m.p != first)
+		ul_unmap(m.p, m.cap);
+	res->message = msg ? msg : r->header;
+	nresults++;
 	res->nloc = 0;
 	/* one location per stack: its first frame with a file:line */
 	for (int i = 0; i < r->nstacks && res->nloc < MAX_LOCS; i++) {
@@ -89,40 +84,48 @@ void ul_sarif_write(void)
 {
 	if (!results || !ul_rt.opt.sarif || !*ul_rt.opt.sarif)
 		return;
-	char path[512];
-	expand_pid(ul_rt.opt.sarif, path, sizeof path);
-	char tmp[540];
+	char path[UL_PATH_MAX], tmp[UL_PATH_MAX + 16];
+	if (!ul_path_expand(ul_rt.opt.sarif, NULL, path, sizeof path)) {
+		ul_notice_limit(6, "SARIF path longer than 4096 bytes: no SARIF log");
+		return;
+	}
 	snprintf(tmp, sizeof tmp, "%s.tmp%d", path, ul_getpid());
 	int fd = ul_open_append(tmp);
 	if (fd < 0)
 		return;
-	char buf[4096];
-	int n = snprintf(buf, sizeof buf,
-			 "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\","
+	/* streamed: one record at a time through a buffer that grows */
+	char first[4096];
+	struct ul_sbuf b;
+	ul_sbuf_init(&b, first, sizeof first);
+	ul_sbuf_puts(&b, "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\","
 			 "\"runs\":[{\"tool\":{\"driver\":{\"name\":\"ulockdep\",\"version\":\"0.1.0\","
 			 "\"informationUri\":\"https://example.invalid/ulockdep\",\"rules\":[");
 	for (int k = 0; k < UL_R_NKINDS; k++)
-		n += snprintf(buf + n, sizeof buf - (size_t)n, "%s{\"id\":\"%s\"}", k ? "," : "", ul_report_kind_names[k]);
-	n += snprintf(buf + n, sizeof buf - (size_t)n, "]}},\"results\":[");
-	ul_write_all(fd, buf, (size_t)n);
-	for (int i = 0; i < nresults; i++) {
+		ul_sbuf_printf(&b, "%s{\"id\":\"%s\"}", k ? "," : "", ul_report_kind_names[k]);
+	ul_sbuf_puts(&b, "]}},\"results\":[");
+	for (uint32_t i = 0; i < nresults; i++) {
 		struct result *res = &results[i];
-		char msg[1100];
-		esc(msg, sizeof msg, res->message);
-		n = snprintf(buf, sizeof buf, "%s{\"ruleId\":\"%s\",\"level\":\"error\",\"message\":{\"text\":\"%s\"},\"locations\":[",
-			     i ? "," : "", ul_report_kind_names[res->kind], msg);
+		ul_sbuf_printf(&b, "%s{\"ruleId\":\"%s\",\"level\":\"error\",\"message\":{\"text\":\"", i ? "," : "",
+			       ul_report_kind_names[res->kind]);
+		esc(&b, res->message);
+		ul_sbuf_puts(&b, "\"},\"locations\":[");
 		for (int l = 0; l < res->nloc; l++) {
-			char uri[300], fn[300];
-			esc(uri, sizeof uri, res->uri[l]);
-			esc(fn, sizeof fn, res->func[l]);
-			n += snprintf(buf + n, sizeof buf - (size_t)n,
-				      "%s{\"physicalLocation\":{\"artifactLocation\":{\"uri\":\"%s\"},\"region\":{\"startLine\":%d}},"
-				      "\"logicalLocations\":[{\"name\":\"%s\",\"kind\":\"function\"}]}",
-				      l ? "," : "", uri, res->line[l] > 0 ? res->line[l] : 1, fn);
+			ul_sbuf_printf(&b, "%s{\"physicalLocation\":{\"artifactLocation\":{\"uri\":\"", l ? "," : "");
+			esc(&b, res->uri[l]);
+			ul_sbuf_printf(&b, "\"},\"region\":{\"startLine\":%d}},\"logicalLocations\":[{\"name\":\"",
+				       res->line[l] > 0 ? res->line[l] : 1);
+			esc(&b, res->func[l]);
+			ul_sbuf_puts(&b, "\",\"kind\":\"function\"}]}");
 		}
-		n += snprintf(buf + n, sizeof buf - (size_t)n, "]}");
-		ul_write_all(fd, buf, (size_t)n);
+		ul_sbuf_puts(&b, "]}");
+		if (b.len > sizeof first / 2 || b.oom) {
+			ul_write_all(fd, b.p, b.len);
+			ul_sbuf_reset(&b);
+		}
 	}
+	ul_write_all(fd, b.p, b.len);
+	if (b.p != first)
+		ul_unmap(b.p, b.cap);
 	ul_write_all(fd, "]}]}\n", 5);
 	ul_close(fd);
 	rename(tmp, path);

@@ -5,8 +5,13 @@
 # end within a generous timeout (a hang fails; no duration is asserted).
 # Header lines of each tests/adversarial/*.c:
 #   // expect: none | KIND...     reports under ulockdep, by JSON kind, in order
+#                                 (N*KIND: N reports of that kind)
 #   // opts: a=b:c=d              ULOCKDEP_OPTIONS
 #   // notice: TEXT               exactly one "ulockdep: ...TEXT" line on stderr
+#   // stderr: TEXT               TEXT appears in stderr under ulockdep (repeatable)
+#   // stderr-count: N TEXT       TEXT appears on exactly N lines of stderr
+#   // after: CMD                 a shell command run in the build directory after
+#                                 the ulockdep run; it must succeed
 #   // ulimit-v: KB               both runs under this address-space limit
 #   // lib: NAME.c                built as $B/NAME.so next to the program
 #   // cflags: FLAGS              extra compiler/linker flags
@@ -29,9 +34,9 @@ for src in tests/adversarial/*.c; do
   name=$(basename "$src" .c)
   [ -n "$only" ] && [ "$only" != "$name" ] && continue
   expect=$(hdr expect "$src"); opts=$(hdr opts "$src"); notice=$(hdr notice "$src")
-  lim=$(hdr ulimit-v "$src"); lib=$(hdr lib "$src"); cflags=$(hdr cflags "$src")
+  lim=$(hdr ulimit-v "$src"); errtexts=$(sed -n "s|^// stderr: *||p" "$src"); errcount=$(hdr stderr-count "$src"); after=$(hdr after "$src"); lib=$(hdr lib "$src"); cflags=$(hdr cflags "$src")
   if [ -n "$lib" ]; then
-    $CC -O1 -g -shared -fPIC -pthread -o "$B/${lib%.c}.so" "tests/adversarial/$lib" \
+    $CC -O1 -g -shared -fPIC -pthread -I"$PWD/include" -o "$B/${lib%.c}.so" "tests/adversarial/$lib" \
       || { echo "FAIL $name: build $lib"; fail=$((fail + 1)); continue; }
   fi
   # shellcheck disable=SC2086
@@ -56,10 +61,23 @@ for src in tests/adversarial/*.c; do
   fi
   got=$(sed -n 's/^{"kind":"\([a-z_]*\)".*/\1/p' "$T/$name.json" 2>/dev/null | tr '\n' ' ' | sed 's/ $//')
   [ "$expect" = none ] && expect=""
+  if [[ $expect =~ ^([0-9]+)\*([a-z_]+)$ ]]; then
+    expect=$(yes "${BASH_REMATCH[2]}" | head -n "${BASH_REMATCH[1]}" | tr '\n' ' ' | sed 's/ $//')
+  fi
   if [ -z "$why" ] && [ "$got" != "$expect" ]; then why="reports '$got', expected '${expect:-none}'"; fi
   if [ -z "$why" ] && [ -n "$notice" ]; then
     n=$(grep -c "^ulockdep: .*$notice" "$T/u.err")
     [ "$n" -eq 1 ] || why="notice '$notice' seen $n times"
+  fi
+  while [ -z "$why" ] && IFS= read -r errtext; do
+    [ -n "$errtext" ] && ! grep -qF -- "$errtext" "$T/u.err" && why="stderr lacks '$errtext'"
+  done <<< "$errtexts"
+  if [ -z "$why" ] && [ -n "$errcount" ]; then
+    n=$(grep -cF -- "${errcount#* }" "$T/u.err")
+    [ "$n" -eq "${errcount%% *}" ] || why="'${errcount#* }' on $n lines of stderr, expected ${errcount%% *}"
+  fi
+  if [ -z "$why" ] && [ -n "$after" ] && ! (cd "$B" && eval "$after") >"$T/after.out" 2>&1; then
+    why="after-check failed: $after: $(head -3 "$T/after.out" | tr '\n' ' ')"
   fi
   if [ -z "$why" ]; then echo "PASS adv_$name"; pass=$((pass + 1))
   else echo "FAIL adv_$name: $why"; sed 's/^/  | /' "$T/u.err" | head -8; fail=$((fail + 1)); fi
