@@ -89,12 +89,7 @@ static void fork_child(void)
 {
 	/* Only this thread survives: every runtime lock another thread held
 	 * at fork is reset, and the child counts only its own reports. */
-	ul_mutex_reset(&ul_rt.graph_lock);
-	ul_mutexes_reset_all();
-	struct ul_htab *tabs[] = { &ul_rt.locks, &ul_rt.chains, &ul_rt.edges, &ul_rt.classkeys, &ul_rt.insts,
-				   &ul_rt.stacks, &ul_rt.dedup, &ul_rt.lockpages };
-	for (size_t i = 0; i < UL_ARRAY_SIZE(tabs); i++)
-		ul_htab_unlock_all(tabs[i], true);
+	ul_mutexes_reset_all(); /* the one registry: static locks, tables, graph */
 	ul_report_after_fork();
 	atomic_store(&ul_rt.nreports, 0);
 	atomic_store(&ul_rt.nsuppressed, 0);
@@ -122,6 +117,7 @@ static void thread_key_dtor(void *p)
 
 static void init_tables(void)
 {
+	ul_mutex_register(&ul_rt.graph_lock);
 	ul_htab_init(&ul_rt.locks, 1024, (uint64_t)ul_rt.opt.max_locks);
 	ul_htab_init(&ul_rt.chains, 256, 0);
 	ul_htab_init(&ul_rt.edges, 256, 0);

@@ -10,6 +10,8 @@ void ul_htab_init(struct ul_htab *h, uint32_t initial, uint64_t max_entries)
 {
 	h->initial = initial;
 	h->max_entries = max_entries;
+	for (int i = 0; i < UL_HSEGS; i++)
+		ul_mutex_register(&h->seg[i].lock); /* reset in a fork child */
 }
 
 static struct ul_hent *find(struct ul_harr *a, uint64_t hv, uint64_t key)
@@ -137,16 +139,3 @@ bool ul_htab_set(struct ul_htab *h, uint64_t key, int idx, uint64_t val)
 	ul_mutex_unlock(&s->lock);
 	return e != NULL;
 }
-
-
-
-void ul_htab_unlock_all(struct ul_htab *h, bool reset)
-{
-	for (int i = 0; i < UL_HSEGS; i++) {
-		if (reset)
-			ul_mutex_reset(&h->seg[i].lock);
-		else
-			ul_mutex_unlock(&h->seg[i].lock);
-	}
-}
-

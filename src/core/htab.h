@@ -60,6 +60,5 @@ int ul_htab_put(struct ul_htab *h, uint64_t key, const uint64_t v[3], bool repla
 int ul_htab_get_or_put(struct ul_htab *h, uint64_t key, uint64_t v[3]);
 /* Store one value word of an existing key. Returns false if absent. */
 bool ul_htab_set(struct ul_htab *h, uint64_t key, int idx, uint64_t val);
-void ul_htab_unlock_all(struct ul_htab *h, bool reset);
 
 #endif

@@ -52,10 +52,34 @@ void ul_mutex_reset(ul_mutex_t *m)
 
 extern ul_mutex_t __start_ul_mutexes[], __stop_ul_mutexes[];
 
+/* 16 segment locks per hash table, a dozen tables, the graph lock. */
+#define MAX_REGISTERED 1024
+static ul_mutex_t *_Atomic registered[MAX_REGISTERED];
+static _Atomic uint32_t nregistered;
+
+void ul_mutex_register(ul_mutex_t *m)
+{
+	uint32_t i = atomic_fetch_add(&nregistered, 1);
+	if (i < MAX_REGISTERED) {
+		atomic_store(&registered[i], m);
+		return;
+	}
+	/* a runtime bug, not a program's doing: say it, once */
+	static const char msg[] = "ulockdep: internal: lock registry full, fork may hang\n";
+	if (i == MAX_REGISTERED)
+		ul_write_all(2, msg, sizeof msg - 1);
+}
+
 void ul_mutexes_reset_all(void)
 {
 	for (ul_mutex_t *m = __start_ul_mutexes; m < __stop_ul_mutexes; m++)
 		ul_mutex_reset(m);
+	uint32_t n = atomic_load(&nregistered);
+	for (uint32_t i = 0; i < n && i < MAX_REGISTERED; i++) {
+		ul_mutex_t *m = atomic_load(&registered[i]);
+		if (m)
+			ul_mutex_reset(m);
+	}
 }
 
 int ul_gettid(void)

@@ -20,10 +20,13 @@ typedef struct {
 	_Atomic int owner;
 } ul_mutex_t;
 
-/* A runtime-wide lock: kept in one section so a fork child can reset all
- * of them (a lock held by a thread that did not survive fork). */
+/* The registry of runtime locks, so a fork child can reset every one (a
+ * lock held by a thread that did not survive fork). Static locks are kept
+ * in one ELF section; locks inside other objects (hash table segments, the
+ * graph lock) are registered once when their object is set up. */
 #define UL_STATIC_MUTEX(name) \
 	static ul_mutex_t name __attribute__((section("ul_mutexes"), used, aligned(8)))
+void ul_mutex_register(ul_mutex_t *m);
 void ul_mutexes_reset_all(void);
 
 void ul_mutex_lock(ul_mutex_t *m);
