@@ -4,6 +4,7 @@
 #include "report.h"
 
 #include <stdarg.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,9 +123,12 @@ struct ul_rb *ul_rb_begin(int kind, const char *header, uint64_t id, struct ul_t
 		return NULL;
 	if (atomic_load(&report_owner) == ul_gettid())
 		return NULL; /* a report from inside a report */
+	int cancel;
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel); /* no cancellation point inside */
 	ul_mutex_lock(&report_lock);
 	atomic_store(&report_owner, ul_gettid());
 	struct ul_rb *r = rb_get();
+	r->cancel_state = cancel;
 	r->kind = kind;
 	r->header = header;
 	r->id = id;
@@ -280,8 +284,10 @@ void ul_rb_finish(struct ul_rb *r)
 		ul_sarif_add(r);
 		count_report(r);
 	}
+	int cancel = r->cancel_state;
 	atomic_store(&report_owner, 0);
 	ul_mutex_unlock(&report_lock);
+	pthread_setcancelstate(cancel, NULL);
 	if (rule < 0 && ul_rt.opt.abort_on_report) {
 		ul_report_exit_summary();
 		abort();
@@ -306,6 +312,8 @@ void ul_report_show_all_held(int fd)
 {
 	if (atomic_load(&report_owner) == ul_gettid())
 		return;
+	int cancel;
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel);
 	ul_mutex_lock(&report_lock);
 	atomic_store(&report_owner, ul_gettid());
 	struct ul_rb *r = rb_get();
@@ -340,6 +348,7 @@ void ul_report_show_all_held(int fd)
 		ul_close(fd);
 	atomic_store(&report_owner, 0);
 	ul_mutex_unlock(&report_lock);
+	pthread_setcancelstate(cancel, NULL);
 }
 
 void ul_report_exit_summary(void)

@@ -29,6 +29,7 @@ struct ul_rb {
 	char thread[64];
 	char extra_name[256]; /* a lock with no class yet, named by its symbol */
 	uint64_t id;      /* dedup identity */
+	int cancel_state; /* the thread's, restored when the report is done */
 };
 
 /* Start a report; returns NULL when this problem was already reported. */

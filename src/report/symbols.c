@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -270,10 +271,23 @@ static int spawn_child(void *arg)
 
 /* Run the symbolizer on one module with up to n addresses; parse pairs of
  * lines (function, file:line) into the cache. */
+static void spawn_symbolizer(const char *module, uintptr_t base, const uintptr_t *ips, int n);
+
+/* open() and waitpid() are cancellation points: a pending cancel must not
+ * end the thread inside the runtime (holding the report lock). */
 static void run_symbolizer(const char *module, uintptr_t base, const uintptr_t *ips, int n)
 {
 	if (!symbolizer_path[0] || n <= 0)
 		return;
+	int e = errno, old;
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
+	spawn_symbolizer(module, base, ips, n);
+	pthread_setcancelstate(old, NULL);
+	errno = e;
+}
+
+static void spawn_symbolizer(const char *module, uintptr_t base, const uintptr_t *ips, int n)
+{
 	static char argbuf[64][24];
 	char *argv[64 + 8];
 	int ac = 0;
