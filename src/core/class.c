@@ -145,8 +145,8 @@ uint32_t ul_class_sub(uint32_t base, uint8_t subclass)
 	return id;
 }
 
-/* Writable segments of the modules loaded at start-up, for the one place
- * dladdr cannot be used: a signal handler (it takes the loader lock). */
+/* Writable segments of the modules loaded at start-up (a quick first
+ * look); later modules are found with the lock-free ul_in_module(). */
 #define MAX_RANGES 256
 static struct { uintptr_t lo, hi; } ranges[MAX_RANGES];
 static int nranges;
@@ -178,14 +178,11 @@ bool ul_is_static_addr(const void *addr)
 	for (int i = 0; i < nranges; i++)
 		if ((uintptr_t)addr >= ranges[i].lo && (uintptr_t)addr < ranges[i].hi)
 			return true;
-	if (ul_self && ul_self->ctx)
-		return false;
-	/* the main heap is never a module's data: skip dladdr for it */
+	/* the main heap is never a module's data */
 	if ((uintptr_t)addr >= brk_start && (uintptr_t)addr < (uintptr_t)sbrk(0))
 		return false;
-	/* modules loaded after start-up */
-	Dl_info info;
-	return dladdr(addr, &info) != 0 && info.dli_fbase != NULL;
+	/* modules loaded after start-up: never dladdr here (loader lock) */
+	return ul_in_module(addr);
 }
 
 /* Pages that hold heap locks, so free() finds them without probing: each

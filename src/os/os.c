@@ -1,7 +1,9 @@
 #define _GNU_SOURCE
 #include "os.h"
 
+#include <dlfcn.h>
 #include <errno.h>
+#include <link.h>
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <signal.h>
@@ -237,4 +239,38 @@ void ul_restore_signals(const void *old)
 	int e = errno;
 	syscall(SYS_rt_sigprocmask, SIG_SETMASK, old, NULL, _NSIG / 8);
 	errno = e;
+}
+
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35))
+bool ul_module_of(const void *addr, uintptr_t *base, const char **name)
+{
+	struct dl_find_object fo;
+	if (_dl_find_object((void *)addr, &fo) != 0 || !fo.dlfo_link_map)
+		return false;
+	*base = fo.dlfo_link_map->l_addr;
+	*name = fo.dlfo_link_map->l_name ? fo.dlfo_link_map->l_name : "";
+	return true;
+}
+#else
+/* Older glibc: dladdr, which takes the loader's lock (documented limit). */
+bool ul_module_of(const void *addr, uintptr_t *base, const char **name)
+{
+	Dl_info info;
+	struct link_map *lm = NULL;
+	if (!dladdr1((void *)addr, &info, (void **)&lm, RTLD_DL_LINKMAP) || !lm)
+		return false;
+	*base = lm->l_addr;
+	*name = lm->l_name ? lm->l_name : "";
+	return true;
+}
+#endif
+
+bool ul_in_module(const void *addr)
+{
+	uintptr_t base;
+	const char *name;
+	int e = errno;
+	bool r = ul_module_of(addr, &base, &name);
+	errno = e;
+	return r;
 }

@@ -98,15 +98,14 @@ static int find_phdr(struct dl_phdr_info *info, size_t size, void *arg)
 
 static struct module *module_of(uintptr_t addr)
 {
-	Dl_info info;
-	struct link_map *lm = NULL;
 	uintptr_t base;
 	const char *lname;
-	if (dladdr1((void *)addr, &info, (void **)&lm, RTLD_DL_LINKMAP) && lm) {
-		base = lm->l_addr;
-		lname = lm->l_name;
-	} else {
-		/* a static binary: no dladdr, but the program headers are there */
+	/* lock-free (never the loader's lock): this runs on lock paths */
+	if (!ul_module_of((const void *)addr, &base, &lname)) {
+#ifndef UL_WRAP_MODE
+		return NULL;
+#endif
+		/* a static binary: the program headers are there */
 		struct phdr_hit h = { addr, 0, NULL, false };
 		dl_iterate_phdr(find_phdr, &h);
 		if (!h.found)
