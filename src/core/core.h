@@ -163,7 +163,7 @@ struct ul_runtime {
 	_Atomic uint32_t nreports;
 	_Atomic uint32_t nsuppressed;
 	_Atomic uint32_t report_kinds[16];
-	bool limit_said[8];
+	bool limit_said[16];
 };
 
 extern struct ul_runtime ul_rt;

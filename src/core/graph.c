@@ -6,35 +6,74 @@
 
 #define MAX_NODES (1u << 22)
 #define MAX_EDGES (1u << 23)
+/* Nodes and edges live in chunks mapped when first needed: no big
+ * reservation (the program may run under ulimit -v), and a chunk never
+ * moves, so lock-free readers of an edge stay valid. */
+#define CHUNK_SHIFT 12
+#define CHUNK (1u << CHUNK_SHIFT)
 
-static struct ul_node *nodes;
-static struct ul_edge *edges;
+static struct ul_node *node_chunks[MAX_NODES / CHUNK];
+static struct ul_edge *_Atomic edge_chunks[MAX_EDGES / CHUNK];
 static uint32_t nnodes = 1, nedges = 1; /* index 0 is "none" */
 static uint32_t bfs_gen;
-static uint32_t *queue;
+static uint32_t *queue; /* BFS queue: two states per node */
+static uint32_t queue_cap;
 
-static bool graph_init(void)
-{
-	if (nodes)
-		return true;
-	nodes = ul_map(MAX_NODES * sizeof *nodes);
-	edges = ul_map(MAX_EDGES * sizeof *edges);
-	queue = ul_map(2 * MAX_NODES * sizeof *queue);
-	return nodes && edges && queue;
-}
+#define NODE(i) (node_chunks[(i) >> CHUNK_SHIFT][(i) & (CHUNK - 1)])
+#define EDGE(i) (edge_chunks[(i) >> CHUNK_SHIFT][(i) & (CHUNK - 1)])
 
 uint32_t ul_graph_nedges(void) { return nedges - 1; }
 uint32_t ul_graph_nnodes(void) { return nnodes - 1; }
-struct ul_node *ul_node_get(uint32_t id) { return id ? &nodes[id] : NULL; }
-struct ul_edge *ul_edge_get(uint32_t id) { return id ? &edges[id] : NULL; }
+struct ul_node *ul_node_get(uint32_t id) { return id && id < nnodes ? &NODE(id) : NULL; }
+struct ul_edge *ul_edge_get(uint32_t id)
+{
+	if (!id)
+		return NULL;
+	struct ul_edge *c = atomic_load_explicit(&edge_chunks[id >> CHUNK_SHIFT], memory_order_acquire);
+	return c ? &c[id & (CHUNK - 1)] : NULL;
+}
+
+/* Room for node id (and its BFS queue slots), all or nothing. */
+static bool node_room(uint32_t id)
+{
+	if (id >= MAX_NODES)
+		return false;
+	if (2 * (id + 1) > queue_cap) {
+		uint32_t ncap = queue_cap ? queue_cap * 2 : 2 * CHUNK;
+		uint32_t *nq = ul_map((size_t)ncap * sizeof *nq);
+		if (!nq)
+			return false;
+		if (queue)
+			ul_unmap(queue, (size_t)queue_cap * sizeof *queue);
+		queue = nq;
+		queue_cap = ncap;
+	}
+	if (!node_chunks[id >> CHUNK_SHIFT] && !(node_chunks[id >> CHUNK_SHIFT] = ul_map(CHUNK * sizeof(struct ul_node))))
+		return false;
+	return true;
+}
+
+static bool edge_room(uint32_t id)
+{
+	if (id >= MAX_EDGES)
+		return false;
+	if (atomic_load_explicit(&edge_chunks[id >> CHUNK_SHIFT], memory_order_relaxed))
+		return true;
+	struct ul_edge *c = ul_map(CHUNK * sizeof *c);
+	if (!c)
+		return false;
+	atomic_store_explicit(&edge_chunks[id >> CHUNK_SHIFT], c, memory_order_release);
+	return true;
+}
 
 uint32_t ul_node_new(uint32_t class_id, uint32_t inst, uintptr_t addr)
 {
-	if (!graph_init() || nnodes >= MAX_NODES) {
-		ul_notice_limit(3, "dependency graph nodes: new classes are not ordered");
+	if (!node_room(nnodes)) {
+		ul_notice_limit(3, nnodes >= MAX_NODES ? "dependency graph nodes: new classes are not ordered"
+						       : "dependency graph nodes (out of memory): new classes are not ordered");
 		return 0;
 	}
-	struct ul_node *n = &nodes[nnodes];
+	struct ul_node *n = &NODE(nnodes);
 	n->class_id = class_id;
 	n->inst = inst;
 	n->addr = addr;
@@ -56,7 +95,7 @@ uint32_t ul_edge_add(uint32_t from, uint32_t to, uint8_t type, uint32_t stack, b
 		return 0;
 	uint32_t id = ul_edge_find(from, to);
 	if (id) {
-		struct ul_edge *e = &edges[id];
+		struct ul_edge *e = &EDGE(id);
 		e->hits++;
 		if (!(e->types & type)) {
 			e->types |= type;
@@ -64,21 +103,22 @@ uint32_t ul_edge_add(uint32_t from, uint32_t to, uint8_t type, uint32_t stack, b
 		}
 		return id;
 	}
-	if (nedges >= MAX_EDGES) {
-		ul_notice_limit(4, "dependency edges: new lock orders are not recorded");
+	if (!edge_room(nedges)) {
+		ul_notice_limit(4, nedges >= MAX_EDGES ? "dependency edges: new lock orders are not recorded"
+						       : "dependency edges (out of memory): new lock orders are not recorded");
 		return 0;
 	}
 	id = nedges++;
-	struct ul_edge *e = &edges[id];
+	struct ul_edge *e = &EDGE(id);
 	e->from = from;
 	e->to = to;
 	e->types = type;
 	e->stack = stack;
 	e->hits = 1;
-	e->next_out = nodes[from].first_out;
-	nodes[from].first_out = id;
-	e->next_in = nodes[to].first_in;
-	nodes[to].first_in = id;
+	e->next_out = NODE(from).first_out;
+	NODE(from).first_out = id;
+	e->next_in = NODE(to).first_in;
+	NODE(to).first_in = id;
 	uint64_t v[3] = { id, 0, 0 };
 	ul_htab_put(&ul_rt.edges, (uint64_t)from << 32 | to, v, false);
 	*added = true;
@@ -104,7 +144,7 @@ static bool step(uint8_t types, bool arrived_r, bool *next_r)
 
 int ul_graph_find_cycle(uint32_t start, uint32_t target, uint8_t closing, uint32_t *path, int max)
 {
-	if (!nodes || !start || !target)
+	if (nnodes < 2 || !start || !target)
 		return 0;
 	uint32_t gen = ++bfs_gen;
 	uint32_t head = 0, tail = 0;
@@ -112,22 +152,22 @@ int ul_graph_find_cycle(uint32_t start, uint32_t target, uint8_t closing, uint32
 	 * initial state; its E/S type constrains how we may arrive at target. */
 	bool start_r = !(closing & (UL_DEP_EN | UL_DEP_SN));
 	bool target_s = !(closing & (UL_DEP_EN | UL_DEP_ER));
-	nodes[start].mark[start_r] = gen;
-	nodes[start].parent[start_r] = 0;
+	NODE(start).mark[start_r] = gen;
+	NODE(start).parent[start_r] = 0;
 	queue[tail++] = start << 1 | start_r;
 	while (head < tail) {
 		uint32_t cur = queue[head] >> 1;
 		bool cur_r = queue[head] & 1;
 		head++;
-		for (uint32_t eid = nodes[cur].first_out; eid; eid = edges[eid].next_out) {
+		for (uint32_t eid = NODE(cur).first_out; eid; eid = EDGE(eid).next_out) {
 			bool nr;
-			if (!step(edges[eid].types, cur_r, &nr))
+			if (!step(EDGE(eid).types, cur_r, &nr))
 				continue;
-			uint32_t to = edges[eid].to;
-			if (nodes[to].mark[nr] == gen)
+			uint32_t to = EDGE(eid).to;
+			if (NODE(to).mark[nr] == gen)
 				continue;
-			nodes[to].mark[nr] = gen;
-			nodes[to].parent[nr] = eid | (uint32_t)cur_r << 31;
+			NODE(to).mark[nr] = gen;
+			NODE(to).parent[nr] = eid | (uint32_t)cur_r << 31;
 			if (to == target && !(nr && target_s)) {
 				/* walk parents back to start: once to count,
 				 * once to fill the first max edges */
@@ -136,14 +176,14 @@ int ul_graph_find_cycle(uint32_t start, uint32_t target, uint8_t closing, uint32
 					uint32_t node = to;
 					int st = nr, k = 0;
 					for (;;) {
-						uint32_t p = nodes[node].parent[st];
+						uint32_t p = NODE(node).parent[st];
 						uint32_t e = p & 0x7fffffffu;
 						if (!e)
 							break;
 						if (pass && n - 1 - k < max)
 							path[n - 1 - k] = e;
 						k++;
-						node = edges[e].from;
+						node = EDGE(e).from;
 						st = (int)(p >> 31);
 						if (node == start && st == start_r)
 							break;
@@ -169,18 +209,18 @@ uint32_t ul_graph_usage_search(uint32_t start, bool forward, bool state0, uint8_
 			       uint64_t sig, bool match_start, uint32_t *found_class)
 {
 	*found_class = 0;
-	if (!nodes || !start)
+	if (nnodes < 2 || !start)
 		return 0;
 	uint32_t gen = ++bfs_gen;
 	uint32_t head = 0, tail = 0;
-	nodes[start].mark[state0] = gen;
+	NODE(start).mark[state0] = gen;
 	queue[tail++] = start << 1 | state0;
 	while (head < tail) {
 		uint32_t cur = queue[head] >> 1;
 		bool st = queue[head] & 1;
 		head++;
-		struct ul_class *c = ul_class_get(nodes[cur].class_id);
-		if (c && !nodes[cur].inst && (cur != start || match_start)) {
+		struct ul_class *c = ul_class_get(NODE(cur).class_id);
+		if (c && !NODE(cur).inst && (cur != start || match_start)) {
 			uint64_t w = atomic_load(&c->usage[forward ? UL_USAGE_ENABLED_W : UL_USAGE_USED_W]);
 			uint64_t r = atomic_load(&c->usage[forward ? UL_USAGE_ENABLED_R : UL_USAGE_USED_R]);
 			if ((w & sig) || (!st && (r & sig))) {
@@ -188,9 +228,9 @@ uint32_t ul_graph_usage_search(uint32_t start, bool forward, bool state0, uint8_
 				return cur;
 			}
 		}
-		uint32_t eid = forward ? nodes[cur].first_out : nodes[cur].first_in;
-		for (; eid; eid = forward ? edges[eid].next_out : edges[eid].next_in) {
-			uint8_t t = edges[eid].types;
+		uint32_t eid = forward ? NODE(cur).first_out : NODE(cur).first_in;
+		for (; eid; eid = forward ? EDGE(eid).next_out : EDGE(eid).next_in) {
+			uint8_t t = EDGE(eid).types;
 			if (cur == start)
 				t &= first_types;
 			bool ns;
@@ -205,10 +245,10 @@ uint32_t ul_graph_usage_search(uint32_t start, bool forward, bool state0, uint8_
 					continue;
 				ns = !(ok & (UL_DEP_EN | UL_DEP_ER));
 			}
-			uint32_t to = forward ? edges[eid].to : edges[eid].from;
-			if (nodes[to].mark[ns] == gen || nodes[to].mark[0] == gen)
+			uint32_t to = forward ? EDGE(eid).to : EDGE(eid).from;
+			if (NODE(to).mark[ns] == gen || NODE(to).mark[0] == gen)
 				continue;
-			nodes[to].mark[ns] = gen;
+			NODE(to).mark[ns] = gen;
 			queue[tail++] = to << 1 | ns;
 		}
 	}

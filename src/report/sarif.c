@@ -86,7 +86,7 @@ void ul_sarif_write(void)
 		return;
 	char path[UL_PATH_MAX], tmp[UL_PATH_MAX + 16];
 	if (!ul_path_expand(ul_rt.opt.sarif, NULL, path, sizeof path)) {
-		ul_notice_limit(6, "SARIF path longer than 4096 bytes: no SARIF log");
+		ul_notice_limit(9, "SARIF path longer than 4096 bytes: no SARIF log");
 		return;
 	}
 	snprintf(tmp, sizeof tmp, "%s.tmp%d", path, ul_getpid());
