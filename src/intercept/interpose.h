@@ -7,7 +7,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <signal.h>
+#include <ucontext.h>
 #include <threads.h>
 #include <time.h>
 
@@ -47,6 +49,10 @@
 	X(int, pthread_sigmask, (int, const sigset_t *, sigset_t *)) \
 	X(int, sigprocmask, (int, const sigset_t *, sigset_t *)) \
 	X(int, sigaction, (int, const struct sigaction *, struct sigaction *)) \
+	X(void, siglongjmp, (struct __jmp_buf_tag *, int)) \
+	X(void, longjmp, (struct __jmp_buf_tag *, int)) \
+	X(int, setcontext, (const ucontext_t *)) \
+	X(int, swapcontext, (ucontext_t *__restrict, const ucontext_t *__restrict)) \
 	X(int, mtx_init, (mtx_t *, int)) \
 	X(void, mtx_destroy, (mtx_t *)) \
 	X(int, mtx_lock, (mtx_t *)) \

@@ -80,14 +80,25 @@ static int ul_c11_thread_start(void *p)
 	return ret;
 }
 
-static struct start *prepare(void)
+static struct start *prepare(const pthread_attr_t *attr)
 {
 	if (atomic_load(&ul_init_state) != 2)
 		return NULL;
+	/* a thread with no state yet: a handler must not set it up while
+	 * start_new holds runtime locks */
+	bool guard = !ul_self && !ul_self_state;
+	if (guard)
+		ul_self_state = 1;
 	struct start *s = start_new();
+	if (guard)
+		ul_self_state = 0;
 	if (s) {
+		/* the new thread's mask: the creator's, or the attribute's */
 		struct ul_thread *t = ul_self;
+		sigset_t m;
 		s->sig_blocked = t ? t->sig_blocked : 0;
+		if (attr && pthread_attr_getsigmask_np(attr, &m) == 0)
+			memcpy(&s->sig_blocked, &m, sizeof s->sig_blocked);
 	}
 	return s;
 }
@@ -96,7 +107,7 @@ INTERCEPTOR(int, pthread_create, (pthread_t *th, const pthread_attr_t *attr, voi
 {
 	if (!HAVE_REAL(pthread_create))
 		ul_resolve_reals();
-	struct start *s = prepare();
+	struct start *s = prepare(attr);
 	if (!s)
 		return REAL(pthread_create)(th, attr, fn, arg);
 	s->fn = fn;
@@ -111,7 +122,7 @@ INTERCEPTOR(int, thrd_create, (thrd_t *th, thrd_start_t fn, void *arg))
 {
 	if (!HAVE_REAL(thrd_create))
 		ul_resolve_reals();
-	struct start *s = prepare();
+	struct start *s = prepare(NULL);
 	if (!s)
 		return REAL(thrd_create)(th, fn, arg);
 	s->c11fn = fn;
