@@ -1,6 +1,7 @@
 /* Runtime lifecycle: options, tables, start-up, exit and fork. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -108,11 +109,23 @@ void ul_thread_key_set(struct ul_thread *t)
 		pthread_setspecific(thread_key, t);
 }
 
+/* Thread exit. glibc runs C++ thread_local destructors first, then the
+ * pthread_key destructors in rounds. Ours re-arms itself until the last
+ * round, so the program's own destructors (which may lock) are still
+ * validated, and the held-lock check sees what they released. */
 static void thread_key_dtor(void *p)
 {
 	struct ul_thread *t = p;
-	if (t && t == ul_self)
-		ul_thread_exit(t);
+	if (!t || t != ul_self)
+		return;
+	if (++t->exit_rounds < PTHREAD_DESTRUCTOR_ITERATIONS && pthread_setspecific(thread_key, t) == 0)
+		return;
+	if (t->started && !t->busy && !t->off && atomic_load(&ul_rt.enabled)) {
+		t->busy = 1;
+		ul_check_exit(t, t->exit_ip);
+		t->busy = 0;
+	}
+	ul_thread_exit(t);
 }
 
 static void init_tables(void)

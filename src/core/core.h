@@ -111,6 +111,9 @@ struct ul_thread {
 	struct ul_thread *next, *prev;
 	bool registered;
 	bool exited;
+	bool started;             /* ran a wrapped start routine: check at exit */
+	uint8_t exit_rounds;      /* key destructor rounds seen at thread exit */
+	uintptr_t exit_ip;        /* pthread_exit caller, for the exit check */
 	uint64_t mask_hash;       /* folded into chain keys: usage is per mask */
 	/* Per-thread caches: the fast path writes no shared cache line. */
 	struct ul_lcache {

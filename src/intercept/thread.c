@@ -49,19 +49,23 @@ static struct start adopt(void *p)
 	start_free(p);
 	struct ul_thread *t = ul_thread_get(); /* registers the key destructor */
 	if (t) {
+		t->started = true;
 		t->sig_blocked = s.sig_blocked;
 		ul_thread_mask_changed(t);
 	}
 	return s;
 }
 
+/* The thread's code is done: the held-lock check runs in the last round
+ * of key destructors (runtime.c), after the program's destructors. */
 static void finish(uintptr_t ip)
 {
-	struct ul_thread *t = ul_enter();
-	if (!t)
-		return;
-	ul_check_exit(t, ip);
-	ul_leave(t);
+	struct ul_thread *t = ul_self;
+	if (t) {
+		t->started = true;
+		if (!t->exit_ip)
+			t->exit_ip = ip;
+	}
 }
 
 static void *ul_thread_start(void *p)
