@@ -82,5 +82,17 @@ for src in tests/adversarial/*.c; do
   if [ -z "$why" ]; then echo "PASS adv_$name"; pass=$((pass + 1))
   else echo "FAIL adv_$name: $why"; sed 's/^/  | /' "$T/u.err" | head -8; fail=$((fail + 1)); fi
 done
+# The launcher: Ctrl-C at the terminal reaches the program once (the
+# launcher must not forward what the program's process group already got).
+if [ -z "$only" ] || [ "$only" = ctrl_c ]; then
+  $CC -O1 -o "$B/pty_run" tests/adversarial/launcher/pty_run.c &&
+    $CC -O1 -o "$B/count_sigint" tests/adversarial/launcher/count_sigint.c
+  out=$(timeout -k 5 "$TMO" "$B/pty_run" "$PWD/build/ulockdep" "$B/count_sigint" 2>&1)
+  if echo "$out" | grep -q "SIGINT count: 1" && echo "$out" | grep -q "status 0"; then
+    echo "PASS adv_ctrl_c"; pass=$((pass + 1))
+  else
+    echo "FAIL adv_ctrl_c: $(echo "$out" | tr -d '\r' | grep -a "count\|status" | tr '\n' ' ')"; fail=$((fail + 1))
+  fi
+fi
 echo "adversarial: $pass passed, $fail failed"
 [ $fail -eq 0 ]
