@@ -128,17 +128,34 @@ static void thread_key_dtor(void *p)
 	ul_thread_exit(t);
 }
 
+static void table_full(struct ul_htab *h, bool oom)
+{
+	char msg[300];
+	snprintf(msg, sizeof msg, "%s for %s", oom ? "out of memory" : "limit reached", h->what);
+	ul_report_notice(msg);
+}
+
+/* Every table has a cap (or is bounded by one that has) and says once
+ * what stops working when it is full or out of memory. */
 static void init_tables(void)
 {
 	ul_mutex_register(&ul_rt.graph_lock);
-	ul_htab_init(&ul_rt.locks, 1024, (uint64_t)ul_rt.opt.max_locks);
+	ul_htab_full_hook = table_full;
+	uint64_t max_locks = (uint64_t)ul_rt.opt.max_locks;
+	ul_htab_init(&ul_rt.locks, 1024, max_locks);
+	ul_rt.locks.what = "lock objects (max_locks): new lock objects are not validated";
 	ul_htab_init(&ul_rt.chains, 256, 0);
-	ul_htab_init(&ul_rt.edges, 256, 0);
-	ul_htab_init(&ul_rt.classkeys, 64, 0);
+	ul_htab_init(&ul_rt.edges, 256, 1u << 23); /* the graph's edge limit */
+	ul_rt.edges.what = "the dependency table: new lock orders are not recorded";
+	ul_htab_init(&ul_rt.classkeys, 64, (uint64_t)ul_rt.opt.max_classes);
+	ul_rt.classkeys.what = "class keys: locks of new classes are not checked";
 	ul_htab_init(&ul_rt.insts, 64, 1u << 22);
-	ul_htab_init(&ul_rt.stacks, 64, 0);
-	ul_htab_init(&ul_rt.dedup, 16, 0);
-	ul_htab_init(&ul_rt.lockpages, 256, 0);
+	ul_htab_init(&ul_rt.stacks, 64, 1u << 20); /* the stack depot's limit */
+	ul_rt.stacks.what = "the stack table: repeated stacks are stored again";
+	ul_htab_init(&ul_rt.dedup, 16, 1u << 20);
+	ul_rt.dedup.what = "distinct reports (1048576): new problems are not reported";
+	ul_htab_init(&ul_rt.lockpages, 256, max_locks);
+	ul_rt.lockpages.what = "pages holding locks: locks on new pages are not validated";
 }
 
 /* Whatever values arrive in the environment, the runtime works in range. */

@@ -214,11 +214,13 @@ static bool page_lists(const struct page_locks *p, uintptr_t addr)
 	return false;
 }
 
-static void page_note(uintptr_t addr)
+/* Returns false if the lock could not be listed (no memory, table full):
+ * its free() would go unseen, so the caller leaves it unchecked. */
+static bool page_note(uintptr_t addr)
 {
 	uint64_t pg = (addr >> 12) + 1;
 	if (page_lists(page_get(pg), addr))
-		return;
+		return true;
 	ul_mutex_lock(&page_lock);
 	struct page_locks *p = page_get(pg);
 	if (!page_lists(p, addr)) {
@@ -227,28 +229,33 @@ static void page_note(uintptr_t addr)
 			uintptr_t zero = 0;
 			if (atomic_compare_exchange_strong(&p->a[i], &zero, addr)) {
 				ul_mutex_unlock(&page_lock);
-				return;
+				return true;
 			}
 		}
 		if (!p || n == p->cap) {
 			uint32_t cap = p ? p->cap * 2 : 4;
 			struct page_locks *np = ul_alloc(sizeof *np + cap * sizeof(uintptr_t));
+			if (!np)
+				ul_notice_limit(10, "lock page lists (out of memory): new heap locks are not validated");
 			if (np) {
 				np->cap = cap;
 				for (uint32_t i = 0; i < n; i++)
 					atomic_store(&np->a[i], atomic_load(&p->a[i]));
 				atomic_store(&np->n, n);
 				uint64_t v[3] = { (uintptr_t)np, 0, 0 };
-				ul_htab_put(&ul_rt.lockpages, pg, v, true);
-				p = np;
+				if (ul_htab_put(&ul_rt.lockpages, pg, v, true) >= 0)
+					p = np;
 			}
 		}
-		if (p && n < p->cap) {
-			atomic_store_explicit(&p->a[n], addr, memory_order_relaxed);
-			atomic_store_explicit(&p->n, n + 1, memory_order_release);
+		if (!p || n >= p->cap) {
+			ul_mutex_unlock(&page_lock);
+			return false;
 		}
+		atomic_store_explicit(&p->a[n], addr, memory_order_relaxed);
+		atomic_store_explicit(&p->n, n + 1, memory_order_release);
 	}
 	ul_mutex_unlock(&page_lock);
+	return true;
 }
 
 static void kill_if_live(uintptr_t a)
@@ -279,8 +286,8 @@ void ul_locks_in_range_kill(uintptr_t lo, uintptr_t hi)
 
 static void insert_lock(struct ul_lock *l)
 {
-	if (l->origin != UL_ORIGIN_STATIC)
-		page_note(l->addr);
+	if (l->origin != UL_ORIGIN_STATIC && !page_note(l->addr))
+		l->novalidate = true; /* its end would go unseen: never trusted */
 	uint64_t v[3], old[3];
 	/* a lock moving to another class (set_class) leaves the old one */
 	if (ul_htab_get(&ul_rt.locks, l->addr, old) && !((old[1] >> 25) & 1) &&
@@ -293,8 +300,7 @@ static void insert_lock(struct ul_lock *l)
 	int r = ul_htab_put(&ul_rt.locks, l->addr, v, true);
 	if (r == 0) /* an address got a new identity: caches must forget it */
 		atomic_fetch_add(ul_lock_epoch((const void *)l->addr), 1);
-	if (r < 0)
-		ul_notice_limit(1, "lock objects (max_locks): new lock objects are not validated");
+	/* r < 0: the table is full, it said so once (runtime.c) */
 	struct ul_class *c = ul_class_get(l->class_id);
 	if (c)
 		atomic_fetch_add_explicit(&c->nlocks, 1, memory_order_relaxed);

@@ -33,7 +33,13 @@ struct ul_htab {
 	uint64_t max_entries; /* 0: no limit */
 	_Atomic uint64_t count;
 	_Atomic bool full;
+	_Atomic bool oom;     /* an insert failed for memory */
+	const char *what;     /* for the one notice: what stops when full */
 };
+
+/* Called once per table when it first fills up or runs out of memory (the
+ * runtime prints one notice); NULL in unit tests. */
+extern void (*ul_htab_full_hook)(struct ul_htab *h, bool oom);
 
 static inline uint64_t ul_hash64(uint64_t x)
 {

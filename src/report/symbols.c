@@ -175,6 +175,8 @@ int ul_sym_lookup(uintptr_t addr, struct ul_sym *out)
 
 void ul_sym_init(void)
 {
+	ul_htab_init(&lines, 64, 1u << 20);
+	lines.what = "the symbol cache: addresses are symbolized again";
 	const char *want = ul_rt.opt.symbolizer;
 	if (!want || !*want)
 		return;
@@ -349,8 +351,6 @@ void ul_sym_prefetch(const uintptr_t *ips, int n)
 {
 	if (!ul_rt.opt.symbolize)
 		return;
-	if (!lines.initial)
-		ul_htab_init(&lines, 64, 0);
 	int e = errno;
 	bool done[n];
 	memset(done, 0, sizeof done);
