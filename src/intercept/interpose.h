@@ -51,6 +51,8 @@
 	X(int, sigaction, (int, const struct sigaction *, struct sigaction *)) \
 	X(void, siglongjmp, (struct __jmp_buf_tag *, int)) \
 	X(void, longjmp, (struct __jmp_buf_tag *, int)) \
+	X(void, _longjmp, (struct __jmp_buf_tag *, int)) \
+	X(void, __longjmp_chk, (struct __jmp_buf_tag *, int)) \
 	X(int, setcontext, (const ucontext_t *)) \
 	X(int, swapcontext, (ucontext_t *__restrict, const ucontext_t *__restrict)) \
 	X(int, mtx_init, (mtx_t *, int)) \

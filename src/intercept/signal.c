@@ -237,6 +237,24 @@ INTERCEPTOR(void, longjmp, (jmp_buf env, int val))
 	__builtin_unreachable();
 }
 
+INTERCEPTOR(void, _longjmp, (jmp_buf env, int val))
+{
+	if (env[0].__mask_was_saved)
+		jump_mask((const sigset_t *)&env[0].__saved_mask);
+	REAL(_longjmp)(env, val);
+	__builtin_unreachable();
+}
+
+/* What longjmp becomes with _FORTIFY_SOURCE. */
+void __longjmp_chk(jmp_buf env, int val) __attribute__((noreturn));
+INTERCEPTOR(void, __longjmp_chk, (jmp_buf env, int val))
+{
+	if (env[0].__mask_was_saved)
+		jump_mask((const sigset_t *)&env[0].__saved_mask);
+	REAL(__longjmp_chk)(env, val);
+	__builtin_unreachable();
+}
+
 INTERCEPTOR(int, setcontext, (const ucontext_t *ucp))
 {
 	sigset_t old;
