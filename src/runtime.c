@@ -13,22 +13,57 @@
 #include "report/report.h"
 #include "report/symbols.h"
 
-struct ul_runtime ul_rt;
 _Atomic int ul_init_state;
 static pthread_key_t thread_key;
 
 void ul_graph_export(void);
+static void thread_key_set(struct ul_thread *t);
 void ul_signals_init(void);
 void ul_thread_key_init(pthread_key_t key);
 
-void ul_notice_limit(int which, const char *what)
+/* The deadlock policy, on the thread whose finding became the report:
+ * every thread's held locks, then abort or exit if asked. */
+static void deadlock_action(void)
 {
-	if (which < 0 || which >= (int)UL_ARRAY_SIZE(ul_rt.limit_said) || ul_rt.limit_said[which])
+	ul_report_show_all_held(-1);
+	const char *a = ul_rt.opt.deadlock_action;
+	if (!a || !*a || !strcmp(a, "report"))
 		return;
-	ul_rt.limit_said[which] = true;
-	char msg[300];
-	snprintf(msg, sizeof msg, "limit reached for %s", what);
-	ul_report_notice(msg);
+	ul_report_exit_summary();
+	if (!strcmp(a, "abort"))
+		abort();
+	if (!strncmp(a, "exit:", 5))
+		_exit(atoi(a + 5));
+}
+
+/* The core's sink. */
+static bool on_finding(const struct ul_finding *f)
+{
+	bool reported = ul_report_finding(f);
+	if (f->kind == UL_R_DEADLOCK && reported)
+		deadlock_action();
+	return reported;
+}
+
+static bool func_name(uintptr_t ip, char *buf, size_t len)
+{
+	struct ul_sym s;
+	if (ul_sym_lookup(ip, &s) || !s.name)
+		return false;
+	snprintf(buf, len, "%s", s.name);
+	return true;
+}
+
+static void install_hooks(void)
+{
+	ul_hooks = (struct ul_core_hooks){
+		.finding = on_finding,
+		.limit = ul_report_limit,
+		.data_name = ul_sym_data_name,
+		.site_name = ul_sym_site_name,
+		.func_name = func_name,
+		.thread_started = thread_key_set,
+	};
 }
 
 static void read_options(void)
@@ -103,7 +138,7 @@ static void fork_child(void)
 		t->busy--;
 }
 
-void ul_thread_key_set(struct ul_thread *t)
+static void thread_key_set(struct ul_thread *t)
 {
 	if (atomic_load(&ul_init_state) == 2)
 		pthread_setspecific(thread_key, t);
@@ -179,8 +214,11 @@ void ul_runtime_init(void)
 		return; /* done, or running (bootstrap calls pass through) */
 	int e = errno;
 	ul_resolve_reals();
+	install_hooks();
 	read_options();
 	clamp_options(&ul_rt.opt);
+	ul_rt.policy = (struct ul_policy){ .max_classes = (uint32_t)ul_rt.opt.max_classes,
+					   .init_wrappers = ul_rt.opt.init_wrappers };
 	read_progname();
 	ul_rt.pid = ul_getpid();
 	init_tables();

@@ -6,7 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../report/symbols.h"
 #include "core.h"
 
 /* v0: class | inst<<32;  v1: kind, type, origin, flags, subclass;  v2: spare */
@@ -71,9 +70,8 @@ static uint32_t class_new(uint8_t origin, uintptr_t key, uint8_t kind, const cha
 			  uint32_t base, uint8_t subclass)
 {
 	uint32_t id = atomic_load(&ul_rt.nclasses) + 1;
-	uint64_t max = (uint64_t)ul_rt.opt.max_classes;
-	if (id > max || id > UL_MAX_CLASSES) {
-		ul_notice_limit(0, "lock classes (max_classes): locks of new classes are not checked");
+	if (id > ul_rt.policy.max_classes || id > UL_MAX_CLASSES) {
+		ul_notice_limit(UL_LIMIT_CLASSES);
 		return 0;
 	}
 	_Atomic(struct ul_class **) *slot = &ul_rt.class_chunks[id / UL_CLASS_CHUNK];
@@ -81,14 +79,14 @@ static uint32_t class_new(uint8_t origin, uintptr_t key, uint8_t kind, const cha
 	if (!chunk) {
 		chunk = ul_map(UL_CLASS_CHUNK * sizeof *chunk);
 		if (!chunk) {
-			ul_notice_limit(0, "lock classes (out of memory): locks of new classes are not checked");
+			ul_notice_limit(UL_LIMIT_CLASSES_OOM);
 			return 0;
 		}
 		atomic_store_explicit(slot, chunk, memory_order_release);
 	}
 	struct ul_class *c = ul_alloc(sizeof *c);
 	if (!c) {
-		ul_notice_limit(0, "lock classes (out of memory): locks of new classes are not checked");
+		ul_notice_limit(UL_LIMIT_CLASSES_OOM);
 		return 0;
 	}
 	c->id = id;
@@ -236,7 +234,7 @@ static bool page_note(uintptr_t addr)
 			uint32_t cap = p ? p->cap * 2 : 4;
 			struct page_locks *np = ul_alloc(sizeof *np + cap * sizeof(uintptr_t));
 			if (!np)
-				ul_notice_limit(10, "lock page lists (out of memory): new heap locks are not validated");
+				ul_notice_limit(UL_LIMIT_PAGES_OOM);
 			if (np) {
 				np->cap = cap;
 				for (uint32_t i = 0; i < n; i++)
@@ -300,7 +298,7 @@ static void insert_lock(struct ul_lock *l)
 	int r = ul_htab_put(&ul_rt.locks, l->addr, v, true);
 	if (r == 0) /* an address got a new identity: caches must forget it */
 		atomic_fetch_add(ul_lock_epoch((const void *)l->addr), 1);
-	/* r < 0: the table is full, it said so once (runtime.c) */
+	/* r < 0: the table is full, it said so once (its full hook) */
 	struct ul_class *c = ul_class_get(l->class_id);
 	if (c)
 		atomic_fetch_add_explicit(&c->nlocks, 1, memory_order_relaxed);
@@ -423,21 +421,21 @@ const char *ul_class_name(struct ul_class *c)
 	char buf[512];
 	switch (c->origin) {
 	case UL_ORIGIN_STATIC:
-		ul_sym_data_name(c->key, buf, sizeof buf);
+		ul_hooks.data_name(c->key, buf, sizeof buf);
 		break;
 	case UL_ORIGIN_INIT:
 		if (atomic_load(&c->data)) {
-			ul_sym_data_name(atomic_load(&c->data), buf, sizeof buf);
+			ul_hooks.data_name(atomic_load(&c->data), buf, sizeof buf);
 			char *plus = strchr(buf, '+'); /* an array element names the array */
 			if (plus && buf[0] != '0')
 				*plus = 0;
 		} else {
-			ul_sym_site_name(c->key, buf, sizeof buf);
+			ul_hooks.site_name(c->key, buf, sizeof buf);
 		}
 		break;
 	case UL_ORIGIN_FIRST_USE: {
 		char site[480];
-		ul_sym_site_name(c->key, site, sizeof site);
+		ul_hooks.site_name(c->key, site, sizeof site);
 		snprintf(buf, sizeof buf, "lock@%s", site);
 		break;
 	}

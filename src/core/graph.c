@@ -69,8 +69,7 @@ static bool edge_room(uint32_t id)
 uint32_t ul_node_new(uint32_t class_id, uint32_t inst, uintptr_t addr)
 {
 	if (!node_room(nnodes)) {
-		ul_notice_limit(3, nnodes >= MAX_NODES ? "dependency graph nodes: new classes are not ordered"
-						       : "dependency graph nodes (out of memory): new classes are not ordered");
+		ul_notice_limit(nnodes >= MAX_NODES ? UL_LIMIT_NODES : UL_LIMIT_NODES_OOM);
 		return 0;
 	}
 	struct ul_node *n = &NODE(nnodes);
@@ -104,8 +103,7 @@ uint32_t ul_edge_add(uint32_t from, uint32_t to, uint8_t type, uint32_t stack, b
 		return id;
 	}
 	if (!edge_room(nedges)) {
-		ul_notice_limit(4, nedges >= MAX_EDGES ? "dependency edges: new lock orders are not recorded"
-						       : "dependency edges (out of memory): new lock orders are not recorded");
+		ul_notice_limit(nedges >= MAX_EDGES ? UL_LIMIT_EDGES : UL_LIMIT_EDGES_OOM);
 		return 0;
 	}
 	id = nedges++;

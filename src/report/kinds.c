@@ -351,3 +351,57 @@ bool ul_report_deadlock(const struct ul_wait_info *w, int n)
 	ul_rb_finish(r);
 	return true;
 }
+
+bool ul_report_finding(const struct ul_finding *f)
+{
+	switch (f->kind) {
+	case UL_R_CIRCULAR:
+		ul_report_circular(f->t, f->acq, f->held, f->steps, f->nsteps, f->instances);
+		return true;
+	case UL_R_RECURSIVE:
+		ul_report_recursive(f->t, f->acq, f->held);
+		return true;
+	case UL_R_BAD_UNLOCK:
+		ul_report_bad_unlock(f->t, f->lock, f->ip, f->why);
+		return true;
+	case UL_R_HELD_FREED:
+		ul_report_held_freed(f->t, f->held, f->lo, f->hi, f->ip, f->why);
+		return true;
+	case UL_R_HELD_AT_EXIT:
+		ul_report_held_at_exit(f->t, f->ip);
+		return true;
+	case UL_R_INCONSISTENT:
+		ul_report_inconsistent(f->t, f->acq, f->sig, f->old_bit, f->new_bit);
+		return true;
+	case UL_R_CONTEXT_ORDER:
+		ul_report_context_order(f->t, f->acq, f->sig, f->safe_class, f->unsafe_class, NULL, 0,
+					f->inversion);
+		return true;
+	case UL_R_DEADLOCK:
+		return ul_report_deadlock(f->waits, f->nwaits);
+	default:
+		return false;
+	}
+}
+
+void ul_report_limit(enum ul_limit which)
+{
+	static const char *const what[UL_LIMIT_N] = {
+		[UL_LIMIT_CLASSES] = "limit reached for lock classes (max_classes): locks of new classes are not checked",
+		[UL_LIMIT_LOCKS] = "limit reached for lock objects (max_locks): new lock objects are not validated",
+		[UL_LIMIT_HELD] = "limit reached for held locks per thread (4096): deeper locks are not tracked",
+		[UL_LIMIT_NODES] = "limit reached for dependency graph nodes: new classes are not ordered",
+		[UL_LIMIT_EDGES] = "limit reached for dependency edges: new lock orders are not recorded",
+		[UL_LIMIT_INSTANCES] =
+			"limit reached for lock instances in same-class nesting: new instances are not ordered",
+		[UL_LIMIT_CLASSES_OOM] = "out of memory for lock classes: locks of new classes are not checked",
+		[UL_LIMIT_NODES_OOM] = "out of memory for dependency graph nodes: new classes are not ordered",
+		[UL_LIMIT_EDGES_OOM] = "out of memory for dependency edges: new lock orders are not recorded",
+		[UL_LIMIT_STACKS_OOM] = "out of memory for the stack depot: new stacks are not kept",
+		[UL_LIMIT_CYCLE_OOM] = "out of memory for a long cycle: it is reported in part",
+		[UL_LIMIT_PAGES_OOM] = "out of memory for lock page lists: new heap locks are not validated",
+	};
+	if ((unsigned)which >= UL_LIMIT_N || !what[which])
+		return;
+	ul_report_notice(what[which]);
+}

@@ -186,9 +186,13 @@ void ul_rb_add_lock(struct ul_rb *r, const char *name)
 
 static void add_stack_ref(struct ul_rb *r, const char *label, uint32_t stack, uintptr_t ip)
 {
-	if (ul_array_grow((void **)&r->stacks, &r->stacks_cap, sizeof *r->stacks, (uint32_t)r->nstacks + 1,
-			  rb_stacks))
-		r->stacks[r->nstacks++] = (struct ul_rb_stack){ label, stack, ip };
+	if (!ul_array_grow((void **)&r->stacks, &r->stacks_cap, sizeof *r->stacks, (uint32_t)r->nstacks + 1,
+			   rb_stacks))
+		return;
+	struct ul_rb_stack *s = &r->stacks[r->nstacks++];
+	snprintf(s->label, sizeof s->label, "%s", label ? label : "");
+	s->stack = stack;
+	s->ip = ip;
 }
 
 void ul_rb_stack(struct ul_rb *r, const char *label, uint32_t stack, int indent)

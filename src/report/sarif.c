@@ -22,6 +22,7 @@ struct result {
 /* Every report is kept (reports are deduplicated, so they are few). */
 static struct result *results;
 static uint32_t nresults, results_cap;
+static _Atomic bool said_oom, said_path;
 
 static void esc(struct ul_sbuf *b, const char *s)
 {
@@ -41,7 +42,8 @@ void ul_sarif_add(const struct ul_rb *r)
 	if (!ul_rt.opt.sarif || !*ul_rt.opt.sarif)
 		return;
 	if (!ul_array_grow((void **)&results, &results_cap, sizeof *results, nresults + 1, NULL)) {
-		ul_notice_limit(6, "SARIF results (out of memory): later reports are not in the SARIF log");
+		if (!atomic_exchange(&said_oom, true))
+			ul_report_notice("out of memory for SARIF results: later reports are not in the SARIF log");
 		return;
 	}
 	struct result *res = &results[nresults];
@@ -86,7 +88,8 @@ void ul_sarif_write(void)
 		return;
 	char path[UL_PATH_MAX], tmp[UL_PATH_MAX + 16];
 	if (!ul_path_expand(ul_rt.opt.sarif, NULL, path, sizeof path)) {
-		ul_notice_limit(9, "SARIF path longer than 4096 bytes: no SARIF log");
+		if (!atomic_exchange(&said_path, true))
+			ul_report_notice("SARIF path longer than 4096 bytes: no SARIF log");
 		return;
 	}
 	snprintf(tmp, sizeof tmp, "%s.tmp%d", path, ul_getpid());

@@ -94,5 +94,5 @@ if [ -z "$only" ] || [ "$only" = ctrl_c ]; then
     echo "FAIL adv_ctrl_c: $(echo "$out" | tr -d '\r' | grep -a "count\|status" | tr '\n' ' ')"; fail=$((fail + 1))
   fi
 fi
-echo "adversarial: $pass passed, $fail failed"
+echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -6,7 +6,7 @@
 #include <link.h>
 #include <string.h>
 
-#include "../core/core.h"
+#include "core.h"
 
 #define MAX_STACKS (1u << 20)
 #define STACK_CHUNK 4096u /* ids per chunk of pointers, mapped on first use */
@@ -77,7 +77,7 @@ static uint32_t depot_put(uintptr_t *pc, uint32_t n)
 			atomic_store_explicit(slot, chunk, memory_order_release);
 		struct ul_stack *s = chunk ? ul_alloc(sizeof *s + n * sizeof(uintptr_t)) : NULL;
 		if (!s)
-			ul_notice_limit(8, "stack depot (out of memory): new stacks are not kept");
+			ul_notice_limit(UL_LIMIT_STACKS_OOM);
 		if (s) {
 			s->n = n;
 			memcpy(s->pc, pc, n * sizeof(uintptr_t));
