@@ -9,6 +9,7 @@
 #include "symbols.h"
 
 #define MAX_LOCS 8 /* locations per result: the first frames with a file:line */
+#define MAX_RESULTS 65536 /* about 2 KB each */
 
 struct result {
 	int kind;
@@ -22,7 +23,7 @@ struct result {
 /* Every report is kept (reports are deduplicated, so they are few). */
 static struct result *results;
 static uint32_t nresults, results_cap;
-static _Atomic bool said_oom, said_path;
+static _Atomic bool said_oom, said_path, said_cap;
 
 static void esc(struct ul_sbuf *b, const char *s)
 {
@@ -41,6 +42,12 @@ void ul_sarif_add(const struct ul_rb *r)
 {
 	if (!ul_rt.opt.sarif || !*ul_rt.opt.sarif)
 		return;
+	if (nresults >= MAX_RESULTS) {
+		if (!atomic_exchange(&said_cap, true))
+			ul_report_notice("limit reached for SARIF results (65536): later reports are in the text and "
+					 "JSON output only");
+		return;
+	}
 	if (!ul_array_grow((void **)&results, &results_cap, sizeof *results, nresults + 1, NULL)) {
 		if (!atomic_exchange(&said_oom, true))
 			ul_report_notice("out of memory for SARIF results: later reports are not in the SARIF log");
