@@ -16,8 +16,10 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		return 2;
 	int m = posix_openpt(O_RDWR | O_NOCTTY);
-	if (m < 0 || grantpt(m) || unlockpt(m))
-		return 2;
+	if (m < 0 || grantpt(m) || unlockpt(m)) {
+		puts("no pseudo-terminal");
+		return 3;
+	}
 	const char *sname = ptsname(m);
 	pid_t p = fork();
 	if (p == 0) {
