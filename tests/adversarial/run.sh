@@ -18,7 +18,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 B=$PWD/build/adversarial
-LIB=$PWD/build/libulockdep.so
+LIB=${ADV_LIB:-$PWD/build/libulockdep.so} # ADV_LIB: check another build
 CC=${CC:-cc}
 TMO=${ADV_TIMEOUT:-90}
 mkdir -p "$B"
