@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "report.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "output.h"
 #include "report_buf.h"
 #include "symbols.h"
 
@@ -22,9 +24,12 @@ const char *const ul_report_kind_names[UL_R_NKINDS] = {
 };
 
 UL_STATIC_MUTEX(report_lock);
+UL_STATIC_MUTEX(summary_lock);
 static struct ul_rb rb_static;
 static char rb_text[UL_RB_TEXT];
 static const char *rb_locks[UL_RB_LOCKS];
+static uintptr_t rb_lock_addr[UL_RB_LOCKS];
+static uint32_t rb_lock_inst[UL_RB_LOCKS];
 static struct ul_rb_stack rb_stacks[UL_RB_STACKS];
 
 /* The one report buffer, used under report_lock. */
@@ -34,6 +39,8 @@ static struct ul_rb *rb_get(void)
 	if (!r->text.p) {
 		ul_sbuf_init(&r->text, rb_text, sizeof rb_text);
 		r->locks = rb_locks;
+		r->lock_addr = rb_lock_addr;
+		r->lock_inst = rb_lock_inst;
 		r->locks_cap = UL_RB_LOCKS;
 		r->stacks = rb_stacks;
 		r->stacks_cap = UL_RB_STACKS;
@@ -44,38 +51,6 @@ static struct ul_rb *rb_get(void)
 }
 static _Atomic int report_owner;
 
-bool ul_path_expand(const char *pattern, const char *suffix, char *buf, size_t len)
-{
-	size_t o = 0;
-	for (const char *s = pattern; *s; s++) {
-		if (s[0] == '%' && s[1] == 'p') {
-			int n = snprintf(buf + o, len - o, "%d", ul_getpid());
-			if (n < 0 || (size_t)n >= len - o)
-				return false;
-			o += (size_t)n;
-			s++;
-		} else {
-			if (o + 1 >= len)
-				return false;
-			buf[o++] = *s;
-		}
-	}
-	int n = snprintf(buf + o, len - o, "%s", suffix ? suffix : "");
-	return n >= 0 && (size_t)n < len - o;
-}
-
-static int log_fd(void)
-{
-	const char *p = ul_rt.opt.log_file;
-	if (!p || !*p)
-		return 2;
-	char path[UL_PATH_MAX];
-	if (!ul_path_expand(p, NULL, path, sizeof path))
-		return 2; /* never a truncated path: reports stay on stderr */
-	int fd = ul_open_append(path);
-	return fd < 0 ? 2 : fd;
-}
-
 void ul_report_after_fork(void)
 {
 	atomic_store(&report_owner, 0);
@@ -85,10 +60,7 @@ void ul_report_notice(const char *msg)
 {
 	char buf[512];
 	int n = snprintf(buf, sizeof buf, "ulockdep: %s (pid %d)\n", msg, ul_getpid());
-	int fd = log_fd();
-	ul_write_all(fd, buf, (size_t)n);
-	if (fd != 2)
-		ul_close(fd);
+	ul_out_text(buf, n < (int)sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
 const char *ul_rb_thread_name(struct ul_thread *t, char *buf, size_t len)
@@ -117,6 +89,8 @@ const char *ul_rb_thread_name(struct ul_thread *t, char *buf, size_t len)
 
 struct ul_rb *ul_rb_begin(int kind, const char *header, uint64_t id, struct ul_thread *t)
 {
+	if (ul_rt.opt.no_validate)
+		return NULL; /* a pure profiler reports nothing */
 	id = ul_hash64(id ^ ((uint64_t)kind << 56)) | 1;
 	uint64_t v[3] = { 1, 0, 0 };
 	if (ul_htab_get_or_put(&ul_rt.dedup, id, v) != 1)
@@ -174,14 +148,60 @@ void ul_rb_lock_name(struct ul_rb *r, uint32_t class_id)
 	ul_class_format(ul_class_get(class_id), name, sizeof name);
 	ul_usage_string(class_id, usage);
 	ul_rb_printf(r, "(%s)%s", name, usage);
-	ul_rb_add_lock(r, ul_class_label(ul_class_get(class_id)));
+	ul_rb_add_lock(r, ul_class_label(ul_class_get(class_id)), 0, 0);
 }
 
-void ul_rb_add_lock(struct ul_rb *r, const char *name)
+/* The lock list grows (three parallel arrays, one capacity). */
+static bool locks_grow(struct ul_rb *r)
 {
-	if (ul_array_grow((void **)&r->locks, &r->locks_cap, sizeof *r->locks, (uint32_t)r->nlocks + 1,
-			  rb_locks))
-		r->locks[r->nlocks++] = name;
+	uint32_t cap = r->locks_cap * 2;
+	const char **l = ul_map(cap * sizeof *l);
+	uintptr_t *a = ul_map(cap * sizeof *a);
+	uint32_t *in = ul_map(cap * sizeof *in);
+	if (!l || !a || !in) {
+		if (l)
+			ul_unmap(l, cap * sizeof *l);
+		if (a)
+			ul_unmap(a, cap * sizeof *a);
+		if (in)
+			ul_unmap(in, cap * sizeof *in);
+		return false;
+	}
+	memcpy(l, r->locks, r->nlocks * sizeof *l);
+	memcpy(a, r->lock_addr, r->nlocks * sizeof *a);
+	memcpy(in, r->lock_inst, r->nlocks * sizeof *in);
+	if (r->locks != rb_locks) {
+		ul_unmap(r->locks, r->locks_cap * sizeof *l);
+		ul_unmap(r->lock_addr, r->locks_cap * sizeof *a);
+		ul_unmap(r->lock_inst, r->locks_cap * sizeof *in);
+	}
+	r->locks = l;
+	r->lock_addr = a;
+	r->lock_inst = in;
+	r->locks_cap = cap;
+	return true;
+}
+
+void ul_rb_add_lock(struct ul_rb *r, const char *name, uintptr_t addr, uint32_t inst)
+{
+	if ((uint32_t)r->nlocks >= r->locks_cap && !locks_grow(r))
+		return;
+	r->lock_addr[r->nlocks] = addr;
+	r->lock_inst[r->nlocks] = inst;
+	r->locks[r->nlocks++] = name;
+}
+
+void ul_rb_lock_instance(struct ul_rb *r, uintptr_t addr, uint32_t inst)
+{
+	if (!r->nlocks)
+		return;
+	if (!inst && addr) {
+		struct ul_lock l;
+		if (ul_lock_get((const void *)addr, &l))
+			inst = l.inst;
+	}
+	r->lock_addr[r->nlocks - 1] = addr;
+	r->lock_inst[r->nlocks - 1] = inst;
 }
 
 static void add_stack_ref(struct ul_rb *r, const char *label, uint32_t stack, uintptr_t ip)
@@ -261,14 +281,8 @@ static void count_report(struct ul_rb *r)
 {
 	atomic_fetch_add(&ul_rt.nreports, 1);
 	atomic_fetch_add(&ul_rt.report_kinds[r->kind], 1);
-	const char *sf = ul_rt.opt.status_file;
-	if (sf && *sf) {
-		int fd = ul_open_append(sf);
-		if (fd >= 0) {
-			ul_write_all(fd, "r", 1);
-			ul_close(fd);
-		}
-	}
+	if (ul_out_enabled(UL_OUT_STATUS))
+		ul_out_append(UL_OUT_STATUS, "r", 1); /* the launcher counts these */
 }
 
 void ul_rb_finish(struct ul_rb *r)
@@ -277,13 +291,10 @@ void ul_rb_finish(struct ul_rb *r)
 	if (rule >= 0) {
 		atomic_fetch_add(&ul_rt.nsuppressed, 1);
 	} else {
-		int fd = log_fd();
 		ul_sbuf_end(&r->text);
-		ul_write_all(fd, r->text.p, r->text.len);
+		ul_out_text(r->text.p, r->text.len);
 		if (ul_rt.opt.print_suppressions)
-			ul_suppress_print_rule(r, fd);
-		if (fd != 2)
-			ul_close(fd);
+			ul_suppress_print_rule(r);
 		ul_json_write(r);
 		ul_sarif_add(r);
 		count_report(r);
@@ -301,13 +312,19 @@ void ul_rb_finish(struct ul_rb *r)
 void ul_report_init(void)
 {
 	for (int i = 0; i < ul_rt.opt.suppressions_count; i++) {
-		char err[512];
-		if (ul_suppress_load(ul_rt.opt.suppressions[i], err, sizeof err)) {
-			char msg[700];
-			int n = snprintf(msg, sizeof msg, "ulockdep: %s\n", err);
-			ul_write_all(2, msg, (size_t)n);
+		char err[PATH_MAX + 300], key[16];
+		snprintf(key, sizeof key, "supp%d", i);
+		if (!ul_suppress_load(ul_rt.opt.suppressions[i], ul_out_inherited(key), err, sizeof err))
+			continue;
+		char msg[PATH_MAX + 400];
+		/* The run's first process stops it; a later one (an exec after a
+		 * uid change cannot read the file) goes on, its reports unfiltered. */
+		bool first = ul_out_is_owner();
+		int n = snprintf(msg, sizeof msg, "ulockdep: %s%s\n", err,
+				 first ? "" : "; this process goes on without these rules");
+		ul_write_all(2, msg, n < (int)sizeof msg ? (size_t)n : sizeof msg - 1);
+		if (first)
 			_exit(1);
-		}
 	}
 }
 
@@ -344,12 +361,11 @@ void ul_report_show_all_held(int fd)
 	if (!shown)
 		ul_rb_printf(r, "no locks held by any thread.\n");
 	ul_rb_printf(r, "\n=============================================\n\n");
-	if (fd < 0)
-		fd = log_fd();
 	ul_sbuf_end(&r->text);
-	ul_write_all(fd, r->text.p, r->text.len);
-	if (fd != 2)
-		ul_close(fd);
+	if (fd >= 0)
+		ul_write_all(fd, r->text.p, r->text.len);
+	else
+		ul_out_text(r->text.p, r->text.len);
 	atomic_store(&report_owner, 0);
 	ul_mutex_unlock(&report_lock);
 	pthread_setcancelstate(cancel, NULL);
@@ -358,10 +374,13 @@ void ul_report_show_all_held(int fd)
 void ul_report_exit_summary(void)
 {
 	unsigned nrep = atomic_load(&ul_rt.nreports), nsup = atomic_load(&ul_rt.nsuppressed);
-	if (!ul_rt.opt.summary || (!nrep && !nsup && ul_rt.opt.verbosity < 1))
+	char lost[8];
+	ul_out_lost_summary(lost, sizeof lost);
+	if (!ul_rt.opt.summary || (!nrep && !nsup && !lost[0] && ul_rt.opt.verbosity < 1))
 		return;
 	char first[4096];
 	struct ul_sbuf b;
+	ul_mutex_lock(&summary_lock);
 	ul_sbuf_init(&b, first, sizeof first);
 	ul_sbuf_printf(&b, "\nulockdep summary for %s (pid %d): %u report%s", ul_rt.progname, ul_getpid(), nrep,
 		       nrep == 1 ? "" : "s");
@@ -381,19 +400,19 @@ void ul_report_exit_summary(void)
 		ul_sbuf_puts(&b, "  suppressed by rule:\n");
 		ul_suppress_summary(&b);
 	}
-	if (ul_rt.opt.json && *ul_rt.opt.json)
-		ul_sbuf_printf(&b, "  JSON: %s\n", ul_rt.opt.json);
-	if (ul_rt.opt.sarif && *ul_rt.opt.sarif)
-		ul_sbuf_printf(&b, "  SARIF: %s\n", ul_rt.opt.sarif);
-	if (ul_rt.opt.log_file && *ul_rt.opt.log_file)
-		ul_sbuf_printf(&b, "  log: %s\n", ul_rt.opt.log_file);
-	if (ul_rt.opt.graph && *ul_rt.opt.graph)
-		ul_sbuf_printf(&b, "  graph: %s.dot, %s.json\n", ul_rt.opt.graph, ul_rt.opt.graph);
+	static const struct { int id; const char *label; } files[] = {
+		{ UL_OUT_JSON, "JSON" }, { UL_OUT_SARIF, "SARIF" }, { UL_OUT_LOG, "log" },
+		{ UL_OUT_DOT, "graph" }, { UL_OUT_GJSON, "graph" },
+	};
+	for (size_t i = 0; i < UL_ARRAY_SIZE(files); i++)
+		if (ul_out_enabled(files[i].id))
+			ul_sbuf_printf(&b, "  %s: %s\n", files[i].label, ul_out_path(files[i].id));
+	char lost_text[1024];
+	ul_out_lost_summary(lost_text, sizeof lost_text);
+	ul_sbuf_puts(&b, lost_text);
 	ul_sbuf_end(&b);
-	int fd = log_fd();
-	ul_write_all(fd, b.p, b.len);
-	if (fd != 2)
-		ul_close(fd);
+	ul_out_text(b.p, b.len);
 	if (b.p != first)
 		ul_unmap(b.p, b.cap);
+	ul_mutex_unlock(&summary_lock);
 }

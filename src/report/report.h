@@ -36,10 +36,6 @@ void ul_report_show_all_held(int fd);
 void ul_report_exit_summary(void);
 void ul_report_init(void);
 void ul_report_after_fork(void);
-/* Expand %p in an output path and append suffix; false if it does not fit
- * (a path is never truncated). */
-#define UL_PATH_MAX 4096
-bool ul_path_expand(const char *pattern, const char *suffix, char *buf, size_t len);
 /* Emit a notice line (limits reached etc.) on the report stream. */
 void ul_report_notice(const char *msg);
 

@@ -1,46 +1,43 @@
 #define _GNU_SOURCE
 /* SARIF 2.1.0: the whole log is rewritten after each report, so nothing
- * depends on the program exiting through exit(). */
+ * depends on the program exiting through exit(), and once more at exit. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "output.h"
 #include "report_buf.h"
 #include "symbols.h"
 
-#define MAX_LOCS 8 /* locations per result: the first frames with a file:line */
-#define MAX_RESULTS 65536 /* about 2 KB each */
+#define MAX_RESULTS 65536 /* about 2 KB each; then one notice */
+#define MAX_LOCS 8
 
 struct result {
 	int kind;
-	const char *message;
+	const char *message; /* whole: header and every lock */
 	char uri[MAX_LOCS][128];
 	char func[MAX_LOCS][128];
 	int line[MAX_LOCS];
 	int nloc;
 };
 
-/* Every report is kept (reports are deduplicated, so they are few). */
 static struct result *results;
 static uint32_t nresults, results_cap;
-static _Atomic bool said_oom, said_path, said_cap;
+static _Atomic bool said_cap, said_oom;
 
-static void esc(struct ul_sbuf *b, const char *s)
+static void esc(char *out, size_t len, const char *s)
 {
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			ul_sbuf_put(b, "\\", 1);
-		if ((unsigned char)*s < 0x20) {
-			ul_sbuf_printf(b, "\\u%04x", (unsigned char)*s);
-			continue;
-		}
-		ul_sbuf_put(b, s, 1);
-	}
+	ul_json_escape(out, len, s, strlen(s), NULL);
+}
+
+void ul_sarif_after_fork(void)
+{
+	nresults = 0; /* a child reports only its own */
 }
 
 void ul_sarif_add(const struct ul_rb *r)
 {
-	if (!ul_rt.opt.sarif || !*ul_rt.opt.sarif)
+	if (!ul_out_enabled(UL_OUT_SARIF))
 		return;
 	if (nresults >= MAX_RESULTS) {
 		if (!atomic_exchange(&said_cap, true))
@@ -53,7 +50,7 @@ void ul_sarif_add(const struct ul_rb *r)
 			ul_report_notice("out of memory for SARIF results: later reports are not in the SARIF log");
 		return;
 	}
-	struct result *res = &results[nresults];
+	struct result *res = &results[nresults++];
 	memset(res, 0, sizeof *res);
 	res->kind = r->kind;
 	char first[512];
@@ -69,7 +66,6 @@ void ul_sarif_add(const struct ul_rb *r)
 	if (m.p != first)
 		ul_unmap(m.p, m.cap);
 	res->message = msg ? msg : r->header;
-	nresults++;
 	res->nloc = 0;
 	/* one location per stack: its first frame with a file:line */
 	for (int i = 0; i < r->nstacks && res->nloc < MAX_LOCS; i++) {
@@ -86,57 +82,56 @@ void ul_sarif_add(const struct ul_rb *r)
 			break;
 		}
 	}
-	ul_sarif_write();
+	ul_sarif_write(false);
 }
 
-void ul_sarif_write(void)
+/* A JSON string's content, escaped in pieces: no length limit. */
+static void put_esc(const char *s)
 {
-	if (!results || !ul_rt.opt.sarif || !*ul_rt.opt.sarif)
-		return;
-	char path[UL_PATH_MAX], tmp[UL_PATH_MAX + 16];
-	if (!ul_path_expand(ul_rt.opt.sarif, NULL, path, sizeof path)) {
-		if (!atomic_exchange(&said_path, true))
-			ul_report_notice("SARIF path longer than 4096 bytes: no SARIF log");
-		return;
+	size_t left = strlen(s);
+	while (left) {
+		char buf[1024];
+		size_t used = 0, n = ul_json_escape(buf, sizeof buf, s, left, &used);
+		ul_out_put(UL_OUT_SARIF, buf, n);
+		if (!used)
+			break;
+		s += used;
+		left -= used;
 	}
-	snprintf(tmp, sizeof tmp, "%s.tmp%d", path, ul_getpid());
-	int fd = ul_open_append(tmp);
-	if (fd < 0)
+}
+
+void ul_sarif_write(bool at_exit)
+{
+	if (!ul_out_enabled(UL_OUT_SARIF) || (!nresults && !(at_exit && ul_out_is_owner())) || !ul_out_begin(UL_OUT_SARIF))
 		return;
-	/* streamed: one record at a time through a buffer that grows */
-	char first[4096];
-	struct ul_sbuf b;
-	ul_sbuf_init(&b, first, sizeof first);
-	ul_sbuf_puts(&b, "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\","
+	char buf[4096];
+	int n = snprintf(buf, sizeof buf,
+			 "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\","
 			 "\"runs\":[{\"tool\":{\"driver\":{\"name\":\"ulockdep\",\"version\":\"0.1.0\","
 			 "\"informationUri\":\"https://example.invalid/ulockdep\",\"rules\":[");
 	for (int k = 0; k < UL_R_NKINDS; k++)
-		ul_sbuf_printf(&b, "%s{\"id\":\"%s\"}", k ? "," : "", ul_report_kind_names[k]);
-	ul_sbuf_puts(&b, "]}},\"results\":[");
+		n += snprintf(buf + n, sizeof buf - (size_t)n, "%s{\"id\":\"%s\"}", k ? "," : "", ul_report_kind_names[k]);
+	n += snprintf(buf + n, sizeof buf - (size_t)n, "]}},\"results\":[");
+	ul_out_put(UL_OUT_SARIF, buf, (size_t)n);
 	for (uint32_t i = 0; i < nresults; i++) {
 		struct result *res = &results[i];
-		ul_sbuf_printf(&b, "%s{\"ruleId\":\"%s\",\"level\":\"error\",\"message\":{\"text\":\"", i ? "," : "",
-			       ul_report_kind_names[res->kind]);
-		esc(&b, res->message);
-		ul_sbuf_puts(&b, "\"},\"locations\":[");
+		n = snprintf(buf, sizeof buf, "%s{\"ruleId\":\"%s\",\"level\":\"error\",\"message\":{\"text\":\"",
+			     i ? "," : "", ul_report_kind_names[res->kind]);
+		ul_out_put(UL_OUT_SARIF, buf, (size_t)n);
+		put_esc(res->message);
+		ul_out_put(UL_OUT_SARIF, "\"},\"locations\":[", 16);
 		for (int l = 0; l < res->nloc; l++) {
-			ul_sbuf_printf(&b, "%s{\"physicalLocation\":{\"artifactLocation\":{\"uri\":\"", l ? "," : "");
-			esc(&b, res->uri[l]);
-			ul_sbuf_printf(&b, "\"},\"region\":{\"startLine\":%d}},\"logicalLocations\":[{\"name\":\"",
-				       res->line[l] > 0 ? res->line[l] : 1);
-			esc(&b, res->func[l]);
-			ul_sbuf_puts(&b, "\",\"kind\":\"function\"}]}");
+			char uri[300], fn[300];
+			esc(uri, sizeof uri, res->uri[l]);
+			esc(fn, sizeof fn, res->func[l]);
+			n = snprintf(buf, sizeof buf,
+				     "%s{\"physicalLocation\":{\"artifactLocation\":{\"uri\":\"%s\"},\"region\":{\"startLine\":%d}},"
+				     "\"logicalLocations\":[{\"name\":\"%s\",\"kind\":\"function\"}]}",
+				     l ? "," : "", uri, res->line[l] > 0 ? res->line[l] : 1, fn);
+			ul_out_put(UL_OUT_SARIF, buf, (size_t)n);
 		}
-		ul_sbuf_puts(&b, "]}");
-		if (b.len > sizeof first / 2 || b.oom) {
-			ul_write_all(fd, b.p, b.len);
-			ul_sbuf_reset(&b);
-		}
+		ul_out_put(UL_OUT_SARIF, "]}", 2);
 	}
-	ul_write_all(fd, b.p, b.len);
-	if (b.p != first)
-		ul_unmap(b.p, b.cap);
-	ul_write_all(fd, "]}]}\n", 5);
-	ul_close(fd);
-	rename(tmp, path);
+	ul_out_put(UL_OUT_SARIF, "]}]}\n", 5);
+	ul_out_end(UL_OUT_SARIF);
 }

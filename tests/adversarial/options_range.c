@@ -1,5 +1,6 @@
-// Out-of-range option values never crash the runtime: it clamps them.
-// opts: max_classes=-1:max_locks=-5:deadlock_timeout_ms=-3:exitcode=-2
+// The extremes of every numeric option's range work (the parser rejects
+// values outside it; the runtime clamps again whatever arrives).
+// opts: max_classes=16777216:max_locks=16:deadlock_timeout_ms=1:exitcode=255
 // expect: none
 #include <pthread.h>
 #include <stdio.h>

@@ -45,8 +45,8 @@ for src in tests/adversarial/*.c; do
   run() { # $1: 1 = under ulockdep
     ( [ -n "$lim" ] && ulimit -v "$lim"
       cd "$B" || exit 99
-      if [ "$1" = 1 ]; then
-        export LD_PRELOAD=$LIB ULOCKDEP_OPTIONS="json=$T/$name.json${opts:+:$opts}"
+      if [ "$1" = 1 ]; then # only the program is preloaded, not timeout
+        exec timeout -k 5 "$TMO" env LD_PRELOAD="$LIB" ULOCKDEP_OPTIONS="json=$T/$name.json${opts:+:$opts}" "./$name"
       fi
       exec timeout -k 5 "$TMO" "./$name" )
   }
