@@ -92,7 +92,7 @@ static void export_html(void)
 {
 	const char *dir = ul_rt.opt.html_dir;
 	char path[4200];
-	if (!dir || !*dir || atomic_load(&ul_rt.nclasses) <= 1)
+	if (!dir || !*dir || !atomic_load(&ul_rt.nclasses))
 		return;
 	for (int k = 0; k < 2; k++) {
 		if (snprintf(path, sizeof path, "%s/graph.%d.%s", dir, ul_getpid(), k ? "json" : "dot") >= (int)sizeof path)
@@ -112,7 +112,7 @@ void ul_graph_export(void)
 {
 	export_html();
 	/* a helper exec'ed by a child that took no lock writes no file of its own */
-	if (!ul_out_enabled(UL_OUT_DOT) || (!ul_out_is_owner() && atomic_load(&ul_rt.nclasses) <= 1))
+	if (!ul_out_enabled(UL_OUT_DOT) || (!ul_out_is_owner() && !atomic_load(&ul_rt.nclasses)))
 		return;
 	bool dot_ok = ul_out_begin(UL_OUT_DOT), js_ok = ul_out_begin(UL_OUT_GJSON);
 	if (!dot_ok && !js_ok)
