@@ -9,11 +9,11 @@
 
 static pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER, b = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t c = PTHREAD_MUTEX_INITIALIZER, d = PTHREAD_MUTEX_INITIALIZER;
-static pthread_mutex_t fill[14]; /* static: a class each */
+static pthread_mutex_t fill[13]; /* static: a class each */
 
 int main(void)
 {
-	for (int i = 0; i < 14; i++) { /* with a and b: the table is full */
+	for (int i = 0; i < 13; i++) { /* with a, b, c: the table is full */
 		pthread_mutex_lock(&fill[i]);
 		pthread_mutex_unlock(&fill[i]);
 	}
