@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "history.h"
 #include "report_buf.h"
 #include "symbols.h"
 
@@ -106,10 +107,12 @@ void ul_report_circular(struct ul_thread *t, const struct ul_acquire *a, const s
 		char usage[5];
 		ul_usage_string(steps[i].class_id, usage);
 		ul_rb_printf(r, "\n-> #%d (%s)%s:\n", i, nm, usage);
-		ul_rb_stack(r, i ? "dependency" : "new", steps[i].stack, 6);
+		if (!ul_history_edge_text(r, steps[i].edge, 6))
+			ul_rb_stack(r, i ? "dependency" : "new", steps[i].stack, 6);
 	}
 	for (int i = 0; i < n; i++)
-		ul_rb_add_lock(r, ul_class_label(ul_class_get(steps[i].class_id)), steps[i].addr, steps[i].inst);
+		ul_rb_add_lock(r, ul_class_label(ul_class_get(steps[i].class_id)), steps[i].class_id, steps[i].addr,
+			       steps[i].inst);
 	/* class nodes carry no instance: the two ends are the locks at hand */
 	if (!instances && n > 0 && n <= r->nlocks) {
 		struct ul_lock l;
@@ -226,8 +229,8 @@ void ul_report_held_at_exit(struct ul_thread *t, uintptr_t ip)
 	memcpy(hdr_static, hdr, sizeof hdr);
 	r->header = hdr_static;
 	for (uint32_t i = 0; i < d; i++)
-		ul_rb_add_lock(r, ul_class_label(ul_class_get(t->held[i].class_id)), (uintptr_t)t->held[i].lock,
-			       t->held[i].inst);
+		ul_rb_add_lock(r, ul_class_label(ul_class_get(t->held[i].class_id)), t->held[i].class_id,
+			       (uintptr_t)t->held[i].lock, t->held[i].inst);
 	ul_rb_held_locks(r, t);
 	if (ip)
 		ul_rb_backtrace(r, ip);
@@ -254,7 +257,7 @@ void ul_report_assert(struct ul_thread *t, const void *lock, const char *what, u
 		} else {
 			ul_sym_data_name((uintptr_t)lock, r->extra_name, sizeof r->extra_name);
 			ul_rb_printf(r, "(%s, never used as a lock)", r->extra_name);
-			ul_rb_add_lock(r, r->extra_name, (uintptr_t)lock, 0);
+			ul_rb_add_lock(r, r->extra_name, 0, (uintptr_t)lock, 0);
 		}
 		ul_rb_printf(r, "\n");
 	}

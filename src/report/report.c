@@ -12,6 +12,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "history.h"
 #include "output.h"
 #include "report_buf.h"
 #include "symbols.h"
@@ -28,6 +29,7 @@ UL_STATIC_MUTEX(summary_lock);
 static struct ul_rb rb_static;
 static char rb_text[UL_RB_TEXT];
 static const char *rb_locks[UL_RB_LOCKS];
+static uint32_t rb_lock_ids[UL_RB_LOCKS];
 static uintptr_t rb_lock_addr[UL_RB_LOCKS];
 static uint32_t rb_lock_inst[UL_RB_LOCKS];
 static struct ul_rb_stack rb_stacks[UL_RB_STACKS];
@@ -39,6 +41,7 @@ static struct ul_rb *rb_get(void)
 	if (!r->text.p) {
 		ul_sbuf_init(&r->text, rb_text, sizeof rb_text);
 		r->locks = rb_locks;
+		r->lock_ids = rb_lock_ids;
 		r->lock_addr = rb_lock_addr;
 		r->lock_inst = rb_lock_inst;
 		r->locks_cap = UL_RB_LOCKS;
@@ -148,19 +151,22 @@ void ul_rb_lock_name(struct ul_rb *r, uint32_t class_id)
 	ul_class_format(ul_class_get(class_id), name, sizeof name);
 	ul_usage_string(class_id, usage);
 	ul_rb_printf(r, "(%s)%s", name, usage);
-	ul_rb_add_lock(r, ul_class_label(ul_class_get(class_id)), 0, 0);
+	ul_rb_add_lock(r, ul_class_label(ul_class_get(class_id)), class_id, 0, 0);
 }
 
-/* The lock list grows (three parallel arrays, one capacity). */
+/* The lock list grows: four parallel arrays, one capacity. */
 static bool locks_grow(struct ul_rb *r)
 {
 	uint32_t cap = r->locks_cap * 2;
 	const char **l = ul_map(cap * sizeof *l);
+	uint32_t *id = ul_map(cap * sizeof *id);
 	uintptr_t *a = ul_map(cap * sizeof *a);
 	uint32_t *in = ul_map(cap * sizeof *in);
-	if (!l || !a || !in) {
+	if (!l || !id || !a || !in) {
 		if (l)
 			ul_unmap(l, cap * sizeof *l);
+		if (id)
+			ul_unmap(id, cap * sizeof *id);
 		if (a)
 			ul_unmap(a, cap * sizeof *a);
 		if (in)
@@ -168,24 +174,28 @@ static bool locks_grow(struct ul_rb *r)
 		return false;
 	}
 	memcpy(l, r->locks, r->nlocks * sizeof *l);
+	memcpy(id, r->lock_ids, r->nlocks * sizeof *id);
 	memcpy(a, r->lock_addr, r->nlocks * sizeof *a);
 	memcpy(in, r->lock_inst, r->nlocks * sizeof *in);
 	if (r->locks != rb_locks) {
 		ul_unmap(r->locks, r->locks_cap * sizeof *l);
+		ul_unmap(r->lock_ids, r->locks_cap * sizeof *id);
 		ul_unmap(r->lock_addr, r->locks_cap * sizeof *a);
 		ul_unmap(r->lock_inst, r->locks_cap * sizeof *in);
 	}
 	r->locks = l;
+	r->lock_ids = id;
 	r->lock_addr = a;
 	r->lock_inst = in;
 	r->locks_cap = cap;
 	return true;
 }
 
-void ul_rb_add_lock(struct ul_rb *r, const char *name, uintptr_t addr, uint32_t inst)
+void ul_rb_add_lock(struct ul_rb *r, const char *name, uint32_t class_id, uintptr_t addr, uint32_t inst)
 {
 	if ((uint32_t)r->nlocks >= r->locks_cap && !locks_grow(r))
 		return;
+	r->lock_ids[r->nlocks] = class_id;
 	r->lock_addr[r->nlocks] = addr;
 	r->lock_inst[r->nlocks] = inst;
 	r->locks[r->nlocks++] = name;
@@ -213,6 +223,7 @@ static void add_stack_ref(struct ul_rb *r, const char *label, uint32_t stack, ui
 	snprintf(s->label, sizeof s->label, "%s", label ? label : "");
 	s->stack = stack;
 	s->ip = ip;
+	s->text = NULL;
 }
 
 void ul_rb_stack(struct ul_rb *r, const char *label, uint32_t stack, int indent)
@@ -281,12 +292,15 @@ static void count_report(struct ul_rb *r)
 {
 	atomic_fetch_add(&ul_rt.nreports, 1);
 	atomic_fetch_add(&ul_rt.report_kinds[r->kind], 1);
-	if (ul_out_enabled(UL_OUT_STATUS))
+	/* a known problem (--baseline) does not count for --exitcode */
+	bool known = ul_baseline_has(r);
+	if (!known && ul_out_enabled(UL_OUT_STATUS))
 		ul_out_append(UL_OUT_STATUS, "r", 1); /* the launcher counts these */
 }
 
 void ul_rb_finish(struct ul_rb *r)
 {
+	ul_report_fingerprint(r);
 	int rule = ul_suppress_match(r);
 	if (rule >= 0) {
 		atomic_fetch_add(&ul_rt.nsuppressed, 1);
@@ -325,6 +339,14 @@ void ul_report_init(void)
 		ul_write_all(2, msg, n < (int)sizeof msg ? (size_t)n : sizeof msg - 1);
 		if (first)
 			_exit(1);
+	}
+	const char *base = ul_rt.opt.baseline;
+	char err[600];
+	if (base && *base && ul_baseline_load(base, err, sizeof err)) {
+		char msg[700];
+		int n = snprintf(msg, sizeof msg, "ulockdep: %s\n", err);
+		ul_write_all(2, msg, (size_t)n);
+		_exit(1);
 	}
 }
 
@@ -392,8 +414,10 @@ void ul_report_exit_summary(void)
 			sep = ", ";
 		}
 	}
-	ul_sbuf_printf(&b, "%s, %u suppressed\n", sep[0] == ',' ? ")" : "", nsup);
-	ul_sbuf_printf(&b, "  lock classes: %u, dependencies: %u, chains: %lu, lock objects: %lu\n",
+	ul_sbuf_printf(&b, "%s, %u suppressed", sep[0] == ',' ? ")" : "", nsup);
+	if (ul_baselined())
+		ul_sbuf_printf(&b, ", %u in the baseline (not counted)", ul_baselined());
+	ul_sbuf_printf(&b, "\n  lock classes: %u, dependencies: %u, chains: %lu, lock objects: %lu\n",
 		       atomic_load(&ul_rt.nclasses), ul_graph_nedges(),
 		       (unsigned long)atomic_load(&ul_rt.chains.count), (unsigned long)atomic_load(&ul_rt.locks.count));
 	if (nsup) {
@@ -407,6 +431,9 @@ void ul_report_exit_summary(void)
 	for (size_t i = 0; i < UL_ARRAY_SIZE(files); i++)
 		if (ul_out_enabled(files[i].id))
 			ul_sbuf_printf(&b, "  %s: %s\n", files[i].label, ul_out_path(files[i].id));
+	if (ul_rt.opt.graph_db && *ul_rt.opt.graph_db)
+		ul_sbuf_printf(&b, "  graph-db: %s, %u dependencies from earlier runs\n", ul_rt.opt.graph_db,
+			       ul_history_nedges());
 	char lost_text[1024];
 	ul_out_lost_summary(lost_text, sizeof lost_text);
 	ul_sbuf_puts(&b, lost_text);

@@ -14,6 +14,7 @@ struct ul_rb_stack {
 	char label[64];   /* copied: callers pass names built on their stack */
 	uint32_t stack;   /* depot id, or 0 with ip set */
 	uintptr_t ip;
+	const char *text; /* or: frames as text, one a line (a --graph-db edge) */
 };
 
 struct ul_rb {
@@ -21,8 +22,10 @@ struct ul_rb {
 	const char *header;
 	struct ul_sbuf text;
 	const char **locks;
+	uint32_t *lock_ids;   /* their classes, 0 if none */
 	uintptr_t *lock_addr; /* the instance behind each class, 0: unknown */
 	uint32_t *lock_inst;
+	char fingerprint[17];
 	int nlocks;
 	uint32_t locks_cap;
 	struct ul_rb_stack *stacks;
@@ -38,9 +41,9 @@ struct ul_rb {
 struct ul_rb *ul_rb_begin(int kind, const char *header, uint64_t id, struct ul_thread *t);
 void ul_rb_printf(struct ul_rb *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ul_rb_lock_name(struct ul_rb *r, uint32_t class_id);
-/* Append a lock to the report's lock list (JSON, suppressions), with the
- * lock object and instance behind it (0, 0: unknown). */
-void ul_rb_add_lock(struct ul_rb *r, const char *name, uintptr_t addr, uint32_t inst);
+/* Append a lock to the report's lock list (JSON, suppressions), with its
+ * class (0: none) and the lock object and instance behind it (0: unknown). */
+void ul_rb_add_lock(struct ul_rb *r, const char *name, uint32_t class_id, uintptr_t addr, uint32_t inst);
 /* Record the lock object and instance of the class just named. */
 void ul_rb_lock_instance(struct ul_rb *r, uintptr_t addr, uint32_t inst);
 void ul_rb_stack(struct ul_rb *r, const char *label, uint32_t stack, int indent);
@@ -63,6 +66,11 @@ void ul_sarif_add(const struct ul_rb *r);
 /* Rewrite the log; at_exit: also when it has no results (the owner's file). */
 void ul_sarif_write(bool at_exit);
 void ul_sarif_after_fork(void);
+/* baseline.c */
+void ul_report_fingerprint(struct ul_rb *r);
+int ul_baseline_load(const char *path, char *err, int errlen);
+bool ul_baseline_has(const struct ul_rb *r); /* counts it */
+uint32_t ul_baselined(void);
 /* suppress.c */
 /* fd: the launcher's descriptor for path, or -1 to open it here. */
 int ul_suppress_load(const char *path, int fd, char *err, int errlen);

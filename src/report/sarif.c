@@ -14,6 +14,7 @@
 
 struct result {
 	int kind;
+	char fingerprint[17];
 	const char *message; /* whole: header and every lock */
 	char uri[MAX_LOCS][128];
 	char func[MAX_LOCS][128];
@@ -53,6 +54,7 @@ void ul_sarif_add(const struct ul_rb *r)
 	struct result *res = &results[nresults++];
 	memset(res, 0, sizeof *res);
 	res->kind = r->kind;
+	memcpy(res->fingerprint, r->fingerprint, sizeof res->fingerprint);
 	char first[512];
 	struct ul_sbuf m;
 	ul_sbuf_init(&m, first, sizeof first);
@@ -119,7 +121,9 @@ void ul_sarif_write(bool at_exit)
 			     i ? "," : "", ul_report_kind_names[res->kind]);
 		ul_out_put(UL_OUT_SARIF, buf, (size_t)n);
 		put_esc(res->message);
-		ul_out_put(UL_OUT_SARIF, "\"},\"locations\":[", 16);
+		n = snprintf(buf, sizeof buf, "\"},\"partialFingerprints\":{\"ulockdep/v1\":\"%s\"},\"locations\":[",
+			     res->fingerprint);
+		ul_out_put(UL_OUT_SARIF, buf, (size_t)n);
 		for (int l = 0; l < res->nloc; l++) {
 			char uri[300], fn[300];
 			esc(uri, sizeof uri, res->uri[l]);
