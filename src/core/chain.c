@@ -19,7 +19,8 @@ bool ul_chain_cached(struct ul_thread *t, uint64_t key)
 void ul_chain_add(uint64_t key)
 {
 	uint64_t v[3] = { 1, 0, 0 };
-	ul_htab_put(&ul_rt.chains, key, v, false);
+	if (ul_htab_put(&ul_rt.chains, key, v, false) < 0)
+		ul_notice_limit(6, "lock chains (1048576): new lock sequences are validated every time");
 }
 
 void ul_thread_ctx_changed(struct ul_thread *t)

@@ -9,7 +9,8 @@
 #include "../report/symbols.h"
 #include "core.h"
 
-/* v0: class | inst<<32;  v1: kind, type, origin, flags, subclass;  v2: spare */
+/* v0: class | inst<<32;  v1: kind, type, origin, flags, subclass;
+ * v2: graph node of the instance (same-class nesting), 0 if none */
 void ul_lock_pack(const struct ul_lock *l, uint64_t v[3])
 {
 	v[0] = (uint64_t)l->class_id | (uint64_t)l->inst << 32;
@@ -250,6 +251,33 @@ void ul_locks_in_range_kill(uintptr_t lo, uintptr_t hi)
 	}
 }
 
+/* The instance's graph node goes with its identity. */
+static void node_release(uint64_t node)
+{
+	if (!node)
+		return;
+	ul_mutex_lock(&ul_rt.graph_lock);
+	ul_node_free((uint32_t)node);
+	ul_mutex_unlock(&ul_rt.graph_lock);
+}
+
+static bool kill_entry(uint64_t v[3], void *arg)
+{
+	*(uint64_t *)arg = v[2];
+	v[1] |= (uint64_t)1 << 25;
+	v[2] = 0;
+	return true;
+}
+
+void ul_lock_kill(const void *addr)
+{
+	uint64_t node = 0;
+	if (!ul_htab_modify(&ul_rt.locks, (uintptr_t)addr, kill_entry, &node))
+		return;
+	atomic_fetch_add(ul_lock_epoch(addr), 1);
+	node_release(node);
+}
+
 static void insert_lock(struct ul_lock *l)
 {
 	if (l->origin != UL_ORIGIN_STATIC)
@@ -263,7 +291,8 @@ static void insert_lock(struct ul_lock *l)
 			atomic_fetch_sub(&oc->nlocks, 1);
 	}
 	ul_lock_pack(l, v);
-	int r = ul_htab_put(&ul_rt.locks, l->addr, v, true);
+	int r = ul_htab_swap(&ul_rt.locks, l->addr, v, old);
+	node_release(r == 0 ? old[2] : 0);
 	if (r == 0) /* an address got a new identity: caches must forget it */
 		atomic_fetch_add(ul_lock_epoch((const void *)l->addr), 1);
 	if (r < 0)
@@ -320,15 +349,7 @@ void ul_lock_register(const void *addr, uint8_t kind, uint8_t type, bool writer_
 	insert_lock(out);
 }
 
-void ul_lock_kill(const void *addr)
-{
-	uint64_t v[3];
-	if (!ul_htab_get(&ul_rt.locks, (uintptr_t)addr, v))
-		return;
-	v[1] |= (uint64_t)1 << 25;
-	ul_htab_set(&ul_rt.locks, (uintptr_t)addr, 1, v[1]);
-	atomic_fetch_add(ul_lock_epoch(addr), 1);
-}
+
 
 void ul_lock_set_class(const void *addr, uintptr_t key, const char *name, uint8_t subclass)
 {
@@ -351,18 +372,30 @@ void ul_lock_set_class(const void *addr, uintptr_t key, const char *name, uint8_
 	insert_lock(&l);
 }
 
-/* Change a lock's default subclass or mark it novalidate, keeping its class. */
+struct lock_change {
+	int subclass;
+	bool novalidate;
+};
+
+static bool change_entry(uint64_t v[3], void *arg)
+{
+	const struct lock_change *ch = arg;
+	if (ch->subclass >= 0)
+		v[1] = (v[1] & ~((uint64_t)0xff << 32)) | (uint64_t)(uint8_t)ch->subclass << 32;
+	if (ch->novalidate)
+		v[1] |= (uint64_t)1 << 26;
+	return true;
+}
+
+/* Change a lock's default subclass or mark it novalidate, keeping its class
+ * (and its instance node). */
 static void lock_update(const void *addr, int subclass, bool novalidate)
 {
 	struct ul_lock l;
 	if (!ul_lock_resolve(addr, UL_KIND_MUTEX, 0, &l))
 		return;
-	if (subclass >= 0)
-		l.subclass_default = (uint8_t)subclass;
-	l.novalidate |= novalidate;
-	uint64_t v[3];
-	ul_lock_pack(&l, v);
-	ul_htab_put(&ul_rt.locks, (uintptr_t)addr, v, true);
+	struct lock_change ch = { subclass, novalidate };
+	ul_htab_modify(&ul_rt.locks, (uintptr_t)addr, change_entry, &ch);
 	atomic_fetch_add(ul_lock_epoch(addr), 1);
 }
 

@@ -126,6 +126,39 @@ int ul_htab_get_or_put(struct ul_htab *h, uint64_t key, uint64_t v[3])
 	return r;
 }
 
+int ul_htab_swap(struct ul_htab *h, uint64_t key, const uint64_t v[3], uint64_t old[3])
+{
+	uint64_t hv = ul_hash64(key);
+	struct ul_hseg *s = seg_of(h, hv);
+	ul_mutex_lock(&s->lock);
+	struct ul_hent *e = s->tab ? find(s->tab, hv, key) : NULL;
+	for (int i = 0; i < 3; i++)
+		old[i] = e ? atomic_load_explicit(&e->v[i], memory_order_relaxed) : 0;
+	uint64_t tmp[3] = { v[0], v[1], v[2] };
+	int r = put_locked(h, s, hv, key, tmp, true, false);
+	ul_mutex_unlock(&s->lock);
+	return r;
+}
+
+bool ul_htab_modify(struct ul_htab *h, uint64_t key, bool (*fn)(uint64_t v[3], void *arg), void *arg)
+{
+	uint64_t hv = ul_hash64(key);
+	struct ul_hseg *s = seg_of(h, hv);
+	ul_mutex_lock(&s->lock);
+	struct ul_hent *e = s->tab ? find(s->tab, hv, key) : NULL;
+	bool ok = false;
+	if (e) {
+		uint64_t v[3];
+		for (int i = 0; i < 3; i++)
+			v[i] = atomic_load_explicit(&e->v[i], memory_order_relaxed);
+		ok = fn(v, arg);
+		for (int i = 0; ok && i < 3; i++)
+			atomic_store_explicit(&e->v[i], v[i], memory_order_release);
+	}
+	ul_mutex_unlock(&s->lock);
+	return ok;
+}
+
 bool ul_htab_set(struct ul_htab *h, uint64_t key, int idx, uint64_t val)
 {
 	uint64_t hv = ul_hash64(key);

@@ -23,27 +23,72 @@ static inline uint64_t chain_top(const struct ul_thread *t)
 	return t->ctx_seed;
 }
 
-/* The graph node of a lock instance; lock-free when it exists. */
-static uint32_t inst_node(uint32_t class_id, uint32_t inst, uintptr_t addr)
+/* The graph node of a lock instance, kept in the lock's shadow entry (and
+ * freed with its identity); lock-free when it exists. */
+struct attach {
+	uint32_t inst, node;
+};
+
+static bool attach_node(uint64_t v[3], void *arg)
+{
+	struct attach *at = arg;
+	if ((uint32_t)(v[0] >> 32) != at->inst || ((v[1] >> 25) & 1))
+		return false; /* the identity ended meanwhile */
+	if (v[2]) {
+		at->node = (uint32_t)v[2];
+		return false;
+	}
+	v[2] = at->node;
+	return true;
+}
+
+static uint32_t inst_node(uint32_t class_id, uint32_t inst, const void *lock)
 {
 	uint64_t v[3];
-	if (ul_htab_get(&ul_rt.insts, inst, v))
-		return (uint32_t)v[0];
+	if (!ul_htab_get(&ul_rt.locks, (uintptr_t)lock, v) || (uint32_t)(v[0] >> 32) != inst ||
+	    ((v[1] >> 25) & 1))
+		return 0;
+	if (v[2])
+		return (uint32_t)v[2];
 	ul_mutex_lock(&ul_rt.graph_lock);
-	if (ul_htab_get(&ul_rt.insts, inst, v)) {
-		ul_mutex_unlock(&ul_rt.graph_lock);
-		return (uint32_t)v[0];
-	}
-	uint32_t n = 0;
-	if (atomic_load(&ul_rt.insts.full)) {
-		ul_notice_limit(5, "lock instances in same-class nesting: new instances are not ordered");
-	} else if ((n = ul_node_new(class_id, inst, addr)) != 0) {
-		uint64_t nv[3] = { n, 0, 0 };
-		if (ul_htab_put(&ul_rt.insts, inst, nv, false) < 0)
-			n = 0; /* table just filled: this node stays unused */
+	uint32_t n = ul_node_new(class_id, inst, (uintptr_t)lock);
+	struct attach at = { inst, n };
+	if (n && !ul_htab_modify(&ul_rt.locks, (uintptr_t)lock, attach_node, &at)) {
+		ul_node_free(n);
+		n = at.node != n ? at.node : 0;
 	}
 	ul_mutex_unlock(&ul_rt.graph_lock);
 	return n;
+}
+
+/* Stacks of instance dependencies, one per class and call site: the same
+ * code nesting many instances (lock coupling, a table growing) captures
+ * once. Written under graph_lock; read as tag, stack, tag. */
+static struct {
+	_Atomic uint64_t tag;
+	_Atomic uint32_t stack;
+} site_stacks[512];
+
+static uint64_t site_tag(const struct ul_acquire *a)
+{
+	return ul_hash64((uint64_t)a->class_id << 32 ^ a->ip ^ (uint64_t)a->ip >> 32) | 1;
+}
+
+static uint32_t site_stack_get(uint64_t tag)
+{
+	size_t i = tag % UL_ARRAY_SIZE(site_stacks);
+	uint64_t t1 = atomic_load_explicit(&site_stacks[i].tag, memory_order_acquire);
+	uint32_t s = atomic_load_explicit(&site_stacks[i].stack, memory_order_acquire);
+	uint64_t t2 = atomic_load_explicit(&site_stacks[i].tag, memory_order_acquire);
+	return t1 == tag && t2 == tag ? s : 0;
+}
+
+static void site_stack_put(uint64_t tag, uint32_t stack)
+{
+	size_t i = tag % UL_ARRAY_SIZE(site_stacks);
+	atomic_store_explicit(&site_stacks[i].tag, 0, memory_order_release);
+	atomic_store_explicit(&site_stacks[i].stack, stack, memory_order_release);
+	atomic_store_explicit(&site_stacks[i].tag, tag, memory_order_release);
 }
 
 static void fill_steps(const uint32_t *path, int len, uint32_t cur_stack, struct ul_step *steps)
@@ -67,8 +112,8 @@ static void add_dependency(struct ul_thread *t, const struct ul_held *prev, stru
 	uint32_t from, to;
 	if (inst) {
 		/* Same class, other instance: order instances, not the class. */
-		from = inst_node(prev->class_id, prev->inst, (uintptr_t)prev->lock);
-		to = inst_node(a->class_id, a->inst, (uintptr_t)a->lock);
+		from = inst_node(prev->class_id, prev->inst, prev->lock);
+		to = inst_node(a->class_id, a->inst, a->lock);
 	} else {
 		struct ul_class *pc = ul_class_get(prev->class_id), *nc = ul_class_get(a->class_id);
 		if (!pc || !nc)
@@ -81,13 +126,23 @@ static void add_dependency(struct ul_thread *t, const struct ul_held *prev, stru
 	uint32_t eid = ul_edge_find(from, to);
 	if (eid && (ul_edge_get(eid)->types & type))
 		return; /* known dependency: lock-free */
-	if (!*stack)
+	uint64_t tag = inst ? site_tag(a) : 0;
+	bool new_site = false;
+	if (!*stack && tag)
+		*stack = site_stack_get(tag);
+	if (!*stack) {
 		*stack = ul_stack_capture_from(a->ip);
+		new_site = tag != 0;
+	}
 
 	uint32_t path[MAX_CYCLE];
 	struct ul_step steps[MAX_CYCLE + 1];
 	ul_mutex_lock(&ul_rt.graph_lock);
-	int len = ul_graph_find_cycle(to, from, type, path, MAX_CYCLE);
+	if (new_site)
+		site_stack_put(tag, *stack);
+	int len = 0;
+	if (ul_graph_may_reach(to, from))
+		len = ul_graph_find_cycle(to, from, type, path, MAX_CYCLE);
 	if (len > 0) {
 		fill_steps(path, len, *stack, steps);
 		for (int i = 0; i < len; i++)
@@ -253,13 +308,18 @@ void ul_acquired(struct ul_thread *t, const struct ul_acquire *a)
 }
 
 /* After removing an entry from the middle, the entries above it form new
- * chains: rebuild their keys and validate the chains not seen before, as
- * if each lock were taken again on the shorter stack (kernel:
- * reacquire_held_locks). Runs with busy set: no handler sees the stack
- * shortened. */
+ * chains: rebuild their keys and validate them, as if each lock were taken
+ * again on the shorter stack (kernel: reacquire_held_locks). Only entries
+ * whose dependencies changed need the graph: those up to and including the
+ * first blocking lock above the gap; the others have the same locks below
+ * them down to a blocking one. Removal never adds a repeated class, so only
+ * a repeat flag needs a look. Linear in the depth (a FIFO release of a deep
+ * stack is not quadratic per unlock). Runs with busy set: no handler sees
+ * the stack shortened. */
 static void rebuild_above(struct ul_thread *t, uint32_t from)
 {
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
+	bool changed = true;
 	for (uint32_t i = from; i < d; i++) {
 		struct ul_held *h = &t->held[i];
 		uint64_t key;
@@ -273,11 +333,14 @@ static void rebuild_above(struct ul_thread *t, uint32_t from)
 					.class_id = h->class_id, .inst = h->inst, .chain_key = key,
 					.tracked = true };
 		atomic_store_explicit(&t->depth, i, memory_order_relaxed);
-		mark_repeat(t, &a); /* the chain below changed */
-		if (!ul_chain_cached(t, key) && h->ctx == t->ctx && !(h->flags & UL_ACQ_NOCHECK))
+		if (h->flags & UL_HELD_REPEAT)
+			mark_repeat(t, &a); /* the chain below changed */
+		if (changed && !ul_chain_cached(t, key) && h->ctx == t->ctx && !(h->flags & UL_ACQ_NOCHECK))
 			validate_chain(t, &a);
 		h->flags = a.flags;
 		atomic_store_explicit(&t->depth, d, memory_order_relaxed);
+		if (!(h->flags & (UL_ACQ_TRY | UL_ACQ_NOCHECK)))
+			changed = false;
 	}
 }
 
