@@ -89,6 +89,7 @@ static void fork_child(void)
 {
 	/* Only this thread survives: every runtime lock another thread held
 	 * at fork is reset, and the child counts only its own reports. */
+	ul_tid_forget();
 	ul_mutex_reset(&ul_rt.graph_lock);
 	ul_mutexes_reset_all();
 	struct ul_htab *tabs[] = { &ul_rt.locks, &ul_rt.chains, &ul_rt.edges, &ul_rt.classkeys,

@@ -44,6 +44,7 @@ struct ul_class {
 	struct { uint64_t sigs; uint32_t stack; } usage_hist[UL_USAGE_N][4];
 	uint32_t node;           /* graph node */
 	_Atomic uint32_t nlocks; /* lock objects seen in this class */
+	_Atomic uint32_t data_checks; /* inits looked at for a static lock */
 };
 
 /* One lock object's shadow, packed into a hash entry (32 bytes). */

@@ -3,12 +3,13 @@
 
 static inline struct ul_hseg *seg_of(struct ul_htab *h, uint64_t hv)
 {
-	return &h->seg[hv >> 60]; /* UL_HSEGS = 16 */
+	return &h->seg[hv >> 58]; /* UL_HSEGS = 64 */
 }
 
 void ul_htab_init(struct ul_htab *h, uint32_t initial, uint64_t max_entries)
 {
-	h->initial = initial;
+	/* callers size for 16 segments */
+	h->initial = initial * 16 / UL_HSEGS < 4 ? 4 : initial * 16 / UL_HSEGS;
 	h->max_entries = max_entries;
 }
 

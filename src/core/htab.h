@@ -25,7 +25,7 @@ struct ul_hseg {
 	char pad[64 - 20];
 };
 
-#define UL_HSEGS 16
+#define UL_HSEGS 64
 
 struct ul_htab {
 	struct ul_hseg seg[UL_HSEGS];

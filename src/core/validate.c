@@ -159,21 +159,24 @@ static void add_dependency(struct ul_thread *t, const struct ul_held *prev, stru
 		ul_usage_check_edge(t, a, prev->class_id, a->class_id, type);
 }
 
-/* Does the chain a would end repeat a class? The top entry already knows
- * for the chain below it; only the new class needs a look. */
+/* Does a chain of the d entries below, extended by class_id, repeat a
+ * class? The top entry already knows for the chain below it; only the new
+ * class needs a look. */
+static bool repeats(const struct ul_thread *t, uint32_t d, uint32_t class_id)
+{
+	if (d && same_ctx(t, &t->held[d - 1]) && (t->held[d - 1].flags & UL_HELD_REPEAT))
+		return true;
+	for (uint32_t i = d; i-- > 0 && same_ctx(t, &t->held[i]);)
+		if (t->held[i].class_id == class_id)
+			return true;
+	return false;
+}
+
 static void mark_repeat(const struct ul_thread *t, struct ul_acquire *a)
 {
-	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
 	a->flags &= (uint8_t)~UL_HELD_REPEAT;
-	if (d && same_ctx(t, &t->held[d - 1]) && (t->held[d - 1].flags & UL_HELD_REPEAT)) {
+	if (repeats(t, atomic_load_explicit(&t->depth, memory_order_relaxed), a->class_id))
 		a->flags |= UL_HELD_REPEAT;
-		return;
-	}
-	for (uint32_t i = d; i-- > 0 && same_ctx(t, &t->held[i]);)
-		if (t->held[i].class_id == a->class_id) {
-			a->flags |= UL_HELD_REPEAT;
-			return;
-		}
 }
 
 /* Validate the edges into a from the held stack (the chain was not cached). */
@@ -319,7 +322,7 @@ void ul_acquired(struct ul_thread *t, const struct ul_acquire *a)
 static void rebuild_above(struct ul_thread *t, uint32_t from)
 {
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
-	bool changed = true;
+	bool changed = true, settled = false;
 	for (uint32_t i = from; i < d; i++) {
 		struct ul_held *h = &t->held[i];
 		uint64_t key;
@@ -329,6 +332,15 @@ static void rebuild_above(struct ul_thread *t, uint32_t from)
 			key = t->ctx == h->ctx ? t->ctx_seed : ul_hash64((uint64_t)h->ctx + 1);
 		ul_chain_key_next(&key, h->class_id, h->mode, h->flags, t->mask_hash);
 		h->chain_key = key;
+		if (!changed) {
+			/* once a repeat holds again, every flag above is right */
+			if (!settled && (h->flags & UL_HELD_REPEAT)) {
+				settled = repeats(t, i, h->class_id);
+				if (!settled)
+					h->flags &= (uint8_t)~UL_HELD_REPEAT;
+			}
+			continue;
+		}
 		struct ul_acquire a = { .lock = h->lock, .ip = h->ip, .mode = h->mode, .flags = h->flags,
 					.class_id = h->class_id, .inst = h->inst, .chain_key = key,
 					.tracked = true };

@@ -1,0 +1,134 @@
+/* A cold-started server's first moments: 2 worker threads serve requests
+ * from the moment the process starts.  A request takes its connection's
+ * lock, and under it a bin of a shared cache table (which doubles as it
+ * fills, as in grow.c, under a table lock) and a stats lock.  Connections
+ * come and go (every 256 requests a worker closes its connection and opens
+ * a new one: destroy + init).  Everything the runtime learns, it learns
+ * during the window.  ns/op is the window over the requests served in it;
+ * the program runs once (a second run would not be cold).
+ * Usage: server [ITERS [REPS [MS]]]  (ITERS and REPS are ignored) */
+#include "bench.h"
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct bin {
+	pthread_mutex_t lock;
+	long count;
+};
+
+struct conn {
+	pthread_mutex_t lock;
+	long served;
+};
+
+static pthread_rwlock_t table_lock = PTHREAD_RWLOCK_INITIALIZER;
+static pthread_mutex_t stats_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct bin *bins;
+static uint64_t mask;
+static long items, total;
+static atomic_bool stop;
+
+__attribute__((noinline)) static void bin_init(struct bin *b)
+{
+	pthread_mutex_init(&b->lock, NULL);
+	b->count = 0;
+}
+
+__attribute__((noinline)) static void conn_open(struct conn *c)
+{
+	pthread_mutex_init(&c->lock, NULL);
+	c->served = 0;
+}
+
+/* Double the table; the caller holds table_lock for writing. */
+static void grow(void)
+{
+	uint64_t size = mask + 1;
+	struct bin *nb = malloc(2 * size * sizeof *nb);
+	if (!nb)
+		abort();
+	for (uint64_t i = 0; i < 2 * size; i++)
+		bin_init(&nb[i]);
+	for (uint64_t i = 0; i < size; i++) {
+		pthread_mutex_lock(&bins[i].lock);
+		pthread_mutex_lock(&nb[i].lock);
+		pthread_mutex_lock(&nb[i + size].lock);
+		nb[i].count = bins[i].count / 2;
+		nb[i + size].count = bins[i].count - bins[i].count / 2;
+		pthread_mutex_unlock(&nb[i + size].lock);
+		pthread_mutex_unlock(&nb[i].lock);
+		pthread_mutex_unlock(&bins[i].lock);
+	}
+	for (uint64_t i = 0; i < size; i++)
+		pthread_mutex_destroy(&bins[i].lock);
+	free(bins);
+	bins = nb;
+	mask = 2 * size - 1;
+}
+
+static void *worker(void *arg)
+{
+	uint64_t h = (uintptr_t)arg * 0x9e3779b97f4a7c15ULL;
+	struct conn c;
+	long served = 0;
+
+	conn_open(&c);
+	while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
+		h = (h + 0x9e3779b97f4a7c15ULL) * 0xbf58476d1ce4e5b9ULL;
+		pthread_mutex_lock(&c.lock);
+		pthread_rwlock_rdlock(&table_lock);
+		struct bin *b = &bins[(h >> 20) & mask];
+		pthread_mutex_lock(&b->lock);
+		b->count++;
+		pthread_mutex_unlock(&b->lock);
+		pthread_rwlock_unlock(&table_lock);
+		pthread_mutex_lock(&stats_lock);
+		bool full = ++items > (long)(2 * (mask + 1)) && mask < (1u << 18);
+		pthread_mutex_unlock(&stats_lock);
+		if (full) {
+			pthread_rwlock_wrlock(&table_lock);
+			if (items > (long)(2 * (mask + 1)))
+				grow();
+			pthread_rwlock_unlock(&table_lock);
+		}
+		c.served++;
+		pthread_mutex_unlock(&c.lock);
+		if (++served % 256 == 0) {
+			pthread_mutex_destroy(&c.lock);
+			conn_open(&c);
+		}
+	}
+	pthread_mutex_lock(&stats_lock);
+	total += served;
+	pthread_mutex_unlock(&stats_lock);
+	pthread_mutex_destroy(&c.lock);
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	long ms = bench_arg(argc, argv, 3, 1000);
+	long long t0 = bench_now();
+	pthread_t t[2];
+
+	mask = 1023;
+	bins = malloc((mask + 1) * sizeof *bins);
+	if (!bins)
+		return 1;
+	for (uint64_t i = 0; i <= mask; i++)
+		bin_init(&bins[i]);
+	for (long i = 0; i < 2; i++)
+		pthread_create(&t[i], NULL, worker, (void *)(i + 1));
+	while (bench_now() - t0 < ms * 1000000LL) {
+		struct timespec ts = { 0, 1000000 };
+		nanosleep(&ts, NULL);
+	}
+	atomic_store(&stop, true);
+	long long t1 = bench_now();
+	for (long i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	bench_report((double)(t1 - t0) / (double)total);
+	return 0;
+}
