@@ -79,17 +79,21 @@ static void *worker(void *arg)
 		h = (h + 0x9e3779b97f4a7c15ULL) * 0xbf58476d1ce4e5b9ULL;
 		pthread_mutex_lock(&c.lock);
 		pthread_rwlock_rdlock(&table_lock);
-		struct bin *b = &bins[(h >> 20) & mask];
+		uint64_t m = mask;
+		struct bin *b = &bins[(h >> 20) & m];
 		pthread_mutex_lock(&b->lock);
 		b->count++;
 		pthread_mutex_unlock(&b->lock);
 		pthread_rwlock_unlock(&table_lock);
 		pthread_mutex_lock(&stats_lock);
-		bool full = ++items > (long)(2 * (mask + 1)) && mask < (1u << 18);
+		long n = ++items;
 		pthread_mutex_unlock(&stats_lock);
-		if (full) {
+		if (n > (long)(2 * (m + 1)) && m < (1u << 18)) {
 			pthread_rwlock_wrlock(&table_lock);
-			if (items > (long)(2 * (mask + 1)))
+			pthread_mutex_lock(&stats_lock);
+			n = items;
+			pthread_mutex_unlock(&stats_lock);
+			if (n > (long)(2 * (mask + 1)))
 				grow();
 			pthread_rwlock_unlock(&table_lock);
 		}
