@@ -334,9 +334,8 @@ void ul_chain_add(uint64_t key);
 void ul_thread_mask_changed(struct ul_thread *t);
 void ul_thread_ctx_changed(struct ul_thread *t);
 void ul_ctx_left_at(struct ul_thread *t, uintptr_t sp);
-static inline void ul_ctx_left_check(struct ul_thread *t)
-{
-	ul_ctx_left_at(t, (uintptr_t)__builtin_frame_address(0));
-}
+/* Out of line, so the lock wrappers need no frame of their own: its frame
+ * is a few words below the caller's, far above any handler's. */
+void ul_ctx_left_check(struct ul_thread *t);
 
 #endif

@@ -131,13 +131,19 @@ INTERCEPTOR(int, pthread_mutex_clocklock, (pthread_mutex_t *m, clockid_t clk, co
 	return mutex_acquire(m, 0, 0xff, UL_IP, op_clock, &c);
 }
 
+/* Out of line: the fast path keeps no frame. */
+static __attribute__((noinline)) int mutex_unlock_slow(pthread_mutex_t *m, uintptr_t ip)
+{
+	int e = errno;
+	ul_release_event(m, ip);
+	errno = e;
+	return REAL(pthread_mutex_unlock)(m);
+}
+
 INTERCEPTOR(int, pthread_mutex_unlock, (pthread_mutex_t *m))
 {
 	struct ul_thread *t = ul_fast_thread();
 	if (likely(t && ul_fast_release(t, m)))
 		return REAL(pthread_mutex_unlock)(m);
-	int e = errno;
-	ul_release_event(m, UL_IP);
-	errno = e;
-	return REAL(pthread_mutex_unlock)(m);
+	return mutex_unlock_slow(m, UL_IP);
 }

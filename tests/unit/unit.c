@@ -12,6 +12,7 @@ struct ul_runtime ul_rt;
 __thread struct ul_thread *ul_self UL_TLS;
 void ul_notice_limit(int which, const char *what) { (void)which; (void)what; }
 struct ul_class *ul_class_get(uint32_t id) { (void)id; return NULL; }
+void ul_ctx_left_at(struct ul_thread *t, uintptr_t sp) { (void)t; (void)sp; }
 
 static int passed, failed;
 #define EXPECT(c)                                                                  \
