@@ -25,7 +25,7 @@ static uint32_t live_nodes, live_edges;
 static uint32_t free_nodes, free_edges;
 static uint32_t bfs_gen;
 static uint32_t *queue, *pool;
-static uint32_t ord_next;
+static uint32_t ord_hi = 1u << 31, ord_lo = 1u << 31; /* positions in use lie between */
 static bool unordered; /* the graph has a cycle: no topological order */
 
 static bool graph_init(void)
@@ -60,9 +60,9 @@ uint32_t ul_node_new(uint32_t class_id, uint32_t inst, uintptr_t addr)
 	}
 	struct ul_node *n = &nodes[id];
 	*n = (struct ul_node){ .class_id = class_id, .inst = inst, .addr = addr };
-	if (ord_next == UINT32_MAX)
+	if (ord_hi == UINT32_MAX)
 		unordered = true;
-	n->ord = ++ord_next; /* a new node has no edges: last is a valid place */
+	n->ord = ++ord_hi; /* a new node has no edges: last is a valid place */
 	live_nodes++;
 	return id;
 }
@@ -237,6 +237,16 @@ bool ul_graph_may_reach(uint32_t to, uint32_t from)
 	uint32_t lb = nodes[to].ord, ub = nodes[from].ord;
 	if (ub < lb)
 		return false;
+	/* an end with nothing beyond it moves to the edge of the order: a
+	 * lock made again (churn) starts with no edges */
+	if (!nodes[to].nout && ord_hi < UINT32_MAX) {
+		nodes[to].ord = ++ord_hi;
+		return false;
+	}
+	if (!nodes[from].nin && ord_lo > 1) {
+		nodes[from].ord = --ord_lo;
+		return false;
+	}
 	/* forward from 'to' within (lb, ub]; backward from 'from' within [lb, ub) */
 	uint32_t gen = ++bfs_gen;
 	uint32_t *fw = queue, *bw = queue + MAX_NODES, nf = 0, nb = 0;

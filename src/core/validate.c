@@ -140,6 +140,12 @@ static void add_dependency(struct ul_thread *t, const struct ul_held *prev, stru
 	ul_mutex_lock(&ul_rt.graph_lock);
 	if (new_site)
 		site_stack_put(tag, *stack);
+	if (inst && (ul_node_get(from)->inst != prev->inst || ul_node_get(to)->inst != a->inst)) {
+		/* an instance ended meanwhile (destroyed by another thread):
+		 * its node may already serve another lock */
+		ul_mutex_unlock(&ul_rt.graph_lock);
+		return;
+	}
 	int len = 0;
 	if (ul_graph_may_reach(to, from))
 		len = ul_graph_find_cycle(to, from, type, path, MAX_CYCLE);
