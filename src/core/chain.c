@@ -42,7 +42,8 @@ __attribute__((noinline)) void ul_ctx_left_check(struct ul_thread *t)
 __attribute__((noinline)) bool ul_fast_fill(struct ul_lcache *c, const void *lock, uint32_t epoch)
 {
 	uint64_t v[3];
-	if (!ul_htab_get(&ul_rt.locks, (uintptr_t)lock, v) || ((v[1] >> 25) & 1))
+	/* dead, novalidate or a default subclass: the slow path */
+	if (!ul_htab_get(&ul_rt.locks, (uintptr_t)lock, v) || ((v[1] >> 25) & 3) || (uint8_t)(v[1] >> 32))
 		return false;
 	c->addr = 0;
 	atomic_signal_fence(memory_order_seq_cst);

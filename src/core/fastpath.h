@@ -23,7 +23,8 @@ static inline struct ul_thread *ul_fast_thread(void)
 	return t;
 }
 
-/* Lock-cache miss: fill the slot from the shared table, read lock-free.
+/* Lock-cache miss: fill the slot from the shared table, read lock-free
+ * (plain locks only: no default subclass, not novalidate).
  * The slot is filled address last, and never by a handler (the fast path
  * runs outside handlers only), so a handler never reads a half-filled slot
  * as valid. */
@@ -36,8 +37,6 @@ static inline bool ul_fast_check(struct ul_thread *t, const void *lock, uint8_t 
 	struct ul_lcache *c = &t->lcache[ul_lcache_slot(lock)];
 	uint32_t epoch = atomic_load_explicit(ul_lock_epoch(lock), memory_order_acquire);
 	if (unlikely(c->addr != (uintptr_t)lock || c->epoch != epoch) && !ul_fast_fill(c, lock, epoch))
-		return false;
-	if (unlikely(c->subclass_default | c->novalidate))
 		return false;
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
 	if (unlikely(d >= t->cap))

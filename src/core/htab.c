@@ -133,10 +133,17 @@ int ul_htab_swap(struct ul_htab *h, uint64_t key, const uint64_t v[3], uint64_t 
 	struct ul_hseg *s = seg_of(h, hv);
 	ul_mutex_lock(&s->lock);
 	struct ul_hent *e = s->tab ? find(s->tab, hv, key) : NULL;
-	for (int i = 0; i < 3; i++)
-		old[i] = e ? atomic_load_explicit(&e->v[i], memory_order_relaxed) : 0;
-	uint64_t tmp[3] = { v[0], v[1], v[2] };
-	int r = put_locked(h, s, hv, key, tmp, true, false);
+	int r = 0;
+	if (e) { /* one probe for the common case: the address is known */
+		for (int i = 0; i < 3; i++) {
+			old[i] = atomic_load_explicit(&e->v[i], memory_order_relaxed);
+			atomic_store_explicit(&e->v[i], v[i], memory_order_relaxed);
+		}
+	} else {
+		uint64_t tmp[3] = { v[0], v[1], v[2] };
+		old[0] = old[1] = old[2] = 0;
+		r = put_locked(h, s, hv, key, tmp, true, false);
+	}
 	ul_mutex_unlock(&s->lock);
 	return r;
 }

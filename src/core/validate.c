@@ -208,7 +208,8 @@ static void validate_chain(struct ul_thread *t, struct ul_acquire *a)
 }
 
 /* Lock identity through the thread's cache; an entry is good while its
- * epoch bucket has not moved (any identity change there moves it). */
+ * epoch bucket has not moved (any identity change there moves it). Locks
+ * with a default subclass or novalidate are not cached. */
 static inline bool lock_lookup(struct ul_thread *t, struct ul_acquire *a, struct ul_lcache *out)
 {
 	struct ul_lcache *c = &t->lcache[ul_lcache_slot(a->lock)];
@@ -222,7 +223,8 @@ static inline bool lock_lookup(struct ul_thread *t, struct ul_acquire *a, struct
 		return false;
 	*out = (struct ul_lcache){ (uintptr_t)a->lock, l.class_id, l.inst, epoch, l.subclass_default,
 				   l.novalidate };
-	if (!t->ctx) {
+	if (!t->ctx && !out->subclass_default && !out->novalidate) {
+		/* only plain locks are cached: the fast path needs no flag test */
 		c->addr = 0; /* filled address last, as in the fast path */
 		atomic_signal_fence(memory_order_seq_cst);
 		c->class_id = out->class_id;
