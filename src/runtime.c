@@ -9,25 +9,66 @@
 #include <unistd.h>
 
 #include "intercept/interpose.h"
+#include "report/output.h"
 #include "report/report.h"
+#include "report/report_buf.h"
 #include "report/symbols.h"
 
-struct ul_runtime ul_rt;
 _Atomic int ul_init_state;
 static pthread_key_t thread_key;
 
 void ul_graph_export(void);
+static void thread_key_set(struct ul_thread *t);
 void ul_signals_init(void);
 void ul_thread_key_init(pthread_key_t key);
 
-void ul_notice_limit(int which, const char *what)
+/* The deadlock policy, on the thread whose finding became the report:
+ * every thread's held locks, then abort or exit if asked. */
+static void deadlock_action(void)
 {
-	if (which < 0 || which >= (int)UL_ARRAY_SIZE(ul_rt.limit_said) || ul_rt.limit_said[which])
+	ul_report_show_all_held(-1);
+	const char *a = ul_rt.opt.deadlock_action;
+	if (!a || !*a || !strcmp(a, "report"))
 		return;
-	ul_rt.limit_said[which] = true;
-	char msg[300];
-	snprintf(msg, sizeof msg, "limit reached for %s", what);
-	ul_report_notice(msg);
+	ul_report_exit_summary();
+	if (!strcmp(a, "abort"))
+		abort();
+	if (!strncmp(a, "exit:", 5))
+		_exit(atoi(a + 5));
+}
+
+/* The core's sink. */
+static bool on_finding(const struct ul_finding *f)
+{
+	bool reported = ul_report_finding(f);
+	if (f->kind == UL_R_DEADLOCK && reported)
+		deadlock_action();
+	return reported;
+}
+
+static bool symbol(uintptr_t addr, struct ul_core_sym *out)
+{
+	struct ul_sym s;
+	if (ul_sym_lookup(addr, &s) || !s.name)
+		return false;
+	snprintf(out->name, sizeof out->name, "%s", s.name);
+	out->start = addr - s.off;
+	out->size = s.size;
+	return true;
+}
+
+static void install_hooks(void)
+{
+	ul_hooks = (struct ul_core_hooks){
+		.finding = on_finding,
+		.limit = ul_report_limit,
+		.data_name = ul_sym_data_name,
+		.site_name = ul_sym_site_name,
+		.symbol = symbol,
+		.demangle = ul_sym_demangle,
+		.prefetch = ul_sym_prefetch,
+		.thread_started = thread_key_set,
+	};
 }
 
 static void read_options(void)
@@ -97,6 +138,8 @@ static void fork_child(void)
 	for (size_t i = 0; i < UL_ARRAY_SIZE(tabs); i++)
 		ul_htab_unlock_all(tabs[i], true);
 	ul_report_after_fork();
+	ul_outputs_after_fork();
+	ul_sarif_after_fork();
 	atomic_store(&ul_rt.nreports, 0);
 	atomic_store(&ul_rt.nsuppressed, 0);
 	for (size_t k = 0; k < UL_ARRAY_SIZE(ul_rt.report_kinds); k++)
@@ -108,7 +151,7 @@ static void fork_child(void)
 		t->busy--;
 }
 
-void ul_thread_key_set(struct ul_thread *t)
+static void thread_key_set(struct ul_thread *t)
 {
 	if (atomic_load(&ul_init_state) == 2)
 		pthread_setspecific(thread_key, t);
@@ -142,9 +185,14 @@ void ul_runtime_init(void)
 		return; /* done, or running (bootstrap calls pass through) */
 	int e = errno;
 	ul_resolve_reals();
+	install_hooks();
 	read_options();
+	ul_rt.policy = (struct ul_policy){ .max_classes = (uint32_t)ul_rt.opt.max_classes,
+					   .init_wrappers = ul_rt.opt.init_wrappers,
+					   .class_depth = (uint32_t)ul_rt.opt.class_depth };
 	read_progname();
 	ul_rt.pid = ul_getpid();
+	ul_outputs_init();
 	init_tables();
 	ul_static_ranges_init();
 	ul_stack_init();
@@ -195,10 +243,13 @@ __attribute__((destructor(101))) static void ul_dtor(void)
 		t->busy = 0;
 	}
 	ul_graph_export();
+	ul_sarif_write(true);
 	ul_report_exit_summary();
+	ul_outputs_exit();
 	atomic_store(&ul_rt.enabled, false);
-	if (ul_rt.opt.exitcode && atomic_load(&ul_rt.nreports) &&
-	    !(ul_rt.opt.status_file && *ul_rt.opt.status_file)) {
+	/* the launcher applies --exitcode from the report counter; without it
+	 * (bare LD_PRELOAD, or the program closed the counter) the runtime does */
+	if (ul_rt.opt.exitcode && atomic_load(&ul_rt.nreports) && !ul_out_status_ok()) {
 		fflush(NULL);
 		_exit((int)ul_rt.opt.exitcode);
 	}

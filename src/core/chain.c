@@ -20,7 +20,7 @@ void ul_chain_add(uint64_t key)
 {
 	uint64_t v[3] = { 1, 0, 0 };
 	if (ul_htab_put(&ul_rt.chains, key, v, false) < 0)
-		ul_notice_limit(6, "lock chains (1048576): new lock sequences are validated every time");
+		ul_notice_limit(UL_LIMIT_CHAINS);
 }
 
 void ul_thread_ctx_changed(struct ul_thread *t)
@@ -34,16 +34,12 @@ void ul_thread_mask_changed(struct ul_thread *t)
 	t->mask_hash = t->sig_blocked ? ul_hash64(t->sig_blocked) : 0;
 }
 
-__attribute__((noinline)) void ul_ctx_left_check(struct ul_thread *t)
-{
-	ul_ctx_left_at(t, (uintptr_t)__builtin_frame_address(0));
-}
-
 __attribute__((noinline)) bool ul_fast_fill(struct ul_lcache *c, const void *lock, uint32_t epoch)
 {
 	uint64_t v[3];
-	/* dead, novalidate or a default subclass: the slow path */
-	if (!ul_htab_get(&ul_rt.locks, (uintptr_t)lock, v) || ((v[1] >> 25) & 3) || (uint8_t)(v[1] >> 32))
+	/* dead, novalidate, checked on every use, or a default subclass: the
+	 * slow path */
+	if (!ul_htab_get(&ul_rt.locks, (uintptr_t)lock, v) || ((v[1] >> 25) & 7) || (uint8_t)(v[1] >> 32))
 		return false;
 	c->addr = 0;
 	atomic_signal_fence(memory_order_seq_cst);
@@ -51,6 +47,7 @@ __attribute__((noinline)) bool ul_fast_fill(struct ul_lcache *c, const void *loc
 	c->inst = (uint32_t)(v[0] >> 32);
 	c->novalidate = (v[1] >> 26) & 1;
 	c->subclass_default = (uint8_t)(v[1] >> 32);
+	c->slow = false;
 	c->epoch = epoch; /* read before the table: a later kill shows */
 	atomic_signal_fence(memory_order_seq_cst);
 	c->addr = (uintptr_t)lock;

@@ -5,6 +5,7 @@
 #define UL_CORE_H
 #include "../common/options.h"
 #include "../os/os.h"
+#include "finding.h"
 #include "htab.h"
 
 /* How a lock is taken. */
@@ -34,8 +35,10 @@ struct ul_class {
 	uint8_t origin;
 	uint8_t kind;
 	bool novalidate;
-	uintptr_t key;           /* static address, init/first-use ip, or key object */
+	uintptr_t key;           /* static address, init/first-use site hash, or key object */
+	uintptr_t site;          /* the role frame (return address) a made lock is named by */
 	_Atomic uintptr_t data;  /* a static-storage lock of this class, for its name */
+	_Atomic uintptr_t data2; /* another one, or 1 if a lock of it is not static */
 	const char *name;        /* explicit or computed name, NULL until needed */
 	const char *label;       /* name with "/N" for a subclass */
 	_Atomic uint32_t sub[UL_MAX_SUBCLASS];
@@ -56,7 +59,9 @@ struct ul_lock {
 	bool rw_writer_pref;
 	bool dead;       /* destroyed or freed; next use is a new instance */
 	bool novalidate;
+	bool on_stack;   /* never initialised, on its first user's stack */
 	uint8_t subclass_default;
+	uintptr_t owner; /* on_stack: the function that first took it */
 };
 
 struct ul_held {
@@ -112,6 +117,7 @@ struct ul_thread {
 	struct ul_thread *next, *prev;
 	bool registered;
 	bool exited;
+	uintptr_t stack_lo, stack_hi; /* this thread's stack; hi 1 if unknown, 0 not yet */
 	uint64_t mask_hash;       /* folded into chain keys: usage is per mask */
 	/* Per-thread caches: the fast path writes no shared cache line. */
 	struct ul_lcache {
@@ -120,6 +126,7 @@ struct ul_thread {
 		uint32_t epoch;      /* of the lock's bucket when cached */
 		uint8_t subclass_default;
 		bool novalidate;
+		bool slow;           /* identity checked on every use (stack lock) */
 	} lcache[128];
 	uint64_t ccache[256];
 	struct ul_held inline_held[48];
@@ -130,9 +137,17 @@ struct ul_stack {
 	uintptr_t pc[];
 };
 
+/* What the core is told to do; the runtime fills it from the options. */
+struct ul_policy {
+	uint32_t max_classes;      /* class ids past this are not made */
+	const char *init_wrappers; /* extra init-wrapper globs, comma-separated */
+	uint32_t class_depth;      /* frames from the role site that key a made class */
+};
+
 /* Runtime-wide state. */
 struct ul_runtime {
-	struct ul_options opt;
+	struct ul_options opt;     /* the runtime's and the layers above it; the core reads policy */
+	struct ul_policy policy;
 	_Atomic bool ready;
 	_Atomic bool enabled;
 	int pid;
@@ -157,7 +172,7 @@ struct ul_runtime {
 	_Atomic uint32_t nreports;
 	_Atomic uint32_t nsuppressed;
 	_Atomic uint32_t report_kinds[16];
-	bool limit_said[8];
+	_Atomic bool limit_said[UL_LIMIT_N];
 };
 
 extern struct ul_runtime ul_rt;
@@ -171,7 +186,6 @@ extern __thread struct ul_thread *ul_self UL_TLS;
 /* While ul_self is NULL: 1 = being set up or torn down (a signal handler
  * must not re-enter), 2 = gone (later calls in TLS destructors pass). */
 extern __thread uint8_t ul_self_state UL_TLS;
-void ul_thread_key_set(struct ul_thread *t);
 
 /* ---- thread.c: per-thread state ---- */
 struct ul_thread *ul_thread_get(void);   /* creates on first use */
@@ -187,8 +201,17 @@ bool ul_held_reserve(struct ul_thread *t);
 bool ul_lock_get(const void *addr, struct ul_lock *out);
 /* Look up or create the shadow of a lock seen for the first time. */
 bool ul_lock_resolve(const void *addr, uint8_t kind, uintptr_t ip, struct ul_lock *out);
+/* A lock initialised by the code at return address ip. */
 void ul_lock_register(const void *addr, uint8_t kind, uint8_t type, bool writer_pref,
-		      uintptr_t site, uint8_t origin, struct ul_lock *out);
+		      uintptr_t ip, uint8_t origin, struct ul_lock *out);
+/* A lock on the calling thread's stack taken from another function while
+ * unheld: a new identity. Fills out; false if it keeps its identity. */
+bool ul_lock_stack_renew(struct ul_thread *t, const void *addr, uint8_t kind, uintptr_t ip,
+			 struct ul_lock *out);
+/* Module unloading: name its classes while it is there; once it is gone,
+ * its locks end and its classes give up their keys (keeping their names). */
+void ul_module_names_keep(uintptr_t lo, uintptr_t hi);
+void ul_module_unloaded(uintptr_t lo, uintptr_t hi);
 void ul_lock_kill(const void *addr);
 void ul_locks_in_range_kill(uintptr_t lo, uintptr_t hi);
 void ul_lock_set_class(const void *addr, uintptr_t key, const char *name, uint8_t subclass);
@@ -202,6 +225,9 @@ void ul_class_format(struct ul_class *c, char *buf, size_t len); /* "name/1" */
 const char *ul_class_label(struct ul_class *c);                  /* "name/1", kept */
 bool ul_is_static_addr(const void *addr);
 void ul_static_ranges_init(void);
+/* initsite.c: the class key and role frame of a lock made (or first taken,
+ * first_use) by the code at return address ip. */
+void ul_init_site(uintptr_t ip, bool first_use, uintptr_t *key, uintptr_t *site);
 void ul_lock_pack(const struct ul_lock *l, uint64_t v[3]);
 void ul_lock_unpack(uintptr_t addr, const uint64_t v[3], struct ul_lock *l);
 
@@ -310,9 +336,8 @@ uint32_t ul_stack_capture_from(uintptr_t from);
 const struct ul_stack *ul_stack_get(uint32_t id);
 bool ul_ip_in_runtime(uintptr_t ip);
 
-/* ---- runtime.c ---- */
+/* ---- runtime.c (above the core; interceptors start it) ---- */
 void ul_runtime_init(void);
-void ul_notice_limit(int which, const char *what);
 
 /* ---- chain.c ---- */
 /* Lock cache slot: a multiplicative hash, so objects at any stride spread. */
@@ -334,8 +359,9 @@ void ul_chain_add(uint64_t key);
 void ul_thread_mask_changed(struct ul_thread *t);
 void ul_thread_ctx_changed(struct ul_thread *t);
 void ul_ctx_left_at(struct ul_thread *t, uintptr_t sp);
-/* Out of line, so the lock wrappers need no frame of their own: its frame
- * is a few words below the caller's, far above any handler's. */
+/* intercept/signal.c, out of line so the wrappers need no frame of their
+ * own: its frame is a few words below the caller's, far above any
+ * handler's. */
 void ul_ctx_left_check(struct ul_thread *t);
 
 #endif

@@ -24,7 +24,8 @@ static inline struct ul_thread *ul_fast_thread(void)
 }
 
 /* Lock-cache miss: fill the slot from the shared table, read lock-free
- * (plain locks only: no default subclass, not novalidate).
+ * (plain locks only: no default subclass, not novalidate, not checked on
+ * every use).
  * The slot is filled address last, and never by a handler (the fast path
  * runs outside handlers only), so a handler never reads a half-filled slot
  * as valid. */

@@ -53,7 +53,7 @@ uint32_t ul_node_new(uint32_t class_id, uint32_t inst, uintptr_t addr)
 	if (id) {
 		free_nodes = nodes[id].first_out;
 	} else if (!graph_init() || nnodes >= MAX_NODES) {
-		ul_notice_limit(3, "dependency graph nodes: new classes are not ordered");
+		ul_notice_limit(UL_LIMIT_NODES);
 		return 0;
 	} else {
 		id = nnodes++;
@@ -165,7 +165,7 @@ uint32_t ul_edge_add(uint32_t from, uint32_t to, uint8_t type, uint32_t stack, b
 	if (id) {
 		free_edges = edges[id].prev_out;
 	} else if (nedges >= MAX_EDGES) {
-		ul_notice_limit(4, "dependency edges: new lock orders are not recorded");
+		ul_notice_limit(UL_LIMIT_EDGES);
 		return 0;
 	} else {
 		id = nedges++;

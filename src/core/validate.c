@@ -4,7 +4,6 @@
 #include <string.h>
 
 
-#include "../report/report.h"
 #include "core.h"
 
 #define MAX_CYCLE 32
@@ -23,8 +22,11 @@ static inline uint64_t chain_top(const struct ul_thread *t)
 	return t->ctx_seed;
 }
 
-/* The graph node of a lock instance, kept in the lock's shadow entry (and
- * freed with its identity); lock-free when it exists. */
+/* The graph node of a lock instance, kept in the lock's shadow entry
+ * (bits 40-63 of v1) and freed with its identity; lock-free when it
+ * exists. */
+#define NODE_SHIFT 40
+
 struct attach {
 	uint32_t inst, node;
 };
@@ -34,11 +36,11 @@ static bool attach_node(uint64_t v[3], void *arg)
 	struct attach *at = arg;
 	if ((uint32_t)(v[0] >> 32) != at->inst || ((v[1] >> 25) & 1))
 		return false; /* the identity ended meanwhile */
-	if (v[2]) {
-		at->node = (uint32_t)v[2];
+	if (v[1] >> NODE_SHIFT) {
+		at->node = (uint32_t)(v[1] >> NODE_SHIFT);
 		return false;
 	}
-	v[2] = at->node;
+	v[1] |= (uint64_t)at->node << NODE_SHIFT;
 	return true;
 }
 
@@ -48,8 +50,8 @@ static uint32_t inst_node(uint32_t class_id, uint32_t inst, const void *lock)
 	if (!ul_htab_get(&ul_rt.locks, (uintptr_t)lock, v) || (uint32_t)(v[0] >> 32) != inst ||
 	    ((v[1] >> 25) & 1))
 		return 0;
-	if (v[2])
-		return (uint32_t)v[2];
+	if (v[1] >> NODE_SHIFT)
+		return (uint32_t)(v[1] >> NODE_SHIFT);
 	ul_mutex_lock(&ul_rt.graph_lock);
 	uint32_t n = ul_node_new(class_id, inst, (uintptr_t)lock);
 	struct attach at = { inst, n };
@@ -160,7 +162,8 @@ static void add_dependency(struct ul_thread *t, const struct ul_held *prev, stru
 		ul_edge_get(ne)->in_cycle = true;
 	ul_mutex_unlock(&ul_rt.graph_lock);
 	if (len > 0)
-		ul_report_circular(t, a, prev, steps, len + 1, inst);
+		ul_found(&(struct ul_finding){ .kind = UL_R_CIRCULAR, .t = t, .acq = a, .held = prev, .ip = a->ip,
+					     .steps = steps, .nsteps = len + 1, .instances = inst });
 	else if (added && !inst)
 		ul_usage_check_edge(t, a, prev->class_id, a->class_id, type);
 }
@@ -209,21 +212,24 @@ static void validate_chain(struct ul_thread *t, struct ul_acquire *a)
 
 /* Lock identity through the thread's cache; an entry is good while its
  * epoch bucket has not moved (any identity change there moves it). Locks
- * with a default subclass or novalidate are not cached. */
+ * with a default subclass, novalidate, or checked on every use (a stack
+ * lock) are not cached. */
 static inline bool lock_lookup(struct ul_thread *t, struct ul_acquire *a, struct ul_lcache *out)
 {
 	struct ul_lcache *c = &t->lcache[ul_lcache_slot(a->lock)];
 	uint32_t epoch = atomic_load_explicit(ul_lock_epoch(a->lock), memory_order_acquire);
-	if (likely(c->addr == (uintptr_t)a->lock && c->epoch == epoch)) {
+	if (likely(c->addr == (uintptr_t)a->lock && c->epoch == epoch && !c->slow)) {
 		*out = *c;
 		return true;
 	}
 	struct ul_lock l;
 	if (!ul_lock_get(a->lock, &l) && !ul_lock_resolve(a->lock, a->kind, a->ip, &l))
 		return false;
+	if (l.on_stack && ul_lock_stack_renew(t, a->lock, a->kind, a->ip, &l))
+		epoch = atomic_load_explicit(ul_lock_epoch(a->lock), memory_order_acquire);
 	*out = (struct ul_lcache){ (uintptr_t)a->lock, l.class_id, l.inst, epoch, l.subclass_default,
-				   l.novalidate };
-	if (!t->ctx && !out->subclass_default && !out->novalidate) {
+				   l.novalidate, l.on_stack };
+	if (!t->ctx && !out->subclass_default && !out->novalidate && !out->slow) {
 		/* only plain locks are cached: the fast path needs no flag test */
 		c->addr = 0; /* filled address last, as in the fast path */
 		atomic_signal_fence(memory_order_seq_cst);
@@ -232,6 +238,7 @@ static inline bool lock_lookup(struct ul_thread *t, struct ul_acquire *a, struct
 		c->epoch = epoch;
 		c->subclass_default = out->subclass_default;
 		c->novalidate = out->novalidate;
+		c->slow = out->slow;
 		atomic_signal_fence(memory_order_seq_cst);
 		c->addr = out->addr;
 	}
@@ -276,7 +283,7 @@ bool ul_validate_acquire(struct ul_thread *t, struct ul_acquire *a)
 		}
 		if (a->flags & UL_ACQ_TRY)
 			return true; /* fails with EBUSY, cannot block */
-		ul_report_recursive(t, a, h);
+		ul_found(&(struct ul_finding){ .kind = UL_R_RECURSIVE, .t = t, .acq = a, .held = h, .ip = a->ip });
 		return true;
 	}
 	validate_chain(t, a);
@@ -398,8 +405,9 @@ bool ul_release(struct ul_thread *t, const void *lock, uintptr_t ip, bool report
 	if (report) {
 		struct ul_lock l;
 		if (ul_lock_get(lock, &l))
-			ul_report_bad_unlock(t, lock, ip, d ? "but this thread does not hold it!"
-							: "but there are no more locks to release!");
+			ul_found(&(struct ul_finding){ .kind = UL_R_BAD_UNLOCK, .t = t, .lock = lock, .ip = ip,
+						       .why = d ? "but this thread does not hold it!"
+								: "but there are no more locks to release!" });
 	}
 	return false;
 }
@@ -408,8 +416,9 @@ void ul_lock_destroyed(struct ul_thread *t, const void *lock, uintptr_t ip, bool
 {
 	struct ul_held *h = ul_held_find(t, lock);
 	if (h)
-		ul_report_held_freed(t, h, (uintptr_t)lock, (uintptr_t)lock + 1, ip,
-				     reinit ? "re-initialising" : "destroying");
+		ul_found(&(struct ul_finding){ .kind = UL_R_HELD_FREED, .t = t, .held = h, .lo = (uintptr_t)lock,
+					       .hi = (uintptr_t)lock + 1, .ip = ip,
+					       .why = reinit ? "re-initialising" : "destroying" });
 	ul_lock_kill(lock);
 }
 
@@ -422,7 +431,8 @@ void ul_memory_freed(struct ul_thread *t, const void *p, size_t size, uintptr_t 
 	for (uint32_t i = 0; i < d; i++) {
 		uintptr_t a = (uintptr_t)t->held[i].lock;
 		if (a >= lo && a < hi) {
-			ul_report_held_freed(t, &t->held[i], lo, hi, ip, "freeing memory");
+			ul_found(&(struct ul_finding){ .kind = UL_R_HELD_FREED, .t = t, .held = &t->held[i], .lo = lo,
+						       .hi = hi, .ip = ip, .why = "freeing memory" });
 			/* the lock is gone: stop tracking it as held */
 			ul_release(t, (const void *)a, ip, false);
 			i--;
@@ -435,5 +445,5 @@ void ul_memory_freed(struct ul_thread *t, const void *p, size_t size, uintptr_t 
 void ul_check_exit(struct ul_thread *t, uintptr_t ip)
 {
 	if (t && atomic_load_explicit(&t->depth, memory_order_relaxed) > 0)
-		ul_report_held_at_exit(t, ip);
+		ul_found(&(struct ul_finding){ .kind = UL_R_HELD_AT_EXIT, .t = t, .ip = ip });
 }

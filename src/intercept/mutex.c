@@ -135,7 +135,7 @@ INTERCEPTOR(int, pthread_mutex_clocklock, (pthread_mutex_t *m, clockid_t clk, co
 static __attribute__((noinline)) int mutex_unlock_slow(pthread_mutex_t *m, uintptr_t ip)
 {
 	int e = errno;
-	ul_release_event(m, ip);
+	ul_release_event_kind(m, UL_KIND_MUTEX, m->__data.__lock == 0, ip);
 	errno = e;
 	return REAL(pthread_mutex_unlock)(m);
 }

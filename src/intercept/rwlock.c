@@ -157,7 +157,7 @@ INTERCEPTOR(int, pthread_rwlock_clockwrlock, (pthread_rwlock_t *rw, clockid_t cl
 static __attribute__((noinline)) int rwlock_unlock_slow(pthread_rwlock_t *rw, uintptr_t ip)
 {
 	int e = errno;
-	ul_release_event(rw, ip);
+	ul_release_event_kind(rw, UL_KIND_RWLOCK, ul_rwlock_free(rw), ip);
 	errno = e;
 	return REAL(pthread_rwlock_unlock)(rw);
 }

@@ -84,7 +84,7 @@ INTERCEPTOR(int, pthread_spin_trylock, (pthread_spinlock_t *s))
 INTERCEPTOR(int, pthread_spin_unlock, (pthread_spinlock_t *s))
 {
 	int e = errno;
-	ul_release_event(LK(s), UL_IP);
+	ul_release_event_kind(LK(s), UL_KIND_SPIN, *(volatile int *)s == 0, UL_IP);
 	errno = e;
 	return REAL(pthread_spin_unlock)(s);
 }

@@ -4,25 +4,20 @@
  * edges of reported cycles marked. */
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "output.h"
 #include "report_buf.h"
 #include "symbols.h"
 
-static void put(int fd, const char *s)
+static void put(int id, const char *s)
 {
-	ul_write_all(fd, s, strlen(s));
+	ul_out_put(id, s, strlen(s));
 }
 
+/* Valid in both DOT and JSON strings, and valid UTF-8. */
 static void esc(char *out, size_t len, const char *s)
 {
-	size_t o = 0;
-	for (; *s && o + 3 < len; s++) {
-		if (*s == '"' || *s == '\\')
-			out[o++] = '\\';
-		out[o++] = (unsigned char)*s < 0x20 ? ' ' : *s;
-	}
-	out[o] = 0;
+	ul_json_escape(out, len, s, strlen(s), NULL);
 }
 
 static void class_label(uint32_t node, char *buf, size_t len)
@@ -38,18 +33,14 @@ static void class_label(uint32_t node, char *buf, size_t len)
 
 void ul_graph_export(void)
 {
-	const char *base = ul_rt.opt.graph;
-	if (!base || !*base)
+	/* a helper exec'ed by a child that took no lock writes no file of its own */
+	if (!ul_out_enabled(UL_OUT_DOT) || (!ul_out_is_owner() && atomic_load(&ul_rt.nclasses) <= 1))
 		return;
-	char path[600], line[2400], a[600], b[600];
-	snprintf(path, sizeof path, "%s.dot", base);
-	unlink(path);
-	int dot = ul_open_append(path);
-	snprintf(path, sizeof path, "%s.json", base);
-	unlink(path);
-	int js = ul_open_append(path);
-	if (dot < 0 || js < 0)
+	char line[2400], a[600], b[600];
+	bool dot_ok = ul_out_begin(UL_OUT_DOT), js_ok = ul_out_begin(UL_OUT_GJSON);
+	if (!dot_ok && !js_ok)
 		return;
+	const int dot = UL_OUT_DOT, js = UL_OUT_GJSON;
 	put(dot, "digraph ulockdep {\n  node [shape=box, fontname=\"monospace\"];\n");
 	put(js, "{\"classes\":[");
 	uint32_t nn = ul_graph_node_ids();
@@ -96,6 +87,6 @@ void ul_graph_export(void)
 	}
 	put(dot, "}\n");
 	put(js, "]}\n");
-	ul_close(dot);
-	ul_close(js);
+	ul_out_end(dot);
+	ul_out_end(js);
 }
