@@ -11,6 +11,8 @@
 struct bin {
 	pthread_mutex_t lock;
 	long count;
+	long hits;
+	void *head;
 };
 
 struct table {
@@ -19,10 +21,15 @@ struct table {
 	long items;
 };
 
-__attribute__((noinline)) static void bin_init(struct bin *b)
+/* Every bin's lock is made here: one class. */
+__attribute__((noinline)) static void bins_init(struct bin *b, uint64_t n)
 {
-	pthread_mutex_init(&b->lock, NULL);
-	b->count = 0;
+	for (uint64_t i = 0; i < n; i++) {
+		pthread_mutex_init(&b[i].lock, NULL);
+		b[i].count = 0;
+		b[i].hits = -1;
+		b[i].head = &b[i]; /* an empty circular list */
+	}
 }
 
 static void table_init(struct table *t, uint64_t size)
@@ -32,8 +39,7 @@ static void table_init(struct table *t, uint64_t size)
 		abort();
 	t->mask = size - 1;
 	t->items = 0;
-	for (uint64_t i = 0; i < size; i++)
-		bin_init(&t->bins[i]);
+	bins_init(t->bins, size);
 }
 
 static void table_grow(struct table *t)
@@ -42,8 +48,7 @@ static void table_grow(struct table *t)
 	struct bin *nb = malloc(2 * size * sizeof *nb);
 	if (!nb)
 		abort();
-	for (uint64_t i = 0; i < 2 * size; i++)
-		bin_init(&nb[i]);
+	bins_init(nb, 2 * size);
 	for (uint64_t i = 0; i < size; i++) {
 		struct bin *o = &t->bins[i];
 		pthread_mutex_lock(&o->lock);

@@ -16,11 +16,15 @@
 struct bin {
 	pthread_mutex_t lock;
 	long count;
+	long hits;
+	void *head;
 };
 
 struct conn {
 	pthread_mutex_t lock;
 	long served;
+	long id;
+	long long opened;
 };
 
 static pthread_rwlock_t table_lock = PTHREAD_RWLOCK_INITIALIZER;
@@ -30,16 +34,25 @@ static uint64_t mask;
 static long items, total;
 static atomic_bool stop;
 
-__attribute__((noinline)) static void bin_init(struct bin *b)
+/* Every bin's lock is made here: one class. */
+__attribute__((noinline)) static void bins_init(struct bin *b, uint64_t n)
 {
-	pthread_mutex_init(&b->lock, NULL);
-	b->count = 0;
+	for (uint64_t i = 0; i < n; i++) {
+		pthread_mutex_init(&b[i].lock, NULL);
+		b[i].count = 0;
+		b[i].hits = -1;
+		b[i].head = &b[i]; /* an empty circular list */
+	}
 }
 
 __attribute__((noinline)) static void conn_open(struct conn *c)
 {
+	static _Atomic long next_id;
+
 	pthread_mutex_init(&c->lock, NULL);
 	c->served = 0;
+	c->id = atomic_fetch_add(&next_id, 1);
+	c->opened = bench_now();
 }
 
 /* Double the table; the caller holds table_lock for writing. */
@@ -49,8 +62,7 @@ static void grow(void)
 	struct bin *nb = malloc(2 * size * sizeof *nb);
 	if (!nb)
 		abort();
-	for (uint64_t i = 0; i < 2 * size; i++)
-		bin_init(&nb[i]);
+	bins_init(nb, 2 * size);
 	for (uint64_t i = 0; i < size; i++) {
 		pthread_mutex_lock(&bins[i].lock);
 		pthread_mutex_lock(&nb[i].lock);
@@ -121,8 +133,7 @@ int main(int argc, char **argv)
 	bins = malloc((mask + 1) * sizeof *bins);
 	if (!bins)
 		return 1;
-	for (uint64_t i = 0; i <= mask; i++)
-		bin_init(&bins[i]);
+	bins_init(bins, mask + 1);
 	for (long i = 0; i < 2; i++)
 		pthread_create(&t[i], NULL, worker, (void *)(i + 1));
 	while (bench_now() - t0 < ms * 1000000LL) {

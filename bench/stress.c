@@ -9,17 +9,24 @@
 #include <pthread.h>
 #include <stdint.h>
 
-static pthread_rwlock_t *locks;
+struct obj {
+	pthread_rwlock_t lock;
+	long id, uses, stamp;
+};
+
+static struct obj *objs;
 static long n;
 static uint64_t seed = 88172645463325252ULL;
 
 static long made;
 
-/* One init site for every lock: not inlined, not a tail call. */
-__attribute__((noinline)) static void make(pthread_rwlock_t *l)
+/* One init site for every lock: an object constructor, not inlined. */
+__attribute__((noinline)) static void obj_make(struct obj *o, long id)
 {
-	pthread_rwlock_init(l, NULL);
-	made++;
+	pthread_rwlock_init(&o->lock, NULL);
+	o->id = id;
+	o->uses = 0;
+	o->stamp = id * 31 + made++;
 }
 
 static uint64_t rnd(void)
@@ -43,16 +50,17 @@ static void run(long iters, void *arg)
 			a = b;
 			b = t;
 		}
-		pthread_rwlock_wrlock(&locks[a]);
+		pthread_rwlock_wrlock(&objs[a].lock);
 		if (r & (1u << 20))
-			pthread_rwlock_rdlock(&locks[b]);
+			pthread_rwlock_rdlock(&objs[b].lock);
 		else
-			pthread_rwlock_wrlock(&locks[b]);
-		pthread_rwlock_unlock(&locks[b]);
-		pthread_rwlock_unlock(&locks[a]);
+			pthread_rwlock_wrlock(&objs[b].lock);
+		objs[a].uses++;
+		pthread_rwlock_unlock(&objs[b].lock);
+		pthread_rwlock_unlock(&objs[a].lock);
 		if ((i & 7) == 7) {
-			pthread_rwlock_destroy(&locks[a]);
-			make(&locks[a]);
+			pthread_rwlock_destroy(&objs[a].lock);
+			obj_make(&objs[a], a);
 		}
 	}
 }
@@ -63,11 +71,11 @@ int main(int argc, char **argv)
 	int reps = (int)bench_arg(argc, argv, 2, 3);
 
 	n = bench_arg(argc, argv, 3, 16384);
-	locks = calloc((size_t)n, sizeof *locks);
-	if (!locks)
+	objs = calloc((size_t)n, sizeof *objs);
+	if (!objs)
 		return 1;
 	for (long i = 0; i < n; i++)
-		make(&locks[i]);
+		obj_make(&objs[i], i);
 	bench_report(bench_best(run, NULL, iters, reps));
 	bench_mem();
 	return 0;
