@@ -14,7 +14,7 @@ WRAP_OBJS := $(RT_SRCS:%.c=$(BUILD)/objw/%.o)
 HDRS    := $(wildcard src/*/*.h src/common/options.def)
 DEPFLAGS = -MMD -MP
 
-.PHONY: all demo test test-unit test-scenarios test-scenarios-asan test-cli test-real test-install bench install uninstall clean
+.PHONY: all demo test test-unit test-scenarios test-scenarios-asan test-scenarios-lockstat test-cli test-lockstat test-real test-install bench install uninstall clean
 all: $(BUILD)/libulockdep.so $(BUILD)/libulockdep-wrap.a $(BUILD)/ulockdep-wrap.flags $(BUILD)/ulockdep \
      $(BUILD)/ulockdep.1 $(BUILD)/ulockdep.pc
 
@@ -49,10 +49,10 @@ $(BUILD)/ulockdep-wrap.flags: $(BUILD)/libulockdep-wrap.a
 	  | sort -u | sed 's/.*/-Wl,--wrap=& -Wl,-u,__wrap_&/' | tr '\n' ' ' > $@.tmp
 	test -s $@.tmp && mv $@.tmp $@
 
-CLI_SRCS := src/cli/ulockdep.c src/common/options.c src/common/outfile.c
-$(BUILD)/ulockdep: $(CLI_SRCS) src/common/options.h src/common/outfile.h src/common/options.def
+CLI_SRCS := src/cli/ulockdep.c src/cli/html.c src/cli/jsonv.c src/common/options.c src/common/outfile.c
+$(BUILD)/ulockdep: $(CLI_SRCS) src/cli/html.h src/common/options.h src/common/outfile.h src/common/options.def
 	@mkdir -p $(BUILD)
-	$(CC) $(CFLAGS) -std=c17 $(WARN) -o $@ $(CLI_SRCS)
+	$(CC) $(CFLAGS) -std=c17 $(WARN) -o $@ $(CLI_SRCS) -lm
 
 $(BUILD)/ulockdep.1: $(BUILD)/ulockdep
 	$(BUILD)/ulockdep --man > $@

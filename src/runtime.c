@@ -13,11 +13,14 @@
 #include "report/report.h"
 #include "report/report_buf.h"
 #include "report/symbols.h"
+#include "core/lockstat.h"
 
 _Atomic int ul_init_state;
 static pthread_key_t thread_key;
 
 void ul_graph_export(void);
+void ul_lockstat_report(void);
+void ul_html_data_export(void);
 static void thread_key_set(struct ul_thread *t);
 void ul_signals_init(void);
 void ul_thread_key_init(pthread_key_t key);
@@ -147,6 +150,7 @@ static void fork_child(void)
 	ul_rt.pid = ul_getpid();
 	struct ul_thread *t = ul_self;
 	ul_threads_after_fork_child(t);
+	ul_lstat_after_fork(t);
 	if (t)
 		t->busy--;
 }
@@ -190,6 +194,11 @@ void ul_runtime_init(void)
 	ul_rt.policy = (struct ul_policy){ .max_classes = (uint32_t)ul_rt.opt.max_classes,
 					   .init_wrappers = ul_rt.opt.init_wrappers,
 					   .class_depth = (uint32_t)ul_rt.opt.class_depth };
+	if (ul_rt.opt.no_validate)
+		ul_rt.opt.deadlock_detect = false;
+	ul_rt.policy.no_validate = ul_rt.opt.no_validate;
+	ul_rt.policy.deadlock_detect = ul_rt.opt.deadlock_detect;
+	ul_lstat_init(ul_rt.opt.lock_stat || (ul_rt.opt.html_dir && *ul_rt.opt.html_dir));
 	read_progname();
 	ul_rt.pid = ul_getpid();
 	ul_outputs_init();
@@ -244,6 +253,8 @@ __attribute__((destructor(101))) static void ul_dtor(void)
 	}
 	ul_graph_export();
 	ul_sarif_write(true);
+	ul_lockstat_report();
+	ul_html_data_export();
 	ul_report_exit_summary();
 	ul_outputs_exit();
 	atomic_store(&ul_rt.enabled, false);

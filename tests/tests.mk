@@ -52,8 +52,16 @@ test-unit: $(BUILD)/unit $(BUILD)/unit-asan $(BUILD)/core-matrix
 test-cli: all $(BUILD)/examples/iommu_abba
 	bash tests/cli/run.sh
 
+test-lockstat: all
+	bash tests/lockstat/run.sh
+
+# The scenarios again with lock statistics on: every verdict must hold
+# (the statistics take their own path through the interceptors).
+test-scenarios-lockstat: all $(BUILD)/test-runner $(SCEN_BINS)
+	UL_TEST_OPTIONS=lock_stat=1 $(BUILD)/test-runner $(BUILD) $(SCEN_SRCS)
+
 # The stages of make test, in order; tests/run.sh adds them up in one closing line.
-TEST_STAGES := unit scenarios scenarios-asan cli
+TEST_STAGES := unit scenarios scenarios-asan scenarios-lockstat cli lockstat
 test: all
 	bash tests/run.sh $(TEST_STAGES)
 

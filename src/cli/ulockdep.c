@@ -2,6 +2,7 @@
  * Turns --flags into ULOCKDEP_OPTIONS, preloads the runtime, runs the
  * program, and maps reports to the exit status. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +19,7 @@
 
 #include "../common/options.h"
 #include "../common/outfile.h"
+#include "html.h"
 
 #define VERSION "0.1.0"
 
@@ -26,12 +28,15 @@ static pid_t child;
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: ulockdep [options] [--] PROGRAM [ARGS...]\n"
-		   "       ulockdep graph FILE.json -o OUT.svg\n\n"
+		   "       ulockdep graph FILE.json -o OUT.svg\n"
+		   "       ulockdep html OUT.html INPUT...   (JSON reports, lock_stat, graph FILE.json)\n\n"
 		   "Runs PROGRAM with the ulockdep lock validator preloaded and reports lock-order\n"
 		   "inversions, recursive locking, misuse, signal-handler lock hazards and real\n"
 		   "deadlocks in the Linux kernel lockdep layout.\n\noptions:\n");
 	for (int i = 0; i < ul_option_count; i++) {
 		const struct ul_option_desc *d = &ul_option_table[i];
+		if (ul_option_internal(d))
+			continue;
 		char flag[64];
 		snprintf(flag, sizeof flag, "--%s", d->name);
 		for (char *p = flag; *p; p++)
@@ -66,7 +71,8 @@ static void man(void)
 	printf(".TH ULOCKDEP 1 \"2026\" \"ulockdep " VERSION "\" \"User Commands\"\n"
 	       ".SH NAME\nulockdep \\- lock dependency validator for C and C++ programs\n"
 	       ".SH SYNOPSIS\n.B ulockdep\n[\\fIoptions\\fR] [\\fB\\-\\-\\fR] \\fIPROGRAM\\fR [\\fIARGS\\fR...]\n.br\n"
-	       ".B ulockdep graph\n\\fIFILE.json\\fR \\fB\\-o\\fR \\fIOUT.svg\\fR\n"
+	       ".B ulockdep graph\n\\fIFILE.json\\fR \\fB\\-o\\fR \\fIOUT.svg\\fR\n.br\n"
+	       ".B ulockdep html\n\\fIOUT.html\\fR \\fIINPUT\\fR...\n"
 	       ".SH DESCRIPTION\nRuns \\fIPROGRAM\\fR with libulockdep.so preloaded. The runtime watches every "
 	       "pthread and C11 lock operation, learns the order of lock classes, and reports a deadlock that "
 	       "could happen before it does, in the layout of the Linux kernel's lockdep: possible circular "
@@ -76,6 +82,8 @@ static void man(void)
 	       ".SH OPTIONS\n");
 	for (int i = 0; i < ul_option_count; i++) {
 		const struct ul_option_desc *d = &ul_option_table[i];
+		if (ul_option_internal(d))
+			continue;
 		char flag[64];
 		/* roff: a flag's hyphens are written \- */
 		size_t o = 0;
@@ -195,6 +203,52 @@ static int elf_dynamic(const char *path)
 	}
 	close(fd);
 	return r;
+}
+
+static int html_cmd(int argc, char **argv)
+{
+	if (argc < 4) {
+		fprintf(stderr, "usage: ulockdep html OUT.html INPUT...\n"
+				"INPUT: --json report lines (with lock_stat lines from --lock-stat), --graph FILE.json\n");
+		return 1;
+	}
+	return ul_html_build(argv[2], (const char *const *)argv + 3, argc - 3);
+}
+
+/* --html: the page from the files the runtime wrote into dir, then the
+ * files and dir go. */
+static void html_finish(const char *out, const char *dir)
+{
+	DIR *d = opendir(dir);
+	char **in = NULL;
+	int n = 0;
+	for (struct dirent *e; d && (e = readdir(d));) {
+		if (e->d_name[0] == '.')
+			continue;
+		char **more = realloc(in, (size_t)(n + 1) * sizeof *in);
+		if (!more)
+			break;
+		in = more;
+		if (asprintf(&in[n], "%s/%s", dir, e->d_name) >= 0)
+			n++;
+	}
+	if (d)
+		closedir(d);
+	const char *json[n + 1];
+	int nj = 0;
+	for (int k = 0; k < n; k++)
+		if (strlen(in[k]) > 5 && !strcmp(in[k] + strlen(in[k]) - 5, ".json"))
+			json[nj++] = in[k];
+	if (!nj)
+		fprintf(stderr, "ulockdep: --html: the program left no data (did it start under ulockdep?)\n");
+	else if (ul_html_build(out, json, nj) == 0)
+		fprintf(stderr, "ulockdep: HTML report: %s\n", out);
+	for (int k = 0; k < n; k++) {
+		unlink(in[k]);
+		free(in[k]);
+	}
+	free(in);
+	rmdir(dir);
 }
 
 static void forward(int sig)
@@ -376,6 +430,8 @@ int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "graph"))
 		return graph_cmd(argc, argv);
+	if (argc >= 2 && !strcmp(argv[1], "html"))
+		return html_cmd(argc, argv);
 	struct ul_options opt;
 	ul_options_defaults(&opt);
 	const char *uenv = getenv("ULOCKDEP_OPTIONS");
@@ -414,7 +470,7 @@ int main(int argc, char **argv)
 			if (*p == '-')
 				*p = '_';
 		const struct ul_option_desc *d = ul_option_find(name);
-		if (!d) {
+		if (!d || ul_option_internal(d)) {
 			char names[1024];
 			ul_option_names(names, sizeof names);
 			fprintf(stderr, "ulockdep: unknown option '%s'\nvalid options (as --name-with-dashes): %s\n"
@@ -459,7 +515,6 @@ int main(int argc, char **argv)
 		}
 		supp[s] = ul_fd_move_high(supp[s], 0);
 	}
-	char *env = encode_options(&opt);
 	char *prog = which(argv[i]);
 	if (!prog) {
 		fprintf(stderr, "ulockdep: %s: command not found\n", argv[i]);
@@ -496,6 +551,19 @@ int main(int argc, char **argv)
 	char *preload;
 	if (asprintf(&preload, "%s%s%s", rt, pre && *pre ? ":" : "", pre ? pre : "") < 0)
 		return 1;
+	/* --html: the runtime writes its data into a private directory; the
+	 * page is made from it after the program ends */
+	char html_dir[] = "/tmp/ulockdep-html-XXXXXX";
+	bool html = opt.html && *opt.html;
+	opt.html_dir = "";
+	if (html) {
+		if (!mkdtemp(html_dir)) {
+			perror("ulockdep: --html: mkdtemp");
+			return 1;
+		}
+		opt.html_dir = html_dir;
+	}
+	char *env = encode_options(&opt);
 	setenv("LD_PRELOAD", preload, 1);
 	setenv("ULOCKDEP_OPTIONS", env, 1);
 
@@ -528,6 +596,8 @@ int main(int argc, char **argv)
 	if (sfd >= 0 && fstat(sfd, &st) == 0)
 		reports = st.st_size;
 	commit_outputs(sh, &opt);
+	if (html)
+		html_finish(opt.html, html_dir);
 	if (sh->failed)
 		return 1;
 	if (WIFSIGNALED(ws)) {

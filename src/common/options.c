@@ -24,12 +24,19 @@ const struct ul_option_desc *ul_option_find(const char *name)
 	return NULL;
 }
 
+bool ul_option_internal(const struct ul_option_desc *d)
+{
+	return !strncmp(d->help, "Internal:", 9);
+}
+
 void ul_option_names(char *buf, int len)
 {
 	int off = 0;
 	buf[0] = 0;
 	for (int i = 0; i < ul_option_count && off < len; i++)
-		off += snprintf(buf + off, (size_t)(len - off), "%s%s", off ? ", " : "", ul_option_table[i].name);
+		if (!ul_option_internal(&ul_option_table[i]))
+			off += snprintf(buf + off, (size_t)(len - off), "%s%s", off ? ", " : "",
+					ul_option_table[i].name);
 }
 
 static int parse_bool(const char *v, bool *out)

@@ -47,6 +47,8 @@ int ul_options_parse(struct ul_options *o, char *s, char *err, int errlen);
  * ul_options_parse gives VALUE back exactly. Returns -1 if out is too small. */
 int ul_option_encode(char *out, int len, const char *name, const char *value);
 const struct ul_option_desc *ul_option_find(const char *name);
+/* Internal options (help starts "Internal:") are set by the launcher only. */
+bool ul_option_internal(const struct ul_option_desc *d);
 void ul_option_names(char *buf, int len);
 /* What an option accepts, in words ("an integer in 0..255"). */
 void ul_option_allowed(const struct ul_option_desc *d, char *buf, int len);

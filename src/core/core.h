@@ -74,6 +74,7 @@ struct ul_held {
 	uint8_t mode;
 	uint8_t flags;
 	uint8_t ctx;         /* signal nesting depth when taken */
+	uint64_t lstat_t0;   /* lock statistics: when it was taken, 0 if not timed */
 };
 
 struct ul_thread {
@@ -90,7 +91,7 @@ struct ul_thread {
 			uint8_t busy;          /* inside the runtime */
 			uint8_t off;           /* validator switched off by the API */
 			uint8_t ctx_untracked; /* handlers that arrived while busy */
-			uint8_t stop_pad;
+			uint8_t lstat;         /* lock statistics on: skip the fast path */
 		};
 		uint32_t stop;
 	};
@@ -130,6 +131,11 @@ struct ul_thread {
 	} lcache[128];
 	uint64_t ccache[256];
 	struct ul_held inline_held[48];
+	/* lock statistics (lockstat.c) */
+	struct ul_lstat_tab *lstat_tab;
+	const void *lstat_wait_lock;  /* contended lock being waited for */
+	uint64_t lstat_wait_t0;
+	uintptr_t lstat_holder_ip;    /* where its holder had taken it */
 };
 
 struct ul_stack {
@@ -142,6 +148,8 @@ struct ul_policy {
 	uint32_t max_classes;      /* class ids past this are not made */
 	const char *init_wrappers; /* extra init-wrapper globs, comma-separated */
 	uint32_t class_depth;      /* frames from the role site that key a made class */
+	bool no_validate;          /* record held locks only: no graph, no checks */
+	bool deadlock_detect;      /* waits check the wait-for graph */
 };
 
 /* Runtime-wide state. */
@@ -186,6 +194,10 @@ extern __thread struct ul_thread *ul_self UL_TLS;
 /* While ul_self is NULL: 1 = being set up or torn down (a signal handler
  * must not re-enter), 2 = gone (later calls in TLS destructors pass). */
 extern __thread uint8_t ul_self_state UL_TLS;
+
+/* ---- lockstat.c: lock statistics (lockstat.h) ---- */
+extern bool ul_lstat_on;
+void ul_lstat_after_fork(struct ul_thread *self);
 
 /* ---- thread.c: per-thread state ---- */
 struct ul_thread *ul_thread_get(void);   /* creates on first use */

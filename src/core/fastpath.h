@@ -32,8 +32,8 @@ static inline struct ul_thread *ul_fast_thread(void)
 bool ul_fast_fill(struct ul_lcache *c, const void *lock, uint32_t epoch);
 
 /* Called outside signal handlers only (t->ctx == 0, see ul_fast_thread). */
-static inline bool ul_fast_check(struct ul_thread *t, const void *lock, uint8_t mode, uint8_t flags,
-				 struct ul_fast *f)
+static inline __attribute__((always_inline)) bool ul_fast_check(struct ul_thread *t, const void *lock, uint8_t mode,
+								uint8_t flags, struct ul_fast *f)
 {
 	struct ul_lcache *c = &t->lcache[ul_lcache_slot(lock)];
 	uint32_t epoch = atomic_load_explicit(ul_lock_epoch(lock), memory_order_acquire);
@@ -57,7 +57,7 @@ static inline bool ul_fast_check(struct ul_thread *t, const void *lock, uint8_t 
 }
 
 /* Push in an order a signal handler can interrupt at any point. */
-static inline void ul_fast_push(struct ul_thread *t, const void *lock, const struct ul_fast *f,
+static inline __attribute__((always_inline)) void ul_fast_push(struct ul_thread *t, const void *lock, const struct ul_fast *f,
 				uintptr_t ip, uint8_t mode, uint8_t flags)
 {
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
@@ -81,7 +81,7 @@ static inline void ul_fast_push(struct ul_thread *t, const void *lock, const str
 }
 
 /* Release of the most recent lock; false sends the caller to ul_release(). */
-static inline bool ul_fast_release(struct ul_thread *t, const void *lock)
+static inline __attribute__((always_inline)) bool ul_fast_release(struct ul_thread *t, const void *lock)
 {
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
 	if (unlikely(!d))

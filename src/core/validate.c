@@ -5,6 +5,7 @@
 
 
 #include "core.h"
+#include "lockstat.h"
 
 #define MAX_CYCLE 32
 
@@ -252,7 +253,7 @@ bool ul_validate_acquire(struct ul_thread *t, struct ul_acquire *a)
 	a->reentry = false;
 	if (!lock_lookup(t, a, &l))
 		return false;
-	if (l.novalidate)
+	if (l.novalidate || ul_rt.policy.no_validate)
 		a->flags |= UL_ACQ_NOCHECK;
 	uint8_t sub = a->subclass == 0xff ? l.subclass_default : a->subclass;
 	a->class_id = sub ? ul_class_sub(l.class_id, sub) : l.class_id;
@@ -298,11 +299,15 @@ void ul_acquired(struct ul_thread *t, const struct ul_acquire *a)
 		struct ul_held *h = ul_held_find(t, a->lock);
 		if (h) {
 			h->refs++;
+			if (unlikely(t->lstat))
+				ul_lstat_acquired(t, a->lock, a->class_id, a->mode, a->ip, NULL);
 			return;
 		}
 	}
 	if (!ul_held_reserve(t)) {
 		t->overflow++;
+		if (unlikely(t->lstat))
+			ul_lstat_acquired(t, a->lock, a->class_id, a->mode, a->ip, NULL);
 		return;
 	}
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
@@ -323,6 +328,8 @@ void ul_acquired(struct ul_thread *t, const struct ul_acquire *a)
 	h->ctx = t->ctx;
 	atomic_signal_fence(memory_order_seq_cst);
 	h->lock = a->lock;
+	if (unlikely(t->lstat))
+		ul_lstat_acquired(t, a->lock, a->class_id, a->mode, a->ip, h);
 }
 
 /* After removing an entry from the middle, the entries above it form new
@@ -380,6 +387,8 @@ bool ul_release(struct ul_thread *t, const void *lock, uintptr_t ip, bool report
 			h->refs--;
 			return true;
 		}
+		if (unlikely(t->lstat))
+			ul_lstat_released(t, h);
 		h->lock = NULL;
 		atomic_signal_fence(memory_order_seq_cst);
 		atomic_store_explicit(&t->depth, d - 1, memory_order_release);
@@ -393,6 +402,8 @@ bool ul_release(struct ul_thread *t, const void *lock, uintptr_t ip, bool report
 			h->refs--;
 			return true;
 		}
+		if (unlikely(t->lstat))
+			ul_lstat_released(t, h);
 		memmove(&t->held[i], &t->held[i + 1], (d - 1 - i) * sizeof *h);
 		atomic_store_explicit(&t->depth, d - 1, memory_order_release);
 		rebuild_above(t, i);

@@ -30,7 +30,7 @@ INTERCEPTOR(void, mtx_destroy, (mtx_t *m))
 
 static int mtx_wait(struct ul_thread *t, mtx_t *m)
 {
-	if (!ul_rt.opt.deadlock_detect)
+	if (!ul_wait_tracked())
 		return REAL(mtx_lock)(m);
 	int r = REAL(mtx_trylock)(m);
 	if (r != thrd_busy)

@@ -101,7 +101,9 @@ static inline struct ul_thread *ul_enter(void)
 		if (!t)
 			return NULL;
 	}
-	if (unlikely(t->stop || !atomic_load_explicit(&ul_rt.enabled, memory_order_relaxed)))
+	/* not t->stop: its lstat byte only keeps the fast path away */
+	if (unlikely(t->busy || t->off || t->ctx_untracked ||
+		     !atomic_load_explicit(&ul_rt.enabled, memory_order_relaxed)))
 		return NULL;
 	if (unlikely(t->ctx))
 		ul_ctx_left_check(t);
@@ -147,6 +149,12 @@ void ul_lock_destroy_event(const void *lock, uintptr_t ip);
 /* An unlock; free_now: the lock is free in memory (then an unlock of a
  * lock never seen, such as a static initialiser never locked, is bad). */
 int ul_release_event_kind(const void *lock, uint8_t kind, bool free_now, uintptr_t ip);
+/* Blocking waits go through trylock first and ul_wait_begin(): for the
+ * deadlock check and for lock statistics (contentions). */
+static inline bool ul_wait_tracked(void)
+{
+	return ul_rt.opt.deadlock_detect || ul_lstat_on;
+}
 /* Timeout for blocking waits before the wait-for graph is checked. */
 void ul_wait_deadline(struct timespec *ts, clockid_t clk, long ms);
 

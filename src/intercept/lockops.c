@@ -2,6 +2,7 @@
 /* Event helpers shared by all lock interceptors. */
 #include <string.h>
 
+#include "../core/lockstat.h"
 #include "../report/report.h"
 #include "interpose.h"
 
@@ -57,4 +58,22 @@ void ul_wait_deadline(struct timespec *ts, clockid_t clk, long ms)
 		ts->tv_sec++;
 		ts->tv_nsec -= 1000000000L;
 	}
+}
+
+/* --lock-stat: release of the most recent lock with its hold time
+ * (lockstat.h). */
+bool ul_lstat_fast_release(const void *lock)
+{
+	struct ul_thread *t = ul_lstat_fast_thread();
+	if (!t)
+		return false;
+	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
+	if (!d || t->held[d - 1].lock != lock || t->held[d - 1].refs != 1)
+		return false;
+	t->busy = 1;
+	atomic_signal_fence(memory_order_seq_cst);
+	ul_lstat_released(t, &t->held[d - 1]);
+	atomic_signal_fence(memory_order_seq_cst);
+	t->busy = 0;
+	return ul_fast_release(t, lock);
 }

@@ -9,9 +9,16 @@
 #include "report_buf.h"
 #include "symbols.h"
 
+/* --html: the graph also goes to two files in the launcher's private
+ * directory ([0] .dot, [1] .json); -1 while writing the --graph outputs. */
+static int html_fd[2] = { -1, -1 };
+
 static void put(int id, const char *s)
 {
-	ul_out_put(id, s, strlen(s));
+	if (html_fd[0] >= 0)
+		ul_write_all(html_fd[id == UL_OUT_GJSON], s, strlen(s));
+	else
+		ul_out_put(id, s, strlen(s));
 }
 
 /* Valid in both DOT and JSON strings, and valid UTF-8. */
@@ -31,15 +38,9 @@ static void class_label(uint32_t node, char *buf, size_t len)
 		snprintf(buf, len, "%s", name);
 }
 
-void ul_graph_export(void)
+static void write_graph(void)
 {
-	/* a helper exec'ed by a child that took no lock writes no file of its own */
-	if (!ul_out_enabled(UL_OUT_DOT) || (!ul_out_is_owner() && atomic_load(&ul_rt.nclasses) <= 1))
-		return;
 	char line[2400], a[600], b[600];
-	bool dot_ok = ul_out_begin(UL_OUT_DOT), js_ok = ul_out_begin(UL_OUT_GJSON);
-	if (!dot_ok && !js_ok)
-		return;
 	const int dot = UL_OUT_DOT, js = UL_OUT_GJSON;
 	put(dot, "digraph ulockdep {\n  node [shape=box, fontname=\"monospace\"];\n");
 	put(js, "{\"classes\":[");
@@ -87,6 +88,40 @@ void ul_graph_export(void)
 	}
 	put(dot, "}\n");
 	put(js, "]}\n");
-	ul_out_end(dot);
-	ul_out_end(js);
+}
+
+/* --html: DIR/graph.PID.{dot,json}, one pair per process (a program may run
+ * others under the same options). */
+static void export_html(void)
+{
+	const char *dir = ul_rt.opt.html_dir;
+	char path[4200];
+	if (!dir || !*dir || atomic_load(&ul_rt.nclasses) <= 1)
+		return;
+	for (int k = 0; k < 2; k++) {
+		if (snprintf(path, sizeof path, "%s/graph.%d.%s", dir, ul_getpid(), k ? "json" : "dot") >= (int)sizeof path)
+			break;
+		html_fd[k] = ul_open_append(path);
+	}
+	if (html_fd[0] >= 0 && html_fd[1] >= 0)
+		write_graph();
+	for (int k = 0; k < 2; k++) {
+		if (html_fd[k] >= 0)
+			ul_close(html_fd[k]);
+		html_fd[k] = -1;
+	}
+}
+
+void ul_graph_export(void)
+{
+	export_html();
+	/* a helper exec'ed by a child that took no lock writes no file of its own */
+	if (!ul_out_enabled(UL_OUT_DOT) || (!ul_out_is_owner() && atomic_load(&ul_rt.nclasses) <= 1))
+		return;
+	bool dot_ok = ul_out_begin(UL_OUT_DOT), js_ok = ul_out_begin(UL_OUT_GJSON);
+	if (!dot_ok && !js_ok)
+		return;
+	write_graph();
+	ul_out_end(UL_OUT_DOT);
+	ul_out_end(UL_OUT_GJSON);
 }

@@ -168,21 +168,48 @@ static void build(struct jbuf *b, const struct ul_rb *r, bool lite)
 		json_frames(b, &r->stacks[i]);
 		jraw(b, "}");
 	}
-	jraw(b, lite ? "],\"truncated\":true,\"report\":" : "],\"report\":");
+	/* the rule that would silence this report (for the --html page) */
+	char rule[500];
+	ul_suppress_rule(r, rule, sizeof rule);
+	jraw(b, "],\"suppression\":");
+	jstr(b, rule);
+	jraw(b, lite ? ",\"truncated\":true,\"report\":" : ",\"report\":");
 	/* the report text goes last: in the short form it is cut to fit */
 	jstr_cut(b, r->text, b->cap > b->len + 16 ? b->cap - b->len - 16 : 1, lite);
 	jraw(b, "}\n");
 }
 
+/* --html: one line appended to a file in the launcher's private directory. */
+void ul_html_data_append(const char *name, const char *line, size_t len)
+{
+	const char *dir = ul_rt.opt.html_dir;
+	char path[4200];
+	if (!dir || !*dir || snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
+		return;
+	int fd = ul_open_append(path);
+	if (fd >= 0) {
+		ul_write_all(fd, line, len);
+		ul_close(fd);
+		return;
+	}
+	static _Atomic bool said;
+	if (!atomic_exchange(&said, true))
+		ul_report_notice("--html: cannot write to the launcher's directory (a uid change?); "
+				 "this process is missing from the page");
+}
+
 void ul_json_write(const struct ul_rb *r)
 {
-	if (!ul_out_enabled(UL_OUT_JSON))
+	bool html = ul_rt.opt.html_dir && *ul_rt.opt.html_dir;
+	if (!ul_out_enabled(UL_OUT_JSON) && !html)
 		return;
 	static char buf[128 * 1024];
 	struct jbuf b = { buf, 0, sizeof buf, false };
 	build(&b, r, false);
 	if (b.full)
 		build(&b, r, true); /* too big: no stacks, the text cut, still one valid line */
-	if (!b.full)
+	if (!b.full && ul_out_enabled(UL_OUT_JSON))
 		ul_out_append(UL_OUT_JSON, b.p, b.len);
+	if (!b.full && html)
+		ul_html_data_append("reports.json", b.p, b.len);
 }

@@ -436,6 +436,7 @@ void ul_report_limit(enum ul_limit which)
 		[UL_LIMIT_NODES] = "dependency graph nodes: new classes are not ordered",
 		[UL_LIMIT_EDGES] = "dependency edges: new lock orders are not recorded",
 		[UL_LIMIT_CHAINS] = "lock chains (1048576): new lock sequences are validated every time",
+		[UL_LIMIT_LOCK_STAT] = "lock statistics memory: some counts are lost",
 	};
 	if ((unsigned)which >= UL_LIMIT_N)
 		return;

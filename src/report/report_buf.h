@@ -45,6 +45,8 @@ void ul_usage_string(uint32_t class_id, char out[5]);
 
 /* json.c */
 void ul_json_write(const struct ul_rb *r);
+/* --html: append one line to NAME in the launcher's private directory. */
+void ul_html_data_append(const char *name, const char *line, size_t len);
 /* Escape JSON string content: always valid UTF-8 (a bad byte becomes the
  * text \xHH), NUL-terminated, never a partial escape; *used (if set) gets
  * the input bytes consumed. Returns the output length. */
@@ -59,6 +61,7 @@ void ul_sarif_after_fork(void);
 int ul_suppress_load(const char *path, int fd, char *err, int errlen);
 int ul_suppress_match(const struct ul_rb *r); /* rule index or -1 */
 void ul_suppress_print_rule(const struct ul_rb *r);
+void ul_suppress_rule(const struct ul_rb *r, char *buf, size_t len); /* "kind pattern # <reason>" */
 void ul_suppress_summary(char *buf, size_t len);
 
 #endif

@@ -175,9 +175,8 @@ int ul_suppress_match(const struct ul_rb *r)
 	return -1;
 }
 
-void ul_suppress_print_rule(const struct ul_rb *r)
+void ul_suppress_rule(const struct ul_rb *r, char *buf, size_t len)
 {
-	char buf[700];
 	const char *what = r->nlocks ? r->locks[0] : "*";
 	/* a class name with spaces is matched by a glob on its first word */
 	char pat[400];
@@ -185,8 +184,14 @@ void ul_suppress_print_rule(const struct ul_rb *r)
 	char *sp = strchr(pat, ' ');
 	if (sp)
 		strcpy(sp, "*");
-	int n = snprintf(buf, sizeof buf, "ulockdep: suppression rule for this report:\n%s %s # <reason>\n\n",
-			 ul_report_kind_names[r->kind], pat);
+	snprintf(buf, len, "%s %s # <reason>", ul_report_kind_names[r->kind], pat);
+}
+
+void ul_suppress_print_rule(const struct ul_rb *r)
+{
+	char rule[500], buf[600];
+	ul_suppress_rule(r, rule, sizeof rule);
+	int n = snprintf(buf, sizeof buf, "ulockdep: suppression rule for this report:\n%s\n\n", rule);
 	ul_out_text(buf, n < (int)sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 

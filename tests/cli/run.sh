@@ -48,6 +48,7 @@ check man_lists_options bash -c "grep -q 'deadlock\\\\-timeout\\\\-ms' '$B/ulock
 # the README documents every option of the table
 missing=""
 for name in $(grep -o '^OPT([a-z_]*' src/common/options.def | sed 's/OPT(//'); do
+  grep -q "^OPT($name, .*\"Internal:" src/common/options.def && continue
   grep -q -- "--${name//_/-}" README.md || missing="$missing $name"
 done
 check readme_lists_options test -z "$missing"
