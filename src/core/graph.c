@@ -170,6 +170,9 @@ uint32_t ul_edge_add(uint32_t from, uint32_t to, uint8_t type, uint32_t stack, b
 	} else {
 		id = nedges++;
 	}
+	/* keep the order for any caller (history seeds edges directly) */
+	if (!unordered && nodes[from].ord >= nodes[to].ord)
+		ul_graph_may_reach(to, from);
 	struct ul_edge *e = &edges[id];
 	e->from = from;
 	e->types = type;
