@@ -136,6 +136,7 @@ static void fork_child(void)
 {
 	/* Only this thread survives: every runtime lock another thread held
 	 * at fork is reset, and the child counts only its own reports. */
+	ul_tid_forget();
 	ul_mutexes_reset_all(); /* the one registry: static locks, tables, graph */
 	ul_report_after_fork();
 	ul_outputs_after_fork();
@@ -191,14 +192,12 @@ static void init_tables(void)
 	ul_mutex_register(&ul_rt.graph_lock);
 	ul_htab_full_hook = table_full;
 	uint64_t max_locks = (uint64_t)ul_rt.opt.max_locks;
-	ul_htab_init(&ul_rt.locks, 1024, max_locks);
-	ul_rt.locks.what = "lock objects (max_locks): new lock objects are not validated";
-	ul_htab_init(&ul_rt.chains, 256, 0);
+	ul_htab_init(&ul_rt.locks, 1024, max_locks); /* its notice: UL_LIMIT_LOCKS */
+	ul_htab_init(&ul_rt.chains, 256, 1u << 20);  /* its notice: UL_LIMIT_CHAINS */
 	ul_htab_init(&ul_rt.edges, 256, 1u << 23); /* the graph's edge limit */
 	ul_rt.edges.what = "the dependency table: new lock orders are not recorded";
 	ul_htab_init(&ul_rt.classkeys, 64, (uint64_t)ul_rt.opt.max_classes);
 	ul_rt.classkeys.what = "class keys: locks of new classes are not checked";
-	ul_htab_init(&ul_rt.insts, 64, 1u << 22);
 	ul_htab_init(&ul_rt.stacks, 64, 1u << 20); /* the stack depot's limit */
 	ul_rt.stacks.what = "the stack table: repeated stacks are stored again";
 	ul_htab_init(&ul_rt.dedup, 16, 1u << 20);

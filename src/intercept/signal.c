@@ -289,6 +289,11 @@ INTERCEPTOR(int, swapcontext, (ucontext_t *__restrict oucp, const ucontext_t *__
 	return r;
 }
 
+__attribute__((noinline)) void ul_ctx_left_check(struct ul_thread *t)
+{
+	ul_ctx_left_at(t, (uintptr_t)__builtin_frame_address(0));
+}
+
 static void track_mask(int how, const sigset_t *set)
 {
 	struct ul_thread *t = ul_self;

@@ -434,6 +434,7 @@ void ul_report_limit(enum ul_limit which)
 		[UL_LIMIT_EDGES] = "limit reached for dependency edges: new lock orders are not recorded",
 		[UL_LIMIT_INSTANCES] =
 			"limit reached for lock instances in same-class nesting: new instances are not ordered",
+		[UL_LIMIT_CHAINS] = "limit reached for lock chains (1048576): new lock sequences are validated every time",
 		[UL_LIMIT_CLASSES_OOM] = "out of memory for lock classes: locks of new classes are not checked",
 		[UL_LIMIT_NODES_OOM] = "out of memory for dependency graph nodes: new classes are not ordered",
 		[UL_LIMIT_EDGES_OOM] = "out of memory for dependency edges: new lock orders are not recorded",
