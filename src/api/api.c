@@ -175,3 +175,33 @@ API void __ulockdep_show_held_locks(void)
 {
 	ul_report_show_all_held(-1);
 }
+
+/* Custom primitives: the object's address is the event. */
+API void __ulockdep_wait(const void *ev, int begin, const void *caller)
+{
+	struct ul_thread *t = ul_enter();
+	if (!t)
+		return;
+	int e = errno;
+	if (begin) {
+		uint32_t ec = ul_rt.opt.wait_check ? ul_event_class(ev, UL_KIND_EVENT, (uintptr_t)caller) : 0;
+		ul_event_wait(t, ec, (uintptr_t)caller, 0);
+		ul_event_block(t, ev, UL_KIND_EVENT);
+	} else {
+		ul_event_unblock(t);
+	}
+	ul_leave(t);
+	errno = e;
+}
+
+API void __ulockdep_event(const void *ev, const void *caller)
+{
+	struct ul_thread *t = ul_enter();
+	if (!t)
+		return;
+	int e = errno;
+	uint32_t ec = ul_rt.opt.wait_check ? ul_event_class(ev, UL_KIND_EVENT, (uintptr_t)caller) : 0;
+	ul_event_produce(t, ec, ev, (uintptr_t)caller, 0, true);
+	ul_leave(t);
+	errno = e;
+}

@@ -400,11 +400,22 @@ const char *ul_class_name(struct ul_class *c)
 		}
 		break;
 	case UL_ORIGIN_FIRST_USE: {
+		static const char *const what[] = { "lock", "lock", "lock", "lock", "cond", "sem", "barrier",
+						     "thread", "once", "event" };
 		char site[480];
 		ul_sym_site_name(c->key, site, sizeof site);
-		snprintf(buf, sizeof buf, "lock@%s", site);
+		snprintf(buf, sizeof buf, "%s@%s", c->kind < UL_ARRAY_SIZE(what) ? what[c->kind] : "lock", site);
 		break;
 	}
+	case UL_ORIGIN_KEY:
+		if (c->kind == UL_KIND_THREAD) { /* a thread's class: its start routine */
+			char fn[400];
+			ul_sym_func(c->key, fn, sizeof fn);
+			snprintf(buf, sizeof buf, "thread:%s", fn);
+			break;
+		}
+		snprintf(buf, sizeof buf, "key@%#lx", (unsigned long)c->key);
+		break;
 	default:
 		snprintf(buf, sizeof buf, "key@%#lx", (unsigned long)c->key);
 	}

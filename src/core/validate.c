@@ -98,7 +98,14 @@ static void add_dependency(struct ul_thread *t, const struct ul_held *prev, stru
 	if (len > 0 && ne)
 		ul_edge_get(ne)->in_cycle = true;
 	ul_mutex_unlock(&ul_rt.graph_lock);
-	if (len > 0)
+	bool through_wait = false;
+	for (int i = 0; i <= len && len > 0; i++) {
+		struct ul_class *c = ul_class_get(steps[i].class_id);
+		through_wait |= c && ul_kind_is_event(c->kind);
+	}
+	if (through_wait)
+		ul_report_wait(t, steps, len + 1, UL_WAIT_BY_LOCK, a->ip);
+	else if (len > 0)
 		ul_report_circular(t, a, prev, steps, len + 1, inst);
 	else if (added && !inst)
 		ul_usage_check_edge(t, a, prev->class_id, a->class_id, type);
@@ -250,6 +257,7 @@ void ul_acquired(struct ul_thread *t, const struct ul_acquire *a)
 	h->ctx = t->ctx;
 	atomic_signal_fence(memory_order_seq_cst);
 	h->lock = a->lock;
+	ul_event_note(t, a->class_id, a->mode, a->flags);
 }
 
 /* After removing an entry from the middle, the entries above it form new

@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
-/* Thread start and exit: held-lock checks at exit, state handed over at
- * creation (the signal mask the child inherits). */
+/* Thread start, exit and join: held-lock checks at exit, state handed over
+ * at creation (the signal mask the child inherits). A thread is an event
+ * class (its start routine): join waits for it, exit produces it. */
 #include <string.h>
 
 #include "interpose.h"
@@ -13,6 +14,7 @@ struct start {
 	int (*c11fn)(void *);
 	void *arg;
 	uint64_t sig_blocked;
+	uint32_t event_class;
 	struct start *next;
 };
 
@@ -51,6 +53,8 @@ static struct start adopt(void *p)
 	if (t) {
 		t->sig_blocked = s.sig_blocked;
 		ul_thread_mask_changed(t);
+		t->event_class = s.event_class;
+		atomic_store(&t->handle, (uintptr_t)pthread_self());
 	}
 	return s;
 }
@@ -60,6 +64,8 @@ static void finish(uintptr_t ip)
 	struct ul_thread *t = ul_enter();
 	if (!t)
 		return;
+	/* exit is the event a joiner waits for */
+	ul_event_produce(t, t->event_class, (const void *)atomic_load(&t->handle), ip ? ip : UL_IP, 0, true);
 	ul_check_exit(t, ip);
 	ul_leave(t);
 }
@@ -80,7 +86,7 @@ static int ul_c11_thread_start(void *p)
 	return ret;
 }
 
-static struct start *prepare(void)
+static struct start *prepare(uintptr_t fn)
 {
 	if (atomic_load(&ul_init_state) != 2)
 		return NULL;
@@ -88,15 +94,32 @@ static struct start *prepare(void)
 	if (s) {
 		struct ul_thread *t = ul_self;
 		s->sig_blocked = t ? t->sig_blocked : 0;
+		s->event_class = 0;
+		if (ul_rt.opt.wait_check && atomic_load(&ul_rt.enabled))
+			s->event_class = ul_class_for_key(UL_ORIGIN_KEY, fn, UL_KIND_THREAD, NULL);
 	}
 	return s;
+}
+
+/* The new thread's handle names its class until it is joined. */
+static void created(uintptr_t handle, uintptr_t fn)
+{
+	struct ul_thread *t = ul_enter();
+	if (!t)
+		return;
+	int e = errno;
+	struct ul_lock l;
+	if (ul_rt.opt.wait_check)
+		ul_lock_register((const void *)handle, UL_KIND_THREAD, 0, false, fn, UL_ORIGIN_KEY, &l);
+	ul_leave(t);
+	errno = e;
 }
 
 INTERCEPTOR(int, pthread_create, (pthread_t *th, const pthread_attr_t *attr, void *(*fn)(void *), void *arg))
 {
 	if (!HAVE_REAL(pthread_create))
 		ul_resolve_reals();
-	struct start *s = prepare();
+	struct start *s = prepare((uintptr_t)fn);
 	if (!s)
 		return REAL(pthread_create)(th, attr, fn, arg);
 	s->fn = fn;
@@ -104,6 +127,8 @@ INTERCEPTOR(int, pthread_create, (pthread_t *th, const pthread_attr_t *attr, voi
 	int r = REAL(pthread_create)(th, attr, ul_thread_start, s);
 	if (r)
 		start_free(s);
+	else
+		created((uintptr_t)*th, (uintptr_t)fn);
 	return r;
 }
 
@@ -111,7 +136,7 @@ INTERCEPTOR(int, thrd_create, (thrd_t *th, thrd_start_t fn, void *arg))
 {
 	if (!HAVE_REAL(thrd_create))
 		ul_resolve_reals();
-	struct start *s = prepare();
+	struct start *s = prepare((uintptr_t)fn);
 	if (!s)
 		return REAL(thrd_create)(th, fn, arg);
 	s->c11fn = fn;
@@ -119,6 +144,8 @@ INTERCEPTOR(int, thrd_create, (thrd_t *th, thrd_start_t fn, void *arg))
 	int r = REAL(thrd_create)(th, ul_c11_thread_start, s);
 	if (r != thrd_success)
 		start_free(s);
+	else
+		created((uintptr_t)*th, (uintptr_t)fn);
 	return r;
 }
 
@@ -127,4 +154,70 @@ INTERCEPTOR(void, pthread_exit, (void *ret))
 	finish(UL_IP);
 	REAL(pthread_exit)(ret);
 	__builtin_unreachable();
+}
+
+/* Joining: held locks -> the joined thread's class. Returns the thread. */
+static struct ul_thread *join_begin(uintptr_t th, uintptr_t ip, unsigned flags)
+{
+	struct ul_thread *t = ul_enter();
+	if (!t)
+		return NULL;
+	int e = errno;
+	struct ul_lock l;
+	uint32_t ec = ul_rt.opt.wait_check && ul_lock_get((const void *)th, &l) && l.kind == UL_KIND_THREAD
+			      ? l.class_id : 0;
+	ul_event_wait(t, ec, ip, flags);
+	ul_leave(t);
+	errno = e;
+	return t;
+}
+
+/* A join that lasts checks the wait-for graph (joiner -> joined thread). */
+static int join_block(struct ul_thread *t, pthread_t th, void **ret)
+{
+	if (!t || !ul_rt.opt.deadlock_detect || !HAVE_REAL(pthread_clockjoin_np))
+		return REAL(pthread_join)(th, ret);
+	ul_event_block(t, (const void *)th, UL_KIND_THREAD);
+	struct timespec dl;
+	ul_wait_deadline(&dl, CLOCK_MONOTONIC, ul_rt.opt.deadlock_timeout_ms);
+	int r;
+	while ((r = REAL(pthread_clockjoin_np)(th, ret, CLOCK_MONOTONIC, &dl)) == ETIMEDOUT) {
+		int e = errno;
+		t->busy = 1;
+		ul_wait_check(t);
+		t->busy = 0;
+		errno = e;
+		ul_wait_deadline(&dl, CLOCK_MONOTONIC, ul_wait_next_ms(t));
+	}
+	ul_event_unblock(t);
+	return r;
+}
+
+INTERCEPTOR(int, pthread_join, (pthread_t th, void **ret))
+{
+	struct ul_thread *t = join_begin((uintptr_t)th, UL_IP, 0);
+	return join_block(t, th, ret);
+}
+
+INTERCEPTOR(int, pthread_timedjoin_np, (pthread_t th, void **ret, const struct timespec *ts))
+{
+	join_begin((uintptr_t)th, UL_IP, UL_EVW_TIMED);
+	return REAL(pthread_timedjoin_np)(th, ret, ts);
+}
+
+INTERCEPTOR(int, pthread_clockjoin_np, (pthread_t th, void **ret, clockid_t clk, const struct timespec *ts))
+{
+	join_begin((uintptr_t)th, UL_IP, UL_EVW_TIMED);
+	return REAL(pthread_clockjoin_np)(th, ret, clk, ts);
+}
+
+INTERCEPTOR(int, thrd_join, (thrd_t th, int *res))
+{
+	struct ul_thread *t = join_begin((uintptr_t)th, UL_IP, 0);
+	if (t)
+		ul_event_block(t, (const void *)th, UL_KIND_THREAD);
+	int r = REAL(thrd_join)(th, res);
+	if (t)
+		ul_event_unblock(t);
+	return r;
 }

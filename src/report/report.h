@@ -34,6 +34,12 @@ void ul_report_context_order(struct ul_thread *t, const struct ul_acquire *a, in
 			     uint32_t safe_class, uint32_t unsafe_class, const uint32_t *path, int n,
 			     bool inversion);
 
+/* A cycle through an event (kind wait). steps as for circular: steps[0]
+ * is where the new edge goes, steps[n-1] where it comes from. */
+enum { UL_WAIT_BY_WAIT, UL_WAIT_BY_EVENT, UL_WAIT_BY_LOCK };
+void ul_report_wait(struct ul_thread *t, const struct ul_step *steps, int n, int by, uintptr_t ip);
+const char *ul_event_verb(uint8_t kind, bool produce);
+
 /* Deadlock report: one entry per thread on the wait-for cycle. */
 struct ul_wait_info {
 	struct ul_thread *t;
@@ -41,6 +47,9 @@ struct ul_wait_info {
 	uint32_t class_id;
 	uint8_t mode;
 	uint32_t stack;
+	const void *event;  /* not a lock wait: the event (or joined thread) */
+	uint8_t event_kind;
+	struct ul_thread *producer; /* whom the event wait waits for */
 };
 /* Returns true if this call made the report (it was not a duplicate). */
 bool ul_report_deadlock(const struct ul_wait_info *w, int n);
