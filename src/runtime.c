@@ -168,6 +168,20 @@ void ul_runtime_init(void)
 	errno = e;
 }
 
+#ifdef UL_WRAP_MODE
+/* A static link pulls an archive member only for a strong reference, but
+ * libraries reach some interceptors only through weak ones (libgcc's
+ * unwinder calls pthread_once): name them here so they are always in. */
+int __wrap_pthread_once(pthread_once_t *, void (*)(void));
+int __wrap_pthread_cond_signal(pthread_cond_t *);
+int __wrap_sem_post(sem_t *);
+int __wrap_pthread_barrier_wait(pthread_barrier_t *);
+__attribute__((used)) static const void *const ul_pull_interceptors[] = {
+	(const void *)__wrap_pthread_once, (const void *)__wrap_pthread_cond_signal,
+	(const void *)__wrap_sem_post, (const void *)__wrap_pthread_barrier_wait,
+};
+#endif
+
 /* Early, so locks taken by other libraries' constructors are seen. A static
  * binary registers its unwind tables in a default-priority constructor,
  * which must run first there. */

@@ -390,7 +390,11 @@ const char *ul_class_name(struct ul_class *c)
 		ul_sym_data_name(c->key, buf, sizeof buf);
 		break;
 	case UL_ORIGIN_INIT:
-		if (atomic_load(&c->data)) {
+		if (c->kind == UL_KIND_THREAD) { /* a thread classed by where it was asked for */
+			char site[480];
+			ul_sym_site_name(c->key, site, sizeof site);
+			snprintf(buf, sizeof buf, "thread@%s", site);
+		} else if (atomic_load(&c->data)) {
 			ul_sym_data_name(atomic_load(&c->data), buf, sizeof buf);
 			char *plus = strchr(buf, '+'); /* an array element names the array */
 			if (plus && buf[0] != '0')
@@ -410,7 +414,7 @@ const char *ul_class_name(struct ul_class *c)
 	case UL_ORIGIN_KEY:
 		if (c->kind == UL_KIND_THREAD) { /* a thread's class: its start routine */
 			char fn[400];
-			ul_sym_func(c->key, fn, sizeof fn);
+			ul_sym_data_name(c->key, fn, sizeof fn);
 			snprintf(buf, sizeof buf, "thread:%s", fn);
 			break;
 		}

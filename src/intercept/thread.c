@@ -2,6 +2,8 @@
 /* Thread start, exit and join: held-lock checks at exit, state handed over
  * at creation (the signal mask the child inherits). A thread is an event
  * class (its start routine): join waits for it, exit produces it. */
+#include <dlfcn.h>
+#include <execinfo.h>
 #include <string.h>
 
 #include "interpose.h"
@@ -86,7 +88,36 @@ static int ul_c11_thread_start(void *p)
 	return ret;
 }
 
-static struct start *prepare(uintptr_t fn)
+/* A thread's class (as a join event): its start routine. A library that
+ * starts threads for its callers through one routine (std::thread's) would
+ * merge them all, so such a thread is classed by the first frame outside
+ * that library: where the program asked for it. */
+struct thread_key {
+	uint8_t origin;
+	uintptr_t key;
+};
+
+static struct thread_key thread_key_of(uintptr_t fn, uintptr_t caller)
+{
+	struct thread_key k = { UL_ORIGIN_KEY, fn };
+	Dl_info f, c;
+	if (!dladdr((void *)fn, &f) || !dladdr((void *)caller, &c) || f.dli_fbase != c.dli_fbase ||
+	    !f.dli_fname || !strstr(f.dli_fname, ".so"))
+		return k;
+	void *pcs[24];
+	int n = backtrace(pcs, 24);
+	for (int i = 0; i < n; i++) {
+		Dl_info x;
+		if (ul_ip_in_runtime((uintptr_t)pcs[i]) || !dladdr(pcs[i], &x) || x.dli_fbase == f.dli_fbase)
+			continue;
+		k.origin = UL_ORIGIN_INIT;
+		k.key = (uintptr_t)pcs[i];
+		break;
+	}
+	return k;
+}
+
+static struct start *prepare(struct thread_key k)
 {
 	if (atomic_load(&ul_init_state) != 2)
 		return NULL;
@@ -95,22 +126,38 @@ static struct start *prepare(uintptr_t fn)
 		struct ul_thread *t = ul_self;
 		s->sig_blocked = t ? t->sig_blocked : 0;
 		s->event_class = 0;
-		if (ul_rt.opt.wait_check && atomic_load(&ul_rt.enabled))
-			s->event_class = ul_class_for_key(UL_ORIGIN_KEY, fn, UL_KIND_THREAD, NULL);
+		if (k.key)
+			s->event_class = ul_class_for_key(k.origin, k.key, UL_KIND_THREAD, NULL);
 	}
 	return s;
 }
 
-/* The new thread's handle names its class until it is joined. */
-static void created(uintptr_t handle, uintptr_t fn)
+static struct thread_key class_key(uintptr_t fn, uintptr_t caller)
 {
+	struct thread_key k = { 0, 0 };
+	if (atomic_load(&ul_init_state) != 2 || !ul_rt.opt.wait_check || !atomic_load(&ul_rt.enabled))
+		return k;
+	struct ul_thread *t = ul_enter();
+	if (!t)
+		return k;
+	int e = errno;
+	k = thread_key_of(fn, caller);
+	ul_leave(t);
+	errno = e;
+	return k;
+}
+
+/* The new thread's handle names its class until it is joined. */
+static void created(uintptr_t handle, struct thread_key k)
+{
+	if (!k.key)
+		return;
 	struct ul_thread *t = ul_enter();
 	if (!t)
 		return;
 	int e = errno;
 	struct ul_lock l;
-	if (ul_rt.opt.wait_check)
-		ul_lock_register((const void *)handle, UL_KIND_THREAD, 0, false, fn, UL_ORIGIN_KEY, &l);
+	ul_lock_register((const void *)handle, UL_KIND_THREAD, 0, false, k.key, k.origin, &l);
 	ul_leave(t);
 	errno = e;
 }
@@ -119,7 +166,8 @@ INTERCEPTOR(int, pthread_create, (pthread_t *th, const pthread_attr_t *attr, voi
 {
 	if (!HAVE_REAL(pthread_create))
 		ul_resolve_reals();
-	struct start *s = prepare((uintptr_t)fn);
+	struct thread_key k = class_key((uintptr_t)fn, UL_IP);
+	struct start *s = prepare(k);
 	if (!s)
 		return REAL(pthread_create)(th, attr, fn, arg);
 	s->fn = fn;
@@ -128,7 +176,7 @@ INTERCEPTOR(int, pthread_create, (pthread_t *th, const pthread_attr_t *attr, voi
 	if (r)
 		start_free(s);
 	else
-		created((uintptr_t)*th, (uintptr_t)fn);
+		created((uintptr_t)*th, k);
 	return r;
 }
 
@@ -136,7 +184,8 @@ INTERCEPTOR(int, thrd_create, (thrd_t *th, thrd_start_t fn, void *arg))
 {
 	if (!HAVE_REAL(thrd_create))
 		ul_resolve_reals();
-	struct start *s = prepare((uintptr_t)fn);
+	struct thread_key k = class_key((uintptr_t)fn, UL_IP);
+	struct start *s = prepare(k);
 	if (!s)
 		return REAL(thrd_create)(th, fn, arg);
 	s->c11fn = fn;
@@ -145,7 +194,7 @@ INTERCEPTOR(int, thrd_create, (thrd_t *th, thrd_start_t fn, void *arg))
 	if (r != thrd_success)
 		start_free(s);
 	else
-		created((uintptr_t)*th, (uintptr_t)fn);
+		created((uintptr_t)*th, k);
 	return r;
 }
 
