@@ -444,7 +444,7 @@ void ul_report_wait(struct ul_thread *t, const struct ul_step *steps, int n, int
 		ul_rb_lock_name(r, from->class_id);
 		ul_rb_printf(r, "\n\nwhich lock already depends on the new lock through a wait.\n");
 	}
-	ul_rb_printf(r, "\n\nthe existing dependency chain (in reverse order) is:\n");
+	ul_rb_printf(r, "\nthe existing dependency chain (in reverse order) is:\n");
 	r->nlocks = 0;
 	for (int i = n - 1; i >= 0; i--) {
 		char nm[512], words[1200], usage[5];
@@ -473,10 +473,14 @@ void ul_report_wait(struct ul_thread *t, const struct ul_step *steps, int n, int
 	step_name(&steps[(e + 1) % n], mn, sizeof mn);
 	uint8_t ek = kind_of(steps[e].class_id);
 	ul_rb_printf(r, "\nother info that might help us debug this:\n\n");
-	if (n > 2) {
-		char par[512];
-		step_name(&steps[(e + n - 2) % n], par, sizeof par);
-		ul_rb_printf(r, "Chain exists of:\n  %s --> %s --> %s\n\n", mn, par, ln);
+	if (n > 2) { /* the producer's lock leads back to the waiter's */
+		ul_rb_printf(r, "Chain exists of:\n  %s", mn);
+		for (int i = (e + 2) % n; i != e; i = (i + 1) % n) {
+			char sn[512];
+			step_name(&steps[i], sn, sizeof sn);
+			ul_rb_printf(r, " --> %s", sn);
+		}
+		ul_rb_printf(r, "\n\n");
 	}
 	ul_rb_printf(r, " Possible unsafe locking scenario:\n\n");
 	ul_rb_printf(r, "       CPU0                    CPU1\n");
