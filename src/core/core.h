@@ -314,7 +314,7 @@ long ul_wait_next_ms(struct ul_thread *t);
 /* An acquisition enters the producer window (not trylocks). */
 static inline void ul_event_note(struct ul_thread *t, uint32_t class_id, uint8_t mode, uint8_t flags)
 {
-	if (flags & UL_ACQ_TRY)
+	if ((flags & UL_ACQ_TRY) || t->ctx) /* a handler's locks are not on the way */
 		return;
 	uint32_t v = class_id | (uint32_t)mode << 30;
 	uint8_t n = t->nrecent;

@@ -14,6 +14,13 @@
 uint32_t ul_event_class(const void *ev, uint8_t kind, uintptr_t ip)
 {
 	struct ul_lock l;
+	if (ul_lock_get(ev, &l)) {
+		if (l.kind == kind)
+			return l.class_id;
+		/* memory that held another object (a lock on a reused stack):
+		 * this is a new one */
+		ul_lock_kill(ev);
+	}
 	if (!ul_lock_resolve(ev, kind, ip, &l))
 		return 0;
 	return l.class_id;

@@ -242,22 +242,42 @@ static int join_block(struct ul_thread *t, pthread_t th, void **ret)
 	return r;
 }
 
+/* A joined thread's handle stops naming it: the memory may hold anything
+ * next. */
+static void joined(struct ul_thread *t, uintptr_t th, int r)
+{
+	if (r || !t || !ul_rt.opt.wait_check || ul_enter() != t)
+		return;
+	int e = errno;
+	struct ul_lock l;
+	if (ul_lock_get((const void *)th, &l) && l.kind == UL_KIND_THREAD)
+		ul_lock_kill((const void *)th);
+	ul_leave(t);
+	errno = e;
+}
+
 INTERCEPTOR(int, pthread_join, (pthread_t th, void **ret))
 {
 	struct ul_thread *t = join_begin((uintptr_t)th, UL_IP, 0);
-	return join_block(t, th, ret);
+	int r = join_block(t, th, ret);
+	joined(t, (uintptr_t)th, r);
+	return r;
 }
 
 INTERCEPTOR(int, pthread_timedjoin_np, (pthread_t th, void **ret, const struct timespec *ts))
 {
-	join_begin((uintptr_t)th, UL_IP, UL_EVW_TIMED);
-	return REAL(pthread_timedjoin_np)(th, ret, ts);
+	struct ul_thread *t = join_begin((uintptr_t)th, UL_IP, UL_EVW_TIMED);
+	int r = REAL(pthread_timedjoin_np)(th, ret, ts);
+	joined(t, (uintptr_t)th, r);
+	return r;
 }
 
 INTERCEPTOR(int, pthread_clockjoin_np, (pthread_t th, void **ret, clockid_t clk, const struct timespec *ts))
 {
-	join_begin((uintptr_t)th, UL_IP, UL_EVW_TIMED);
-	return REAL(pthread_clockjoin_np)(th, ret, clk, ts);
+	struct ul_thread *t = join_begin((uintptr_t)th, UL_IP, UL_EVW_TIMED);
+	int r = REAL(pthread_clockjoin_np)(th, ret, clk, ts);
+	joined(t, (uintptr_t)th, r);
+	return r;
 }
 
 INTERCEPTOR(int, thrd_join, (thrd_t th, int *res))
@@ -268,5 +288,6 @@ INTERCEPTOR(int, thrd_join, (thrd_t th, int *res))
 	int r = REAL(thrd_join)(th, res);
 	if (t)
 		ul_event_unblock(t);
+	joined(t, (uintptr_t)th, r != thrd_success);
 	return r;
 }
