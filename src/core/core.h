@@ -3,6 +3,8 @@
  * event functions at the bottom of this file. */
 #ifndef UL_CORE_H
 #define UL_CORE_H
+#include <string.h>
+
 #include "../common/options.h"
 #include "../os/os.h"
 #include "htab.h"
@@ -318,10 +320,17 @@ static inline void ul_event_note(struct ul_thread *t, uint32_t class_id, uint8_t
 		return;
 	uint32_t v = class_id | (uint32_t)mode << 30;
 	uint8_t n = t->nrecent;
-	if (n && t->recent[(n - 1) & 15] == v)
+	/* nested locks taken over and over are already there: no store */
+	if (t->recent[(n - 1) & 15] == v || t->recent[(n - 2) & 15] == v || t->recent[(n - 3) & 15] == v)
 		return;
 	t->recent[n & 15] = v;
 	t->nrecent = (uint8_t)(n + 1 < 32 ? n + 1 : 16 + ((n + 1) & 15));
+}
+/* A wait: the window starts empty. */
+static inline void ul_event_window_reset(struct ul_thread *t)
+{
+	memset(t->recent, 0, sizeof t->recent);
+	t->nrecent = 0;
 }
 /* The class of an event object (static symbol, init site or first use). */
 uint32_t ul_event_class(const void *ev, uint8_t kind, uintptr_t ip);

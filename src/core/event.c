@@ -71,7 +71,7 @@ static void add_edge(struct ul_thread *t, uint32_t from_class, uint32_t to_class
 void ul_event_wait(struct ul_thread *t, uint32_t ev_class, uintptr_t ip, unsigned flags)
 {
 	if (!(flags & UL_EVW_KEEP))
-		t->nrecent = 0; /* the producer window restarts after every wait */
+		ul_event_window_reset(t); /* the producer window restarts after every wait */
 	if (!ev_class || t->ctx || ((flags & UL_EVW_TIMED) && !ul_rt.opt.wait_timed))
 		return;
 	uint32_t stack = 0;

@@ -25,7 +25,7 @@ static void once_run(void)
 		/* the window of the initialiser alone */
 		memcpy(saved, t->recent, sizeof saved);
 		nsaved = t->nrecent;
-		t->nrecent = 0;
+		ul_event_window_reset(t);
 		ul_leave(t);
 	}
 	c.fn();
