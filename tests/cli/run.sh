@@ -17,6 +17,7 @@ check() { local n=$1; shift; if "$@"; then ok "$n"; else bad "$n" "$*"; fi; }
 
 cc -O1 -g -pthread -o "$T/multi_proc" tests/cli/progs/multi_proc.c
 cc -O1 -g -pthread -o "$T/exit7" tests/cli/progs/exit7.c
+cc -O1 -g -pthread -o "$T/cond_wait_bug" tests/cli/progs/cond_wait_bug.c
 
 # exit status: the program's own passes through; --exitcode N on reports
 "$UL" -- "$T/exit7" 2>/dev/null; check exit_passthrough test $? -eq 7
@@ -33,6 +34,14 @@ out=$(ULOCKDEP_OPTIONS="deadlock_timeout_ms=soon" LD_PRELOAD=$B/libulockdep.so "
 check env_bad_value test $rc -eq 1 -a -n "$(echo "$out" | grep "bad value 'soon'")"
 check help_lists_options bash -c "'$UL' --help | grep -q -- '--deadlock-timeout-ms'"
 check man_lists_options bash -c "grep -q 'deadlock\\\\-timeout\\\\-ms' '$B/ulockdep.1'"
+
+# wait checking: on by default (kind wait in JSON and SARIF), --wait-check=0 turns it off, a
+# suppression rule of kind wait matches it
+"$UL" --exitcode 66 --json "$T/w.json" --sarif "$T/w.sarif" -- "$T/cond_wait_bug" >/dev/null 2>&1; rc=$?
+check wait_default_on bash -c "test $rc -eq 66 && grep -q '\"kind\":\"wait\"' '$T/w.json' && grep -q '\"ruleId\":\"wait\"' '$T/w.sarif'"
+"$UL" --exitcode 66 --wait-check=0 -- "$T/cond_wait_bug" >/dev/null 2>&1; check wait_check_off test $? -eq 0
+echo 'wait outer_lock # accepted' > "$T/w.supp"
+"$UL" --exitcode 66 --suppressions "$T/w.supp" -- "$T/cond_wait_bug" >/dev/null 2>&1; check wait_suppressed test $? -eq 0
 
 # the README documents every option of the table
 missing=""
