@@ -123,6 +123,7 @@ struct ul_thread {
 	_Atomic uint8_t wait_event_kind;
 	uint8_t nrecent;
 	uint32_t recent[16];      /* class | mode << 30, ring, since the last wait */
+	uintptr_t recent_ip[16];  /* where each was taken */
 	_Atomic(const void *) produced[4];
 	uint8_t nproduced;
 	uint32_t event_class;     /* this thread's class as a join event */
@@ -232,6 +233,7 @@ struct ul_edge {
 	uint32_t hits;
 	uint8_t types;    /* bitmask of UL_DEP_* */
 	bool in_cycle;
+	uintptr_t ip;     /* event -> lock: where the producer took the lock */
 };
 /* Dependency types: how 'from' was held (E/S) and how 'to' was taken (R/N). */
 #define UL_DEP_EN 1u
@@ -314,7 +316,8 @@ long ul_wait_next_ms(struct ul_thread *t);
 
 /* ---- event.c: wait/event dependencies ---- */
 /* An acquisition enters the producer window (not trylocks). */
-static inline void ul_event_note(struct ul_thread *t, uint32_t class_id, uint8_t mode, uint8_t flags)
+static inline void ul_event_note(struct ul_thread *t, uint32_t class_id, uint8_t mode, uint8_t flags,
+				 uintptr_t ip)
 {
 	if ((flags & UL_ACQ_TRY) || t->ctx) /* a handler's locks are not on the way */
 		return;
@@ -324,6 +327,7 @@ static inline void ul_event_note(struct ul_thread *t, uint32_t class_id, uint8_t
 	if (t->recent[(n - 1) & 15] == v || t->recent[(n - 2) & 15] == v || t->recent[(n - 3) & 15] == v)
 		return;
 	t->recent[n & 15] = v;
+	t->recent_ip[n & 15] = ip;
 	t->nrecent = (uint8_t)(n + 1 < 32 ? n + 1 : 16 + ((n + 1) & 15));
 }
 /* A wait: the window starts empty. */

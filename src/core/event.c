@@ -29,18 +29,18 @@ uint32_t ul_event_class(const void *ev, uint8_t kind, uintptr_t ip)
 static void fill_steps(const uint32_t *path, int len, uint32_t stack, struct ul_step *steps)
 {
 	struct ul_node *n0 = ul_node_get(ul_edge_get(path[0])->from);
-	steps[0] = (struct ul_step){ n0->class_id, n0->inst, n0->addr, stack, 0 };
+	steps[0] = (struct ul_step){ n0->class_id, n0->inst, n0->addr, stack, 0, 0 };
 	for (int i = 0; i < len; i++) {
 		struct ul_edge *e = ul_edge_get(path[i]);
 		struct ul_node *n = ul_node_get(e->to);
-		steps[i + 1] = (struct ul_step){ n->class_id, n->inst, n->addr, e->stack, e->types };
+		steps[i + 1] = (struct ul_step){ n->class_id, n->inst, n->addr, e->stack, e->types, e->ip };
 	}
 }
 
 /* Record from -> to (classes); a new edge that closes a cycle is a report.
  * The report's steps start at 'to' and end at 'from', as a circular one. */
 static void add_edge(struct ul_thread *t, uint32_t from_class, uint32_t to_class, uint8_t type,
-		     uintptr_t ip, uint32_t *stack, bool waiting)
+		     uintptr_t ip, uint32_t *stack, bool waiting, uintptr_t taken_at)
 {
 	struct ul_class *fc = ul_class_get(from_class), *tc = ul_class_get(to_class);
 	if (!fc || !tc || !fc->node || !tc->node || from_class == to_class)
@@ -61,11 +61,17 @@ static void add_edge(struct ul_thread *t, uint32_t from_class, uint32_t to_class
 	}
 	bool added;
 	uint32_t ne = ul_edge_add(fc->node, tc->node, type, *stack, &added);
+	if (ne && !ul_edge_get(ne)->ip)
+		ul_edge_get(ne)->ip = taken_at;
 	if (len > 0 && ne)
 		ul_edge_get(ne)->in_cycle = true;
 	ul_mutex_unlock(&ul_rt.graph_lock);
-	if (len > 0)
+	if (len > 0) {
+		/* the new edge closes the cycle: steps[0] is where it goes */
+		if (!waiting)
+			steps[0].ip = taken_at;
 		ul_report_wait(t, steps, len + 1, waiting ? UL_WAIT_BY_WAIT : UL_WAIT_BY_EVENT, ip);
+	}
 }
 
 void ul_event_wait(struct ul_thread *t, uint32_t ev_class, uintptr_t ip, unsigned flags)
@@ -80,7 +86,7 @@ void ul_event_wait(struct ul_thread *t, uint32_t ev_class, uintptr_t ip, unsigne
 		const struct ul_held *h = &t->held[i];
 		if (!h->lock || h->ctx != t->ctx || (h->flags & UL_ACQ_NOCHECK))
 			continue;
-		add_edge(t, h->class_id, ev_class, ul_dep_type(h->mode, UL_WRITE), ip, &stack, true);
+		add_edge(t, h->class_id, ev_class, ul_dep_type(h->mode, UL_WRITE), ip, &stack, true, 0);
 	}
 }
 
@@ -107,13 +113,14 @@ void ul_event_produce(struct ul_thread *t, uint32_t ev_class, const void *ev, ui
 	uint32_t k = n < 16 ? n : 16;
 	for (uint32_t i = 0; i < k; i++) {
 		uint32_t v = t->recent[(uint8_t)(n - 1 - i) & 15];
+		uintptr_t at = t->recent_ip[(uint8_t)(n - 1 - i) & 15];
 		uint32_t c = v & 0x3fffffffu;
 		struct ul_class *cl = ul_class_get(c);
 		if (!cl || c == skip_class || ul_kind_is_event(cl->kind) || cl->novalidate)
 			continue;
 		if (!held && held_class(t, c))
 			continue;
-		add_edge(t, ev_class, c, ul_dep_type(UL_WRITE, (uint8_t)(v >> 30)), ip, &stack, false);
+		add_edge(t, ev_class, c, ul_dep_type(UL_WRITE, (uint8_t)(v >> 30)), ip, &stack, false, at);
 	}
 }
 

@@ -86,7 +86,7 @@ static inline void ul_fast_push(struct ul_thread *t, const void *lock, const str
 	h->ctx = t->ctx;
 	atomic_signal_fence(memory_order_seq_cst);
 	h->lock = lock;
-	ul_event_note(t, f->class_id, mode, flags);
+	ul_event_note(t, f->class_id, mode, flags, ip);
 }
 
 /* Release of the most recent lock; false sends the caller to ul_release(). */

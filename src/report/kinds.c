@@ -402,11 +402,17 @@ static void edge_words(const struct ul_step *from, const struct ul_step *to, cha
 	char fn[512], tn[512];
 	step_name(from, fn, sizeof fn);
 	step_name(to, tn, sizeof tn);
-	if (is_event(to->class_id))
+	if (is_event(to->class_id)) {
 		snprintf(buf, len, "%s(%s) with %s held", ul_event_verb(kind_of(to->class_id), false), tn, fn);
-	else if (is_event(from->class_id))
-		snprintf(buf, len, "%s(%s) after taking %s", ul_event_verb(kind_of(from->class_id), true), fn, tn);
-	else
+	} else if (is_event(from->class_id)) {
+		char at[512] = "";
+		if (to->ip) {
+			char site[500];
+			ul_sym_site_name(to->ip, site, sizeof site);
+			snprintf(at, sizeof at, " at %s", site);
+		}
+		snprintf(buf, len, "%s(%s) after taking %s%s", ul_event_verb(kind_of(from->class_id), true), fn, tn, at);
+	} else
 		snprintf(buf, len, "%s taken with %s held", tn, fn);
 }
 
@@ -436,6 +442,10 @@ void ul_report_wait(struct ul_thread *t, const struct ul_step *steps, int n, int
 		ul_rb_lock_name(r, from->class_id);
 		ul_rb_printf(r, ", at: %s\n\nafter taking lock:\n", at);
 		ul_rb_lock_name(r, to->class_id);
+		if (to->ip) {
+			ul_sym_site_name(to->ip, at, sizeof at);
+			ul_rb_printf(r, ", at: %s", at);
+		}
 		ul_rb_printf(r, "\n\nbut a thread waits for this event while that lock is held.\n");
 	} else {
 		ul_rb_printf(r, "%s is trying to acquire lock:\n", r->thread);

@@ -17,6 +17,7 @@ struct ul_step {
 	uintptr_t addr;   /* instance address, 0 for a class step */
 	uint32_t stack;
 	uint8_t types;    /* type of the edge into this step */
+	uintptr_t ip;     /* event -> lock edge: where the lock was taken */
 };
 
 void ul_report_circular(struct ul_thread *t, const struct ul_acquire *a, const struct ul_held *prev,
