@@ -176,9 +176,10 @@ int __wrap_pthread_once(pthread_once_t *, void (*)(void));
 int __wrap_pthread_cond_signal(pthread_cond_t *);
 int __wrap_sem_post(sem_t *);
 int __wrap_pthread_barrier_wait(pthread_barrier_t *);
+void __wrap_free(void *); /* libc.a's own calls, linked after the archive */
 __attribute__((used)) static const void *const ul_pull_interceptors[] = {
 	(const void *)__wrap_pthread_once, (const void *)__wrap_pthread_cond_signal,
-	(const void *)__wrap_sem_post, (const void *)__wrap_pthread_barrier_wait,
+	(const void *)__wrap_sem_post, (const void *)__wrap_pthread_barrier_wait, (const void *)__wrap_free,
 };
 #endif
 

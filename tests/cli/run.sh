@@ -126,6 +126,11 @@ if cc -static -O1 -g -pthread -o "$T/static_demo" examples/iommu_abba.c $(cat "$
   out=$("$T/static_demo" 2>&1)
   check static_mode bash -c "echo '$out' | grep -q 'possible circular locking dependency' && echo '$out' | grep -q '(device_domain_lock)' \
     && echo '$out' | grep -q 'probe_thread+0x' && ! echo '$out' | grep -q start_thread"
+  # wait checking in a static binary (needs the interceptors libc reaches only weakly)
+  cc -static -O1 -g -pthread -o "$T/static_wait" tests/cli/progs/cond_wait_bug.c $(cat "$B/ulockdep-wrap.flags") \
+    "$B/libulockdep-wrap.a" 2>/dev/null
+  out=$("$T/static_wait" 2>&1)
+  check static_wait bash -c "echo '$out' | grep -q 'possible deadlock through a wait detected'"
   out=$("$UL" -- "$T/static_demo" 2>&1); rc=$?
   check static_launcher_message bash -c "test $rc -eq 1 && echo '$out' | grep -q 'statically linked'"
 else
