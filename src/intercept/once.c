@@ -20,20 +20,25 @@ static void once_run(void)
 	struct once_call c = once_cur;
 	struct ul_thread *t = ul_enter();
 	uint32_t saved[16];
+	uintptr_t saved_ip[16];
 	uint8_t nsaved = 0;
 	if (t) {
 		/* the window of the initialiser alone */
 		memcpy(saved, t->recent, sizeof saved);
+		memcpy(saved_ip, t->recent_ip, sizeof saved_ip);
 		nsaved = t->nrecent;
 		ul_event_window_reset(t);
 		ul_leave(t);
 	}
 	c.fn();
 	if (t && ul_enter() == t) {
+		int e = errno;
 		ul_event_produce(t, c.ev_class, NULL, c.ip, 0, false);
 		memcpy(t->recent, saved, sizeof saved);
+		memcpy(t->recent_ip, saved_ip, sizeof saved_ip);
 		t->nrecent = nsaved;
 		ul_leave(t);
+		errno = e;
 	}
 }
 

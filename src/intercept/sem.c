@@ -65,10 +65,10 @@ static int sem_block(struct ul_thread *t, sem_t *s)
 	ul_wait_deadline(&dl, CLOCK_MONOTONIC, ul_rt.opt.deadlock_timeout_ms);
 	int r;
 	while ((r = REAL(sem_clockwait)(s, CLOCK_MONOTONIC, &dl)) == -1 && errno == ETIMEDOUT) {
-		errno = e;
 		t->busy = 1;
 		ul_wait_check(t);
 		t->busy = 0;
+		errno = e;
 		ul_wait_deadline(&dl, CLOCK_MONOTONIC, ul_wait_next_ms(t));
 	}
 	ul_event_unblock(t);
