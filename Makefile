@@ -12,18 +12,22 @@ RT_SRCS := $(wildcard src/os/*.c src/common/*.c src/core/*.c src/report/*.c src/
 RT_OBJS := $(RT_SRCS:%.c=$(BUILD)/obj/%.o)
 WRAP_OBJS := $(RT_SRCS:%.c=$(BUILD)/objw/%.o)
 HDRS    := $(wildcard src/*/*.h src/common/options.def)
+DEPFLAGS = -MMD -MP
 
-.PHONY: all demo test test-unit test-scenarios test-real test-install bench install uninstall clean
+.PHONY: all demo test test-unit test-scenarios test-scenarios-asan test-cli test-real test-install bench install uninstall clean
 all: $(BUILD)/libulockdep.so $(BUILD)/libulockdep-wrap.a $(BUILD)/ulockdep-wrap.flags $(BUILD)/ulockdep \
      $(BUILD)/ulockdep.1 $(BUILD)/ulockdep.pc
 
-$(BUILD)/obj/%.o: %.c $(HDRS)
+# Each object depends on the headers it includes (-MMD), not on every header.
+$(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(RTOPT) $(RTFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) $(RTOPT) $(RTFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/objw/%.o: %.c $(HDRS)
+$(BUILD)/objw/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(RTFLAGS) -DUL_WRAP_MODE -c $< -o $@
+	$(CC) $(CFLAGS) $(RTFLAGS) $(DEPFLAGS) -DUL_WRAP_MODE -c $< -o $@
+
+-include $(RT_OBJS:.o=.d) $(WRAP_OBJS:.o=.d)
 
 $(BUILD)/libulockdep.so: $(RT_OBJS)
 	$(CC) $(CFLAGS) $(RTOPT) -shared -o $@ $(RT_OBJS) -Wl,-z,nodelete -Wl,--no-undefined -ldl -lpthread
@@ -31,19 +35,24 @@ $(BUILD)/libulockdep.so: $(RT_OBJS)
 $(BUILD)/libulockdep-wrap.a: $(WRAP_OBJS)
 	rm -f $@ && ar rcs $@ $(WRAP_OBJS)
 
-# Static mode: the linker flags that route every interposed call to libulockdep-wrap.a.
-$(BUILD)/ulockdep-wrap.flags: src/intercept/interpose.h
-	@mkdir -p $(BUILD)
-	{ grep -o 'X([a-z_]*, [a-z_0-9]*,' $< | sed 's/X([a-z_]*, \(.*\),/-Wl,--wrap=\1/'; \
-	  echo -Wl,--wrap=signal; } | tr '\n' ' ' > $@
+# Static mode: the linker flags that route every interposed call to libulockdep-wrap.a,
+# read from the __wrap_ symbols the archive really defines, so the list cannot drift.
+# -u pulls every wrapper in: a weak reference (libgcc's to pthread_mutex_lock)
+# alone would not, and would then resolve to address 0.
+$(BUILD)/ulockdep-wrap.flags: $(BUILD)/libulockdep-wrap.a
+	nm --defined-only -g $< | awk '$$2 == "T" && $$3 ~ /^__wrap_/ { sub(/^__wrap_/, "", $$3); print $$3 }' \
+	  | sort -u | sed 's/.*/-Wl,--wrap=& -Wl,-u,__wrap_&/' | tr '\n' ' ' > $@.tmp
+	test -s $@.tmp && mv $@.tmp $@
 
 $(BUILD)/ulockdep: src/cli/ulockdep.c src/common/options.c src/common/options.h src/common/options.def
+	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS) -std=c17 $(WARN) -o $@ src/cli/ulockdep.c src/common/options.c
 
 $(BUILD)/ulockdep.1: $(BUILD)/ulockdep
 	$(BUILD)/ulockdep --man > $@
 
 $(BUILD)/ulockdep.pc: ulockdep.pc.in
+	@mkdir -p $(BUILD)
 	sed -e 's|@PREFIX@|$(PREFIX)|g' ulockdep.pc.in > $@
 
 # The bundled example: seed 002's device_domain_lock vs iommu->lock ABBA.

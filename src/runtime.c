@@ -12,22 +12,57 @@
 #include "report/report.h"
 #include "report/symbols.h"
 
-struct ul_runtime ul_rt;
 _Atomic int ul_init_state;
 static pthread_key_t thread_key;
 
 void ul_graph_export(void);
+static void thread_key_set(struct ul_thread *t);
 void ul_signals_init(void);
 void ul_thread_key_init(pthread_key_t key);
 
-void ul_notice_limit(int which, const char *what)
+/* The deadlock policy, on the thread whose finding became the report:
+ * every thread's held locks, then abort or exit if asked. */
+static void deadlock_action(void)
 {
-	if (which < 0 || which >= (int)UL_ARRAY_SIZE(ul_rt.limit_said) || ul_rt.limit_said[which])
+	ul_report_show_all_held(-1);
+	const char *a = ul_rt.opt.deadlock_action;
+	if (!a || !*a || !strcmp(a, "report"))
 		return;
-	ul_rt.limit_said[which] = true;
-	char msg[300];
-	snprintf(msg, sizeof msg, "limit reached for %s", what);
-	ul_report_notice(msg);
+	ul_report_exit_summary();
+	if (!strcmp(a, "abort"))
+		abort();
+	if (!strncmp(a, "exit:", 5))
+		_exit(atoi(a + 5));
+}
+
+/* The core's sink. */
+static bool on_finding(const struct ul_finding *f)
+{
+	bool reported = ul_report_finding(f);
+	if (f->kind == UL_R_DEADLOCK && reported)
+		deadlock_action();
+	return reported;
+}
+
+static bool func_name(uintptr_t ip, char *buf, size_t len)
+{
+	struct ul_sym s;
+	if (ul_sym_lookup(ip, &s) || !s.name)
+		return false;
+	snprintf(buf, len, "%s", s.name);
+	return true;
+}
+
+static void install_hooks(void)
+{
+	ul_hooks = (struct ul_core_hooks){
+		.finding = on_finding,
+		.limit = ul_report_limit,
+		.data_name = ul_sym_data_name,
+		.site_name = ul_sym_site_name,
+		.func_name = func_name,
+		.thread_started = thread_key_set,
+	};
 }
 
 static void read_options(void)
@@ -107,7 +142,7 @@ static void fork_child(void)
 		t->busy--;
 }
 
-void ul_thread_key_set(struct ul_thread *t)
+static void thread_key_set(struct ul_thread *t)
 {
 	if (atomic_load(&ul_init_state) == 2)
 		pthread_setspecific(thread_key, t);
@@ -142,7 +177,11 @@ void ul_runtime_init(void)
 		return; /* done, or running (bootstrap calls pass through) */
 	int e = errno;
 	ul_resolve_reals();
+	install_hooks();
 	read_options();
+	ul_rt.policy = (struct ul_policy){ .max_classes = (uint32_t)ul_rt.opt.max_classes,
+					   .init_wrappers = ul_rt.opt.init_wrappers,
+					   .wait_timed = ul_rt.opt.wait_timed };
 	read_progname();
 	ul_rt.pid = ul_getpid();
 	init_tables();
@@ -167,21 +206,6 @@ void ul_runtime_init(void)
 	atomic_store(&ul_init_state, 2);
 	errno = e;
 }
-
-#ifdef UL_WRAP_MODE
-/* A static link pulls an archive member only for a strong reference, but
- * libraries reach some interceptors only through weak ones (libgcc's
- * unwinder calls pthread_once): name them here so they are always in. */
-int __wrap_pthread_once(pthread_once_t *, void (*)(void));
-int __wrap_pthread_cond_signal(pthread_cond_t *);
-int __wrap_sem_post(sem_t *);
-int __wrap_pthread_barrier_wait(pthread_barrier_t *);
-void __wrap_free(void *); /* libc.a's own calls, linked after the archive */
-__attribute__((used)) static const void *const ul_pull_interceptors[] = {
-	(const void *)__wrap_pthread_once, (const void *)__wrap_pthread_cond_signal,
-	(const void *)__wrap_sem_post, (const void *)__wrap_pthread_barrier_wait, (const void *)__wrap_free,
-};
-#endif
 
 /* Early, so locks taken by other libraries' constructors are seen. A static
  * binary registers its unwind tables in a default-priority constructor,

@@ -154,43 +154,65 @@ static char *slurp(const char *path)
 	return s;
 }
 
-static int run_one(const char *build, const char *src)
-{
+/* One scenario in flight: its verdict, paths and child. */
+struct job {
 	struct spec sp;
-	if (parse_spec(src, &sp)) {
-		printf("FAIL %s: cannot read\n", src);
-		return 1;
+	char name[256], json[512], log[512];
+	pid_t pid;
+	time_t start;
+	const char *src;
+	bool bad_spec;
+};
+
+static void start_one(const char *build, const char *rtabs, const char *src, struct job *j)
+{
+	memset(j, 0, sizeof *j);
+	j->src = src;
+	if (parse_spec(src, &j->sp)) {
+		j->bad_spec = true;
+		return;
 	}
 	const char *base = strrchr(src, '/') ? strrchr(src, '/') + 1 : src;
-	char name[256], bin[512], json[512], log[512], rt[512], opts[2048];
-	snprintf(name, sizeof name, "%.*s", (int)(strrchr(base, '.') - base), base);
-	snprintf(bin, sizeof bin, "%s/scenarios/%s", build, name);
-	snprintf(json, sizeof json, "%s/scenarios/%s.json", build, name);
-	snprintf(log, sizeof log, "%s/scenarios/%s.log", build, name);
-	snprintf(rt, sizeof rt, "%s/libulockdep.so", build);
-	char *rtabs = realpath(rt, NULL);
-	unlink(json);
-	snprintf(opts, sizeof opts, "json=%s summary=0 %s", json, sp.options);
-	pid_t pid = fork();
-	if (pid == 0) {
-		setenv("LD_PRELOAD", rtabs, 1);
+	char bin[512], opts[2048];
+	snprintf(j->name, sizeof j->name, "%.*s", (int)(strrchr(base, '.') - base), base);
+	snprintf(bin, sizeof bin, "%s/scenarios/%s", build, j->name);
+	snprintf(j->json, sizeof j->json, "%s/scenarios/%s.json", build, j->name);
+	snprintf(j->log, sizeof j->log, "%s/scenarios/%s.log", build, j->name);
+	unlink(j->json);
+	/* summary=1 verbosity=1: the runtime prints its summary at exit even
+	 * when nothing was reported, which proves it was loaded and ran. */
+	snprintf(opts, sizeof opts, "json=%s summary=1 verbosity=1 %s", j->json, j->sp.options);
+	j->start = time(NULL);
+	j->pid = fork();
+	if (j->pid == 0) {
+		/* UL_TEST_PRELOAD_FIRST: a library that must come before the
+		 * runtime (libasan, for a sanitized build of the runtime) */
+		const char *first = getenv("UL_TEST_PRELOAD_FIRST");
+		char pre[1024];
+		snprintf(pre, sizeof pre, "%s%s%s", first ? first : "", first ? " " : "", rtabs);
+		setenv("LD_PRELOAD", pre, 1);
 		setenv("ULOCKDEP_OPTIONS", opts, 1);
-		freopen(log, "w", stdout);
+		if (!freopen(j->log, "w", stdout))
+			_exit(126);
 		dup2(1, 2);
 		execl(bin, bin, (char *)NULL);
 		_exit(127);
 	}
-	int ws = 0;
-	time_t start = time(NULL);
-	bool timed_out = false;
-	while (waitpid(pid, &ws, WNOHANG) == 0) {
-		if (time(NULL) - start > sp.timeout) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &ws, 0);
-			timed_out = true;
-			break;
-		}
-		usleep(10000);
+}
+
+/* The runtime leaves a trace of itself: a JSON report, or its exit summary. */
+static bool runtime_seen(int nrec, const char *text)
+{
+	return nrec > 0 || strstr(text, "ulockdep summary for ") != NULL;
+}
+
+static int finish_one(struct job *j, int ws, bool timed_out)
+{
+	struct spec sp = j->sp;
+	const char *name = j->name;
+	if (j->bad_spec) {
+		printf("FAIL %s: cannot read\n", j->src);
+		return 1;
 	}
 	char why[1024] = "";
 	if (timed_out)
@@ -200,9 +222,9 @@ static int run_one(const char *build, const char *src)
 	else if (sp.exit_code >= 0 && !(WIFEXITED(ws) && WEXITSTATUS(ws) == sp.exit_code))
 		snprintf(why, sizeof why, "expected exit %d, got %s %d", sp.exit_code,
 			 WIFSIGNALED(ws) ? "signal" : "exit", WIFSIGNALED(ws) ? WTERMSIG(ws) : WEXITSTATUS(ws));
-	struct record recs[MAX];
+	static struct record recs[MAX];
 	int nrec = 0;
-	FILE *jf = fopen(json, "r");
+	FILE *jf = fopen(j->json, "r");
 	if (jf) {
 		static char line[1 << 17];
 		while (nrec < MAX && fgets(line, sizeof line, jf))
@@ -212,24 +234,26 @@ static int run_one(const char *build, const char *src)
 	bool used[MAX] = { false };
 	for (int i = 0; !why[0] && i < sp.nexp; i++) {
 		bool ok = false;
-		for (int j = 0; j < nrec && !ok; j++)
-			if (!used[j] && matches(&sp.exp[i], &recs[j]))
-				ok = used[j] = true;
+		for (int k = 0; k < nrec && !ok; k++)
+			if (!used[k] && matches(&sp.exp[i], &recs[k]))
+				ok = used[k] = true;
 		if (!ok) {
 			int o = snprintf(why, sizeof why, "missing report: %s", sp.exp[i].kind);
 			for (int l = 0; l < sp.exp[i].nlocks; l++)
 				o += snprintf(why + o, sizeof why - (size_t)o, " %s", sp.exp[i].locks[l]);
 		}
 	}
-	for (int j = 0; !why[0] && j < nrec; j++)
-		if (!used[j]) {
-			int o = snprintf(why, sizeof why, "unexpected report: %s", recs[j].kind);
-			for (int l = 0; l < recs[j].nlocks; l++)
-				o += snprintf(why + o, sizeof why - (size_t)o, " [%s]", recs[j].locks[l]);
+	for (int k = 0; !why[0] && k < nrec; k++)
+		if (!used[k]) {
+			int o = snprintf(why, sizeof why, "unexpected report: %s", recs[k].kind);
+			for (int l = 0; l < recs[k].nlocks; l++)
+				o += snprintf(why + o, sizeof why - (size_t)o, " [%s]", recs[k].locks[l]);
 		}
 	if (!why[0] && !sp.none && sp.nexp == 0)
 		snprintf(why, sizeof why, "scenario states no verdict (// expect:)");
-	char *text = slurp(log);
+	char *text = slurp(j->log);
+	if (!why[0] && !runtime_seen(nrec, text))
+		snprintf(why, sizeof why, "no sign of the runtime (no report, no exit summary): was it loaded?");
 	for (int i = 0; !why[0] && i < sp.nstderr; i++)
 		if (!strstr(text, sp.stderr_has[i]))
 			snprintf(why, sizeof why, "output lacks \"%s\"", sp.stderr_has[i]);
@@ -240,10 +264,11 @@ static int run_one(const char *build, const char *src)
 		printf("PASS %s\n", name);
 	}
 	free(text);
-	free(rtabs);
 	return why[0] ? 1 : 0;
 }
 
+/* Scenarios run in parallel (most of them sleep or wait); results print in
+ * the order given. UL_TEST_JOBS overrides the number run at once. */
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -251,13 +276,60 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	int failed = 0, passed = 0;
-	for (int i = 2; i < argc; i++) {
-		if (run_one(argv[1], argv[i]))
-			failed++;
-		else
-			passed++;
+	char rt[512];
+	snprintf(rt, sizeof rt, "%s/libulockdep.so", argv[1]);
+	char *rtabs = realpath(rt, NULL);
+	if (!rtabs) {
+		printf("FAIL runtime: %s not found\n0 passed, 1 failed\n", rt);
+		return 1;
+	}
+	int n = argc - 2;
+	long jobs = sysconf(_SC_NPROCESSORS_ONLN) * 4;
+	if (getenv("UL_TEST_JOBS"))
+		jobs = atol(getenv("UL_TEST_JOBS"));
+	if (jobs < 1)
+		jobs = 1;
+	struct job *js = calloc((size_t)n + 1, sizeof *js);
+	int *ws = calloc((size_t)n + 1, sizeof *ws);
+	bool *done = calloc((size_t)n + 1, sizeof *done), *tmo = calloc((size_t)n + 1, sizeof *tmo);
+	int next = 0, running = 0, reported = 0, failed = 0, passed = 0;
+	while (reported < n) {
+		while (next < n && running < jobs) {
+			start_one(argv[1], rtabs, argv[2 + next], &js[next]);
+			if (js[next].bad_spec || js[next].pid < 0)
+				done[next] = true;
+			else
+				running++;
+			next++;
+		}
+		bool progress = false;
+		for (int i = 0; i < next; i++) {
+			if (done[i])
+				continue;
+			pid_t r = waitpid(js[i].pid, &ws[i], WNOHANG);
+			if (r == 0 && time(NULL) - js[i].start > js[i].sp.timeout) {
+				kill(js[i].pid, SIGKILL);
+				waitpid(js[i].pid, &ws[i], 0);
+				tmo[i] = true;
+				r = js[i].pid;
+			}
+			if (r != 0) {
+				done[i] = true;
+				running--;
+				progress = true;
+			}
+		}
+		while (reported < next && done[reported]) {
+			if (finish_one(&js[reported], ws[reported], tmo[reported]))
+				failed++;
+			else
+				passed++;
+			reported++;
+		}
+		if (!progress)
+			usleep(10000);
 	}
 	printf("%d passed, %d failed\n", passed, failed);
+	free(rtabs);
 	return failed ? 1 : 0;
 }

@@ -6,7 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../report/symbols.h"
 #include "core.h"
 
 /* v0: class | inst<<32;  v1: kind, type, origin, flags, subclass;  v2: spare */
@@ -52,8 +51,8 @@ static uint32_t class_new(uint8_t origin, uintptr_t key, uint8_t kind, const cha
 			  uint32_t base, uint8_t subclass)
 {
 	uint32_t id = atomic_load(&ul_rt.nclasses) + 1;
-	if (id >= (uint32_t)ul_rt.opt.max_classes) {
-		ul_notice_limit(0, "lock classes: new lock classes are merged into one catch-all class");
+	if (id >= (uint32_t)ul_rt.policy.max_classes) {
+		ul_notice_limit(UL_LIMIT_CLASSES);
 		return 0;
 	}
 	struct ul_class *c = ul_alloc(sizeof *c);
@@ -267,7 +266,7 @@ static void insert_lock(struct ul_lock *l)
 	if (r == 0) /* an address got a new identity: caches must forget it */
 		atomic_fetch_add(ul_lock_epoch((const void *)l->addr), 1);
 	if (r < 0)
-		ul_notice_limit(1, "lock objects (max_locks): new lock objects are not validated");
+		ul_notice_limit(UL_LIMIT_LOCKS);
 	struct ul_class *c = ul_class_get(l->class_id);
 	if (c)
 		atomic_fetch_add_explicit(&c->nlocks, 1, memory_order_relaxed);
@@ -387,34 +386,34 @@ const char *ul_class_name(struct ul_class *c)
 	char buf[512];
 	switch (c->origin) {
 	case UL_ORIGIN_STATIC:
-		ul_sym_data_name(c->key, buf, sizeof buf);
+		ul_hooks.data_name(c->key, buf, sizeof buf);
 		break;
 	case UL_ORIGIN_INIT:
 		if (c->kind == UL_KIND_THREAD) { /* a thread classed by where it was asked for */
 			char site[480];
-			ul_sym_site_name(c->key, site, sizeof site);
+			ul_hooks.site_name(c->key, site, sizeof site);
 			snprintf(buf, sizeof buf, "thread@%s", site);
 		} else if (atomic_load(&c->data)) {
-			ul_sym_data_name(atomic_load(&c->data), buf, sizeof buf);
+			ul_hooks.data_name(atomic_load(&c->data), buf, sizeof buf);
 			char *plus = strchr(buf, '+'); /* an array element names the array */
 			if (plus && buf[0] != '0')
 				*plus = 0;
 		} else {
-			ul_sym_site_name(c->key, buf, sizeof buf);
+			ul_hooks.site_name(c->key, buf, sizeof buf);
 		}
 		break;
 	case UL_ORIGIN_FIRST_USE: {
 		static const char *const what[] = { "lock", "lock", "lock", "lock", "cond", "sem", "barrier",
 						     "thread", "once", "event" };
 		char site[480];
-		ul_sym_site_name(c->key, site, sizeof site);
+		ul_hooks.site_name(c->key, site, sizeof site);
 		snprintf(buf, sizeof buf, "%s@%s", c->kind < UL_ARRAY_SIZE(what) ? what[c->kind] : "lock", site);
 		break;
 	}
 	case UL_ORIGIN_KEY:
 		if (c->kind == UL_KIND_THREAD) { /* a thread's class: its start routine */
 			char fn[400];
-			ul_sym_data_name(c->key, fn, sizeof fn);
+			ul_hooks.data_name(c->key, fn, sizeof fn);
 			snprintf(buf, sizeof buf, "thread:%s", fn);
 			break;
 		}

@@ -7,6 +7,7 @@
 
 #include "../common/options.h"
 #include "../os/os.h"
+#include "finding.h"
 #include "htab.h"
 
 /* How a lock is taken. */
@@ -149,9 +150,17 @@ struct ul_stack {
 	uintptr_t pc[];
 };
 
+/* What the core is told to do; the runtime fills it from the options. */
+struct ul_policy {
+	uint32_t max_classes;      /* class ids past this are not made */
+	const char *init_wrappers; /* extra init-wrapper globs, comma-separated */
+	bool wait_timed;           /* timed waits are dependencies too */
+};
+
 /* Runtime-wide state. */
 struct ul_runtime {
-	struct ul_options opt;
+	struct ul_options opt;     /* the runtime's and the layers above it; the core reads policy */
+	struct ul_policy policy;
 	_Atomic bool ready;
 	_Atomic bool enabled;
 	int pid;
@@ -177,7 +186,7 @@ struct ul_runtime {
 	_Atomic uint32_t nreports;
 	_Atomic uint32_t nsuppressed;
 	_Atomic uint32_t report_kinds[16];
-	bool limit_said[8];
+	_Atomic bool limit_said[UL_LIMIT_N];
 };
 
 extern struct ul_runtime ul_rt;
@@ -191,7 +200,6 @@ extern __thread struct ul_thread *ul_self UL_TLS;
 /* While ul_self is NULL: 1 = being set up or torn down (a signal handler
  * must not re-enter), 2 = gone (later calls in TLS destructors pass). */
 extern __thread uint8_t ul_self_state UL_TLS;
-void ul_thread_key_set(struct ul_thread *t);
 
 /* ---- thread.c: per-thread state ---- */
 struct ul_thread *ul_thread_get(void);   /* creates on first use */
@@ -359,9 +367,8 @@ uint32_t ul_stack_capture_from(uintptr_t from);
 const struct ul_stack *ul_stack_get(uint32_t id);
 bool ul_ip_in_runtime(uintptr_t ip);
 
-/* ---- runtime.c ---- */
+/* ---- runtime.c (above the core; interceptors start it) ---- */
 void ul_runtime_init(void);
-void ul_notice_limit(int which, const char *what);
 
 /* ---- chain.c ---- */
 /* Lock cache slot: a multiplicative hash, so objects at any stride spread. */

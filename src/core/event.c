@@ -6,7 +6,6 @@
  * wait. A cycle through an event is a deadlock that needs no lock to be
  * taken twice: the waiter holds L, and the only thread that could wake it
  * needs L first. */
-#include "../report/report.h"
 #include "core.h"
 
 #define MAX_CYCLE 32
@@ -70,7 +69,8 @@ static void add_edge(struct ul_thread *t, uint32_t from_class, uint32_t to_class
 		/* the new edge closes the cycle: steps[0] is where it goes */
 		if (!waiting)
 			steps[0].ip = taken_at;
-		ul_report_wait(t, steps, len + 1, waiting ? UL_WAIT_BY_WAIT : UL_WAIT_BY_EVENT, ip);
+		ul_found(&(struct ul_finding){ .kind = UL_R_WAIT, .t = t, .ip = ip, .steps = steps, .nsteps = len + 1,
+					     .wait_by = waiting ? UL_WAIT_BY_WAIT : UL_WAIT_BY_EVENT });
 	}
 }
 
@@ -78,7 +78,7 @@ void ul_event_wait(struct ul_thread *t, uint32_t ev_class, uintptr_t ip, unsigne
 {
 	if (!(flags & UL_EVW_KEEP))
 		ul_event_window_reset(t); /* the producer window restarts after every wait */
-	if (!ev_class || t->ctx || ((flags & UL_EVW_TIMED) && !ul_rt.opt.wait_timed))
+	if (!ev_class || t->ctx || ((flags & UL_EVW_TIMED) && !ul_rt.policy.wait_timed))
 		return;
 	uint32_t stack = 0;
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);

@@ -31,7 +31,7 @@ struct ul_edge *ul_edge_get(uint32_t id) { return id ? &edges[id] : NULL; }
 uint32_t ul_node_new(uint32_t class_id, uint32_t inst, uintptr_t addr)
 {
 	if (!graph_init() || nnodes >= MAX_NODES) {
-		ul_notice_limit(3, "dependency graph nodes: new classes are not ordered");
+		ul_notice_limit(UL_LIMIT_NODES);
 		return 0;
 	}
 	struct ul_node *n = &nodes[nnodes];
@@ -65,7 +65,7 @@ uint32_t ul_edge_add(uint32_t from, uint32_t to, uint8_t type, uint32_t stack, b
 		return id;
 	}
 	if (nedges >= MAX_EDGES) {
-		ul_notice_limit(4, "dependency edges: new lock orders are not recorded");
+		ul_notice_limit(UL_LIMIT_EDGES);
 		return 0;
 	}
 	id = nedges++;

@@ -6,7 +6,6 @@
 #include <fnmatch.h>
 #include <string.h>
 
-#include "../report/symbols.h"
 #include "core.h"
 
 static const char *const builtin[] = {
@@ -47,16 +46,16 @@ static bool is_wrapper(uintptr_t ip)
 	}
 	if (ul_htab_get(&cache, ip, v))
 		return v[0] == 1;
-	struct ul_sym s;
-	if (ul_sym_lookup(ip - 1, &s) || !s.name) {
+	char name[256];
+	if (!ul_hooks.func_name || !ul_hooks.func_name(ip - 1, name, sizeof name)) {
 		uint64_t nv[3] = { 2, 0, 0 };
 		ul_htab_put(&cache, ip, nv, true);
 		return false;
 	}
-	bool w = matches_list(s.name, ul_rt.opt.init_wrappers);
+	bool w = matches_list(name, ul_rt.policy.init_wrappers);
 	for (size_t i = 0; !w && i < UL_ARRAY_SIZE(builtin); i++)
-		w = !fnmatch(builtin[i], s.name, 0);
-	if (!strcmp(s.name, "main"))
+		w = !fnmatch(builtin[i], name, 0);
+	if (!strcmp(name, "main"))
 		w = false;
 	uint64_t nv[3] = { w ? 1u : 2u, 0, 0 };
 	ul_htab_put(&cache, ip, nv, true);

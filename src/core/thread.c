@@ -50,7 +50,8 @@ struct ul_thread *ul_thread_get(void)
 	ul_mutex_unlock(&threads_lock);
 	ul_self = t;
 	ul_self_state = 0;
-	ul_thread_key_set(t); /* its destructor returns the struct to the pool */
+	if (ul_hooks.thread_started)
+		ul_hooks.thread_started(t); /* its end returns the struct to the pool */
 	return t;
 }
 
@@ -113,7 +114,7 @@ bool ul_held_reserve(struct ul_thread *t)
 	if (likely(d < t->cap))
 		return true;
 	if (t->cap >= 4096) {
-		ul_notice_limit(2, "held locks per thread (4096): deeper locks are not tracked");
+		ul_notice_limit(UL_LIMIT_HELD);
 		return false;
 	}
 	uint32_t ncap = t->cap * 4;

@@ -2,7 +2,6 @@
 /* Usage states: the kernel's HARDIRQ states with "inside a handler of
  * signal S" for hard-IRQ context and "S is not blocked" for IRQs enabled.
  * Each usage bit is a mask of signals. */
-#include "../report/report.h"
 #include "core.h"
 
 _Atomic uint64_t ul_handled_sigs;
@@ -65,7 +64,9 @@ static void check_inversion(struct ul_thread *t, const struct ul_acquire *a, str
 					      false, &other);
 		ul_mutex_unlock(&ul_rt.graph_lock);
 		if (other) {
-			ul_report_context_order(t, a, sig, used ? c->id : other, used ? other : c->id, NULL, 0, true);
+			ul_found(&(struct ul_finding){ .kind = UL_R_CONTEXT_ORDER, .t = t, .acq = a, .ip = a ? a->ip : 0,
+						     .sig = sig, .safe_class = used ? c->id : other,
+						     .unsafe_class = used ? other : c->id, .inversion = true });
 			return;
 		}
 	}
@@ -90,7 +91,8 @@ static void mark(struct ul_thread *t, const struct ul_acquire *a, struct ul_clas
 	uint64_t bad = conflicts(c, bit) & fresh;
 	if (bad) {
 		int sig = first_sig(bad);
-		ul_report_inconsistent(t, a, sig, conflict_bit(c, bit, SIGBIT(sig)), bit);
+		ul_found(&(struct ul_finding){ .kind = UL_R_INCONSISTENT, .t = t, .acq = a, .ip = a ? a->ip : 0, .sig = sig,
+					     .old_bit = conflict_bit(c, bit, SIGBIT(sig)), .new_bit = bit });
 	}
 	if (atomic_load(&sigs_used) & fresh)
 		check_inversion(t, a, c, bit, fresh & atomic_load(&sigs_used));
@@ -170,7 +172,8 @@ void ul_usage_check_edge(struct ul_thread *t, const struct ul_acquire *a, uint32
 			ul_graph_usage_search(tc->node, true, arrive_r, DEP_ALL, sb, true, &unsafe);
 		ul_mutex_unlock(&ul_rt.graph_lock);
 		if (safe && unsafe) {
-			ul_report_context_order(t, a, sig, safe, unsafe, NULL, 0, false);
+			ul_found(&(struct ul_finding){ .kind = UL_R_CONTEXT_ORDER, .t = t, .acq = a, .ip = a ? a->ip : 0,
+						     .sig = sig, .safe_class = safe, .unsafe_class = unsafe });
 			return;
 		}
 	}

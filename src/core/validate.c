@@ -4,7 +4,6 @@
 #include <string.h>
 
 
-#include "../report/report.h"
 #include "core.h"
 
 #define MAX_CYCLE 32
@@ -36,7 +35,7 @@ static uint32_t inst_node(uint32_t class_id, uint32_t inst, uintptr_t addr)
 	}
 	uint32_t n = 0;
 	if (atomic_load(&ul_rt.insts.full)) {
-		ul_notice_limit(5, "lock instances in same-class nesting: new instances are not ordered");
+		ul_notice_limit(UL_LIMIT_INSTANCES);
 	} else if ((n = ul_node_new(class_id, inst, addr)) != 0) {
 		uint64_t nv[3] = { n, 0, 0 };
 		if (ul_htab_put(&ul_rt.insts, inst, nv, false) < 0)
@@ -103,10 +102,10 @@ static void add_dependency(struct ul_thread *t, const struct ul_held *prev, stru
 		struct ul_class *c = ul_class_get(steps[i].class_id);
 		through_wait |= c && ul_kind_is_event(c->kind);
 	}
-	if (through_wait)
-		ul_report_wait(t, steps, len + 1, UL_WAIT_BY_LOCK, a->ip);
-	else if (len > 0)
-		ul_report_circular(t, a, prev, steps, len + 1, inst);
+	if (len > 0)
+		ul_found(&(struct ul_finding){ .kind = through_wait ? UL_R_WAIT : UL_R_CIRCULAR, .t = t, .acq = a,
+					     .held = prev, .ip = a->ip, .steps = steps, .nsteps = len + 1,
+					     .instances = inst, .wait_by = UL_WAIT_BY_LOCK });
 	else if (added && !inst)
 		ul_usage_check_edge(t, a, prev->class_id, a->class_id, type);
 }
@@ -217,7 +216,7 @@ bool ul_validate_acquire(struct ul_thread *t, struct ul_acquire *a)
 		}
 		if (a->flags & UL_ACQ_TRY)
 			return true; /* fails with EBUSY, cannot block */
-		ul_report_recursive(t, a, h);
+		ul_found(&(struct ul_finding){ .kind = UL_R_RECURSIVE, .t = t, .acq = a, .held = h, .ip = a->ip });
 		return true;
 	}
 	validate_chain(t, a);
@@ -323,8 +322,9 @@ bool ul_release(struct ul_thread *t, const void *lock, uintptr_t ip, bool report
 	if (report) {
 		struct ul_lock l;
 		if (ul_lock_get(lock, &l))
-			ul_report_bad_unlock(t, lock, ip, d ? "but this thread does not hold it!"
-							: "but there are no more locks to release!");
+			ul_found(&(struct ul_finding){ .kind = UL_R_BAD_UNLOCK, .t = t, .lock = lock, .ip = ip,
+						       .why = d ? "but this thread does not hold it!"
+								: "but there are no more locks to release!" });
 	}
 	return false;
 }
@@ -333,8 +333,9 @@ void ul_lock_destroyed(struct ul_thread *t, const void *lock, uintptr_t ip, bool
 {
 	struct ul_held *h = ul_held_find(t, lock);
 	if (h)
-		ul_report_held_freed(t, h, (uintptr_t)lock, (uintptr_t)lock + 1, ip,
-				     reinit ? "re-initialising" : "destroying");
+		ul_found(&(struct ul_finding){ .kind = UL_R_HELD_FREED, .t = t, .held = h, .lo = (uintptr_t)lock,
+					       .hi = (uintptr_t)lock + 1, .ip = ip,
+					       .why = reinit ? "re-initialising" : "destroying" });
 	ul_lock_kill(lock);
 }
 
@@ -347,7 +348,8 @@ void ul_memory_freed(struct ul_thread *t, const void *p, size_t size, uintptr_t 
 	for (uint32_t i = 0; i < d; i++) {
 		uintptr_t a = (uintptr_t)t->held[i].lock;
 		if (a >= lo && a < hi) {
-			ul_report_held_freed(t, &t->held[i], lo, hi, ip, "freeing memory");
+			ul_found(&(struct ul_finding){ .kind = UL_R_HELD_FREED, .t = t, .held = &t->held[i], .lo = lo,
+						       .hi = hi, .ip = ip, .why = "freeing memory" });
 			/* the lock is gone: stop tracking it as held */
 			ul_release(t, (const void *)a, ip, false);
 			i--;
@@ -360,5 +362,5 @@ void ul_memory_freed(struct ul_thread *t, const void *p, size_t size, uintptr_t 
 void ul_check_exit(struct ul_thread *t, uintptr_t ip)
 {
 	if (t && atomic_load_explicit(&t->depth, memory_order_relaxed) > 0)
-		ul_report_held_at_exit(t, ip);
+		ul_found(&(struct ul_finding){ .kind = UL_R_HELD_AT_EXIT, .t = t, .ip = ip });
 }

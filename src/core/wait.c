@@ -7,7 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../report/report.h"
 #include "core.h"
 
 #define MAX_DEPTH 32
@@ -102,18 +101,6 @@ static int find_cycle(struct ul_thread *t, struct ul_thread **path, uint32_t *se
 	return n;
 }
 
-static void act(void)
-{
-	const char *a = ul_rt.opt.deadlock_action;
-	if (!a || !*a || !strcmp(a, "report"))
-		return;
-	ul_report_exit_summary();
-	if (!strcmp(a, "abort"))
-		abort();
-	if (!strncmp(a, "exit:", 5))
-		_exit(atoi(a + 5));
-}
-
 void ul_wait_check(struct ul_thread *t)
 {
 	if (!t->wait_stack)
@@ -147,10 +134,8 @@ void ul_wait_check(struct ul_thread *t)
 				w[i].class_id = l.class_id;
 		}
 	}
-	/* Only the thread that reported acts; the others keep waiting. */
-	if (ul_report_deadlock(w, n)) {
-		ul_report_show_all_held(-1);
-		act();
-	}
+	/* The sink reports it once; the runtime's deadlock policy (abort,
+	 * exit) runs on the thread whose finding became the report. */
+	ul_found(&(struct ul_finding){ .kind = UL_R_DEADLOCK, .t = t, .waits = w, .nwaits = n });
 }
 

@@ -3,6 +3,15 @@
  * lend its history to whatever is allocated at that address next. */
 #include "interpose.h"
 
+#include <malloc.h>
+
+/* Looked up, never interposed: wrap mode calls it by its own name. */
+#ifdef UL_WRAP_MODE
+#define usable_size(p) malloc_usable_size(p)
+#else
+#define usable_size(p) REAL(malloc_usable_size)(p)
+#endif
+
 static _Atomic int resolving;
 
 INTERCEPTOR(void, free, (void *p))
@@ -21,7 +30,7 @@ INTERCEPTOR(void, free, (void *p))
 			   (t && atomic_load_explicit(&t->depth, memory_order_relaxed));
 		if (any && HAVE_REAL(malloc_usable_size) && (t = ul_enter()) != NULL) {
 			int e = errno;
-			ul_memory_freed(t, p, REAL(malloc_usable_size)(p), UL_IP);
+			ul_memory_freed(t, p, usable_size(p), UL_IP);
 			ul_leave(t);
 			errno = e;
 		}

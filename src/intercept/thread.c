@@ -89,9 +89,10 @@ static int ul_c11_thread_start(void *p)
 }
 
 /* A thread's class (as a join event): its start routine. A library that
- * starts threads for its callers through one routine (std::thread's) would
- * merge them all, so such a thread is classed by the first frame outside
- * that library: where the program asked for it. */
+ * starts threads for its callers through one routine (std::thread's, or a
+ * sanitizer's wrapper) would merge them all, so such a thread is classed
+ * by the first frame outside that library and the system's libraries:
+ * where the program asked for it. */
 struct thread_key {
 	uint8_t origin;
 	uintptr_t key;
@@ -106,13 +107,21 @@ static struct thread_key thread_key_of(uintptr_t fn, uintptr_t caller)
 		return k;
 	void *pcs[24];
 	int n = backtrace(pcs, 24);
+	uintptr_t outside = 0;
 	for (int i = 0; i < n; i++) {
 		Dl_info x;
 		if (ul_ip_in_runtime((uintptr_t)pcs[i]) || !dladdr(pcs[i], &x) || x.dli_fbase == f.dli_fbase)
 			continue;
-		k.origin = UL_ORIGIN_INIT;
-		k.key = (uintptr_t)pcs[i];
+		if (!outside)
+			outside = (uintptr_t)pcs[i];
+		if (x.dli_fname && (!strncmp(x.dli_fname, "/lib", 4) || !strncmp(x.dli_fname, "/usr/lib", 8)))
+			continue;
+		outside = (uintptr_t)pcs[i];
 		break;
+	}
+	if (outside) {
+		k.origin = UL_ORIGIN_INIT;
+		k.key = outside;
 	}
 	return k;
 }

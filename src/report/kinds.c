@@ -506,3 +506,55 @@ void ul_report_wait(struct ul_thread *t, const struct ul_step *steps, int n, int
 	ul_rb_backtrace(r, ip);
 	ul_rb_finish(r);
 }
+
+bool ul_report_finding(const struct ul_finding *f)
+{
+	switch (f->kind) {
+	case UL_R_CIRCULAR:
+		ul_report_circular(f->t, f->acq, f->held, f->steps, f->nsteps, f->instances);
+		return true;
+	case UL_R_RECURSIVE:
+		ul_report_recursive(f->t, f->acq, f->held);
+		return true;
+	case UL_R_BAD_UNLOCK:
+		ul_report_bad_unlock(f->t, f->lock, f->ip, f->why);
+		return true;
+	case UL_R_HELD_FREED:
+		ul_report_held_freed(f->t, f->held, f->lo, f->hi, f->ip, f->why);
+		return true;
+	case UL_R_HELD_AT_EXIT:
+		ul_report_held_at_exit(f->t, f->ip);
+		return true;
+	case UL_R_INCONSISTENT:
+		ul_report_inconsistent(f->t, f->acq, f->sig, f->old_bit, f->new_bit);
+		return true;
+	case UL_R_CONTEXT_ORDER:
+		ul_report_context_order(f->t, f->acq, f->sig, f->safe_class, f->unsafe_class, NULL, 0,
+					f->inversion);
+		return true;
+	case UL_R_DEADLOCK:
+		return ul_report_deadlock(f->waits, f->nwaits);
+	case UL_R_WAIT:
+		ul_report_wait(f->t, f->steps, f->nsteps, f->wait_by, f->ip);
+		return true;
+	default:
+		return false;
+	}
+}
+
+void ul_report_limit(enum ul_limit which)
+{
+	static const char *const what[UL_LIMIT_N] = {
+		[UL_LIMIT_CLASSES] = "lock classes: new lock classes are merged into one catch-all class",
+		[UL_LIMIT_LOCKS] = "lock objects (max_locks): new lock objects are not validated",
+		[UL_LIMIT_HELD] = "held locks per thread (4096): deeper locks are not tracked",
+		[UL_LIMIT_NODES] = "dependency graph nodes: new classes are not ordered",
+		[UL_LIMIT_EDGES] = "dependency edges: new lock orders are not recorded",
+		[UL_LIMIT_INSTANCES] = "lock instances in same-class nesting: new instances are not ordered",
+	};
+	if ((unsigned)which >= UL_LIMIT_N)
+		return;
+	char msg[300];
+	snprintf(msg, sizeof msg, "limit reached for %s", what[which]);
+	ul_report_notice(msg);
+}

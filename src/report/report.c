@@ -154,8 +154,12 @@ void ul_rb_lock_name(struct ul_rb *r, uint32_t class_id)
 
 static void add_stack_ref(struct ul_rb *r, const char *label, uint32_t stack, uintptr_t ip)
 {
-	if (r->nstacks < UL_RB_STACKS)
-		r->stacks[r->nstacks++] = (struct ul_rb_stack){ label, stack, ip };
+	if (r->nstacks >= UL_RB_STACKS)
+		return;
+	struct ul_rb_stack *s = &r->stacks[r->nstacks++];
+	snprintf(s->label, sizeof s->label, "%s", label ? label : "");
+	s->stack = stack;
+	s->ip = ip;
 }
 
 void ul_rb_stack(struct ul_rb *r, const char *label, uint32_t stack, int indent)

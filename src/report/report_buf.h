@@ -9,7 +9,7 @@
 #define UL_RB_STACKS 40
 
 struct ul_rb_stack {
-	const char *label;
+	char label[64];   /* copied: callers pass names built on their stack */
 	uint32_t stack;   /* depot id, or 0 with ip set */
 	uintptr_t ip;
 };

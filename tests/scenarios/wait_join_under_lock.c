@@ -1,7 +1,7 @@
 /* pthread_join() under a lock the joined thread needs on its way out. This
  * run is lucky: the thread took state_lock before main did. */
-// expect: wait state_lock worker
-// stderr: join(thread:worker) with state_lock held
+// expect: wait state_lock thread
+// stderr: with state_lock held
 #include "scenario.h"
 
 pthread_mutex_t state_lock = PTHREAD_MUTEX_INITIALIZER;

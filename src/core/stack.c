@@ -6,7 +6,7 @@
 #include <link.h>
 #include <string.h>
 
-#include "../core/core.h"
+#include "core.h"
 
 #define MAX_STACKS (1u << 20)
 

@@ -1,0 +1,97 @@
+/* What the core emits: findings as plain data, handed to one sink that the
+ * runtime installs (struct ul_core_hooks). The core never prints,
+ * symbolizes or exits; the layers above turn a finding into a report and
+ * apply the policy (abort, exit status). A finding lives for the sink call
+ * only: its pointers refer to the reporting thread's state. */
+#ifndef UL_FINDING_H
+#define UL_FINDING_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ul_thread;
+struct ul_acquire;
+struct ul_held;
+
+/* Report kinds: one finding kind per report the user can see. */
+enum ul_report_kind {
+	UL_R_CIRCULAR, UL_R_RECURSIVE, UL_R_BAD_UNLOCK, UL_R_HELD_FREED, UL_R_HELD_AT_EXIT,
+	UL_R_INCONSISTENT, UL_R_CONTEXT_ORDER, UL_R_ASSERT, UL_R_DEADLOCK, UL_R_WAIT, UL_R_NKINDS
+};
+
+/* One class (or instance) on a cycle; stack: where the dependency into it
+ * was first recorded (for step 0: the current stack). */
+struct ul_step {
+	uint32_t class_id;
+	uint32_t inst;
+	uintptr_t addr;   /* instance address, 0 for a class step */
+	uint32_t stack;
+	uint8_t types;    /* type of the dependency into this step */
+	uintptr_t ip;     /* event -> lock dependency: where the producer took the lock */
+};
+
+/* One thread on a wait-for cycle. */
+struct ul_wait_info {
+	struct ul_thread *t;
+	const void *lock;
+	uint32_t class_id;
+	uint8_t mode;
+	uint32_t stack;
+	const void *event;          /* not a lock wait: the event (or joined thread's handle) */
+	uint8_t event_kind;
+	struct ul_thread *producer; /* whom the event wait waits for */
+};
+
+/* What closed a cycle through an event (kind wait). */
+enum { UL_WAIT_BY_WAIT, UL_WAIT_BY_EVENT, UL_WAIT_BY_LOCK };
+
+struct ul_finding {
+	enum ul_report_kind kind;
+	struct ul_thread *t;             /* where it was found; its held locks */
+	const struct ul_acquire *acq;    /* the acquisition that found it */
+	const struct ul_held *held;      /* circular: the held lock before acq;
+					    recursive, held_freed: the held lock */
+	uintptr_t ip;                    /* caller of the event */
+	const void *lock;                /* bad_unlock */
+	const char *why;                 /* bad_unlock, held_freed: what happened */
+	uintptr_t lo, hi;                /* held_freed: the freed range */
+	const struct ul_step *steps;     /* circular: the cycle */
+	int nsteps;
+	bool instances;                  /* circular: steps are instances of one class */
+	int sig, old_bit, new_bit;       /* inconsistent, context_order */
+	uint32_t safe_class, unsafe_class;
+	bool inversion;                  /* context_order: a state change closed it */
+	const struct ul_wait_info *waits;/* deadlock: the wait-for cycle */
+	int nwaits;
+	int wait_by;                     /* wait: UL_WAIT_BY_* */
+};
+
+/* Tables with a hard cap: each degrades with one notice. */
+enum ul_limit {
+	UL_LIMIT_CLASSES, UL_LIMIT_LOCKS, UL_LIMIT_HELD, UL_LIMIT_NODES, UL_LIMIT_EDGES,
+	UL_LIMIT_INSTANCES, UL_LIMIT_N
+};
+
+/* Installed by the runtime before the first event. */
+struct ul_core_hooks {
+	/* The sink. For a deadlock, returns true if this call made the
+	 * report (the deadlock policy runs on that thread only); for the
+	 * other kinds the return value carries no meaning. */
+	bool (*finding)(const struct ul_finding *f);
+	void (*limit)(enum ul_limit which);
+	/* Names for classes, from symbols: "lock_a", "forks+0x28"; "f+0x1c (f.c:42)" */
+	void (*data_name)(uintptr_t addr, char *buf, size_t len);
+	void (*site_name)(uintptr_t ip, char *buf, size_t len);
+	/* The function containing ip, or false if unknown (init wrappers). */
+	bool (*func_name)(uintptr_t ip, char *buf, size_t len);
+	/* A new thread's state exists: arrange for ul_thread_exit at its end. */
+	void (*thread_started)(struct ul_thread *t);
+};
+extern struct ul_core_hooks ul_hooks;
+
+/* Hand a finding to the sink (false if none is installed). */
+bool ul_found(const struct ul_finding *f);
+/* A capped table is full: one notice per limit, ever. */
+void ul_notice_limit(enum ul_limit which);
+
+#endif
