@@ -186,7 +186,7 @@ API void __ulockdep_wait(const void *ev, int begin, const void *caller)
 	if (begin) {
 		uint32_t ec = ul_rt.opt.wait_check ? ul_event_class(ev, UL_KIND_EVENT, (uintptr_t)caller) : 0;
 		ul_event_wait(t, ec, (uintptr_t)caller, 0);
-		ul_event_block(t, ev, UL_KIND_EVENT);
+		ul_event_block(t, ev, UL_KIND_EVENT, (uintptr_t)caller);
 	} else {
 		ul_event_unblock(t);
 	}

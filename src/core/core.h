@@ -122,6 +122,7 @@ struct ul_thread {
 	 * window of classes taken since its last wait, events it produced */
 	_Atomic(const void *) wait_event; /* event object, or joined thread's handle */
 	_Atomic uint8_t wait_event_kind;
+	uintptr_t wait_ip;        /* where the event wait was called */
 	uint8_t nrecent;
 	uint32_t recent[16];      /* class | mode << 30, ring, since the last wait */
 	uintptr_t recent_ip[16];  /* where each was taken */
@@ -356,7 +357,7 @@ void ul_event_wait(struct ul_thread *t, uint32_t ev_class, uintptr_t ip, unsigne
 void ul_event_produce(struct ul_thread *t, uint32_t ev_class, const void *ev, uintptr_t ip,
 		      uint32_t skip_class, bool held);
 /* Real-deadlock bookkeeping: this thread blocks on an event. */
-void ul_event_block(struct ul_thread *t, const void *ev, uint8_t kind);
+void ul_event_block(struct ul_thread *t, const void *ev, uint8_t kind, uintptr_t ip);
 void ul_event_unblock(struct ul_thread *t);
 /* The one live thread that produced ev recently, if exactly one (threads lock held). */
 struct ul_thread *ul_event_producer(const void *ev, const struct ul_thread *not);

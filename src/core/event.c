@@ -124,8 +124,9 @@ void ul_event_produce(struct ul_thread *t, uint32_t ev_class, const void *ev, ui
 	}
 }
 
-void ul_event_block(struct ul_thread *t, const void *ev, uint8_t kind)
+void ul_event_block(struct ul_thread *t, const void *ev, uint8_t kind, uintptr_t ip)
 {
+	t->wait_ip = ip;
 	atomic_store_explicit(&t->wait_event_kind, kind, memory_order_relaxed);
 	atomic_store_explicit(&t->wait_seq, atomic_load_explicit(&t->wait_seq, memory_order_relaxed) + 1,
 			      memory_order_relaxed);

@@ -40,6 +40,7 @@ struct ul_wait_info {
 	const void *event;          /* not a lock wait: the event (or joined thread's handle) */
 	uint8_t event_kind;
 	struct ul_thread *producer; /* whom the event wait waits for */
+	uintptr_t ip;               /* event wait: its call site, when no stack was taken */
 };
 
 /* What closed a cycle through an event (kind wait). */

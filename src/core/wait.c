@@ -124,10 +124,11 @@ void ul_wait_check(struct ul_thread *t)
 		const void *lock = atomic_load(&x->wait_lock);
 		struct ul_lock l;
 		w[i] = (struct ul_wait_info){ x, lock, lock && ul_lock_get(lock, &l) ? l.class_id : 0,
-					      x->wait_mode, x->wait_stack, NULL, 0, path[(i + 1) % n] };
+					      x->wait_mode, x->wait_stack, NULL, 0, path[(i + 1) % n], 0 };
 		if (!lock) {
 			w[i].event = atomic_load(&x->wait_event);
 			w[i].event_kind = atomic_load(&x->wait_event_kind);
+			w[i].ip = x->wait_ip;
 			if (w[i].event_kind == UL_KIND_THREAD)
 				w[i].class_id = path[(i + 1) % n]->event_class;
 			else if (ul_lock_get(w[i].event, &l))

@@ -36,7 +36,7 @@ static struct ul_thread *cond_release(const void *c, const void *m, uintptr_t ip
 	}
 	ul_event_wait(t, ec, ip, timed ? UL_EVW_TIMED : 0);
 	if (!timed)
-		ul_event_block(t, c, UL_KIND_COND);
+		ul_event_block(t, c, UL_KIND_COND, ip);
 	ul_leave(t);
 	return t;
 }

@@ -48,7 +48,7 @@ static struct ul_thread *sem_wait_begin(sem_t *s, uintptr_t ip, unsigned flags)
 
 /* Block; past the deadlock timeout, check the wait-for graph and go on
  * waiting. The count is state, so a timed wait loses no post. */
-static int sem_block(struct ul_thread *t, sem_t *s)
+static int sem_block(struct ul_thread *t, sem_t *s, uintptr_t ip)
 {
 	if (!t || !ul_rt.opt.deadlock_detect)
 		return REAL(sem_wait)(s);
@@ -60,7 +60,7 @@ static int sem_block(struct ul_thread *t, sem_t *s)
 	if (errno != EAGAIN)
 		return -1;
 	errno = e;
-	ul_event_block(t, s, UL_KIND_SEM);
+	ul_event_block(t, s, UL_KIND_SEM, ip);
 	struct timespec dl;
 	ul_wait_deadline(&dl, CLOCK_MONOTONIC, ul_rt.opt.deadlock_timeout_ms);
 	int r;
@@ -80,7 +80,7 @@ INTERCEPTOR(int, sem_wait, (sem_t *s))
 	struct ul_thread *t = sem_wait_begin(s, UL_IP, 0);
 	if (t && !HAVE_REAL(sem_clockwait))
 		return REAL(sem_wait)(s);
-	return sem_block(t, s);
+	return sem_block(t, s, UL_IP);
 }
 
 INTERCEPTOR(int, sem_trywait, (sem_t *s))

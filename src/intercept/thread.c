@@ -231,11 +231,11 @@ static struct ul_thread *join_begin(uintptr_t th, uintptr_t ip, unsigned flags)
 }
 
 /* A join that lasts checks the wait-for graph (joiner -> joined thread). */
-static int join_block(struct ul_thread *t, pthread_t th, void **ret)
+static int join_block(struct ul_thread *t, pthread_t th, void **ret, uintptr_t ip)
 {
 	if (!t || !ul_rt.opt.deadlock_detect || !HAVE_REAL(pthread_clockjoin_np))
 		return REAL(pthread_join)(th, ret);
-	ul_event_block(t, (const void *)th, UL_KIND_THREAD);
+	ul_event_block(t, (const void *)th, UL_KIND_THREAD, ip);
 	struct timespec dl;
 	ul_wait_deadline(&dl, CLOCK_MONOTONIC, ul_rt.opt.deadlock_timeout_ms);
 	int r;
@@ -268,7 +268,7 @@ static void joined(struct ul_thread *t, uintptr_t th, int r)
 INTERCEPTOR(int, pthread_join, (pthread_t th, void **ret))
 {
 	struct ul_thread *t = join_begin((uintptr_t)th, UL_IP, 0);
-	int r = join_block(t, th, ret);
+	int r = join_block(t, th, ret, UL_IP);
 	joined(t, (uintptr_t)th, r);
 	return r;
 }
@@ -293,7 +293,7 @@ INTERCEPTOR(int, thrd_join, (thrd_t th, int *res))
 {
 	struct ul_thread *t = join_begin((uintptr_t)th, UL_IP, 0);
 	if (t)
-		ul_event_block(t, (const void *)th, UL_KIND_THREAD);
+		ul_event_block(t, (const void *)th, UL_KIND_THREAD, UL_IP);
 	int r = REAL(thrd_join)(th, res);
 	if (t)
 		ul_event_unblock(t);

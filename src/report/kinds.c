@@ -346,18 +346,26 @@ bool ul_report_deadlock(const struct ul_wait_info *w, int n)
 			}
 			ul_rb_printf(r, "\nwaiting since:\n");
 		} else if (w[i].event) {
-			ul_rb_printf(r, "%s is waiting in %s:\n%016lx ", name, ul_event_verb(w[i].event_kind, false),
+			bool sem = w[i].event_kind == UL_KIND_SEM, cond = w[i].event_kind == UL_KIND_COND;
+			ul_rb_printf(r, "%s is waiting on %s:\n%016lx ", name, sem ? "semaphore" : cond ? "condvar" : "event",
 				     (unsigned long)(uintptr_t)w[i].event);
 			if (w[i].class_id)
 				ul_rb_lock_name(r, w[i].class_id);
-			ul_rb_printf(r, ", last %s by %s\nwaiting since:\n", ul_event_verb(w[i].event_kind, true), hn);
+			ul_rb_printf(r, ", last %s by %s\nwaiting since:\n", sem ? "posted" : cond ? "signalled" : "produced",
+				     hn);
 		} else {
 			ul_rb_printf(r, "%s is waiting to %s:\n%016lx ", name,
 				     w[i].mode == UL_WRITE ? "acquire" : "read-acquire", (unsigned long)(uintptr_t)w[i].lock);
 			ul_rb_lock_name(r, w[i].class_id);
 			ul_rb_printf(r, ", held by %s\nwaiting since:\n", hn);
 		}
-		ul_rb_stack(r, name, w[i].stack, 6);
+		if (!w[i].stack && w[i].ip) { /* a waiter that never checked: its call site */
+			char at[512];
+			ul_sym_frame(w[i].ip, at, sizeof at);
+			ul_rb_printf(r, "      %s\n", at);
+		} else {
+			ul_rb_stack(r, name, w[i].stack, 6);
+		}
 		ul_rb_held_locks(r, w[i].t);
 		ul_rb_printf(r, "\n");
 	}
@@ -416,6 +424,19 @@ static void edge_words(const struct ul_step *from, const struct ul_step *to, cha
 		snprintf(buf, len, "%s taken with %s held", tn, fn);
 }
 
+/* ", at: site" of the thread's held lock of a class, if it holds one. */
+static void held_site(struct ul_rb *r, struct ul_thread *t, uint32_t class_id)
+{
+	uint32_t d = atomic_load(&t->depth);
+	for (uint32_t i = d; i-- > 0;)
+		if (t->held[i].lock && t->held[i].class_id == class_id) {
+			char at[512];
+			ul_sym_site_name(t->held[i].ip, at, sizeof at);
+			ul_rb_printf(r, ", at: %s", at);
+			return;
+		}
+}
+
 void ul_report_wait(struct ul_thread *t, const struct ul_step *steps, int n, int by, uintptr_t ip)
 {
 	uint32_t ids[40];
@@ -436,6 +457,7 @@ void ul_report_wait(struct ul_thread *t, const struct ul_step *steps, int n, int
 		ul_rb_lock_name(r, to->class_id);
 		ul_rb_printf(r, ", at: %s\n\nwhile holding lock:\n", at);
 		ul_rb_lock_name(r, from->class_id);
+		held_site(r, t, from->class_id);
 		ul_rb_printf(r, "\n\nbut the event can only come after that lock is taken again.\n");
 	} else if (by == UL_WAIT_BY_EVENT) {
 		ul_rb_printf(r, "%s is about to %s:\n", r->thread, ul_event_verb(kind_of(from->class_id), true));
@@ -452,6 +474,7 @@ void ul_report_wait(struct ul_thread *t, const struct ul_step *steps, int n, int
 		ul_rb_lock_name(r, to->class_id);
 		ul_rb_printf(r, ", at: %s\n\nbut task is already holding lock:\n", at);
 		ul_rb_lock_name(r, from->class_id);
+		held_site(r, t, from->class_id);
 		ul_rb_printf(r, "\n\nwhich lock already depends on the new lock through a wait.\n");
 	}
 	ul_rb_printf(r, "\nthe existing dependency chain (in reverse order) is:\n");

@@ -5,8 +5,8 @@
 // expect: deadlock lock_A
 // options: deadlock_action=abort deadlock_timeout_ms=300
 // exit: signal
-// stderr: is waiting in wait:
-// stderr: last signal by
+// stderr: is waiting on condvar:
+// stderr: last signalled by
 #include "scenario.h"
 
 pthread_mutex_t lock_A = PTHREAD_MUTEX_INITIALIZER, kick_lock = PTHREAD_MUTEX_INITIALIZER;

@@ -5,7 +5,7 @@
 // options: deadlock_action=abort deadlock_timeout_ms=300
 // exit: signal
 // stderr: WARNING: deadlock detected
-// stderr: is waiting in sem_wait
+// stderr: is waiting on semaphore
 #include <semaphore.h>
 
 #include "scenario.h"
