@@ -124,6 +124,8 @@ struct ul_thread {
 	_Atomic uint8_t wait_event_kind;
 	uintptr_t wait_ip;        /* where the event wait was called */
 	uint8_t nrecent;
+	uint32_t win_ver;         /* bumped when the window changes */
+	uint32_t last_ev, last_ev_ver; /* the last event produced, at that window */
 	uint32_t recent[16];      /* class | mode << 30, ring, since the last wait */
 	uintptr_t recent_ip[16];  /* where each was taken */
 	_Atomic(const void *) produced[4];
@@ -337,6 +339,7 @@ static inline void ul_event_note(struct ul_thread *t, uint32_t class_id, uint8_t
 		return;
 	t->recent[n & 15] = v;
 	t->recent_ip[n & 15] = ip;
+	t->win_ver++;
 	t->nrecent = (uint8_t)(n + 1 < 32 ? n + 1 : 16 + ((n + 1) & 15));
 }
 /* A wait: the window starts empty. */
@@ -344,6 +347,7 @@ static inline void ul_event_window_reset(struct ul_thread *t)
 {
 	memset(t->recent, 0, sizeof t->recent);
 	t->nrecent = 0;
+	t->win_ver++;
 }
 /* The class of an event object (static symbol, init site or first use). */
 uint32_t ul_event_class(const void *ev, uint8_t kind, uintptr_t ip);

@@ -108,6 +108,11 @@ void ul_event_produce(struct ul_thread *t, uint32_t ev_class, const void *ev, ui
 	}
 	if (!ev_class || t->ctx)
 		return;
+	/* the same event again from the same window: its edges are known */
+	if (held && t->last_ev == ev_class && t->last_ev_ver == t->win_ver)
+		return;
+	t->last_ev = ev_class;
+	t->last_ev_ver = t->win_ver;
 	uint32_t stack = 0;
 	uint8_t n = t->nrecent;
 	uint32_t k = n < 16 ? n : 16;
