@@ -105,7 +105,8 @@ INTERCEPTOR(int, sem_post, (sem_t *s))
 	struct ul_thread *t = ul_enter();
 	if (t) {
 		int e = errno;
-		ul_event_produce(t, sem_class(s, UL_IP), s, UL_IP, 0, true);
+		/* async-signal-safe: from a handler, only note it was posted */
+		ul_event_produce(t, t->ctx ? 0 : sem_class(s, UL_IP), s, UL_IP, 0, true);
 		ul_leave(t);
 		errno = e;
 	}
