@@ -152,8 +152,8 @@ ULOCKDEP_INLINE void ulockdep_context_exit(int ctx) { if (__ulockdep_context) __
  * wait_end; call ulockdep_event() where the event is produced (the
  * completion, the post, the wake-up). A wait while holding L and a producer
  * that takes L before the event is a report of kind "wait". The class is
- * the object's symbol for a global, else the site of its first use;
- * ulockdep_set_class() names it explicitly. */
+ * the object's symbol for a global, else the site of its first use. The
+ * object may begin with a lock: the two keep separate identities. */
 ULOCKDEP_INLINE void ulockdep_wait_begin__at(const void *ev, const void *__ul_ip)
 { if (__ulockdep_wait) __ulockdep_wait(ev, 1, __ul_ip); }
 #define ulockdep_wait_begin(ev) ulockdep_wait_begin__at((ev), ULOCKDEP_CALLER)

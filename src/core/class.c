@@ -386,7 +386,8 @@ const char *ul_class_name(struct ul_class *c)
 	char buf[512];
 	switch (c->origin) {
 	case UL_ORIGIN_STATIC:
-		ul_hooks.data_name(c->key, buf, sizeof buf);
+		/* an API event's shadow is one byte into its object */
+		ul_hooks.data_name(c->key - (c->kind == UL_KIND_EVENT), buf, sizeof buf);
 		break;
 	case UL_ORIGIN_INIT:
 		if (c->kind == UL_KIND_THREAD) { /* a thread classed by where it was asked for */
