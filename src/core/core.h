@@ -330,7 +330,7 @@ long ul_wait_next_ms(struct ul_thread *t);
 static inline void ul_event_note(struct ul_thread *t, uint32_t class_id, uint8_t mode, uint8_t flags,
 				 uintptr_t ip)
 {
-	if ((flags & UL_ACQ_TRY) || t->ctx) /* a handler's locks are not on the way */
+	if ((flags & UL_ACQ_TRY) || t->ctx || (class_id >> 30)) /* a handler's locks are not on the way */
 		return;
 	uint32_t v = class_id | (uint32_t)mode << 30;
 	uint8_t n = t->nrecent;

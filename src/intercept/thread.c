@@ -4,6 +4,7 @@
  * class (its start routine): join waits for it, exit produces it. */
 #include <dlfcn.h>
 #include <execinfo.h>
+#include <sys/auxv.h>
 #include <string.h>
 
 #include "interpose.h"
@@ -101,9 +102,10 @@ struct thread_key {
 static struct thread_key thread_key_of(uintptr_t fn, uintptr_t caller)
 {
 	struct thread_key k = { UL_ORIGIN_KEY, fn };
-	Dl_info f, c;
+	Dl_info f, c, prog;
+	/* the program's own threads: their routine */
 	if (!dladdr((void *)fn, &f) || !dladdr((void *)caller, &c) || f.dli_fbase != c.dli_fbase ||
-	    !f.dli_fname || !strstr(f.dli_fname, ".so"))
+	    (dladdr((void *)getauxval(AT_ENTRY), &prog) && prog.dli_fbase == f.dli_fbase))
 		return k;
 	void *pcs[24];
 	int n = backtrace(pcs, 24);
