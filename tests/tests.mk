@@ -56,7 +56,7 @@ test: all
 # scenarios about freed memory say SKIP here (they run in test-scenarios).
 ASAN_BUILD := $(BUILD)-asan
 ASAN_RT := -fsanitize=address,undefined -fno-sanitize-recover=undefined
-ASAN_SKIP := free_held memory_reuse seed_003
+ASAN_SKIP := free_held memory_reuse seed_003 wait_malloc_init_condvar
 test-scenarios-asan: $(BUILD)/test-runner $(SCEN_BINS)
 	$(MAKE) BUILD=$(ASAN_BUILD) RTOPT="$(ASAN_RT)" $(ASAN_BUILD)/libulockdep.so
 	@mkdir -p $(ASAN_BUILD)/scenarios
