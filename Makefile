@@ -14,18 +14,23 @@ WRAP_OBJS := $(RT_SRCS:%.c=$(BUILD)/objw/%.o)
 HDRS    := $(wildcard src/*/*.h src/common/options.def)
 DEPFLAGS = -MMD -MP
 
-.PHONY: all demo test test-unit test-scenarios test-scenarios-asan test-cli test-real test-install bench install uninstall clean
+.PHONY: all demo test test-unit test-scenarios test-scenarios-asan test-scenarios-lockstat test-cli test-lockstat test-real test-install bench install uninstall clean
 all: $(BUILD)/libulockdep.so $(BUILD)/libulockdep-wrap.a $(BUILD)/ulockdep-wrap.flags $(BUILD)/ulockdep \
      $(BUILD)/ulockdep.1 $(BUILD)/ulockdep.pc
 
 # Each object depends on the headers it includes (-MMD), not on every header.
-$(BUILD)/obj/%.o: %.c
+# An object without its .d (built before it existed) is rebuilt: the empty
+# rule for a missing .d makes it out of date.
+$(BUILD)/obj/%.o: %.c $(BUILD)/obj/%.d
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(RTOPT) $(RTFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/objw/%.o: %.c
+$(BUILD)/objw/%.o: %.c $(BUILD)/objw/%.d
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(RTFLAGS) $(DEPFLAGS) -DUL_WRAP_MODE -c $< -o $@
+
+%.d: ;
+.PRECIOUS: %.d
 
 -include $(RT_OBJS:.o=.d) $(WRAP_OBJS:.o=.d)
 
@@ -44,9 +49,10 @@ $(BUILD)/ulockdep-wrap.flags: $(BUILD)/libulockdep-wrap.a
 	  | sort -u | sed 's/.*/-Wl,--wrap=& -Wl,-u,__wrap_&/' | tr '\n' ' ' > $@.tmp
 	test -s $@.tmp && mv $@.tmp $@
 
-$(BUILD)/ulockdep: src/cli/ulockdep.c src/common/options.c src/common/options.h src/common/options.def
+CLI_SRCS := src/cli/ulockdep.c src/cli/html.c src/cli/jsonv.c src/common/options.c src/common/outfile.c
+$(BUILD)/ulockdep: $(CLI_SRCS) src/cli/html.h src/common/options.h src/common/outfile.h src/common/options.def
 	@mkdir -p $(BUILD)
-	$(CC) $(CFLAGS) -std=c17 $(WARN) -o $@ src/cli/ulockdep.c src/common/options.c
+	$(CC) $(CFLAGS) -std=c17 $(WARN) -o $@ $(CLI_SRCS) -lm
 
 $(BUILD)/ulockdep.1: $(BUILD)/ulockdep
 	$(BUILD)/ulockdep --man > $@

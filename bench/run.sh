@@ -77,6 +77,7 @@ run() {
 	case $tool in
 	plain) $bin/plain/$prog "$@" ;;
 	ulockdep) LD_PRELOAD=$lib $bin/plain/$prog "$@" ;;
+	lockstat) LD_PRELOAD=$lib ULOCKDEP_OPTIONS="lock_stat=1 log_file=$log.lock_stat" $bin/plain/$prog "$@" ;;
 	tsan) $bin/tsan/$prog "$@" ;;
 	helgrind) valgrind -q --tool=helgrind $bin/plain/$prog "$@" ;;
 	esac >$log.out 2>$log.err
@@ -127,6 +128,37 @@ bench_rows() {
 			measure $tool $id $iters $cmd
 		done
 	done <<<"$rows"
+}
+
+# What --lock-stat adds over ulockdep alone, on a few rows; the two
+# alternate like plain and ulockdep above.
+lockstat_rows="lock nested thr_shared"
+bench_lockstat() {
+	local id label iters cmd tool r
+	while IFS='	' read -r id label iters cmd; do
+		case " $lockstat_rows " in *" $id "*) ;; *) continue ;; esac
+		ns[lockstat:$id]=n/a
+		for r in $(seq $rounds); do
+			for tool in ulockdep lockstat; do
+				[ -n "${avail[ulockdep]}" ] || continue
+				say "$label: $tool ($r/$rounds)"
+				measure $tool $id $iters $cmd
+			done
+		done
+	done <<<"$rows"
+}
+
+lockstat_table() {
+	local id label iters cmd u s r
+	echo "| row | ulockdep ns/op | ulockdep --lock-stat ns/op | added | goal: at most +30% |"
+	echo "|---|---:|---:|---:|---|"
+	while IFS='	' read -r id label iters cmd; do
+		case " $lockstat_rows " in *" $id "*) ;; *) continue ;; esac
+		u=${ns[ulockdep:$id]} s=${ns[lockstat:$id]}
+		r=$(calc "($s / $u - 1) * 100")
+		echo "| $label | $u | $s | +$r% | $(verdict $r '<=' 30) |"
+	done <<<"$rows"
+	echo
 }
 
 # Only ulockdep has classes; plain is the baseline.
@@ -264,6 +296,7 @@ sweep_plot() {
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 build
 bench_rows
+bench_lockstat
 bench_classes
 mkdir -p docs
 sweep_plot
@@ -277,6 +310,9 @@ sweep_plot
 	echo "## Resident memory"
 	echo
 	memory
+	echo "## --lock-stat on top of ulockdep"
+	echo
+	lockstat_table
 	echo "## Targets"
 	echo
 	targets

@@ -9,13 +9,18 @@
 #include <unistd.h>
 
 #include "intercept/interpose.h"
+#include "report/output.h"
 #include "report/report.h"
+#include "report/report_buf.h"
 #include "report/symbols.h"
+#include "core/lockstat.h"
 
 _Atomic int ul_init_state;
 static pthread_key_t thread_key;
 
 void ul_graph_export(void);
+void ul_lockstat_report(void);
+void ul_html_data_export(void);
 static void thread_key_set(struct ul_thread *t);
 void ul_signals_init(void);
 void ul_thread_key_init(pthread_key_t key);
@@ -44,12 +49,14 @@ static bool on_finding(const struct ul_finding *f)
 	return reported;
 }
 
-static bool func_name(uintptr_t ip, char *buf, size_t len)
+static bool symbol(uintptr_t addr, struct ul_core_sym *out)
 {
 	struct ul_sym s;
-	if (ul_sym_lookup(ip, &s) || !s.name)
+	if (ul_sym_lookup(addr, &s) || !s.name)
 		return false;
-	snprintf(buf, len, "%s", s.name);
+	snprintf(out->name, sizeof out->name, "%s", s.name);
+	out->start = addr - s.off;
+	out->size = s.size;
 	return true;
 }
 
@@ -60,7 +67,9 @@ static void install_hooks(void)
 		.limit = ul_report_limit,
 		.data_name = ul_sym_data_name,
 		.site_name = ul_sym_site_name,
-		.func_name = func_name,
+		.symbol = symbol,
+		.demangle = ul_sym_demangle,
+		.prefetch = ul_sym_prefetch,
 		.thread_started = thread_key_set,
 	};
 }
@@ -131,6 +140,8 @@ static void fork_child(void)
 	for (size_t i = 0; i < UL_ARRAY_SIZE(tabs); i++)
 		ul_htab_unlock_all(tabs[i], true);
 	ul_report_after_fork();
+	ul_outputs_after_fork();
+	ul_sarif_after_fork();
 	atomic_store(&ul_rt.nreports, 0);
 	atomic_store(&ul_rt.nsuppressed, 0);
 	for (size_t k = 0; k < UL_ARRAY_SIZE(ul_rt.report_kinds); k++)
@@ -138,6 +149,7 @@ static void fork_child(void)
 	ul_rt.pid = ul_getpid();
 	struct ul_thread *t = ul_self;
 	ul_threads_after_fork_child(t);
+	ul_lstat_after_fork(t);
 	if (t)
 		t->busy--;
 }
@@ -181,9 +193,18 @@ void ul_runtime_init(void)
 	read_options();
 	ul_rt.policy = (struct ul_policy){ .max_classes = (uint32_t)ul_rt.opt.max_classes,
 					   .init_wrappers = ul_rt.opt.init_wrappers,
+					   .class_depth = (uint32_t)ul_rt.opt.class_depth,
 					   .wait_timed = ul_rt.opt.wait_timed };
+	if (ul_rt.opt.no_validate) {
+		ul_rt.opt.deadlock_detect = false;
+		ul_rt.opt.wait_check = false;
+	}
+	ul_rt.policy.no_validate = ul_rt.opt.no_validate;
+	ul_rt.policy.deadlock_detect = ul_rt.opt.deadlock_detect;
+	ul_lstat_init(ul_rt.opt.lock_stat || (ul_rt.opt.html_dir && *ul_rt.opt.html_dir));
 	read_progname();
 	ul_rt.pid = ul_getpid();
+	ul_outputs_init();
 	init_tables();
 	ul_static_ranges_init();
 	ul_stack_init();
@@ -234,10 +255,15 @@ __attribute__((destructor(101))) static void ul_dtor(void)
 		t->busy = 0;
 	}
 	ul_graph_export();
+	ul_sarif_write(true);
+	ul_lockstat_report();
+	ul_html_data_export();
 	ul_report_exit_summary();
+	ul_outputs_exit();
 	atomic_store(&ul_rt.enabled, false);
-	if (ul_rt.opt.exitcode && atomic_load(&ul_rt.nreports) &&
-	    !(ul_rt.opt.status_file && *ul_rt.opt.status_file)) {
+	/* the launcher applies --exitcode from the report counter; without it
+	 * (bare LD_PRELOAD, or the program closed the counter) the runtime does */
+	if (ul_rt.opt.exitcode && atomic_load(&ul_rt.nreports) && !ul_out_status_ok()) {
 		fflush(NULL);
 		_exit((int)ul_rt.opt.exitcode);
 	}

@@ -2,6 +2,7 @@
  * Turns --flags into ULOCKDEP_OPTIONS, preloads the runtime, runs the
  * program, and maps reports to the exit status. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -11,11 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "../common/options.h"
+#include "../common/outfile.h"
+#include "html.h"
 
 #define VERSION "0.1.0"
 
@@ -24,13 +28,14 @@ static pid_t child;
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: ulockdep [options] [--] PROGRAM [ARGS...]\n"
-		   "       ulockdep graph FILE.json -o OUT.svg\n\n"
+		   "       ulockdep graph FILE.json -o OUT.svg\n"
+		   "       ulockdep html OUT.html INPUT...   (JSON reports, lock_stat, graph FILE.json)\n\n"
 		   "Runs PROGRAM with the ulockdep lock validator preloaded and reports lock-order\n"
 		   "inversions, recursive locking, misuse, signal-handler lock hazards and real\n"
 		   "deadlocks in the Linux kernel lockdep layout.\n\noptions:\n");
 	for (int i = 0; i < ul_option_count; i++) {
 		const struct ul_option_desc *d = &ul_option_table[i];
-		if (!strcmp(d->name, "status_file"))
+		if (ul_option_internal(d))
 			continue;
 		char flag[64];
 		snprintf(flag, sizeof flag, "--%s", d->name);
@@ -39,14 +44,26 @@ static void usage(FILE *f)
 				*p = '-';
 		char left[96];
 		snprintf(left, sizeof left, "%s%s%s", flag, d->metavar[0] ? " " : "", d->metavar);
+		char allowed[256];
+		ul_option_allowed(d, allowed, sizeof allowed);
 		fprintf(f, "  %-30s %s", left, d->help);
 		if (d->type != 'B' && d->def[0])
 			fprintf(f, " [%s]", d->def);
+		if (d->type != 'B')
+			fprintf(f, "\n  %-30s   allowed: %s", "", allowed);
 		fprintf(f, "\n");
 	}
 	fprintf(f, "  %-30s %s\n  %-30s %s\n", "-h, --help", "Show this help.", "--version", "Show the version.");
-	fprintf(f, "\nEvery option also works as NAME=VALUE in the ULOCKDEP_OPTIONS environment\n"
-		   "variable (':' or space separated), e.g. ULOCKDEP_OPTIONS='json=r.json:exitcode=66'.\n");
+	fprintf(f, "\nBooleans take 1/0, true/false, yes/no or on/off; a bare --flag means 1.\n"
+		   "Every option also works as NAME=VALUE in the ULOCKDEP_OPTIONS environment\n"
+		   "variable (':' or space separated; quote a value with \"...\" or '...'),\n"
+		   "e.g. ULOCKDEP_OPTIONS='json=r.json:exitcode=66'. A bad value stops the run\n"
+		   "with status 1 before the program starts.\n"
+		   "Output files: the launcher opens them before the program starts, never follows\n"
+		   "a symlink, replaces a regular file by renaming a new one over it, and writes a\n"
+		   "device in place. %%p in a path is the pid. With --sarif or --graph, the launched\n"
+		   "process writes FILE; every other process writes FILE with .PID before the\n"
+		   "extension. See docs/output.md and ulockdep(1).\n");
 }
 
 static void man(void)
@@ -54,7 +71,8 @@ static void man(void)
 	printf(".TH ULOCKDEP 1 \"2026\" \"ulockdep " VERSION "\" \"User Commands\"\n"
 	       ".SH NAME\nulockdep \\- lock dependency validator for C and C++ programs\n"
 	       ".SH SYNOPSIS\n.B ulockdep\n[\\fIoptions\\fR] [\\fB\\-\\-\\fR] \\fIPROGRAM\\fR [\\fIARGS\\fR...]\n.br\n"
-	       ".B ulockdep graph\n\\fIFILE.json\\fR \\fB\\-o\\fR \\fIOUT.svg\\fR\n"
+	       ".B ulockdep graph\n\\fIFILE.json\\fR \\fB\\-o\\fR \\fIOUT.svg\\fR\n.br\n"
+	       ".B ulockdep html\n\\fIOUT.html\\fR \\fIINPUT\\fR...\n"
 	       ".SH DESCRIPTION\nRuns \\fIPROGRAM\\fR with libulockdep.so preloaded. The runtime watches every "
 	       "pthread and C11 lock operation, learns the order of lock classes, and reports a deadlock that "
 	       "could happen before it does, in the layout of the Linux kernel's lockdep: possible circular "
@@ -64,7 +82,7 @@ static void man(void)
 	       ".SH OPTIONS\n");
 	for (int i = 0; i < ul_option_count; i++) {
 		const struct ul_option_desc *d = &ul_option_table[i];
-		if (!strcmp(d->name, "status_file"))
+		if (ul_option_internal(d))
 			continue;
 		char flag[64];
 		/* roff: a flag's hyphens are written \- */
@@ -81,18 +99,47 @@ static void man(void)
 		printf(".TP\n.B \\-\\-%s", flag);
 		if (d->metavar[0])
 			printf(" \\fI%s\\fR", d->metavar);
-		printf("\n%s", d->help);
+		char allowed[256];
+		ul_option_allowed(d, allowed, sizeof allowed);
+		printf("\n%s Allowed: %s.", d->help, allowed);
 		if (d->type != 'B' && d->def[0])
 			printf(" Default: %s.", d->def);
 		printf(" Environment: \\fB%s=\\fR\\fIVALUE\\fR in ULOCKDEP_OPTIONS.\n", d->name);
 	}
-	printf(".SH ENVIRONMENT\n.TP\n.B ULOCKDEP_OPTIONS\nOptions as NAME=VALUE pairs separated by ':' or spaces; "
-	       "the launcher appends its flags here, so bare LD_PRELOAD=libulockdep.so use works the same.\n"
+	printf(".SH OUTPUT FILES\n"
+	       "The launcher opens every output file before the program starts, as the invoking user, with "
+	       "relative paths made absolute against its own directory, and passes the descriptors to the "
+	       "runtime. Files are therefore written even after the program changes user or directory. With "
+	       "bare LD_PRELOAD the runtime opens them at start-up, before main. The runtime keeps private "
+	       "close-on-exec copies at high descriptor numbers and checks them before every write; a "
+	       "descriptor the program closed is reopened by path.\n.PP\n"
+	       "A symbolic link is never followed (the output is refused); a new file is created with O_EXCL; "
+	       "an existing regular file is replaced by a randomly named temporary file in the same directory, "
+	       "renamed over it; a device or FIFO is written in place; in a sticky shared directory such as "
+	       "/tmp a file owned by another user is refused. A path is never truncated: longer than PATH_MAX "
+	       "is an error naming the option.\n.PP\n"
+	       "\\fB%%p\\fR in any path is the process id. JSON lines and the log are shared by all processes "
+	       "of a run without %%p (each line is one append). \\-\\-sarif and \\-\\-graph are per "
+	       "process: the launched process writes FILE, every other process (forked or exec'ed) writes FILE "
+	       "with .PID inserted before the extension (graph: FILE.PID.dot, FILE.PID.json). Per-process files "
+	       "left empty are removed at exit; a process not running as root creates them at its first write.\n.PP\n"
+	       "Reports go to a private copy of stderr taken at start-up, never to a file the program later "
+	       "opened as descriptor 2. When an output cannot be opened or written (ENOSPC, EACCES), one notice "
+	       "names the file and the error, and the exit summary says what was lost.\n"
+	       ".SH ENVIRONMENT\n.TP\n.B ULOCKDEP_OPTIONS\nOptions as NAME=VALUE items separated by ':' or spaces; "
+	       "doubled or trailing separators are ignored. A value may be quoted: \"...\" with \\e\" and "
+	       "\\e\\e escapes, or '...' taken as is. An unquoted value ends at a space or at a ':' that starts "
+	       "the next NAME=. The launcher passes its flags here, quoted, so bare LD_PRELOAD=libulockdep.so "
+	       "use works the same.\n.TP\n.B ULOCKDEP_FDS\nInternal: the descriptors the launcher opened. Each "
+	       "is used only if it is still the file (device and inode) it names.\n"
 	       ".SH EXIT STATUS\nThe program's own status, unless \\-\\-exitcode N is given and something was "
 	       "reported (then N), or the program was killed by a signal (the launcher dies of the same signal). "
-	       "1 for a usage error, 127 if PROGRAM cannot be run.\n"
+	       "1 for a usage error, a bad option value, a path longer than PATH_MAX or a bad suppressions file "
+	       "(the program does not start); 127 if PROGRAM cannot be run.\n"
 	       ".SH FILES\nSuppression files hold one rule per line: \\fIKIND PATTERN # reason\\fR. KIND is a "
-	       "report kind or *, PATTERN a glob on a lock class name or on a function in any stack.\n"
+	       "report kind or *, PATTERN a glob on a lock class name or on a function in any stack. A "
+	       "suppressions file must be a regular file of at most 1 MiB with lines of at most 1023 bytes and no "
+	       "NUL bytes; anything else is a FILE:LINE error.\n"
 	       ".SH SEE ALSO\n\\fBaddr2line\\fR(1), \\fBvalgrind\\fR(1); the kernel's "
 	       "Documentation/locking/lockdep-design.rst.\n");
 }
@@ -158,6 +205,52 @@ static int elf_dynamic(const char *path)
 	return r;
 }
 
+static int html_cmd(int argc, char **argv)
+{
+	if (argc < 4) {
+		fprintf(stderr, "usage: ulockdep html OUT.html INPUT...\n"
+				"INPUT: --json report lines (with lock_stat lines from --lock-stat), --graph FILE.json\n");
+		return 1;
+	}
+	return ul_html_build(argv[2], (const char *const *)argv + 3, argc - 3);
+}
+
+/* --html: the page from the files the runtime wrote into dir, then the
+ * files and dir go. */
+static void html_finish(const char *out, const char *dir)
+{
+	DIR *d = opendir(dir);
+	char **in = NULL;
+	int n = 0;
+	for (struct dirent *e; d && (e = readdir(d));) {
+		if (e->d_name[0] == '.')
+			continue;
+		char **more = realloc(in, (size_t)(n + 1) * sizeof *in);
+		if (!more)
+			break;
+		in = more;
+		if (asprintf(&in[n], "%s/%s", dir, e->d_name) >= 0)
+			n++;
+	}
+	if (d)
+		closedir(d);
+	const char *json[n + 1];
+	int nj = 0;
+	for (int k = 0; k < n; k++)
+		if (strlen(in[k]) > 5 && !strcmp(in[k] + strlen(in[k]) - 5, ".json"))
+			json[nj++] = in[k];
+	if (!nj)
+		fprintf(stderr, "ulockdep: --html: the program left no data (did it start under ulockdep?)\n");
+	else if (ul_html_build(out, json, nj) == 0)
+		fprintf(stderr, "ulockdep: HTML report: %s\n", out);
+	for (int k = 0; k < n; k++) {
+		unlink(in[k]);
+		free(in[k]);
+	}
+	free(in);
+	rmdir(dir);
+}
+
 static void forward(int sig)
 {
 	if (child > 0)
@@ -178,7 +271,11 @@ static int graph_cmd(int argc, char **argv)
 		return 1;
 	}
 	char dot[PATH_MAX];
-	snprintf(dot, sizeof dot, "%s", in);
+	if (strlen(in) >= sizeof dot) {
+		fprintf(stderr, "ulockdep graph: %s: the path is longer than PATH_MAX\n", in);
+		return 1;
+	}
+	strcpy(dot, in);
 	size_t n = strlen(dot);
 	if (n > 5 && !strcmp(dot + n - 5, ".json"))
 		strcpy(dot + n - 5, ".dot");
@@ -198,25 +295,149 @@ static int graph_cmd(int argc, char **argv)
 	return 127;
 }
 
-static void append_opt(char **env, const char *name, const char *val)
+/* Make a path option absolute against our directory, so the program's
+ * chdir does not move it. Never truncated: too long is an error. */
+static int absolute(const char *flag, const char **val, size_t reserve)
 {
-	size_t n = (*env ? strlen(*env) : 0) + strlen(name) + strlen(val) + 3;
-	char *s = malloc(n);
-	snprintf(s, n, "%s%s%s=%s", *env ? *env : "", *env && **env ? " " : "", name, val);
-	free(*env);
-	*env = s;
+	char *out = NULL;
+	if (!**val)
+		return 0;
+	if ((*val)[0] != '/') {
+		char *cwd = getcwd(NULL, 0);
+		if (!cwd || asprintf(&out, "%s%s%s", cwd, cwd[strlen(cwd) - 1] == '/' ? "" : "/", *val) < 0) {
+			fprintf(stderr, "ulockdep: %s: cannot make the path absolute: %s\n", flag, strerror(errno));
+			return -1;
+		}
+		free(cwd);
+		*val = out;
+	}
+	if (strlen(*val) + reserve >= PATH_MAX) {
+		fprintf(stderr, "ulockdep: %s: the path is longer than PATH_MAX (%zu bytes)%s\n", flag,
+			PATH_MAX - 1 - reserve, out ? " once made absolute" : "");
+		return -1;
+	}
+	return 0;
+}
+
+/* The options for the runtime, each quoted so it arrives unchanged. */
+static char *encode_options(const struct ul_options *o)
+{
+	size_t cap = 1024;
+	for (int i = 0; i < ul_option_count; i++)
+		cap += PATH_MAX * 2 + 64;
+	cap += (size_t)UL_MAX_LIST * (PATH_MAX * 2 + 32);
+	char *env = calloc(1, cap);
+	struct ul_options def;
+	ul_options_defaults(&def);
+#define OPT(n, t, d, m, lo, hi, v, h) ENC_##t(n)
+#define ENC_B(n) if (o->n != def.n) ul_option_encode(env, (int)cap, #n, o->n ? "1" : "0");
+#define ENC_I(n) if (o->n != def.n) { char x[32]; snprintf(x, sizeof x, "%ld", o->n); ul_option_encode(env, (int)cap, #n, x); }
+#define ENC_G(n) if (o->n != def.n) { char x[32]; snprintf(x, sizeof x, "%d", o->n); ul_option_encode(env, (int)cap, #n, x); }
+#define ENC_E(n) if (strcmp(o->n, def.n)) ul_option_encode(env, (int)cap, #n, o->n);
+#define ENC_P(n) ENC_E(n)
+#define ENC_S(n) ENC_E(n)
+#define ENC_C(n) ENC_E(n)
+#define ENC_L(n) for (int i = 0; i < o->n##_count; i++) ul_option_encode(env, (int)cap, #n, o->n[i]);
+#include "../common/options.def"
+#undef OPT
+	return env;
+}
+
+/* The outputs the launcher opens for the program, as the invoking user,
+ * before exec. The child fills this shared page; the parent commits. */
+enum { F_LOG, F_JSON, F_SARIF, F_DOT, F_GJSON, F_N };
+static const struct { const char *key, *flag; int mode; } fout[F_N] = {
+	{ "log", "--log-file", UL_OF_STREAM }, { "json", "--json", UL_OF_STREAM },
+	{ "sarif", "--sarif", UL_OF_WHOLE }, { "dot", "--graph", UL_OF_WHOLE }, { "gjson", "--graph", UL_OF_WHOLE },
+};
+struct shared {
+	int failed;
+	struct { int used; char path[PATH_MAX]; struct ul_openfile f; } f[F_N];
+};
+
+static const char *pattern_of(const struct ul_options *o, int i)
+{
+	return i == F_LOG ? o->log_file : i == F_JSON ? o->json : i == F_SARIF ? o->sarif : o->graph;
+}
+
+/* In the child, before exec: open every output and describe them in
+ * ULOCKDEP_FDS. A path too long is fatal; a file that cannot be opened
+ * gets one notice and its output is lost. */
+static int open_outputs(const struct ul_options *o, struct shared *sh, int status_fd, const int *supp)
+{
+	char *env = calloc(1, 4096);
+	int n = snprintf(env, 4096, "pid=%d", getpid());
+	struct stat st;
+	if (status_fd >= 0 && fstat(status_fd, &st) == 0)
+		n += snprintf(env + n, 4096 - (size_t)n, ";status=%d,%lu,%lu", status_fd, (unsigned long)st.st_dev,
+			      (unsigned long)st.st_ino);
+	for (int i = 0; i < o->suppressions_count; i++)
+		if (fstat(supp[i], &st) == 0)
+			n += snprintf(env + n, 4096 - (size_t)n, ";supp%d=%d,%lu,%lu", i, supp[i],
+				      (unsigned long)st.st_dev, (unsigned long)st.st_ino);
+	for (int i = 0; i < F_N; i++) {
+		const char *pat = pattern_of(o, i);
+		if (!*pat)
+			continue;
+		sh->f[i].used = 1;
+		int r = ul_path_make(pat, getpid(), NULL, i == F_DOT ? ".dot" : i == F_GJSON ? ".json" : NULL,
+				     sh->f[i].path, sizeof sh->f[i].path);
+		if (r == -ENAMETOOLONG) {
+			fprintf(stderr, "ulockdep: %s: the path is longer than PATH_MAX (%d bytes)\n", fout[i].flag,
+				PATH_MAX - 1);
+			return -1;
+		}
+		if (!r)
+			r = ul_outfile_open(sh->f[i].path, fout[i].mode, &sh->f[i].f);
+		if (r) {
+			sh->f[i].used = 0;
+			fprintf(stderr, "ulockdep: cannot open %s %s: %s; %s\n", fout[i].flag, sh->f[i].path,
+				strerror(-r), i == F_LOG ? "reports go to stderr" : "its output will be lost");
+			n += snprintf(env + n, 4096 - (size_t)n, ";%s=!%d", fout[i].key, -r);
+			continue;
+		}
+		sh->f[i].f.fd = ul_fd_move_high(sh->f[i].f.fd, 0);
+		n += snprintf(env + n, 4096 - (size_t)n, ";%s=%d,%lu,%lu", fout[i].key, sh->f[i].f.fd,
+			      sh->f[i].f.dev, sh->f[i].f.ino);
+	}
+	setenv("ULOCKDEP_FDS", env, 1);
+	return 0;
+}
+
+/* After the program ended: put replaced files in place, and remove the
+ * files of this process that we created and it left empty. */
+static void commit_outputs(struct shared *sh, const struct ul_options *o)
+{
+	for (int i = 0; i < F_N; i++) {
+		struct ul_openfile *f = &sh->f[i].f;
+		struct stat st;
+		/* a shared stream may still get lines from other processes */
+		if (!sh->f[i].used || (fout[i].mode == UL_OF_STREAM && !strstr(pattern_of(o, i), "%p")))
+			continue;
+		const char *p = (f->flags & UL_OF_TEMP) ? f->tmp : sh->f[i].path;
+		if (!(f->flags & (UL_OF_TEMP | UL_OF_CREATED)) || lstat(p, &st) || st.st_ino != f->ino ||
+		    st.st_dev != f->dev)
+			continue;
+		if (!st.st_size)
+			unlink(p);
+		else if ((f->flags & UL_OF_TEMP) && rename(f->tmp, sh->f[i].path))
+			fprintf(stderr, "ulockdep: cannot replace %s: %s; the output is in %s\n", sh->f[i].path,
+				strerror(errno), f->tmp);
+	}
 }
 
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "graph"))
 		return graph_cmd(argc, argv);
+	if (argc >= 2 && !strcmp(argv[1], "html"))
+		return html_cmd(argc, argv);
 	struct ul_options opt;
 	ul_options_defaults(&opt);
-	char *env = getenv("ULOCKDEP_OPTIONS") ? strdup(getenv("ULOCKDEP_OPTIONS")) : NULL;
-	if (env) {
-		char *copy = strdup(env), err[1200];
-		if (ul_options_parse(&opt, copy, err, sizeof err)) {
+	const char *uenv = getenv("ULOCKDEP_OPTIONS");
+	if (uenv) {
+		char *copy = strdup(uenv), err[1200] = "out of memory";
+		if (!copy || ul_options_parse(&opt, copy, err, sizeof err)) {
 			fprintf(stderr, "ulockdep: ULOCKDEP_OPTIONS: %s\n", err);
 			return 1;
 		}
@@ -249,7 +470,7 @@ int main(int argc, char **argv)
 			if (*p == '-')
 				*p = '_';
 		const struct ul_option_desc *d = ul_option_find(name);
-		if (!d || !strcmp(name, "status_file")) {
+		if (!d || ul_option_internal(d)) {
 			char names[1024];
 			ul_option_names(names, sizeof names);
 			fprintf(stderr, "ulockdep: unknown option '%s'\nvalid options (as --name-with-dashes): %s\n"
@@ -268,21 +489,32 @@ int main(int argc, char **argv)
 		}
 		char err[1200];
 		if (ul_option_set(&opt, name, val, err, sizeof err)) {
-			fprintf(stderr, "ulockdep: %s\n", err);
+			fprintf(stderr, "ulockdep: --%.*s: %s\n", (int)(eq ? eq - a - 2 : (long)strlen(a) - 2), a + 2, err);
 			return 1;
 		}
-		append_opt(&env, name, val);
 	}
 	if (i >= argc) {
 		usage(stderr);
 		return 1;
 	}
+	if (absolute("--json", &opt.json, 0) || absolute("--sarif", &opt.sarif, 0) ||
+	    absolute("--log-file", &opt.log_file, 0) || absolute("--graph", &opt.graph, 5))
+		return 1;
 	for (int s = 0; s < opt.suppressions_count; s++)
-		if (access(opt.suppressions[s], R_OK)) {
+		if (absolute("--suppressions", &opt.suppressions[s], 0))
+			return 1;
+	/* suppressions too are read through descriptors opened here, so a
+	 * program exec'ed after a uid change still has them */
+	int supp[UL_MAX_LIST];
+	for (int s = 0; s < opt.suppressions_count; s++) {
+		supp[s] = open(opt.suppressions[s], O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		if (supp[s] < 0) {
 			fprintf(stderr, "ulockdep: %s: cannot read suppressions file: %s\n", opt.suppressions[s],
 				strerror(errno));
 			return 1;
 		}
+		supp[s] = ul_fd_move_high(supp[s], 0);
+	}
 	char *prog = which(argv[i]);
 	if (!prog) {
 		fprintf(stderr, "ulockdep: %s: command not found\n", argv[i]);
@@ -306,18 +538,34 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ulockdep: cannot find libulockdep.so next to the launcher\n");
 		return 1;
 	}
-	char status[] = "/tmp/ulockdep-status-XXXXXX";
-	int sfd = mkstemp(status);
-	if (sfd >= 0) {
-		close(sfd);
-		append_opt(&env, "status_file", status);
+	/* reports are counted through a descriptor: a uid change cannot lose them */
+	int sfd = memfd_create("ulockdep-reports", 0);
+	if (sfd >= 0)
+		sfd = ul_fd_move_high(sfd, 0);
+	struct shared *sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED) {
+		perror("ulockdep: mmap");
+		return 1;
 	}
 	const char *pre = getenv("LD_PRELOAD");
 	char *preload;
 	if (asprintf(&preload, "%s%s%s", rt, pre && *pre ? ":" : "", pre ? pre : "") < 0)
 		return 1;
+	/* --html: the runtime writes its data into a private directory; the
+	 * page is made from it after the program ends */
+	char html_dir[] = "/tmp/ulockdep-html-XXXXXX";
+	bool html = opt.html && *opt.html;
+	opt.html_dir = "";
+	if (html) {
+		if (!mkdtemp(html_dir)) {
+			perror("ulockdep: --html: mkdtemp");
+			return 1;
+		}
+		opt.html_dir = html_dir;
+	}
+	char *env = encode_options(&opt);
 	setenv("LD_PRELOAD", preload, 1);
-	setenv("ULOCKDEP_OPTIONS", env ? env : "", 1);
+	setenv("ULOCKDEP_OPTIONS", env, 1);
 
 	signal(SIGINT, forward);
 	signal(SIGTERM, forward);
@@ -333,6 +581,10 @@ int main(int argc, char **argv)
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
 		signal(SIGQUIT, SIG_DFL);
+		if (open_outputs(&opt, sh, sfd, supp)) {
+			sh->failed = 1;
+			_exit(1);
+		}
 		execvp(argv[i], argv + i);
 		fprintf(stderr, "ulockdep: %s: %s\n", argv[i], strerror(errno));
 		_exit(127);
@@ -341,10 +593,13 @@ int main(int argc, char **argv)
 	while (waitpid(child, &ws, 0) < 0 && errno == EINTR)
 		;
 	long reports = 0;
-	if (sfd >= 0 && stat(status, &st) == 0)
+	if (sfd >= 0 && fstat(sfd, &st) == 0)
 		reports = st.st_size;
-	if (sfd >= 0)
-		unlink(status);
+	commit_outputs(sh, &opt);
+	if (html)
+		html_finish(opt.html, html_dir);
+	if (sh->failed)
+		return 1;
 	if (WIFSIGNALED(ws)) {
 		int sig = WTERMSIG(ws);
 		signal(sig, SIG_DFL);

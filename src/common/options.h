@@ -6,10 +6,14 @@
 #define UL_MAX_LIST 16
 
 struct ul_options {
-#define OPT(n, t, d, m, h) UL_OPT_FIELD_##t(n)
+#define OPT(n, t, d, m, lo, hi, v, h) UL_OPT_FIELD_##t(n)
 #define UL_OPT_FIELD_B(n) bool n;
 #define UL_OPT_FIELD_I(n) long n;
+#define UL_OPT_FIELD_E(n) const char *n;
+#define UL_OPT_FIELD_G(n) int n;
+#define UL_OPT_FIELD_P(n) const char *n;
 #define UL_OPT_FIELD_S(n) const char *n;
+#define UL_OPT_FIELD_C(n) const char *n;
 #define UL_OPT_FIELD_L(n) const char *n[UL_MAX_LIST]; int n##_count;
 #include "options.def"
 #undef OPT
@@ -20,6 +24,8 @@ struct ul_option_desc {
 	char type;
 	const char *def;
 	const char *metavar;
+	long min, max;
+	const char *values;
 	const char *help;
 };
 
@@ -28,11 +34,25 @@ extern const int ul_option_count;
 
 void ul_options_defaults(struct ul_options *o);
 /* Set one option by name; value is copied only by pointer (caller keeps it).
- * Returns 0, or -1 with a message in err. */
+ * Returns 0, or -1 with one line in err naming the option, the value and
+ * what is allowed. */
 int ul_option_set(struct ul_options *o, const char *name, const char *value, char *err, int errlen);
-/* Parse "a=1:b=x y" (':' or whitespace separated). The string is modified. */
+/* Parse ULOCKDEP_OPTIONS: NAME=VALUE items separated by ':' or white space.
+ * A value may be quoted: "..." with \" and \\ escapes, or '...' taken as is.
+ * An unquoted value ends at white space or at a ':' followed by NAME=,
+ * by another separator or by the end of the string.
+ * The string is modified in place. */
 int ul_options_parse(struct ul_options *o, char *s, char *err, int errlen);
+/* Append NAME="VALUE" to out (with a separator), quoting so that
+ * ul_options_parse gives VALUE back exactly. Returns -1 if out is too small. */
+int ul_option_encode(char *out, int len, const char *name, const char *value);
 const struct ul_option_desc *ul_option_find(const char *name);
+/* Internal options (help starts "Internal:") are set by the launcher only. */
+bool ul_option_internal(const struct ul_option_desc *d);
 void ul_option_names(char *buf, int len);
+/* What an option accepts, in words ("an integer in 0..255"). */
+void ul_option_allowed(const struct ul_option_desc *d, char *buf, int len);
+/* A catchable signal by name (SIGQUIT, QUIT, RTMIN+2) or number; -1 if none. */
+int ul_signal_parse(const char *s);
 
 #endif

@@ -2,20 +2,23 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <link.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "core.h"
 
-/* v0: class | inst<<32;  v1: kind, type, origin, flags, subclass;  v2: spare */
+/* v0: class | inst<<32;  v1: kind, type, origin, flags, subclass;
+ * v2: for a lock on a stack, the function that first took it */
 void ul_lock_pack(const struct ul_lock *l, uint64_t v[3])
 {
 	v[0] = (uint64_t)l->class_id | (uint64_t)l->inst << 32;
 	v[1] = (uint64_t)l->kind | (uint64_t)l->type << 8 | (uint64_t)l->origin << 16 |
 	       (uint64_t)l->rw_writer_pref << 24 | (uint64_t)l->dead << 25 |
-	       (uint64_t)l->novalidate << 26 | (uint64_t)l->subclass_default << 32;
-	v[2] = 0;
+	       (uint64_t)l->novalidate << 26 | (uint64_t)l->on_stack << 27 |
+	       (uint64_t)l->subclass_default << 32;
+	v[2] = l->owner;
 }
 
 void ul_lock_unpack(uintptr_t addr, const uint64_t v[3], struct ul_lock *l)
@@ -29,7 +32,9 @@ void ul_lock_unpack(uintptr_t addr, const uint64_t v[3], struct ul_lock *l)
 	l->rw_writer_pref = (v[1] >> 24) & 1;
 	l->dead = (v[1] >> 25) & 1;
 	l->novalidate = (v[1] >> 26) & 1;
+	l->on_stack = (v[1] >> 27) & 1;
 	l->subclass_default = (uint8_t)(v[1] >> 32);
+	l->owner = v[2];
 }
 
 bool ul_lock_get(const void *addr, struct ul_lock *out)
@@ -47,8 +52,8 @@ struct ul_class *ul_class_get(uint32_t id)
 }
 
 /* Called with graph_lock held. */
-static uint32_t class_new(uint8_t origin, uintptr_t key, uint8_t kind, const char *name,
-			  uint32_t base, uint8_t subclass)
+static uint32_t class_new(uint8_t origin, uintptr_t key, uintptr_t site, uint8_t kind,
+			  const char *name, uint32_t base, uint8_t subclass)
 {
 	uint32_t id = atomic_load(&ul_rt.nclasses) + 1;
 	if (id >= (uint32_t)ul_rt.policy.max_classes) {
@@ -64,6 +69,7 @@ static uint32_t class_new(uint8_t origin, uintptr_t key, uint8_t kind, const cha
 	c->origin = origin;
 	c->kind = kind;
 	c->key = key;
+	c->site = site;
 	c->name = name;
 	c->node = ul_node_new(id, 0, 0);
 	ul_rt.classes[id] = c;
@@ -71,27 +77,40 @@ static uint32_t class_new(uint8_t origin, uintptr_t key, uint8_t kind, const cha
 	return id;
 }
 
-uint32_t ul_class_for_key(uint8_t origin, uintptr_t key, uint8_t kind, const char *name)
+static uint64_t class_hkey(uint8_t origin, uintptr_t key)
 {
-	uint64_t hk = ((uint64_t)key << 3 | origin) + 1;
+	return ((uint64_t)key << 3 | origin) + 1;
+}
+
+/* A key whose class was retired (its module unloaded) maps to 0 and gets
+ * a new class on its next use. */
+static uint32_t class_for(uint8_t origin, uintptr_t key, uintptr_t site, uint8_t kind,
+			  const char *name)
+{
+	uint64_t hk = class_hkey(origin, key);
 	uint64_t v[3];
-	if (ul_htab_get(&ul_rt.classkeys, hk, v))
+	if (ul_htab_get(&ul_rt.classkeys, hk, v) && v[0])
 		return (uint32_t)v[0];
 	ul_mutex_lock(&ul_rt.graph_lock);
 	uint32_t id;
-	if (ul_htab_get(&ul_rt.classkeys, hk, v)) {
+	if (ul_htab_get(&ul_rt.classkeys, hk, v) && v[0]) {
 		id = (uint32_t)v[0];
 	} else {
-		id = class_new(origin, key, kind, name, 0, 0);
+		id = class_new(origin, key, site, kind, name, 0, 0);
 		if (id) {
 			uint64_t nv[3] = { id, 0, 0 };
-			ul_htab_put(&ul_rt.classkeys, hk, nv, false);
+			ul_htab_put(&ul_rt.classkeys, hk, nv, true);
 		} else {
 			id = 1; /* the catch-all class */
 		}
 	}
 	ul_mutex_unlock(&ul_rt.graph_lock);
 	return id;
+}
+
+uint32_t ul_class_for_key(uint8_t origin, uintptr_t key, uint8_t kind, const char *name)
+{
+	return class_for(origin, key, key, kind, name);
 }
 
 uint32_t ul_class_sub(uint32_t base, uint8_t subclass)
@@ -105,7 +124,7 @@ uint32_t ul_class_sub(uint32_t base, uint8_t subclass)
 	ul_mutex_lock(&ul_rt.graph_lock);
 	id = atomic_load(&b->sub[subclass]);
 	if (!id) {
-		id = class_new(b->origin, b->key, b->kind, NULL, base, subclass);
+		id = class_new(b->origin, b->key, b->site, b->kind, NULL, base, subclass);
 		if (!id)
 			id = base;
 		atomic_store_explicit(&b->sub[subclass], id, memory_order_release);
@@ -142,11 +161,19 @@ void ul_static_ranges_init(void)
 	dl_iterate_phdr(note_ranges, NULL);
 }
 
-bool ul_is_static_addr(const void *addr)
+/* In a module loaded at start-up (never unloaded)? */
+static bool startup_static(uintptr_t a)
 {
 	for (int i = 0; i < nranges; i++)
-		if ((uintptr_t)addr >= ranges[i].lo && (uintptr_t)addr < ranges[i].hi)
+		if (a >= ranges[i].lo && a < ranges[i].hi)
 			return true;
+	return false;
+}
+
+bool ul_is_static_addr(const void *addr)
+{
+	if (startup_static((uintptr_t)addr))
+		return true;
 	if (ul_self && ul_self->ctx)
 		return false;
 	/* the main heap is never a module's data: skip dladdr for it */
@@ -251,7 +278,8 @@ void ul_locks_in_range_kill(uintptr_t lo, uintptr_t hi)
 
 static void insert_lock(struct ul_lock *l)
 {
-	if (l->origin != UL_ORIGIN_STATIC)
+	/* listed by page so free(), munmap() and dlclose() find it */
+	if (l->origin != UL_ORIGIN_STATIC || !startup_static(l->addr))
 		page_note(l->addr);
 	uint64_t v[3], old[3];
 	/* a lock moving to another class (set_class) leaves the old one */
@@ -272,6 +300,81 @@ static void insert_lock(struct ul_lock *l)
 		atomic_fetch_add_explicit(&c->nlocks, 1, memory_order_relaxed);
 }
 
+static bool core_sym(uintptr_t addr, struct ul_core_sym *out)
+{
+	return ul_hooks.symbol && ul_hooks.symbol(addr, out);
+}
+
+/* In the live part of the calling thread's stack, [here, top)? Not when
+ * the thread runs on a stack of its own making (a coroutine's). */
+static bool on_own_stack(struct ul_thread *t, uintptr_t a)
+{
+	uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+	if (!t || t->ctx || a < here)
+		return false;
+	if (!t->stack_hi) {
+		pthread_attr_t at;
+		void *lo;
+		size_t sz;
+		t->stack_hi = 1;
+		if (!pthread_getattr_np(pthread_self(), &at)) {
+			if (!pthread_attr_getstack(&at, &lo, &sz)) {
+				t->stack_lo = (uintptr_t)lo;
+				t->stack_hi = (uintptr_t)lo + sz;
+			}
+			pthread_attr_destroy(&at);
+		}
+	}
+	return here >= t->stack_lo && a < t->stack_hi;
+}
+
+/* The function holding return address ip, cached per ip. */
+static struct ul_htab funcs;
+UL_STATIC_MUTEX(funcs_lock);
+
+static uintptr_t func_of(uintptr_t ip)
+{
+	uint64_t v[3];
+	if (!funcs.initial) {
+		ul_mutex_lock(&funcs_lock);
+		if (!funcs.initial)
+			ul_htab_init(&funcs, 64, 0);
+		ul_mutex_unlock(&funcs_lock);
+	}
+	if (ul_htab_get(&funcs, ip, v))
+		return v[0];
+	struct ul_core_sym s;
+	uintptr_t f = ip;
+	if (core_sym(ip - 1, &s))
+		f = s.start;
+	uint64_t nv[3] = { f, 0, 0 };
+	ul_htab_put(&funcs, ip, nv, true);
+	return f;
+}
+
+/* First sight without init: a static lock is its own class; anything else
+ * (heap, stack, mmap) is classed by the role frame that first took it. */
+static void first_use(const void *addr, uint8_t kind, uintptr_t ip, struct ul_lock *out)
+{
+	memset(out, 0, sizeof *out);
+	out->addr = (uintptr_t)addr;
+	out->kind = kind;
+	if (ul_is_static_addr(addr)) {
+		out->origin = UL_ORIGIN_STATIC;
+		out->class_id = ul_class_for_key(UL_ORIGIN_STATIC, (uintptr_t)addr, kind, NULL);
+	} else {
+		uintptr_t key, site;
+		ul_init_site(ip, true, &key, &site);
+		out->origin = UL_ORIGIN_FIRST_USE;
+		out->class_id = class_for(UL_ORIGIN_FIRST_USE, key, site, kind, NULL);
+		if (ip && on_own_stack(ul_self, (uintptr_t)addr)) {
+			out->on_stack = true;
+			out->owner = func_of(site);
+		}
+	}
+	out->inst = atomic_fetch_add(&ul_rt.next_inst, 1) + 1;
+}
+
 bool ul_lock_resolve(const void *addr, uint8_t kind, uintptr_t ip, struct ul_lock *out)
 {
 	uint64_t v[3];
@@ -281,41 +384,72 @@ bool ul_lock_resolve(const void *addr, uint8_t kind, uintptr_t ip, struct ul_loc
 		if (!out->dead)
 			return true;
 	}
-	/* First sight without init: a static lock is its own class; anything
-	 * else (heap, stack, mmap) is classed by where it was first taken. */
-	memset(out, 0, sizeof *out);
-	out->addr = (uintptr_t)addr;
-	out->kind = kind;
-	if (ul_is_static_addr(addr)) {
-		out->origin = UL_ORIGIN_STATIC;
-		out->class_id = ul_class_for_key(UL_ORIGIN_STATIC, (uintptr_t)addr, kind, NULL);
-	} else {
-		out->origin = UL_ORIGIN_FIRST_USE;
-		out->class_id = ul_class_for_key(UL_ORIGIN_FIRST_USE, ip, kind, NULL);
-	}
-	out->inst = atomic_fetch_add(&ul_rt.next_inst, 1) + 1;
+	first_use(addr, kind, ip, out);
 	if (atomic_load_explicit(&ul_rt.locks.full, memory_order_relaxed) && !known)
 		return false;
 	insert_lock(out);
 	return true;
 }
 
-void ul_lock_register(const void *addr, uint8_t kind, uint8_t type, bool writer_pref,
-		      uintptr_t site, uint8_t origin, struct ul_lock *out)
+/* Stack memory is reused without anything the runtime could see. A lock
+ * that was never initialised, on this thread's stack, taken by another
+ * function while this thread does not hold it, is another lock in a frame
+ * that reused the memory: it starts a new identity. */
+bool ul_lock_stack_renew(struct ul_thread *t, const void *addr, uint8_t kind, uintptr_t ip,
+			 struct ul_lock *out)
 {
+	if (!out->on_stack || !ip || !t || t->ctx || ul_held_find(t, addr) ||
+	    !on_own_stack(t, (uintptr_t)addr))
+		return false;
+	uintptr_t key, site;
+	ul_init_site(ip, true, &key, &site);
+	if (func_of(site) == out->owner)
+		return false;
+	ul_lock_kill(addr);
+	first_use(addr, kind, ip, out);
+	insert_lock(out);
+	return true;
+}
+
+/* An object whose class is already known (a thread's handle, classed when
+ * the thread was created). */
+void ul_lock_register_class(const void *addr, uint8_t kind, uint8_t origin, uint32_t class_id)
+{
+	struct ul_lock l;
+	memset(&l, 0, sizeof l);
+	l.addr = (uintptr_t)addr;
+	l.kind = kind;
+	l.origin = origin;
+	l.class_id = class_id;
+	l.inst = atomic_fetch_add(&ul_rt.next_inst, 1) + 1;
+	insert_lock(&l);
+}
+
+void ul_lock_register(const void *addr, uint8_t kind, uint8_t type, bool writer_pref,
+		      uintptr_t ip, uint8_t origin, struct ul_lock *out)
+{
+	uintptr_t key, site;
+	ul_init_site(ip, false, &key, &site);
 	memset(out, 0, sizeof *out);
 	out->addr = (uintptr_t)addr;
 	out->kind = kind;
 	out->type = type;
 	out->rw_writer_pref = writer_pref;
 	out->origin = origin;
-	out->class_id = ul_class_for_key(origin, site, kind, NULL);
+	out->class_id = class_for(origin, key, site, kind, NULL);
 	out->inst = atomic_fetch_add(&ul_rt.next_inst, 1) + 1;
 	/* A global initialised at run time is named by its symbol, as the
-	 * kernel names a class by the lock expression ("&foo"). */
+	 * kernel names a class by the lock expression ("&foo"); a class that
+	 * also makes locks elsewhere is named by its site (data2 = 1). */
 	struct ul_class *c = ul_class_get(out->class_id);
-	if (c && !atomic_load(&c->data) && ul_is_static_addr(addr))
-		atomic_store(&c->data, (uintptr_t)addr);
+	if (c) {
+		uintptr_t zero = 0;
+		if (!ul_is_static_addr(addr))
+			atomic_store(&c->data2, 1);
+		else if (!atomic_compare_exchange_strong(&c->data, &zero, (uintptr_t)addr) &&
+			 zero != (uintptr_t)addr)
+			atomic_compare_exchange_strong(&c->data2, &(uintptr_t){ 0 }, (uintptr_t)addr);
+	}
 	insert_lock(out);
 }
 
@@ -375,6 +509,21 @@ void ul_lock_set_novalidate(const void *addr)
 	lock_update(addr, -1, true);
 }
 
+static bool same_symbol(uintptr_t a, uintptr_t b)
+{
+	struct ul_core_sym x, y;
+	return core_sym(a, &x) && core_sym(b, &y) && x.start == y.start;
+}
+
+/* A class made at run time is named by its global when all its locks are in
+ * that global (one lock or an array), else by its site: a generic init
+ * site is not named after the first global that passed through it. */
+static bool global_named(struct ul_class *c)
+{
+	uintptr_t d = atomic_load(&c->data), d2 = atomic_load(&c->data2);
+	return d && d2 != 1 && (!d2 || same_symbol(d, d2));
+}
+
 const char *ul_class_name(struct ul_class *c)
 {
 	if (!c)
@@ -392,22 +541,26 @@ const char *ul_class_name(struct ul_class *c)
 	case UL_ORIGIN_INIT:
 		if (c->kind == UL_KIND_THREAD) { /* a thread classed by where it was asked for */
 			char site[480];
-			ul_hooks.site_name(c->key, site, sizeof site);
+			ul_hooks.site_name(c->site, site, sizeof site);
 			snprintf(buf, sizeof buf, "thread@%s", site);
-		} else if (atomic_load(&c->data)) {
-			ul_hooks.data_name(atomic_load(&c->data), buf, sizeof buf);
-			char *plus = strchr(buf, '+'); /* an array element names the array */
-			if (plus && buf[0] != '0')
+		} else if (global_named(c)) {
+			struct ul_core_sym sy;
+			uintptr_t d = atomic_load(&c->data);
+			ul_hooks.data_name(d, buf, sizeof buf);
+			/* an array (many locks of one symbol) is named by the array;
+			 * one member of a struct keeps its offset */
+			char *plus = strchr(buf, '+');
+			if (plus && atomic_load(&c->data2) && core_sym(d, &sy))
 				*plus = 0;
 		} else {
-			ul_hooks.site_name(c->key, buf, sizeof buf);
+			ul_hooks.site_name(c->site, buf, sizeof buf);
 		}
 		break;
 	case UL_ORIGIN_FIRST_USE: {
 		static const char *const what[] = { "lock", "lock", "lock", "lock", "cond", "sem", "barrier",
 						     "thread", "once", "event" };
 		char site[480];
-		ul_hooks.site_name(c->key, site, sizeof site);
+		ul_hooks.site_name(c->site, site, sizeof site);
 		snprintf(buf, sizeof buf, "%s@%s", c->kind < UL_ARRAY_SIZE(what) ? what[c->kind] : "lock", site);
 		break;
 	}
@@ -456,4 +609,62 @@ void ul_class_format(struct ul_class *c, char *buf, size_t len)
 		snprintf(buf, len, "%s/%u", n, c->subclass);
 	else
 		snprintf(buf, len, "%s", n);
+}
+
+static bool in(uintptr_t a, uintptr_t lo, uintptr_t hi)
+{
+	return a >= lo && a < hi;
+}
+
+/* [lo, hi) is a module that may be unloaded: name its classes now, while
+ * its symbols are there, and copy the names it lent (ulockdep_set_class). */
+void ul_module_names_keep(uintptr_t lo, uintptr_t hi)
+{
+	uint32_t n = atomic_load(&ul_rt.nclasses);
+	uintptr_t sites[64];
+	int ns = 0;
+	for (uint32_t id = 2; id <= n && ns < 64; id++) {
+		struct ul_class *c = ul_class_get(id);
+		if (c && c->base == id && !c->name && in(c->site, lo, hi))
+			sites[ns++] = c->site;
+	}
+	if (ns && ul_hooks.prefetch)
+		ul_hooks.prefetch(sites, ns); /* one symbolizer run for most of them */
+	for (uint32_t id = 2; id <= n; id++) {
+		struct ul_class *c = ul_class_get(id);
+		if (!c)
+			continue;
+		if (c->name && in((uintptr_t)c->name, lo, hi)) {
+			size_t len = strlen(c->name) + 1;
+			char *copy = ul_alloc(len);
+			if (copy)
+				memcpy(copy, c->name, len);
+			c->name = copy ? copy : "(unloaded)";
+		}
+		struct ul_class *b = ul_class_get(c->base);
+		if (b && (in(b->site, lo, hi) || in(atomic_load(&b->data), lo, hi)))
+			ul_class_label(c); /* the name, or "name/N" for a subclass */
+	}
+}
+
+/* The module at [lo, hi) is gone: its classes give up their keys, so a
+ * module loaded at the same address makes new classes, and its locks end. */
+void ul_module_unloaded(uintptr_t lo, uintptr_t hi)
+{
+	uint32_t n = atomic_load(&ul_rt.nclasses);
+	for (uint32_t id = 2; id <= n; id++) {
+		struct ul_class *c = ul_class_get(id);
+		if (!c || c->base != id)
+			continue;
+		if (!in(c->site, lo, hi) && !in(atomic_load(&c->data), lo, hi) &&
+		    !(c->origin == UL_ORIGIN_KEY && in(c->key, lo, hi)))
+			continue;
+		uint64_t hk = class_hkey(c->origin, c->key);
+		ul_mutex_lock(&ul_rt.graph_lock);
+		uint64_t v[3];
+		if (ul_htab_get(&ul_rt.classkeys, hk, v) && v[0] == id)
+			ul_htab_set(&ul_rt.classkeys, hk, 0, 0);
+		ul_mutex_unlock(&ul_rt.graph_lock);
+	}
+	ul_locks_in_range_kill(lo, hi);
 }

@@ -43,8 +43,10 @@ struct ul_class {
 	uint8_t origin;
 	uint8_t kind;
 	bool novalidate;
-	uintptr_t key;           /* static address, init/first-use ip, or key object */
+	uintptr_t key;           /* static address, init/first-use site hash, or key object */
+	uintptr_t site;          /* the role frame (return address) a made lock is named by */
 	_Atomic uintptr_t data;  /* a static-storage lock of this class, for its name */
+	_Atomic uintptr_t data2; /* another one, or 1 if a lock of it is not static */
 	const char *name;        /* explicit or computed name, NULL until needed */
 	const char *label;       /* name with "/N" for a subclass */
 	_Atomic uint32_t sub[UL_MAX_SUBCLASS];
@@ -65,7 +67,9 @@ struct ul_lock {
 	bool rw_writer_pref;
 	bool dead;       /* destroyed or freed; next use is a new instance */
 	bool novalidate;
+	bool on_stack;   /* never initialised, on its first user's stack */
 	uint8_t subclass_default;
+	uintptr_t owner; /* on_stack: the function that first took it */
 };
 
 struct ul_held {
@@ -78,6 +82,7 @@ struct ul_held {
 	uint8_t mode;
 	uint8_t flags;
 	uint8_t ctx;         /* signal nesting depth when taken */
+	uint64_t lstat_t0;   /* lock statistics: when it was taken, 0 if not timed */
 };
 
 struct ul_thread {
@@ -94,7 +99,7 @@ struct ul_thread {
 			uint8_t busy;          /* inside the runtime */
 			uint8_t off;           /* validator switched off by the API */
 			uint8_t ctx_untracked; /* handlers that arrived while busy */
-			uint8_t stop_pad;
+			uint8_t lstat;         /* lock statistics on: skip the fast path */
 		};
 		uint32_t stop;
 	};
@@ -135,6 +140,7 @@ struct ul_thread {
 	struct ul_thread *next, *prev;
 	bool registered;
 	bool exited;
+	uintptr_t stack_lo, stack_hi; /* this thread's stack; hi 1 if unknown, 0 not yet */
 	uint64_t mask_hash;       /* folded into chain keys: usage is per mask */
 	/* Per-thread caches: the fast path writes no shared cache line. */
 	struct ul_lcache {
@@ -143,9 +149,15 @@ struct ul_thread {
 		uint32_t epoch;      /* of the lock's bucket when cached */
 		uint8_t subclass_default;
 		bool novalidate;
+		bool slow;           /* identity checked on every use (stack lock) */
 	} lcache[128];
 	uint64_t ccache[256];
 	struct ul_held inline_held[48];
+	/* lock statistics (lockstat.c) */
+	struct ul_lstat_tab *lstat_tab;
+	const void *lstat_wait_lock;  /* contended lock being waited for */
+	uint64_t lstat_wait_t0;
+	uintptr_t lstat_holder_ip;    /* where its holder had taken it */
 };
 
 struct ul_stack {
@@ -157,6 +169,9 @@ struct ul_stack {
 struct ul_policy {
 	uint32_t max_classes;      /* class ids past this are not made */
 	const char *init_wrappers; /* extra init-wrapper globs, comma-separated */
+	uint32_t class_depth;      /* frames from the role site that key a made class */
+	bool no_validate;          /* record held locks only: no graph, no checks */
+	bool deadlock_detect;      /* waits check the wait-for graph */
 	bool wait_timed;           /* timed waits are dependencies too */
 };
 
@@ -204,6 +219,10 @@ extern __thread struct ul_thread *ul_self UL_TLS;
  * must not re-enter), 2 = gone (later calls in TLS destructors pass). */
 extern __thread uint8_t ul_self_state UL_TLS;
 
+/* ---- lockstat.c: lock statistics (lockstat.h) ---- */
+extern bool ul_lstat_on;
+void ul_lstat_after_fork(struct ul_thread *self);
+
 /* ---- thread.c: per-thread state ---- */
 struct ul_thread *ul_thread_get(void);   /* creates on first use */
 void ul_thread_exit(struct ul_thread *t);
@@ -218,8 +237,18 @@ bool ul_held_reserve(struct ul_thread *t);
 bool ul_lock_get(const void *addr, struct ul_lock *out);
 /* Look up or create the shadow of a lock seen for the first time. */
 bool ul_lock_resolve(const void *addr, uint8_t kind, uintptr_t ip, struct ul_lock *out);
+/* A lock initialised by the code at return address ip. */
 void ul_lock_register(const void *addr, uint8_t kind, uint8_t type, bool writer_pref,
-		      uintptr_t site, uint8_t origin, struct ul_lock *out);
+		      uintptr_t ip, uint8_t origin, struct ul_lock *out);
+void ul_lock_register_class(const void *addr, uint8_t kind, uint8_t origin, uint32_t class_id);
+/* A lock on the calling thread's stack taken from another function while
+ * unheld: a new identity. Fills out; false if it keeps its identity. */
+bool ul_lock_stack_renew(struct ul_thread *t, const void *addr, uint8_t kind, uintptr_t ip,
+			 struct ul_lock *out);
+/* Module unloading: name its classes while it is there; once it is gone,
+ * its locks end and its classes give up their keys (keeping their names). */
+void ul_module_names_keep(uintptr_t lo, uintptr_t hi);
+void ul_module_unloaded(uintptr_t lo, uintptr_t hi);
 void ul_lock_kill(const void *addr);
 void ul_locks_in_range_kill(uintptr_t lo, uintptr_t hi);
 void ul_lock_set_class(const void *addr, uintptr_t key, const char *name, uint8_t subclass);
@@ -233,6 +262,9 @@ void ul_class_format(struct ul_class *c, char *buf, size_t len); /* "name/1" */
 const char *ul_class_label(struct ul_class *c);                  /* "name/1", kept */
 bool ul_is_static_addr(const void *addr);
 void ul_static_ranges_init(void);
+/* initsite.c: the class key and role frame of a lock made (or first taken,
+ * first_use) by the code at return address ip. */
+void ul_init_site(uintptr_t ip, bool first_use, uintptr_t *key, uintptr_t *site);
 void ul_lock_pack(const struct ul_lock *l, uint64_t v[3]);
 void ul_lock_unpack(uintptr_t addr, const uint64_t v[3], struct ul_lock *l);
 

@@ -23,7 +23,7 @@ static inline struct ul_thread *ul_fast_thread(void)
 	return t;
 }
 
-static inline bool ul_fast_check(struct ul_thread *t, const void *lock, uint8_t mode, uint8_t flags,
+static inline __attribute__((always_inline)) bool ul_fast_check(struct ul_thread *t, const void *lock, uint8_t mode, uint8_t flags,
 				 struct ul_fast *f)
 {
 	struct ul_lcache *c = &t->lcache[ul_lcache_slot(lock)];
@@ -40,12 +40,13 @@ static inline bool ul_fast_check(struct ul_thread *t, const void *lock, uint8_t 
 		c->class_id = (uint32_t)v[0];
 		c->inst = (uint32_t)(v[0] >> 32);
 		c->novalidate = (v[1] >> 26) & 1;
+		c->slow = (v[1] >> 27) & 1;
 		c->subclass_default = (uint8_t)(v[1] >> 32);
 		c->epoch = epoch; /* read before the table: a later kill shows */
 		atomic_signal_fence(memory_order_seq_cst);
 		c->addr = (uintptr_t)lock;
 	}
-	if (unlikely(c->subclass_default | c->novalidate))
+	if (unlikely(c->subclass_default | c->novalidate | c->slow))
 		return false;
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
 	if (unlikely(d >= t->cap))
@@ -65,7 +66,7 @@ static inline bool ul_fast_check(struct ul_thread *t, const void *lock, uint8_t 
 }
 
 /* Push in an order a signal handler can interrupt at any point. */
-static inline void ul_fast_push(struct ul_thread *t, const void *lock, const struct ul_fast *f,
+static inline __attribute__((always_inline)) void ul_fast_push(struct ul_thread *t, const void *lock, const struct ul_fast *f,
 				uintptr_t ip, uint8_t mode, uint8_t flags)
 {
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
@@ -90,7 +91,7 @@ static inline void ul_fast_push(struct ul_thread *t, const void *lock, const str
 }
 
 /* Release of the most recent lock; false sends the caller to ul_release(). */
-static inline bool ul_fast_release(struct ul_thread *t, const void *lock)
+static inline __attribute__((always_inline)) bool ul_fast_release(struct ul_thread *t, const void *lock)
 {
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
 	if (unlikely(!d))

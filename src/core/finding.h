@@ -70,7 +70,12 @@ struct ul_finding {
 /* Tables with a hard cap: each degrades with one notice. */
 enum ul_limit {
 	UL_LIMIT_CLASSES, UL_LIMIT_LOCKS, UL_LIMIT_HELD, UL_LIMIT_NODES, UL_LIMIT_EDGES,
-	UL_LIMIT_INSTANCES, UL_LIMIT_N
+	UL_LIMIT_INSTANCES, UL_LIMIT_LOCK_STAT, UL_LIMIT_N
+};
+
+struct ul_core_sym {
+	char name[256];
+	uintptr_t start, size;
 };
 
 /* Installed by the runtime before the first event. */
@@ -83,8 +88,13 @@ struct ul_core_hooks {
 	/* Names for classes, from symbols: "lock_a", "forks+0x28"; "f+0x1c (f.c:42)" */
 	void (*data_name)(uintptr_t addr, char *buf, size_t len);
 	void (*site_name)(uintptr_t ip, char *buf, size_t len);
-	/* The function containing ip, or false if unknown (init wrappers). */
-	bool (*func_name)(uintptr_t ip, char *buf, size_t len);
+	/* The symbol containing addr (its raw, mangled name), or false
+	 * (lock wrappers, role frames, names of globals). */
+	bool (*symbol)(uintptr_t addr, struct ul_core_sym *out);
+	/* A C++ name demangled into buf, or false. */
+	bool (*demangle)(const char *name, char *buf, size_t len);
+	/* Resolve file:line of many sites at once (before a module goes). */
+	void (*prefetch)(const uintptr_t *ips, int n);
 	/* A new thread's state exists: arrange for ul_thread_exit at its end. */
 	void (*thread_started)(struct ul_thread *t);
 };

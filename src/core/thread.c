@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core.h"
+#include "lockstat.h"
 
 __thread struct ul_thread *ul_self UL_TLS;
 __thread uint8_t ul_self_state UL_TLS;
@@ -38,6 +39,7 @@ struct ul_thread *ul_thread_get(void)
 		}
 	}
 	t->tid = ul_gettid();
+	t->lstat = ul_lstat_on;
 	ul_thread_ctx_changed(t);
 	t->held = t->inline_held;
 	t->cap = UL_ARRAY_SIZE(t->inline_held);
@@ -75,6 +77,8 @@ void ul_thread_exit(struct ul_thread *t)
 	ul_self_state = 1;
 	ul_self = NULL;
 	ul_mutex_lock(&threads_lock);
+	if (t->lstat)
+		ul_lstat_thread_exit(t);
 	if (t->registered)
 		unlink_locked(t);
 	if (t->held == t->inline_held) { /* grown stacks are not recycled */

@@ -5,6 +5,7 @@
 
 
 #include "core.h"
+#include "lockstat.h"
 
 #define MAX_CYCLE 32
 
@@ -155,15 +156,17 @@ static inline bool lock_lookup(struct ul_thread *t, struct ul_acquire *a, struct
 {
 	struct ul_lcache *c = &t->lcache[ul_lcache_slot(a->lock)];
 	uint32_t epoch = atomic_load_explicit(ul_lock_epoch(a->lock), memory_order_acquire);
-	if (likely(c->addr == (uintptr_t)a->lock && c->epoch == epoch)) {
+	if (likely(c->addr == (uintptr_t)a->lock && c->epoch == epoch && !c->slow)) {
 		*out = *c;
 		return true;
 	}
 	struct ul_lock l;
 	if (!ul_lock_get(a->lock, &l) && !ul_lock_resolve(a->lock, a->kind, a->ip, &l))
 		return false;
+	if (l.on_stack && ul_lock_stack_renew(t, a->lock, a->kind, a->ip, &l))
+		epoch = atomic_load_explicit(ul_lock_epoch(a->lock), memory_order_acquire);
 	*out = (struct ul_lcache){ (uintptr_t)a->lock, l.class_id, l.inst, epoch, l.subclass_default,
-				   l.novalidate };
+				   l.novalidate, l.on_stack };
 	if (!t->ctx) {
 		c->addr = 0; /* filled address last, as in the fast path */
 		atomic_signal_fence(memory_order_seq_cst);
@@ -172,6 +175,7 @@ static inline bool lock_lookup(struct ul_thread *t, struct ul_acquire *a, struct
 		c->epoch = epoch;
 		c->subclass_default = out->subclass_default;
 		c->novalidate = out->novalidate;
+		c->slow = out->slow;
 		atomic_signal_fence(memory_order_seq_cst);
 		c->addr = out->addr;
 	}
@@ -185,7 +189,7 @@ bool ul_validate_acquire(struct ul_thread *t, struct ul_acquire *a)
 	a->reentry = false;
 	if (!lock_lookup(t, a, &l))
 		return false;
-	if (l.novalidate)
+	if (l.novalidate || ul_rt.policy.no_validate)
 		a->flags |= UL_ACQ_NOCHECK;
 	uint8_t sub = a->subclass == 0xff ? l.subclass_default : a->subclass;
 	a->class_id = sub ? ul_class_sub(l.class_id, sub) : l.class_id;
@@ -231,11 +235,15 @@ void ul_acquired(struct ul_thread *t, const struct ul_acquire *a)
 		struct ul_held *h = ul_held_find(t, a->lock);
 		if (h) {
 			h->refs++;
+			if (unlikely(t->lstat))
+				ul_lstat_acquired(t, a->lock, a->class_id, a->mode, a->ip, NULL);
 			return;
 		}
 	}
 	if (!ul_held_reserve(t)) {
 		t->overflow++;
+		if (unlikely(t->lstat))
+			ul_lstat_acquired(t, a->lock, a->class_id, a->mode, a->ip, NULL);
 		return;
 	}
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
@@ -257,6 +265,8 @@ void ul_acquired(struct ul_thread *t, const struct ul_acquire *a)
 	atomic_signal_fence(memory_order_seq_cst);
 	h->lock = a->lock;
 	ul_event_note(t, a->class_id, a->mode, a->flags, a->ip);
+	if (unlikely(t->lstat))
+		ul_lstat_acquired(t, a->lock, a->class_id, a->mode, a->ip, h);
 }
 
 /* After removing an entry from the middle, the entries above it form new
@@ -297,6 +307,8 @@ bool ul_release(struct ul_thread *t, const void *lock, uintptr_t ip, bool report
 			h->refs--;
 			return true;
 		}
+		if (unlikely(t->lstat))
+			ul_lstat_released(t, h);
 		h->lock = NULL;
 		atomic_signal_fence(memory_order_seq_cst);
 		atomic_store_explicit(&t->depth, d - 1, memory_order_release);
@@ -310,6 +322,8 @@ bool ul_release(struct ul_thread *t, const void *lock, uintptr_t ip, bool report
 			h->refs--;
 			return true;
 		}
+		if (unlikely(t->lstat))
+			ul_lstat_released(t, h);
 		memmove(&t->held[i], &t->held[i + 1], (d - 1 - i) * sizeof *h);
 		atomic_store_explicit(&t->depth, d - 1, memory_order_release);
 		rebuild_above(t, i);

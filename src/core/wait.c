@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core.h"
+#include "lockstat.h"
 
 #define MAX_DEPTH 32
 
@@ -19,6 +20,8 @@ void ul_wait_begin(struct ul_thread *t, const void *lock, uint8_t mode)
 	atomic_store_explicit(&t->wait_seq, atomic_load_explicit(&t->wait_seq, memory_order_relaxed) + 1,
 			      memory_order_relaxed);
 	atomic_store_explicit(&t->wait_lock, lock, memory_order_release);
+	if (t->lstat)
+		ul_lstat_wait_begin(t, lock);
 }
 
 long ul_wait_next_ms(struct ul_thread *t)
@@ -103,6 +106,8 @@ static int find_cycle(struct ul_thread *t, struct ul_thread **path, uint32_t *se
 
 void ul_wait_check(struct ul_thread *t)
 {
+	if (!ul_rt.policy.deadlock_detect) /* waits tracked for --lock-stat only */
+		return;
 	if (!t->wait_stack)
 		t->wait_stack = ul_stack_capture_from(0);
 	struct ul_thread *path[MAX_DEPTH], *again[MAX_DEPTH];

@@ -30,7 +30,7 @@ INTERCEPTOR(void, mtx_destroy, (mtx_t *m))
 
 static int mtx_wait(struct ul_thread *t, mtx_t *m)
 {
-	if (!ul_rt.opt.deadlock_detect)
+	if (!ul_wait_tracked())
 		return REAL(mtx_lock)(m);
 	int r = REAL(mtx_trylock)(m);
 	if (r != thrd_busy)
@@ -91,7 +91,7 @@ INTERCEPTOR(int, mtx_timedlock, (mtx_t *__restrict m, const struct timespec *__r
 INTERCEPTOR(int, mtx_unlock, (mtx_t *m))
 {
 	int e = errno;
-	ul_release_event(m, UL_IP);
+	ul_release_event_kind(m, UL_KIND_MUTEX, ((pthread_mutex_t *)(void *)m)->__data.__lock == 0, UL_IP);
 	errno = e;
 	return REAL(mtx_unlock)(m);
 }

@@ -81,6 +81,10 @@
 	X(int, thrd_create, (thrd_t *, thrd_start_t, void *)) \
 	X(int, thrd_join, (thrd_t, int *)) \
 	X(void, free, (void *)) \
+	X(void *, realloc, (void *, size_t)) \
+	X(int, munmap, (void *, size_t)) \
+	X(void *, mremap, (void *, size_t, size_t, int, ...)) \
+	X(int, dlclose, (void *)) \
 	X(size_t, malloc_usable_size, (void *))
 
 #ifdef UL_WRAP_MODE
@@ -121,7 +125,9 @@ static inline struct ul_thread *ul_enter(void)
 		if (!t)
 			return NULL;
 	}
-	if (unlikely(t->stop || !atomic_load_explicit(&ul_rt.enabled, memory_order_relaxed)))
+	/* not t->stop: its lstat byte only keeps the fast path away */
+	if (unlikely(t->busy || t->off || t->ctx_untracked ||
+		     !atomic_load_explicit(&ul_rt.enabled, memory_order_relaxed)))
 		return NULL;
 	if (unlikely(t->ctx))
 		ul_ctx_left_check(t);
@@ -149,6 +155,13 @@ static inline uint8_t ul_mutex_type(const pthread_mutex_t *m)
 	}
 }
 
+/* Neither readers nor a writer hold it (glibc >= 2.25 layout). */
+static inline bool ul_rwlock_free(const pthread_rwlock_t *rw)
+{
+	return rw->__data.__cur_writer == 0 && (rw->__data.__readers >> 3) == 0 &&
+	       !(rw->__data.__readers & 2);
+}
+
 static inline bool ul_rwlock_writer_pref(const pthread_rwlock_t *rw)
 {
 	return rw->__data.__flags == PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP;
@@ -157,9 +170,16 @@ static inline bool ul_rwlock_writer_pref(const pthread_rwlock_t *rw)
 /* Shared by the lock interceptors (lockops.c). */
 void ul_lock_init_event(const void *lock, uint8_t kind, uint8_t type, bool writer_pref, uintptr_t ip);
 void ul_lock_destroy_event(const void *lock, uintptr_t ip);
-int ul_release_event(const void *lock, uintptr_t ip);
+/* An unlock; free_now: the lock is free in memory (then an unlock of a
+ * lock never seen, such as a static initialiser never locked, is bad). */
+int ul_release_event_kind(const void *lock, uint8_t kind, bool free_now, uintptr_t ip);
+/* Blocking waits go through trylock first and ul_wait_begin(): for the
+ * deadlock check and for lock statistics (contentions). */
+static inline bool ul_wait_tracked(void)
+{
+	return ul_rt.opt.deadlock_detect || ul_lstat_on;
+}
 /* Timeout for blocking waits before the wait-for graph is checked. */
 void ul_wait_deadline(struct timespec *ts, clockid_t clk, long ms);
-uintptr_t ul_init_site(uintptr_t ip);
 
 #endif

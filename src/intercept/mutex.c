@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 /* pthread_mutex_* */
 #include "../core/fastpath.h"
+#include "../core/lockstat.h"
 #include "interpose.h"
 
 INTERCEPTOR(int, pthread_mutex_init, (pthread_mutex_t *m, const pthread_mutexattr_t *attr))
@@ -28,7 +29,7 @@ INTERCEPTOR(int, pthread_mutex_destroy, (pthread_mutex_t *m))
  * graph, then keeps waiting. */
 static int mutex_wait(struct ul_thread *t, pthread_mutex_t *m)
 {
-	if (!t || !ul_rt.opt.deadlock_detect || !HAVE_REAL(pthread_mutex_clocklock))
+	if (!t || !ul_wait_tracked() || !HAVE_REAL(pthread_mutex_clocklock))
 		return REAL(pthread_mutex_lock)(m);
 	int r = REAL(pthread_mutex_trylock)(m);
 	if (r != EBUSY)
@@ -51,6 +52,20 @@ static int mutex_wait(struct ul_thread *t, pthread_mutex_t *m)
 static int mutex_acquire(pthread_mutex_t *m, uint8_t flags, uint8_t sub, uintptr_t ip,
 			 int (*op)(pthread_mutex_t *, const void *), const void *arg)
 {
+	/* --lock-stat: the cached-chain fast path, plus counting (lockstat.h) */
+	struct ul_thread *st;
+	struct ul_fast f;
+	if (unlikely(ul_lstat_on) && !op && sub == 0xff && (st = ul_lstat_fast_thread()) &&
+	    ul_fast_check(st, m, UL_WRITE, 0, &f)) {
+		int r = REAL(pthread_mutex_trylock)(m);
+		if (r == EBUSY)
+			r = mutex_wait(st, m);
+		if (r == 0 || r == EOWNERDEAD) {
+			ul_fast_push(st, m, &f, ip, UL_WRITE, 0);
+			ul_lstat_fast_acquired(st, m, &f, UL_WRITE, ip);
+		}
+		return r;
+	}
 	struct ul_thread *t = ul_enter();
 	if (!t)
 		return op ? op(m, arg) : REAL(pthread_mutex_lock)(m);
@@ -136,8 +151,10 @@ INTERCEPTOR(int, pthread_mutex_unlock, (pthread_mutex_t *m))
 	struct ul_thread *t = ul_fast_thread();
 	if (likely(t && ul_fast_release(t, m)))
 		return REAL(pthread_mutex_unlock)(m);
+	if (unlikely(ul_lstat_on) && ul_lstat_fast_release(m)) /* --lock-stat */
+		return REAL(pthread_mutex_unlock)(m);
 	int e = errno;
-	ul_release_event(m, UL_IP);
+	ul_release_event_kind(m, UL_KIND_MUTEX, m->__data.__lock == 0, UL_IP);
 	errno = e;
 	return REAL(pthread_mutex_unlock)(m);
 }

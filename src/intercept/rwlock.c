@@ -2,6 +2,7 @@
 /* pthread_rwlock_*: reads of a default (reader-preferring) glibc rwlock are
  * recursive; reads of a PREFER_WRITER_NONRECURSIVE one are not. */
 #include "../core/fastpath.h"
+#include "../core/lockstat.h"
 #include "interpose.h"
 
 INTERCEPTOR(int, pthread_rwlock_init, (pthread_rwlock_t *rw, const pthread_rwlockattr_t *attr))
@@ -44,7 +45,7 @@ static int call(pthread_rwlock_t *rw, enum rw_op op, clockid_t clk, const struct
 /* Blocking rd/wr with wait tracking, as for mutexes. */
 static int rw_wait(struct ul_thread *t, pthread_rwlock_t *rw, bool write, uint8_t mode)
 {
-	if (!ul_rt.opt.deadlock_detect || !HAVE_REAL(pthread_rwlock_clockrdlock))
+	if (!ul_wait_tracked() || !HAVE_REAL(pthread_rwlock_clockrdlock))
 		return call(rw, write ? WR : RD, 0, NULL);
 	int r = call(rw, write ? TRYWR : TRYRD, 0, NULL);
 	if (r != EBUSY)
@@ -64,9 +65,25 @@ static int rw_wait(struct ul_thread *t, pthread_rwlock_t *rw, bool write, uint8_
 	return r;
 }
 
-static int rw_acquire(pthread_rwlock_t *rw, enum rw_op op, uint8_t sub, uintptr_t ip, clockid_t clk,
+static __attribute__((noinline)) int rw_acquire(pthread_rwlock_t *rw, enum rw_op op, uint8_t sub, uintptr_t ip, clockid_t clk,
 		      const struct timespec *ts)
 {
+	/* --lock-stat: the cached-chain fast path, plus counting (lockstat.h) */
+	struct ul_thread *st;
+	struct ul_fast f;
+	if (unlikely(ul_lstat_on) && (op == RD || op == WR) && sub == 0xff && (st = ul_lstat_fast_thread())) {
+		uint8_t mode = op == WR ? UL_WRITE : ul_rwlock_writer_pref(rw) ? UL_READ : UL_RREAD;
+		if (ul_fast_check(st, rw, mode, 0, &f)) {
+			int r = call(rw, op == WR ? TRYWR : TRYRD, 0, NULL);
+			if (r == EBUSY)
+				r = rw_wait(st, rw, op == WR, mode);
+			if (r == 0) {
+				ul_fast_push(st, rw, &f, ip, mode, 0);
+				ul_lstat_fast_acquired(st, rw, &f, mode, ip);
+			}
+			return r;
+		}
+	}
 	struct ul_thread *t = ul_enter();
 	if (!t)
 		return call(rw, op, clk, ts);
@@ -158,8 +175,10 @@ INTERCEPTOR(int, pthread_rwlock_unlock, (pthread_rwlock_t *rw))
 	struct ul_thread *t = ul_fast_thread();
 	if (likely(t && ul_fast_release(t, rw)))
 		return REAL(pthread_rwlock_unlock)(rw);
+	if (unlikely(ul_lstat_on) && ul_lstat_fast_release(rw)) /* --lock-stat */
+		return REAL(pthread_rwlock_unlock)(rw);
 	int e = errno;
-	ul_release_event(rw, UL_IP);
+	ul_release_event_kind(rw, UL_KIND_RWLOCK, ul_rwlock_free(rw), UL_IP);
 	errno = e;
 	return REAL(pthread_rwlock_unlock)(rw);
 }

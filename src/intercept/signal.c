@@ -250,26 +250,11 @@ INTERCEPTOR(int, sigprocmask, (int how, const sigset_t *set, sigset_t *old))
 	return r;
 }
 
-static int sig_by_name(const char *s)
-{
-	static const struct { const char *n; int s; } names[] = {
-		{ "SIGQUIT", SIGQUIT }, { "SIGUSR1", SIGUSR1 }, { "SIGUSR2", SIGUSR2 },
-		{ "SIGHUP", SIGHUP }, { "SIGINT", SIGINT }, { "SIGTERM", SIGTERM },
-	};
-	for (size_t i = 0; i < UL_ARRAY_SIZE(names); i++)
-		if (!strcmp(s, names[i].n) || !strcmp(s, names[i].n + 3))
-			return names[i].s;
-	return atoi(s);
-}
-
 /* The dump signal: print every thread's held locks. If the program installs
  * its own handler later, the dump still runs first (trampoline). */
 void ul_signals_init(void)
 {
-	const char *s = ul_rt.opt.dump_signal;
-	if (!s || !*s)
-		return;
-	dump_sig = sig_by_name(s);
+	dump_sig = ul_rt.opt.dump_signal; /* checked by the option parser */
 	if (dump_sig <= 0 || dump_sig >= NSIG_TRACK)
 		return;
 	/* the trampoline with no program handler: it only dumps */

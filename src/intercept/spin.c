@@ -29,7 +29,7 @@ INTERCEPTOR(int, pthread_spin_destroy, (pthread_spinlock_t *s))
 static int spin_wait(struct ul_thread *t, pthread_spinlock_t *s)
 {
 	int r = REAL(pthread_spin_trylock)(s);
-	if (r != EBUSY || !ul_rt.opt.deadlock_detect)
+	if (r != EBUSY || !ul_wait_tracked())
 		return r == EBUSY ? REAL(pthread_spin_lock)(s) : r;
 	ul_wait_begin(t, LK(s), UL_WRITE);
 	uint64_t next = ul_now_ns() + (uint64_t)ul_rt.opt.deadlock_timeout_ms * 1000000u;
@@ -84,7 +84,7 @@ INTERCEPTOR(int, pthread_spin_trylock, (pthread_spinlock_t *s))
 INTERCEPTOR(int, pthread_spin_unlock, (pthread_spinlock_t *s))
 {
 	int e = errno;
-	ul_release_event(LK(s), UL_IP);
+	ul_release_event_kind(LK(s), UL_KIND_SPIN, *(volatile int *)s == 0, UL_IP);
 	errno = e;
 	return REAL(pthread_spin_unlock)(s);
 }

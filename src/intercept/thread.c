@@ -128,7 +128,7 @@ static struct thread_key thread_key_of(uintptr_t fn, uintptr_t caller)
 	return k;
 }
 
-static struct start *prepare(struct thread_key k)
+static struct start *prepare(uint32_t event_class)
 {
 	if (atomic_load(&ul_init_state) != 2)
 		return NULL;
@@ -136,39 +136,37 @@ static struct start *prepare(struct thread_key k)
 	if (s) {
 		struct ul_thread *t = ul_self;
 		s->sig_blocked = t ? t->sig_blocked : 0;
-		s->event_class = 0;
-		if (k.key)
-			s->event_class = ul_class_for_key(k.origin, k.key, UL_KIND_THREAD, NULL);
+		s->event_class = event_class;
 	}
 	return s;
 }
 
-static struct thread_key class_key(uintptr_t fn, uintptr_t caller)
+/* The class of a thread about to start at fn, or 0. */
+static uint32_t thread_class(uintptr_t fn, uintptr_t caller)
 {
-	struct thread_key k = { 0, 0 };
 	if (atomic_load(&ul_init_state) != 2 || !ul_rt.opt.wait_check || !atomic_load(&ul_rt.enabled))
-		return k;
+		return 0;
 	struct ul_thread *t = ul_enter();
 	if (!t)
-		return k;
+		return 0;
 	int e = errno;
-	k = thread_key_of(fn, caller);
+	struct thread_key k = thread_key_of(fn, caller);
+	uint32_t c = ul_class_for_key(k.origin, k.key, UL_KIND_THREAD, NULL);
 	ul_leave(t);
 	errno = e;
-	return k;
+	return c;
 }
 
 /* The new thread's handle names its class until it is joined. */
-static void created(uintptr_t handle, struct thread_key k)
+static void created(uintptr_t handle, uint32_t event_class)
 {
-	if (!k.key)
+	if (!event_class)
 		return;
 	struct ul_thread *t = ul_enter();
 	if (!t)
 		return;
 	int e = errno;
-	struct ul_lock l;
-	ul_lock_register((const void *)handle, UL_KIND_THREAD, 0, false, k.key, k.origin, &l);
+	ul_lock_register_class((const void *)handle, UL_KIND_THREAD, UL_ORIGIN_KEY, event_class);
 	ul_leave(t);
 	errno = e;
 }
@@ -177,8 +175,8 @@ INTERCEPTOR(int, pthread_create, (pthread_t *th, const pthread_attr_t *attr, voi
 {
 	if (!HAVE_REAL(pthread_create))
 		ul_resolve_reals();
-	struct thread_key k = class_key((uintptr_t)fn, UL_IP);
-	struct start *s = prepare(k);
+	uint32_t ec = thread_class((uintptr_t)fn, UL_IP);
+	struct start *s = prepare(ec);
 	if (!s)
 		return REAL(pthread_create)(th, attr, fn, arg);
 	s->fn = fn;
@@ -187,7 +185,7 @@ INTERCEPTOR(int, pthread_create, (pthread_t *th, const pthread_attr_t *attr, voi
 	if (r)
 		start_free(s);
 	else
-		created((uintptr_t)*th, k);
+		created((uintptr_t)*th, ec);
 	return r;
 }
 
@@ -195,8 +193,8 @@ INTERCEPTOR(int, thrd_create, (thrd_t *th, thrd_start_t fn, void *arg))
 {
 	if (!HAVE_REAL(thrd_create))
 		ul_resolve_reals();
-	struct thread_key k = class_key((uintptr_t)fn, UL_IP);
-	struct start *s = prepare(k);
+	uint32_t ec = thread_class((uintptr_t)fn, UL_IP);
+	struct start *s = prepare(ec);
 	if (!s)
 		return REAL(thrd_create)(th, fn, arg);
 	s->c11fn = fn;
@@ -205,7 +203,7 @@ INTERCEPTOR(int, thrd_create, (thrd_t *th, thrd_start_t fn, void *arg))
 	if (r != thrd_success)
 		start_free(s);
 	else
-		created((uintptr_t)*th, k);
+		created((uintptr_t)*th, ec);
 	return r;
 }
 

@@ -4,25 +4,27 @@
  * edges of reported cycles marked. */
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "output.h"
 #include "report_buf.h"
 #include "symbols.h"
 
-static void put(int fd, const char *s)
+/* --html: the graph also goes to two files in the launcher's private
+ * directory ([0] .dot, [1] .json); -1 while writing the --graph outputs. */
+static int html_fd[2] = { -1, -1 };
+
+static void put(int id, const char *s)
 {
-	ul_write_all(fd, s, strlen(s));
+	if (html_fd[0] >= 0)
+		ul_write_all(html_fd[id == UL_OUT_GJSON], s, strlen(s));
+	else
+		ul_out_put(id, s, strlen(s));
 }
 
+/* Valid in both DOT and JSON strings, and valid UTF-8. */
 static void esc(char *out, size_t len, const char *s)
 {
-	size_t o = 0;
-	for (; *s && o + 3 < len; s++) {
-		if (*s == '"' || *s == '\\')
-			out[o++] = '\\';
-		out[o++] = (unsigned char)*s < 0x20 ? ' ' : *s;
-	}
-	out[o] = 0;
+	ul_json_escape(out, len, s, strlen(s), NULL);
 }
 
 static void class_label(uint32_t node, char *buf, size_t len)
@@ -36,20 +38,10 @@ static void class_label(uint32_t node, char *buf, size_t len)
 		snprintf(buf, len, "%s", name);
 }
 
-void ul_graph_export(void)
+static void write_graph(void)
 {
-	const char *base = ul_rt.opt.graph;
-	if (!base || !*base)
-		return;
-	char path[600], line[2400], a[600], b[600];
-	snprintf(path, sizeof path, "%s.dot", base);
-	unlink(path);
-	int dot = ul_open_append(path);
-	snprintf(path, sizeof path, "%s.json", base);
-	unlink(path);
-	int js = ul_open_append(path);
-	if (dot < 0 || js < 0)
-		return;
+	char line[2400], a[600], b[600];
+	const int dot = UL_OUT_DOT, js = UL_OUT_GJSON;
 	put(dot, "digraph ulockdep {\n  node [shape=box, fontname=\"monospace\"];\n");
 	put(js, "{\"classes\":[");
 	uint32_t nn = ul_graph_nnodes();
@@ -99,6 +91,40 @@ void ul_graph_export(void)
 	}
 	put(dot, "}\n");
 	put(js, "]}\n");
-	ul_close(dot);
-	ul_close(js);
+}
+
+/* --html: DIR/graph.PID.{dot,json}, one pair per process (a program may run
+ * others under the same options). */
+static void export_html(void)
+{
+	const char *dir = ul_rt.opt.html_dir;
+	char path[4200];
+	if (!dir || !*dir || atomic_load(&ul_rt.nclasses) <= 1)
+		return;
+	for (int k = 0; k < 2; k++) {
+		if (snprintf(path, sizeof path, "%s/graph.%d.%s", dir, ul_getpid(), k ? "json" : "dot") >= (int)sizeof path)
+			break;
+		html_fd[k] = ul_open_append(path);
+	}
+	if (html_fd[0] >= 0 && html_fd[1] >= 0)
+		write_graph();
+	for (int k = 0; k < 2; k++) {
+		if (html_fd[k] >= 0)
+			ul_close(html_fd[k]);
+		html_fd[k] = -1;
+	}
+}
+
+void ul_graph_export(void)
+{
+	export_html();
+	/* a helper exec'ed by a child that took no lock writes no file of its own */
+	if (!ul_out_enabled(UL_OUT_DOT) || (!ul_out_is_owner() && atomic_load(&ul_rt.nclasses) <= 1))
+		return;
+	bool dot_ok = ul_out_begin(UL_OUT_DOT), js_ok = ul_out_begin(UL_OUT_GJSON);
+	if (!dot_ok && !js_ok)
+		return;
+	write_graph();
+	ul_out_end(UL_OUT_DOT);
+	ul_out_end(UL_OUT_GJSON);
 }

@@ -1,56 +1,117 @@
 #define _GNU_SOURCE
 /* JSON lines: one object per report, appended with a single write() so
- * lines from several processes never interleave. */
+ * lines from several processes never interleave. Strings are always valid
+ * UTF-8: a byte that is not part of valid UTF-8 is written as the text
+ * \xHH (a backslash escaped as \\, then xHH). */
 #include <stdio.h>
 #include <string.h>
 
+#include "output.h"
 #include "report_buf.h"
 #include "symbols.h"
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
+static size_t utf8_len(const unsigned char *s)
+{
+	unsigned char c = s[0];
+	size_t n;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0) || (c == 0xf0 && s[1] < 0x90) ||
+	    (c == 0xf4 && s[1] >= 0x90))
+		return 0; /* overlong, surrogate, or past U+10FFFF */
+	return n;
+}
+
+size_t ul_json_escape(char *out, size_t len, const char *str, size_t slen, size_t *used)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t o = 0, i = 0;
+	if (!len)
+		return 0;
+	for (; i < slen && s[i];) {
+		char unit[8];
+		size_t n = utf8_len(s + i), u;
+		if (n && i + n > slen)
+			n = 0;
+		if (s[i] == '"' || s[i] == '\\') {
+			unit[0] = '\\';
+			unit[1] = (char)s[i];
+			u = 2;
+		} else if (s[i] == '\n') {
+			memcpy(unit, "\\n", u = 2);
+		} else if (s[i] < 0x20 || s[i] == 0x7f) {
+			u = (size_t)snprintf(unit, sizeof unit, "\\u%04x", s[i]);
+		} else if (!n) {
+			u = (size_t)snprintf(unit, sizeof unit, "\\\\x%02X", s[i]);
+		} else {
+			memcpy(unit, s + i, n);
+			u = n;
+		}
+		if (o + u >= len)
+			break;
+		memcpy(out + o, unit, u);
+		o += u;
+		i += n ? n : 1;
+	}
+	out[o] = 0;
+	if (used)
+		*used = i;
+	return o;
+}
 
 struct jbuf {
 	char *p;
 	size_t len, cap;
+	bool full;
 };
-
-static void jput(struct jbuf *b, const char *s, size_t n)
-{
-	if (b->len + n >= b->cap)
-		n = b->cap - b->len - 1;
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = 0;
-}
 
 static void jraw(struct jbuf *b, const char *s)
 {
-	jput(b, s, strlen(s));
+	size_t n = strlen(s);
+	if (b->len + n >= b->cap) {
+		b->full = true;
+		return;
+	}
+	memcpy(b->p + b->len, s, n + 1);
+	b->len += n;
+}
+
+/* A string; with cut, shortened (still valid) to at most max bytes. */
+static void jstr_cut(struct jbuf *b, const char *s, size_t max, bool cut)
+{
+	jraw(b, "\"");
+	size_t room = b->cap - b->len, want = s ? strlen(s) : 0, used = 0;
+	if (room < 2 || b->full) {
+		b->full = true;
+		return;
+	}
+	if (cut && room > max)
+		room = max;
+	b->len += ul_json_escape(b->p + b->len, room - 1, s ? s : "", want, &used);
+	if (used < want && !cut)
+		b->full = true;
+	jraw(b, "\"");
 }
 
 static void jstr(struct jbuf *b, const char *s)
 {
-	jput(b, "\"", 1);
-	for (; s && *s; s++) {
-		char esc[8];
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)c;
-			jput(b, esc, 2);
-		} else if (c == '\n') {
-			jput(b, "\\n", 2);
-		} else if (c < 0x20) {
-			snprintf(esc, sizeof esc, "\\u%04x", c);
-			jput(b, esc, 6);
-		} else {
-			jput(b, s, 1);
-		}
-	}
-	jput(b, "\"", 1);
+	jstr_cut(b, s, 0, false);
 }
 
 /* Frames of a stack reference as JSON strings. */
-void ul_json_frames(struct jbuf *b, const struct ul_rb_stack *s);
-void ul_json_frames(struct jbuf *b, const struct ul_rb_stack *s)
+static void json_frames(struct jbuf *b, const struct ul_rb_stack *s)
 {
 	const struct ul_stack *st = ul_stack_get(s->stack);
 	jraw(b, "[");
@@ -64,49 +125,91 @@ void ul_json_frames(struct jbuf *b, const struct ul_rb_stack *s)
 	jraw(b, "]");
 }
 
-void ul_json_write(const struct ul_rb *r)
+static void build(struct jbuf *b, const struct ul_rb *r, bool lite)
 {
-	const char *path = ul_rt.opt.json;
-	if (!path || !*path)
-		return;
-	static char buf[128 * 1024];
-	struct jbuf b = { buf, 0, sizeof buf };
 	char num[64];
-	jraw(&b, "{\"kind\":");
-	jstr(&b, ul_report_kind_names[r->kind]);
-	jraw(&b, ",\"message\":");
-	jstr(&b, r->header);
-	jraw(&b, ",\"locks\":[");
+	b->len = 0;
+	b->full = false;
+	b->p[0] = 0;
+	jraw(b, "{\"kind\":");
+	jstr(b, ul_report_kind_names[r->kind]);
+	jraw(b, ",\"message\":");
+	jstr(b, r->header);
+	jraw(b, ",\"locks\":[");
 	for (int i = 0; i < r->nlocks; i++) {
 		if (i)
-			jraw(&b, ",");
-		jstr(&b, r->locks[i]);
+			jraw(b, ",");
+		jstr(b, r->locks[i]);
 	}
-	jraw(&b, "],\"thread\":");
-	jstr(&b, r->thread);
-	snprintf(num, sizeof num, ",\"pid\":%d,\"program\":", ul_getpid());
-	jraw(&b, num);
-	jstr(&b, ul_rt.progname);
-	jraw(&b, ",\"stacks\":[");
-	for (int i = 0; i < r->nstacks; i++) {
+	/* the lock object (and instance id) behind each entry of "locks" */
+	jraw(b, "],\"instances\":[");
+	for (int i = 0; i < r->nlocks; i++) {
 		if (i)
-			jraw(&b, ",");
-		jraw(&b, "{\"label\":");
-		jstr(&b, r->stacks[i].label);
-		jraw(&b, ",\"frames\":");
-		ul_json_frames(&b, &r->stacks[i]);
-		jraw(&b, "}");
+			jraw(b, ",");
+		if (r->lock_addr[i] || r->lock_inst[i])
+			snprintf(num, sizeof num, "{\"addr\":\"%#lx\",\"instance\":%u}",
+				 (unsigned long)r->lock_addr[i], r->lock_inst[i]);
+		else
+			snprintf(num, sizeof num, "null");
+		jraw(b, num);
 	}
-	jraw(&b, "],\"report\":");
-	jstr(&b, r->text);
-	/* keep the line whole even when truncated */
-	if (b.len + 3 >= b.cap)
-		b.len = b.cap - 3;
-	b.p[b.len++] = '}';
-	b.p[b.len++] = '\n';
+	jraw(b, "],\"thread\":");
+	jstr(b, r->thread);
+	snprintf(num, sizeof num, ",\"pid\":%d,\"program\":", ul_getpid());
+	jraw(b, num);
+	jstr(b, ul_rt.progname);
+	jraw(b, ",\"stacks\":[");
+	for (int i = 0; i < r->nstacks && !lite; i++) {
+		if (i)
+			jraw(b, ",");
+		jraw(b, "{\"label\":");
+		jstr(b, r->stacks[i].label);
+		jraw(b, ",\"frames\":");
+		json_frames(b, &r->stacks[i]);
+		jraw(b, "}");
+	}
+	/* the rule that would silence this report (for the --html page) */
+	char rule[500];
+	ul_suppress_rule(r, rule, sizeof rule);
+	jraw(b, "],\"suppression\":");
+	jstr(b, rule);
+	jraw(b, lite ? ",\"truncated\":true,\"report\":" : ",\"report\":");
+	/* the report text goes last: in the short form it is cut to fit */
+	jstr_cut(b, r->text, b->cap > b->len + 16 ? b->cap - b->len - 16 : 1, lite);
+	jraw(b, "}\n");
+}
+
+/* --html: one line appended to a file in the launcher's private directory. */
+void ul_html_data_append(const char *name, const char *line, size_t len)
+{
+	const char *dir = ul_rt.opt.html_dir;
+	char path[4200];
+	if (!dir || !*dir || snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
+		return;
 	int fd = ul_open_append(path);
 	if (fd >= 0) {
-		ul_write_all(fd, b.p, b.len);
+		ul_write_all(fd, line, len);
 		ul_close(fd);
+		return;
 	}
+	static _Atomic bool said;
+	if (!atomic_exchange(&said, true))
+		ul_report_notice("--html: cannot write to the launcher's directory (a uid change?); "
+				 "this process is missing from the page");
+}
+
+void ul_json_write(const struct ul_rb *r)
+{
+	bool html = ul_rt.opt.html_dir && *ul_rt.opt.html_dir;
+	if (!ul_out_enabled(UL_OUT_JSON) && !html)
+		return;
+	static char buf[128 * 1024];
+	struct jbuf b = { buf, 0, sizeof buf, false };
+	build(&b, r, false);
+	if (b.full)
+		build(&b, r, true); /* too big: no stacks, the text cut, still one valid line */
+	if (!b.full && ul_out_enabled(UL_OUT_JSON))
+		ul_out_append(UL_OUT_JSON, b.p, b.len);
+	if (!b.full && html)
+		ul_html_data_append("reports.json", b.p, b.len);
 }

@@ -16,7 +16,10 @@ static void lock_line(struct ul_rb *r, const void *addr, uint32_t class_id, uint
 	char at[512];
 	ul_sym_site_name(ip, at, sizeof at);
 	ul_rb_printf(r, "%016lx ", (unsigned long)(uintptr_t)addr);
+	int n = r->nlocks;
 	ul_rb_lock_name(r, class_id);
+	if (r->nlocks > n)
+		ul_rb_lock_instance(r, (uintptr_t)addr, 0);
 	ul_rb_printf(r, ", at: %s\n", at);
 }
 
@@ -24,6 +27,30 @@ static const char *cname(uint32_t class_id, char *buf, size_t len)
 {
 	ul_class_format(ul_class_get(class_id), buf, len);
 	return buf;
+}
+
+/* A class of many locks made at one site may merge roles (a generic
+ * container's locks): say so, and how to split it. */
+#define GENERIC_MIN_LOCKS 4
+static void generic_site_hint(struct ul_rb *r, const struct ul_step *steps, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct ul_class *c = ul_class_get(ul_class_get(steps[i].class_id) ?
+						  ul_class_get(steps[i].class_id)->base : 0);
+		bool seen = false;
+		for (int j = 0; j < i; j++)
+			seen |= ul_class_get(steps[j].class_id) &&
+				ul_class_get(steps[j].class_id)->base == (c ? c->id : 0);
+		if (!c || seen || (c->origin != UL_ORIGIN_INIT && c->origin != UL_ORIGIN_FIRST_USE) ||
+		    atomic_load(&c->nlocks) < GENERIC_MIN_LOCKS)
+			continue;
+		ul_rb_printf(r, "Class (%s) has %u locks made at one generic site. If they play different\n"
+				"roles, this cycle may run between roles the class merges. Give each role its class:\n"
+				"  ulockdep_set_class(lock, &role_key, \"role\") where the lock is made,\n"
+				"  --init-wrappers FUNC if FUNC only wraps lock init (its callers become the classes),\n"
+				"  --class-depth N to key the class by N frames from the site.\n\n",
+			     ul_class_name(c), atomic_load(&c->nlocks));
+	}
 }
 
 static uint64_t hash_ids(const uint32_t *ids, int n)
@@ -80,8 +107,19 @@ void ul_report_circular(struct ul_thread *t, const struct ul_acquire *a, const s
 		ul_rb_printf(r, "\n-> #%d (%s)%s:\n", i, nm, usage);
 		ul_rb_stack(r, i ? "dependency" : "new", steps[i].stack, 6);
 	}
-	for (int i = 0; i < n && r->nlocks < UL_RB_LOCKS; i++)
+	for (int i = 0; i < n && r->nlocks < UL_RB_LOCKS; i++) {
+		r->lock_addr[r->nlocks] = steps[i].addr;
+		r->lock_inst[r->nlocks] = steps[i].inst;
 		r->locks[r->nlocks++] = ul_class_label(ul_class_get(steps[i].class_id));
+	}
+	/* class nodes carry no instance: the two ends are the locks at hand */
+	if (!instances && n > 0 && n <= UL_RB_LOCKS) {
+		struct ul_lock l;
+		r->lock_addr[0] = (uintptr_t)a->lock;
+		r->lock_inst[0] = a->inst;
+		r->lock_addr[n - 1] = (uintptr_t)prev->lock;
+		r->lock_inst[n - 1] = ul_lock_get(prev->lock, &l) ? l.inst : prev->inst;
+	}
 	ul_rb_printf(r, "\nother info that might help us debug this:\n\n");
 	char src[512], tgt[512], par[512];
 	step_name(&steps[0], src, sizeof src);
@@ -98,6 +136,7 @@ void ul_report_circular(struct ul_thread *t, const struct ul_acquire *a, const s
 		}
 		ul_rb_printf(r, "\n");
 	}
+	generic_site_hint(r, steps, n);
 	bool par_read = (steps[n - 1].types & (UL_DEP_SN | UL_DEP_SR)) && !(steps[n - 1].types & (UL_DEP_EN | UL_DEP_ER));
 	ul_rb_printf(r, " Possible unsafe locking scenario:\n\n");
 	ul_rb_printf(r, "       CPU0                    CPU1\n");
@@ -188,8 +227,11 @@ void ul_report_held_at_exit(struct ul_thread *t, uintptr_t ip)
 		return;
 	memcpy(hdr_static, hdr, sizeof hdr);
 	r->header = hdr_static;
-	for (uint32_t i = 0; i < d && r->nlocks < UL_RB_LOCKS; i++)
+	for (uint32_t i = 0; i < d && r->nlocks < UL_RB_LOCKS; i++) {
+		r->lock_addr[r->nlocks] = (uintptr_t)t->held[i].lock;
+		r->lock_inst[r->nlocks] = t->held[i].inst;
 		r->locks[r->nlocks++] = ul_class_label(ul_class_get(t->held[i].class_id));
+	}
 	ul_rb_held_locks(r, t);
 	if (ip)
 		ul_rb_backtrace(r, ip);
@@ -216,6 +258,8 @@ void ul_report_assert(struct ul_thread *t, const void *lock, const char *what, u
 		} else {
 			ul_sym_data_name((uintptr_t)lock, r->extra_name, sizeof r->extra_name);
 			ul_rb_printf(r, "(%s, never used as a lock)", r->extra_name);
+			r->lock_addr[r->nlocks] = (uintptr_t)lock;
+			r->lock_inst[r->nlocks] = 0;
 			r->locks[r->nlocks++] = r->extra_name;
 		}
 		ul_rb_printf(r, "\n");
@@ -574,6 +618,7 @@ void ul_report_limit(enum ul_limit which)
 		[UL_LIMIT_NODES] = "dependency graph nodes: new classes are not ordered",
 		[UL_LIMIT_EDGES] = "dependency edges: new lock orders are not recorded",
 		[UL_LIMIT_INSTANCES] = "lock instances in same-class nesting: new instances are not ordered",
+		[UL_LIMIT_LOCK_STAT] = "lock statistics memory: some counts are lost",
 	};
 	if ((unsigned)which >= UL_LIMIT_N)
 		return;

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "report.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "output.h"
 #include "report_buf.h"
 #include "symbols.h"
 
@@ -21,28 +23,9 @@ const char *const ul_report_kind_names[UL_R_NKINDS] = {
 };
 
 UL_STATIC_MUTEX(report_lock);
+UL_STATIC_MUTEX(summary_lock);
 static struct ul_rb rb_static;
 static _Atomic int report_owner;
-
-static int log_fd(void)
-{
-	const char *p = ul_rt.opt.log_file;
-	if (!p || !*p)
-		return 2;
-	char path[512];
-	size_t o = 0;
-	for (const char *s = p; *s && o < sizeof path - 16; s++) {
-		if (s[0] == '%' && s[1] == 'p') {
-			o += (size_t)snprintf(path + o, sizeof path - o, "%d", ul_getpid());
-			s++;
-		} else {
-			path[o++] = *s;
-		}
-	}
-	path[o] = 0;
-	int fd = ul_open_append(path);
-	return fd < 0 ? 2 : fd;
-}
 
 void ul_report_after_fork(void)
 {
@@ -53,10 +36,7 @@ void ul_report_notice(const char *msg)
 {
 	char buf[512];
 	int n = snprintf(buf, sizeof buf, "ulockdep: %s (pid %d)\n", msg, ul_getpid());
-	int fd = log_fd();
-	ul_write_all(fd, buf, (size_t)n);
-	if (fd != 2)
-		ul_close(fd);
+	ul_out_text(buf, n < (int)sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
 const char *ul_rb_thread_name(struct ul_thread *t, char *buf, size_t len)
@@ -85,6 +65,8 @@ const char *ul_rb_thread_name(struct ul_thread *t, char *buf, size_t len)
 
 struct ul_rb *ul_rb_begin(int kind, const char *header, uint64_t id, struct ul_thread *t)
 {
+	if (ul_rt.opt.no_validate)
+		return NULL; /* a pure profiler reports nothing */
 	id = ul_hash64(id ^ ((uint64_t)kind << 56)) | 1;
 	uint64_t v[3] = { 1, 0, 0 };
 	if (ul_htab_get_or_put(&ul_rt.dedup, id, v) != 1)
@@ -148,8 +130,24 @@ void ul_rb_lock_name(struct ul_rb *r, uint32_t class_id)
 	ul_class_format(ul_class_get(class_id), name, sizeof name);
 	ul_usage_string(class_id, usage);
 	ul_rb_printf(r, "(%s)%s", name, usage);
-	if (r->nlocks < UL_RB_LOCKS)
+	if (r->nlocks < UL_RB_LOCKS) {
+		r->lock_addr[r->nlocks] = 0;
+		r->lock_inst[r->nlocks] = 0;
 		r->locks[r->nlocks++] = ul_class_label(ul_class_get(class_id));
+	}
+}
+
+void ul_rb_lock_instance(struct ul_rb *r, uintptr_t addr, uint32_t inst)
+{
+	if (!r->nlocks)
+		return;
+	if (!inst && addr) {
+		struct ul_lock l;
+		if (ul_lock_get((const void *)addr, &l))
+			inst = l.inst;
+	}
+	r->lock_addr[r->nlocks - 1] = addr;
+	r->lock_inst[r->nlocks - 1] = inst;
 }
 
 static void add_stack_ref(struct ul_rb *r, const char *label, uint32_t stack, uintptr_t ip)
@@ -228,14 +226,8 @@ static void count_report(struct ul_rb *r)
 {
 	atomic_fetch_add(&ul_rt.nreports, 1);
 	atomic_fetch_add(&ul_rt.report_kinds[r->kind], 1);
-	const char *sf = ul_rt.opt.status_file;
-	if (sf && *sf) {
-		int fd = ul_open_append(sf);
-		if (fd >= 0) {
-			ul_write_all(fd, "r", 1);
-			ul_close(fd);
-		}
-	}
+	if (ul_out_enabled(UL_OUT_STATUS))
+		ul_out_append(UL_OUT_STATUS, "r", 1); /* the launcher counts these */
 }
 
 void ul_rb_finish(struct ul_rb *r)
@@ -244,12 +236,9 @@ void ul_rb_finish(struct ul_rb *r)
 	if (rule >= 0) {
 		atomic_fetch_add(&ul_rt.nsuppressed, 1);
 	} else {
-		int fd = log_fd();
-		ul_write_all(fd, r->text, r->len);
+		ul_out_text(r->text, r->len);
 		if (ul_rt.opt.print_suppressions)
-			ul_suppress_print_rule(r, fd);
-		if (fd != 2)
-			ul_close(fd);
+			ul_suppress_print_rule(r);
 		ul_json_write(r);
 		ul_sarif_add(r);
 		count_report(r);
@@ -265,13 +254,19 @@ void ul_rb_finish(struct ul_rb *r)
 void ul_report_init(void)
 {
 	for (int i = 0; i < ul_rt.opt.suppressions_count; i++) {
-		char err[512];
-		if (ul_suppress_load(ul_rt.opt.suppressions[i], err, sizeof err)) {
-			char msg[700];
-			int n = snprintf(msg, sizeof msg, "ulockdep: %s\n", err);
-			ul_write_all(2, msg, (size_t)n);
+		char err[PATH_MAX + 300], key[16];
+		snprintf(key, sizeof key, "supp%d", i);
+		if (!ul_suppress_load(ul_rt.opt.suppressions[i], ul_out_inherited(key), err, sizeof err))
+			continue;
+		char msg[PATH_MAX + 400];
+		/* The run's first process stops it; a later one (an exec after a
+		 * uid change cannot read the file) goes on, its reports unfiltered. */
+		bool first = ul_out_is_owner();
+		int n = snprintf(msg, sizeof msg, "ulockdep: %s%s\n", err,
+				 first ? "" : "; this process goes on without these rules");
+		ul_write_all(2, msg, n < (int)sizeof msg ? (size_t)n : sizeof msg - 1);
+		if (first)
 			_exit(1);
-		}
 	}
 }
 
@@ -312,11 +307,10 @@ void ul_report_show_all_held(int fd)
 	if (!shown)
 		ul_rb_printf(r, "no locks held by any thread.\n");
 	ul_rb_printf(r, "\n=============================================\n\n");
-	if (fd < 0)
-		fd = log_fd();
-	ul_write_all(fd, r->text, r->len);
-	if (fd != 2)
-		ul_close(fd);
+	if (fd >= 0)
+		ul_write_all(fd, r->text, r->len);
+	else
+		ul_out_text(r->text, r->len);
 	atomic_store(&report_owner, 0);
 	ul_mutex_unlock(&report_lock);
 }
@@ -324,9 +318,12 @@ void ul_report_show_all_held(int fd)
 void ul_report_exit_summary(void)
 {
 	unsigned nrep = atomic_load(&ul_rt.nreports), nsup = atomic_load(&ul_rt.nsuppressed);
-	if (!ul_rt.opt.summary || (!nrep && !nsup && ul_rt.opt.verbosity < 1))
+	char lost[8];
+	ul_out_lost_summary(lost, sizeof lost);
+	if (!ul_rt.opt.summary || (!nrep && !nsup && !lost[0] && ul_rt.opt.verbosity < 1))
 		return;
-	char buf[4096];
+	static char buf[4096 + 6 * PATH_MAX];
+	ul_mutex_lock(&summary_lock);
 	size_t o = 0;
 	o += (size_t)snprintf(buf + o, sizeof buf - o, "\nulockdep summary for %s (pid %d): %u report%s",
 			      ul_rt.progname, ul_getpid(), nrep, nrep == 1 ? "" : "s");
@@ -349,19 +346,20 @@ void ul_report_exit_summary(void)
 		ul_suppress_summary(buf + o, sizeof buf - o);
 		o += strlen(buf + o);
 	}
-	if (ul_rt.opt.json && *ul_rt.opt.json)
-		o += (size_t)snprintf(buf + o, sizeof buf - o, "  JSON: %s\n", ul_rt.opt.json);
-	if (ul_rt.opt.sarif && *ul_rt.opt.sarif)
-		o += (size_t)snprintf(buf + o, sizeof buf - o, "  SARIF: %s\n", ul_rt.opt.sarif);
-	if (ul_rt.opt.log_file && *ul_rt.opt.log_file)
-		o += (size_t)snprintf(buf + o, sizeof buf - o, "  log: %s\n", ul_rt.opt.log_file);
-	if (ul_rt.opt.graph && *ul_rt.opt.graph)
-		o += (size_t)snprintf(buf + o, sizeof buf - o, "  graph: %s.dot, %s.json\n", ul_rt.opt.graph,
-				      ul_rt.opt.graph);
-	if (o > sizeof buf)
-		o = sizeof buf;
-	int fd = log_fd();
-	ul_write_all(fd, buf, o);
-	if (fd != 2)
-		ul_close(fd);
+	static const struct { int id; const char *label; } files[] = {
+		{ UL_OUT_JSON, "JSON" }, { UL_OUT_SARIF, "SARIF" }, { UL_OUT_LOG, "log" },
+		{ UL_OUT_DOT, "graph" }, { UL_OUT_GJSON, "graph" },
+	};
+	for (size_t i = 0; i < UL_ARRAY_SIZE(files) && o < sizeof buf; i++)
+		if (ul_out_enabled(files[i].id))
+			o += (size_t)snprintf(buf + o, sizeof buf - o, "  %s: %s\n", files[i].label,
+					      ul_out_path(files[i].id));
+	if (o < sizeof buf) {
+		ul_out_lost_summary(buf + o, sizeof buf - o);
+		o += strlen(buf + o);
+	}
+	if (o > sizeof buf - 1)
+		o = sizeof buf - 1;
+	ul_out_text(buf, o);
+	ul_mutex_unlock(&summary_lock);
 }

@@ -20,6 +20,8 @@ struct ul_rb {
 	char text[UL_RB_TEXT];
 	size_t len;
 	const char *locks[UL_RB_LOCKS];
+	uintptr_t lock_addr[UL_RB_LOCKS]; /* the instance behind each class, 0: unknown */
+	uint32_t lock_inst[UL_RB_LOCKS];
 	int nlocks;
 	struct ul_rb_stack stacks[UL_RB_STACKS];
 	int nstacks;
@@ -32,6 +34,8 @@ struct ul_rb {
 struct ul_rb *ul_rb_begin(int kind, const char *header, uint64_t id, struct ul_thread *t);
 void ul_rb_printf(struct ul_rb *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ul_rb_lock_name(struct ul_rb *r, uint32_t class_id);
+/* Record the lock object and instance of the class just named. */
+void ul_rb_lock_instance(struct ul_rb *r, uintptr_t addr, uint32_t inst);
 void ul_rb_stack(struct ul_rb *r, const char *label, uint32_t stack, int indent);
 void ul_rb_held_locks(struct ul_rb *r, struct ul_thread *t);
 void ul_rb_backtrace(struct ul_rb *r, uintptr_t from);
@@ -41,13 +45,23 @@ void ul_usage_string(uint32_t class_id, char out[5]);
 
 /* json.c */
 void ul_json_write(const struct ul_rb *r);
+/* --html: append one line to NAME in the launcher's private directory. */
+void ul_html_data_append(const char *name, const char *line, size_t len);
+/* Escape JSON string content: always valid UTF-8 (a bad byte becomes the
+ * text \xHH), NUL-terminated, never a partial escape; *used (if set) gets
+ * the input bytes consumed. Returns the output length. */
+size_t ul_json_escape(char *out, size_t len, const char *s, size_t slen, size_t *used);
 /* sarif.c */
 void ul_sarif_add(const struct ul_rb *r);
-void ul_sarif_write(void);
+/* Rewrite the log; at_exit: also when it has no results (the owner's file). */
+void ul_sarif_write(bool at_exit);
+void ul_sarif_after_fork(void);
 /* suppress.c */
-int ul_suppress_load(const char *path, char *err, int errlen);
+/* fd: the launcher's descriptor for path, or -1 to open it here. */
+int ul_suppress_load(const char *path, int fd, char *err, int errlen);
 int ul_suppress_match(const struct ul_rb *r); /* rule index or -1 */
-void ul_suppress_print_rule(const struct ul_rb *r, int fd);
+void ul_suppress_print_rule(const struct ul_rb *r);
+void ul_suppress_rule(const struct ul_rb *r, char *buf, size_t len); /* "kind pattern # <reason>" */
 void ul_suppress_summary(char *buf, size_t len);
 
 #endif

@@ -1,10 +1,11 @@
 #define _GNU_SOURCE
 /* SARIF 2.1.0: the whole log is rewritten after each report, so nothing
- * depends on the program exiting through exit(). */
+ * depends on the program exiting through exit(), and once more at exit. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "output.h"
 #include "report_buf.h"
 #include "symbols.h"
 
@@ -25,37 +26,17 @@ static int nresults;
 
 static void esc(char *out, size_t len, const char *s)
 {
-	size_t o = 0;
-	for (; *s && o + 7 < len; s++) {
-		if (*s == '"' || *s == '\\')
-			out[o++] = '\\';
-		if ((unsigned char)*s < 0x20) {
-			o += (size_t)snprintf(out + o, len - o, "\\u%04x", (unsigned char)*s);
-			continue;
-		}
-		out[o++] = *s;
-	}
-	out[o] = 0;
+	ul_json_escape(out, len, s, strlen(s), NULL);
 }
 
-static char *expand_pid(const char *p, char *buf, size_t len)
+void ul_sarif_after_fork(void)
 {
-	size_t o = 0;
-	for (; *p && o + 12 < len; p++) {
-		if (p[0] == '%' && p[1] == 'p') {
-			o += (size_t)snprintf(buf + o, len - o, "%d", ul_getpid());
-			p++;
-		} else {
-			buf[o++] = *p;
-		}
-	}
-	buf[o] = 0;
-	return buf;
+	nresults = 0; /* a child reports only its own */
 }
 
 void ul_sarif_add(const struct ul_rb *r)
 {
-	if (!ul_rt.opt.sarif || !*ul_rt.opt.sarif)
+	if (!ul_out_enabled(UL_OUT_SARIF))
 		return;
 	if (!results)
 		results = ul_alloc(MAX_RESULTS * sizeof *results);
@@ -82,19 +63,12 @@ void ul_sarif_add(const struct ul_rb *r)
 			break;
 		}
 	}
-	ul_sarif_write();
+	ul_sarif_write(false);
 }
 
-void ul_sarif_write(void)
+void ul_sarif_write(bool at_exit)
 {
-	if (!results || !ul_rt.opt.sarif || !*ul_rt.opt.sarif)
-		return;
-	char path[512];
-	expand_pid(ul_rt.opt.sarif, path, sizeof path);
-	char tmp[540];
-	snprintf(tmp, sizeof tmp, "%s.tmp%d", path, ul_getpid());
-	int fd = ul_open_append(tmp);
-	if (fd < 0)
+	if (!ul_out_enabled(UL_OUT_SARIF) || (!nresults && !(at_exit && ul_out_is_owner())) || !ul_out_begin(UL_OUT_SARIF))
 		return;
 	char buf[4096];
 	int n = snprintf(buf, sizeof buf,
@@ -104,26 +78,26 @@ void ul_sarif_write(void)
 	for (int k = 0; k < UL_R_NKINDS; k++)
 		n += snprintf(buf + n, sizeof buf - (size_t)n, "%s{\"id\":\"%s\"}", k ? "," : "", ul_report_kind_names[k]);
 	n += snprintf(buf + n, sizeof buf - (size_t)n, "]}},\"results\":[");
-	ul_write_all(fd, buf, (size_t)n);
+	ul_out_put(UL_OUT_SARIF, buf, (size_t)n);
 	for (int i = 0; i < nresults; i++) {
 		struct result *res = &results[i];
 		char msg[1100];
 		esc(msg, sizeof msg, res->message);
 		n = snprintf(buf, sizeof buf, "%s{\"ruleId\":\"%s\",\"level\":\"error\",\"message\":{\"text\":\"%s\"},\"locations\":[",
 			     i ? "," : "", ul_report_kind_names[res->kind], msg);
+		ul_out_put(UL_OUT_SARIF, buf, (size_t)n);
 		for (int l = 0; l < res->nloc; l++) {
 			char uri[300], fn[300];
 			esc(uri, sizeof uri, res->uri[l]);
 			esc(fn, sizeof fn, res->func[l]);
-			n += snprintf(buf + n, sizeof buf - (size_t)n,
-				      "%s{\"physicalLocation\":{\"artifactLocation\":{\"uri\":\"%s\"},\"region\":{\"startLine\":%d}},"
-				      "\"logicalLocations\":[{\"name\":\"%s\",\"kind\":\"function\"}]}",
-				      l ? "," : "", uri, res->line[l] > 0 ? res->line[l] : 1, fn);
+			n = snprintf(buf, sizeof buf,
+				     "%s{\"physicalLocation\":{\"artifactLocation\":{\"uri\":\"%s\"},\"region\":{\"startLine\":%d}},"
+				     "\"logicalLocations\":[{\"name\":\"%s\",\"kind\":\"function\"}]}",
+				     l ? "," : "", uri, res->line[l] > 0 ? res->line[l] : 1, fn);
+			ul_out_put(UL_OUT_SARIF, buf, (size_t)n);
 		}
-		n += snprintf(buf + n, sizeof buf - (size_t)n, "]}");
-		ul_write_all(fd, buf, (size_t)n);
+		ul_out_put(UL_OUT_SARIF, "]}", 2);
 	}
-	ul_write_all(fd, "]}]}\n", 5);
-	ul_close(fd);
-	rename(tmp, path);
+	ul_out_put(UL_OUT_SARIF, "]}]}\n", 5);
+	ul_out_end(UL_OUT_SARIF);
 }

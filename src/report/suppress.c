@@ -2,14 +2,21 @@
 /* Suppression rules: "KIND PATTERN # reason", one per line. PATTERN is a
  * glob matched against the report's lock class names and against every
  * function in its stacks. */
+#include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "output.h"
 #include "report_buf.h"
 #include "symbols.h"
 
 #define MAX_RULES 256
+#define MAX_FILE (1 << 20)
+#define MAX_LINE 1023
 
 struct rule {
 	int kind; /* -1: any */
@@ -32,59 +39,113 @@ static int kind_of(const char *s)
 	return -2;
 }
 
-int ul_suppress_load(const char *path, char *err, int errlen)
+/* One rule line (NUL-terminated, no newline). */
+static int parse_rule(const char *path, int lineno, char *line, char *err, int errlen)
 {
-	FILE *f = fopen(path, "re");
-	if (!f) {
-		snprintf(err, (size_t)errlen, "%s: cannot open suppressions file", path);
+	char *hash = strchr(line, '#');
+	char reason[256] = "";
+	if (hash) {
+		*hash = 0;
+		snprintf(reason, sizeof reason, "%s", hash + 1);
+	}
+	char kind[64], pat[256], extra[8];
+	int n = sscanf(line, "%63s %255s %7s", kind, pat, extra);
+	if (n <= 0)
+		return 0; /* blank or comment-only */
+	const char *why = NULL;
+	if (n == 1)
+		why = "expected 'KIND PATTERN # reason'";
+	else if (n > 2)
+		why = "too many fields (quote nothing; one pattern per rule)";
+	else if (kind_of(kind) == -2)
+		why = "unknown report kind";
+	else if (strlen(pat) >= sizeof pat - 1)
+		why = "pattern longer than 254 bytes";
+	else if (!hash || !reason[strspn(reason, " \t")])
+		why = "missing '# reason' comment";
+	if (why) {
+		snprintf(err, (size_t)errlen,
+			 "%s:%d: bad suppression: %s (kinds: circular recursive bad_unlock held_freed "
+			 "held_at_exit inconsistent context_order assert deadlock, or *)",
+			 path, lineno, why);
+		return -1;
+	}
+	if (nrules >= MAX_RULES) {
+		snprintf(err, (size_t)errlen, "%s:%d: more than %d rules", path, lineno, MAX_RULES);
+		return -1;
+	}
+	struct rule *r = &rules[nrules++];
+	r->kind = kind_of(kind);
+	snprintf(r->pattern, sizeof r->pattern, "%s", pat);
+	snprintf(r->reason, sizeof r->reason, "%s", reason + strspn(reason, " \t"));
+	snprintf(r->where, sizeof r->where, "%s:%d", path, lineno);
+	return 0;
+}
+
+/* A suppressions file is a regular file of at most MAX_FILE bytes, lines
+ * of at most MAX_LINE bytes, no NUL bytes. Read with plain system calls
+ * (no stdio: it may allocate through an interposed malloc). */
+int ul_suppress_load(const char *path, int given, char *err, int errlen)
+{
+	int e = errno;
+	int fd = given >= 0 ? given : open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	struct stat st;
+	const char *why = fd < 0 ? strerror(errno) : fstat(fd, &st) ? strerror(errno)
+		: S_ISDIR(st.st_mode) ? "is a directory"
+		: !S_ISREG(st.st_mode) ? "not a regular file (a FIFO or device is not read)"
+		: st.st_size > MAX_FILE ? "larger than the limit of 1 MiB" : NULL;
+	errno = e;
+	if (why) {
+		snprintf(err, (size_t)errlen, "%s: cannot read suppressions file: %s", path, why);
+		if (fd >= 0 && fd != given)
+			ul_close(fd);
 		return -1;
 	}
 	if (!rules)
 		rules = ul_alloc(MAX_RULES * sizeof *rules);
-	char line[1024];
-	int lineno = 0, rc = 0;
-	while (fgets(line, sizeof line, f)) {
-		lineno++;
-		char *hash = strchr(line, '#');
-		char reason[256] = "";
-		if (hash) {
-			*hash = 0;
-			snprintf(reason, sizeof reason, "%s", hash + 1);
-			reason[strcspn(reason, "\n")] = 0;
-		}
-		char kind[64], pat[256], extra[8];
-		int n = sscanf(line, "%63s %255s %7s", kind, pat, extra);
-		if (n <= 0)
-			continue; /* blank or comment-only */
-		const char *why = NULL;
-		if (n == 1)
-			why = "expected 'KIND PATTERN # reason'";
-		else if (n > 2)
-			why = "too many fields (quote nothing; one pattern per rule)";
-		else if (kind_of(kind) == -2)
-			why = "unknown report kind";
-		else if (!hash || !reason[strspn(reason, " \t")])
-			why = "missing '# reason' comment";
-		if (why) {
-			snprintf(err, (size_t)errlen,
-				 "%s:%d: bad suppression: %s (kinds: circular recursive bad_unlock held_freed "
-				 "held_at_exit inconsistent context_order assert deadlock, or *)",
-				 path, lineno, why);
-			rc = -1;
-			break;
-		}
-		if (nrules >= MAX_RULES) {
-			snprintf(err, (size_t)errlen, "%s:%d: more than %d rules", path, lineno, MAX_RULES);
-			rc = -1;
-			break;
-		}
-		struct rule *r = &rules[nrules++];
-		r->kind = kind_of(kind);
-		snprintf(r->pattern, sizeof r->pattern, "%s", pat);
-		snprintf(r->reason, sizeof r->reason, "%s", reason + strspn(reason, " \t"));
-		snprintf(r->where, sizeof r->where, "%s:%d", path, lineno);
+	char *buf = ul_map(MAX_FILE + 1);
+	if (!rules || !buf) {
+		snprintf(err, (size_t)errlen, "%s: out of memory", path);
+		if (fd != given)
+			ul_close(fd);
+		return -1;
 	}
-	fclose(f);
+	size_t len = 0;
+	ssize_t n;
+	/* pread: an inherited descriptor's offset is shared with other processes */
+	while (len < MAX_FILE + 1 && ((n = pread(fd, buf + len, MAX_FILE + 1 - len, (off_t)len)) > 0 ||
+				       (n < 0 && errno == EINTR)))
+		len += n > 0 ? (size_t)n : 0;
+	errno = e;
+	if (fd != given)
+		ul_close(fd);
+	int rc = 0, lineno = 0;
+	if (len > MAX_FILE) {
+		snprintf(err, (size_t)errlen, "%s: cannot read suppressions file: larger than the limit of 1 MiB", path);
+		rc = -1;
+	}
+	for (size_t at = 0; at < len && !rc;) {
+		lineno++;
+		char *nl = memchr(buf + at, '\n', len - at);
+		size_t ll = (nl ? (size_t)(nl - buf) : len) - at;
+		char line[MAX_LINE + 1];
+		if (memchr(buf + at, 0, ll)) {
+			snprintf(err, (size_t)errlen, "%s:%d: bad suppression: a NUL byte (binary file?)", path, lineno);
+			rc = -1;
+		} else if (ll > MAX_LINE) {
+			snprintf(err, (size_t)errlen, "%s:%d: bad suppression: line longer than %d bytes", path,
+				 lineno, MAX_LINE);
+			rc = -1;
+		} else {
+			memcpy(line, buf + at, ll);
+			line[ll] = 0;
+			if (ll && line[ll - 1] == '\r')
+				line[ll - 1] = 0;
+			rc = parse_rule(path, lineno, line, err, errlen);
+		}
+		at += ll + 1;
+	}
+	ul_unmap(buf, MAX_FILE + 1);
 	return rc;
 }
 
@@ -114,9 +175,8 @@ int ul_suppress_match(const struct ul_rb *r)
 	return -1;
 }
 
-void ul_suppress_print_rule(const struct ul_rb *r, int fd)
+void ul_suppress_rule(const struct ul_rb *r, char *buf, size_t len)
 {
-	char buf[700];
 	const char *what = r->nlocks ? r->locks[0] : "*";
 	/* a class name with spaces is matched by a glob on its first word */
 	char pat[400];
@@ -124,9 +184,15 @@ void ul_suppress_print_rule(const struct ul_rb *r, int fd)
 	char *sp = strchr(pat, ' ');
 	if (sp)
 		strcpy(sp, "*");
-	int n = snprintf(buf, sizeof buf, "ulockdep: suppression rule for this report:\n%s %s # <reason>\n\n",
-			 ul_report_kind_names[r->kind], pat);
-	ul_write_all(fd, buf, (size_t)n);
+	snprintf(buf, len, "%s %s # <reason>", ul_report_kind_names[r->kind], pat);
+}
+
+void ul_suppress_print_rule(const struct ul_rb *r)
+{
+	char rule[500], buf[600];
+	ul_suppress_rule(r, rule, sizeof rule);
+	int n = snprintf(buf, sizeof buf, "ulockdep: suppression rule for this report:\n%s\n\n", rule);
+	ul_out_text(buf, n < (int)sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
 void ul_suppress_summary(char *buf, size_t len)

@@ -430,24 +430,63 @@ int ul_sym_funcs(uintptr_t ip, char (*names)[128], int max)
 	return n;
 }
 
+/* C++ names through libstdc++'s own demangler when the program has it
+ * (the runtime links nothing more). It allocates: never in a handler. */
+typedef char *(*demangle_fn)(const char *, char *, size_t *, int *);
+static _Atomic(demangle_fn) demangler;
+static _Atomic int demangler_state; /* 0 not looked up, 1 looked up */
+
+bool ul_sym_demangle(const char *name, char *buf, size_t len)
+{
+	if (!name || strncmp(name, "_Z", 2) || (ul_self && ul_self->ctx))
+		return false;
+	if (!atomic_load(&demangler_state)) {
+		atomic_store(&demangler, (demangle_fn)dlsym(RTLD_DEFAULT, "__cxa_demangle"));
+		atomic_store(&demangler_state, 1);
+	}
+	demangle_fn f = atomic_load(&demangler);
+	int st = -1;
+	char *d = f ? f(name, NULL, NULL, &st) : NULL;
+	if (!d)
+		return false;
+	bool ok = st == 0;
+	if (ok)
+		snprintf(buf, len, "%s", d);
+	free(d);
+	return ok;
+}
+
+/* The symbol's name, demangled when it is C++. */
+static const char *sym_name(const char *name, char *buf, size_t len)
+{
+	return ul_sym_demangle(name, buf, len) ? buf : name;
+}
+
 void ul_sym_func(uintptr_t ip, char *buf, size_t len)
 {
 	struct ul_sym s;
+	char d[512];
 	if (!ul_sym_lookup(ip - 1, &s) && s.name)
-		snprintf(buf, len, "%s", s.name);
+		snprintf(buf, len, "%s", sym_name(s.name, d, sizeof d));
 	else
 		snprintf(buf, len, "%#lx", (unsigned long)ip);
 }
 
+/* A symbol and offset, or without a symbol the module and offset, which
+ * stay the same from run to run (usable in suppressions). */
 void ul_sym_data_name(uintptr_t addr, char *buf, size_t len)
 {
 	struct ul_sym s;
-	if (ul_sym_lookup(addr, &s) || !s.name)
+	char d[512];
+	if (ul_sym_lookup(addr, &s))
 		snprintf(buf, len, "%#lx", (unsigned long)addr);
+	else if (!s.name)
+		snprintf(buf, len, "%s+%#lx", s.module && s.module[0] ? s.module : "?",
+			 (unsigned long)(addr - s.base));
 	else if (s.off)
-		snprintf(buf, len, "%s+%#lx", s.name, (unsigned long)s.off);
+		snprintf(buf, len, "%s+%#lx", sym_name(s.name, d, sizeof d), (unsigned long)s.off);
 	else
-		snprintf(buf, len, "%s", s.name);
+		snprintf(buf, len, "%s", sym_name(s.name, d, sizeof d));
 }
 
 static void format_ip(uintptr_t ip, char *buf, size_t len, bool with_size)
@@ -460,14 +499,17 @@ static void format_ip(uintptr_t ip, char *buf, size_t len, bool with_size)
 	ul_sym_prefetch(&ip, 1);
 	const char *fl = ul_sym_fileline(ip);
 	int n;
+	char d[512];
 	if (!ul_sym_lookup(ip - 1, &s) && s.name) {
+		const char *nm = sym_name(s.name, d, sizeof d);
 		if (with_size)
-			n = snprintf(buf, len, "%s+%#lx/%#lx", s.name, (unsigned long)s.off + 1,
+			n = snprintf(buf, len, "%s+%#lx/%#lx", nm, (unsigned long)s.off + 1,
 				     (unsigned long)s.size);
 		else
-			n = snprintf(buf, len, "%s+%#lx", s.name, (unsigned long)s.off + 1);
+			n = snprintf(buf, len, "%s+%#lx", nm, (unsigned long)s.off + 1);
 	} else if (s.module) {
-		n = snprintf(buf, len, "%#lx", (unsigned long)(ip - s.base));
+		n = snprintf(buf, len, "%s+%#lx", s.module, (unsigned long)(ip - s.base));
+		s.is_main = 1; /* the module is named already */
 	} else {
 		n = snprintf(buf, len, "%#lx", (unsigned long)ip);
 	}

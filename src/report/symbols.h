@@ -3,6 +3,7 @@
  * llvm-symbolizer) run out of process. Reporting paths only. */
 #ifndef UL_SYMBOLS_H
 #define UL_SYMBOLS_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,5 +29,7 @@ void ul_sym_frame_lines(uintptr_t ip, char *buf, size_t len); /* with inlined ca
 int ul_sym_funcs(uintptr_t ip, char (*names)[128], int max);
 void ul_sym_func(uintptr_t ip, char *buf, size_t len);         /* "f" */
 void ul_sym_init(void);
+/* Demangle a C++ symbol into buf; false if it is not one (or no demangler). */
+bool ul_sym_demangle(const char *name, char *buf, size_t len);
 
 #endif

@@ -3,11 +3,12 @@
 # log files, graph export, install. Each test asserts on real output.
 set -u
 cd "$(dirname "$0")/../.."
-B=$PWD/build
+B=${UL_BUILD:-$PWD/build}
 UL=$B/ulockdep
 DEMO=$B/examples/iommu_abba
 T=$(mktemp -d /tmp/ulockdep-cli.XXXXXX)
 trap 'rm -rf "$T"' EXIT
+chmod 711 "$T" # tests that run as nobody reach their own world-writable directories
 pass=0 fail=0
 
 skip=0
@@ -26,6 +27,8 @@ grep -q '"kind":"circular"' "$T/gate.json" 2>/dev/null || RT_OK=0
 cc -O1 -g -pthread -o "$T/multi_proc" tests/cli/progs/multi_proc.c
 cc -O1 -g -pthread -o "$T/exit7" tests/cli/progs/exit7.c
 cc -O1 -g -pthread -o "$T/cond_wait_bug" tests/cli/progs/cond_wait_bug.c
+cc -O1 -g -pthread -Iinclude -o "$T/outputs" tests/cli/progs/outputs.c
+P=$T/outputs
 
 # exit status: the program's own passes through; --exitcode N on reports
 "$UL" -- "$T/exit7" 2>/dev/null; check exit_passthrough test $? -eq 7
@@ -54,7 +57,7 @@ echo 'wait outer_lock # accepted' > "$T/w.supp"
 # the README documents every option of the table
 missing=""
 for name in $(grep -o '^OPT([a-z_]*' src/common/options.def | sed 's/OPT(//'); do
-  [ "$name" = status_file ] && continue
+  grep -q "^OPT($name, .*\"Internal:" src/common/options.def && continue
   grep -q -- "--${name//_/-}" README.md || missing="$missing $name"
 done
 check readme_lists_options test -z "$missing"
@@ -69,6 +72,24 @@ check json_fields bash -c "grep -q '\"kind\":\"circular\"' '$T/r.json' && grep -
 "$UL" --json "$T/multi.json" -- "$T/multi_proc" >/dev/null 2>&1
 n=$(wc -l < "$T/multi.json"); good=$(grep -c '^{"kind":"circular".*}$' "$T/multi.json")
 check json_multi_process test "$n" -eq 8 -a "$good" -eq 8
+
+# JSON: each lock of a report carries its instance; a same-class cycle
+# names one class twice but two different lock objects
+cc -O0 -g -pthread -Iinclude -o "$T/bank" tests/scenarios/nest_bank_transfer.c
+"$UL" --json "$T/bank.json" -- "$T/bank" >/dev/null 2>&1
+addrs=$(grep -o '"instances":\[[^]]*\]' "$T/bank.json" | grep -o '"addr":"0x[0-9a-f]*"' | sort -u | wc -l)
+check json_instances test "$addrs" -eq 2
+
+# a static lock without a symbol is named by module+offset: the same name
+# in two runs (addresses move with ASLR), usable in a suppression
+cc -O0 -g -pthread -Iinclude -o "$T/nosym" tests/scenarios/names_module_offset.c
+"$UL" --json "$T/nosym1.json" -- "$T/nosym" >/dev/null 2>&1
+"$UL" --json "$T/nosym2.json" -- "$T/nosym" >/dev/null 2>&1
+n1=$(grep -o '"locks":\[[^]]*\]' "$T/nosym1.json"); n2=$(grep -o '"locks":\[[^]]*\]' "$T/nosym2.json")
+check module_offset_stable bash -c "echo '$n1' | grep -q 'nosym+0x' && test '$n1' = '$n2'"
+printf 'circular nosym+0x* # no symbol: module+offset\n' > "$T/nosym.supp"
+"$UL" --suppressions "$T/nosym.supp" --json "$T/nosym3.json" -- "$T/nosym" >/dev/null 2>&1
+check module_offset_suppression test ! -s "$T/nosym3.json"
 
 # log file with %p: reports go there, not to stderr
 err=$("$UL" --log-file "$T/log.%p" -- "$DEMO" 2>&1 >/dev/null)
@@ -153,6 +174,190 @@ if cc -static -O1 -g -pthread -o "$T/static_demo" examples/iommu_abba.c $(cat "$
   check static_wrap_list_exact bash -c "cc -static -O1 -o '$T/mus' '$T/mus.c' \$(cat '$B/ulockdep-wrap.flags') '$B/libulockdep-wrap.a' -pthread && '$T/mus'"
 else
   bad static_mode "cannot link a static binary (libc6-dev static libs missing?)"
+fi
+
+# ---- typed options: a bad value names the option, the value and what is allowed; nothing starts ----
+badopt() { # NAME FLAG VALUE
+  local out rc
+  out=$("$UL" "--$2=$3" -- "$T/exit7" 2>&1); rc=$?
+  check "$1" bash -c "test $rc -eq 1 && test \$(printf '%s\n' \"\$0\" | wc -l) -eq 1 && printf '%s' \"\$0\" | grep -q -- '--$2' \
+    && printf '%s' \"\$0\" | grep -qF \"'$3'\" && printf '%s' \"\$0\" | grep -q 'allowed: '" "$out"
+}
+badopt opt_deadlock_action deadlock-action explode
+badopt opt_deadlock_action_exit0 deadlock-action exit:0
+badopt opt_dump_signal dump-signal SIGFOO
+badopt opt_dump_signal_kill dump-signal SIGKILL
+badopt opt_exitcode_256 exitcode 256
+badopt opt_timeout_negative deadlock-timeout-ms -5
+badopt opt_max_locks_negative max-locks -1
+badopt opt_bool summary maybe
+out=$(ULOCKDEP_OPTIONS="deadlock_action=explode" LD_PRELOAD=$B/libulockdep.so "$T/exit7" 2>&1); rc=$?
+check env_bad_enum bash -c "test $rc -eq 1 && echo \"\$0\" | grep -q \"bad value 'explode' for option 'deadlock_action' (allowed: one of report, abort or exit:N with N in 1..255)\"" "$out"
+out=$(ULOCKDEP_OPTIONS="status_file=$T/st" LD_PRELOAD=$B/libulockdep.so "$T/exit7" 2>&1); rc=$?
+check env_internal_option_refused bash -c "test $rc -eq 1 && echo \"\$0\" | grep -q \"unknown option 'status_file'\"" "$out"
+ULOCKDEP_OPTIONS="::exitcode=5:: :" LD_PRELOAD=$B/libulockdep.so "$DEMO" >/dev/null 2>&1
+check env_doubled_separators test $? -eq 5
+out=$("$UL" --dump-signal=USR2 -- "$T/exit7" 2>&1); rc=$?
+check opt_signal_by_name test $rc -eq 7
+slist=""; for k in $(seq 17); do slist="$slist --suppressions $T/supp"; done
+out=$("$UL" $slist -- "$T/exit7" 2>&1); rc=$?
+check opt_list_limit bash -c "test $rc -eq 1 && echo \"\$0\" | grep -q 'at most 16'" "$out"
+
+# values with spaces, colons and quotes reach the runtime unchanged
+odd="$T/my file:json=x 'q' \"dq\" \\b.json"
+"$UL" --json "$odd" --log-file "$T/log with space" -- "$DEMO" >/dev/null 2>&1; rc=$?
+check opt_value_spaces_quotes bash -c "test $rc -eq 0 && grep -q '\"kind\":\"circular\"' \"\$0\" && grep -q 'possible circular' '$T/log with space'" "$odd"
+
+# ---- files: opened before the program drops root, chdirs, forks or execs ----
+if [ "$(id -u)" = 0 ]; then
+  mkdir -m 700 "$T/rootonly"
+  "$UL" --json "$T/rootonly/r.json" --sarif "$T/rootonly/r.sarif" --graph "$T/rootonly/g" --exitcode 66 \
+    -- "$P" drop >/dev/null 2>&1; rc=$?
+  check drop_root_launcher bash -c "test $rc -eq 66 && grep -q '\"kind\":\"circular\"' '$T/rootonly/r.json' \
+    && grep -q '\"ruleId\":\"circular\"' '$T/rootonly/r.sarif' && grep -q -- '->' '$T/rootonly/g.dot' \
+    && test \$(ls -A '$T/rootonly' | wc -l) -eq 4"
+  ULOCKDEP_OPTIONS="json=$T/rootonly/b.json:sarif=$T/rootonly/b.sarif:graph=$T/rootonly/bg:exitcode=66" \
+    LD_PRELOAD=$B/libulockdep.so "$P" drop >/dev/null 2>&1; rc=$?
+  check drop_root_bare bash -c "test $rc -eq 66 && grep -q '\"kind\":\"circular\"' '$T/rootonly/b.json' \
+    && grep -q '\"ruleId\":\"circular\"' '$T/rootonly/b.sarif' && grep -q -- '->' '$T/rootonly/bg.dot'"
+  printf 'circular a # accepted for the test\n' > "$T/rootonly/supp"; chmod 600 "$T/rootonly/supp"
+  err=$("$UL" --json "$T/rootonly/de.json" --suppressions "$T/rootonly/supp" -- "$P" dropexec 2>&1 >/dev/null); rc=$?
+  check drop_root_exec_suppressions bash -c "test $rc -eq 0 && test ! -s '$T/rootonly/de.json' && echo \"\$0\" | grep -q '1 suppressed'" "$err"
+else
+  echo "SKIP drop_root_launcher: needs root"; echo "SKIP drop_root_bare: needs root"
+  echo "SKIP drop_root_exec_suppressions: needs root"
+fi
+mkdir -p "$T/wd" "$T/elsewhere"
+(cd "$T/wd" && "$UL" --json rel.json --graph relg --log-file rel.log -- "$P" chdir "$T/elsewhere" >/dev/null 2>&1)
+check chdir_launcher bash -c "grep -q circular '$T/wd/rel.json' && test -s '$T/wd/relg.dot' && grep -q 'possible circular' '$T/wd/rel.log' \
+  && test -z \"\$(ls -A '$T/elsewhere')\""
+(cd "$T/wd" && ULOCKDEP_OPTIONS="json=brel.json" LD_PRELOAD=$B/libulockdep.so "$P" chdir "$T/elsewhere" >/dev/null 2>&1)
+check chdir_bare bash -c "grep -q circular '$T/wd/brel.json' && test -z \"\$(ls -A '$T/elsewhere')\""
+(cd "$T/wd" && ULOCKDEP_OPTIONS="json=kid.%p.json graph=kidg" LD_PRELOAD=$B/libulockdep.so "$P" chdirfork "$T/elsewhere" >/dev/null 2>&1)
+check chdir_then_fork_bare bash -c "grep -q circular '$T/wd'/kid.*.json && ls '$T/wd'/kidg.*.dot >/dev/null 2>&1 \
+  && test -z \"\$(ls -A '$T/elsewhere')\""
+
+# fork + exec: the launched process keeps FILE, the child writes FILE.PID; %p gives each its own
+mkdir "$T/fe"
+"$UL" --graph "$T/fe/g" --sarif "$T/fe/r.sarif" --json "$T/fe/j.%p.json" -- "$P" forkexec >/dev/null 2>&1
+kid=$(ls "$T/fe" | sed -n 's/^g\.\([0-9]*\)\.dot$/\1/p')
+check fork_exec_graph_per_process bash -c "test -n '$kid' && grep -q parent_a '$T/fe/g.dot' && ! grep -q child_a '$T/fe/g.dot' \
+  && grep -q child_a '$T/fe/g.$kid.dot' && grep -q child_a '$T/fe/g.$kid.json' && grep -q '\"results\":\\[\\]' '$T/fe/r.sarif' \
+  && grep -q '\"ruleId\":\"circular\"' '$T/fe/r.$kid.sarif' && grep -q circular '$T/fe/j.$kid.json' \
+  && test \$(ls '$T/fe' | grep -c '^j\\.') -eq 1"
+mkdir "$T/fp"
+"$UL" --graph "$T/fp/g.%p" -- "$P" forkexec >/dev/null 2>&1
+check fork_exec_graph_pid_pattern bash -c "test \$(ls '$T/fp' | grep -c '^g\\.[0-9]*\\.dot$') -eq 2 && grep -lq child_a '$T/fp'/g.*.dot"
+
+# not root: a child's own files are created at its first write; children that end with _exit leave none
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+  mkdir -m 777 "$T/nb"
+  setpriv --reuid=65534 --regid=65534 --clear-groups "$UL" --graph "$T/nb/g" --sarif "$T/nb/r.sarif" \
+    -- "$T/multi_proc" >/dev/null 2>&1
+  check per_process_files_lazy bash -c "test -s '$T/nb/g.dot' && test \$(ls '$T/nb' | grep -c '^r\.[0-9]*\.sarif$') -eq 8 \
+    && test \$(ls '$T/nb' | grep -c '^g\.[0-9]') -eq 0 && test -z \"\$(find '$T/nb' -empty)\""
+else
+  echo "SKIP per_process_files_lazy: needs root and setpriv"
+fi
+
+# a program that closes fd 2 and opens a data file there gets no report text in its data
+err=$("$UL" -- "$P" close2 "$T/data" 2>&1 >/dev/null)
+check stderr_private_dup bash -c "test \"\$(cat '$T/data')\" = data && echo \"\$0\" | grep -q 'possible circular'" "$err"
+err=$(LD_PRELOAD=$B/libulockdep.so "$P" close2 "$T/data2" 2>&1 >/dev/null)
+check stderr_private_dup_bare bash -c "test \"\$(cat '$T/data2')\" = data && echo \"\$0\" | grep -q 'possible circular'" "$err"
+# a close-all loop: outputs are reopened by path, the exit code still arrives
+"$UL" --json "$T/ca.json" --exitcode 66 -- "$P" closeall >/dev/null 2>&1; rc=$?
+check close_all_reopen bash -c "test $rc -eq 66 && grep -q circular '$T/ca.json'"
+
+# ---- never clobber ----
+echo precious > "$T/victim"
+for o in log-file json sarif; do
+  ln -s "$T/victim" "$T/link.$o"
+  err=$("$UL" --$o "$T/link.$o" -- "$DEMO" 2>&1 >/dev/null)
+  check "symlink_not_followed_$o" bash -c "test \"\$(cat '$T/victim')\" = precious && test -L '$T/link.$o' \
+    && echo \"\$0\" | grep -q 'cannot open --$o $T/link.$o: Too many levels of symbolic links'" "$err"
+done
+ln -s "$T/victim" "$T/lg.dot"
+"$UL" --graph "$T/lg" -- "$DEMO" >/dev/null 2>&1
+check symlink_not_followed_graph bash -c "test \"\$(cat '$T/victim')\" = precious && test -L '$T/lg.dot' && test -s '$T/lg.json'"
+if [ "$(id -u)" = 0 ] && mknod "$T/nulldev" c 1 3 2>/dev/null; then
+  "$UL" --sarif "$T/nulldev" --graph "$T/nulldev2" -- "$DEMO" >/dev/null 2>&1
+  check device_node_kept bash -c "test -c '$T/nulldev' && test -z \"\$(ls -A '$T' | grep -e '^\\.nulldev' -e 'nulldev\\.tmp')\""
+else
+  echo "SKIP device_node_kept: mknod needs root"
+fi
+# a regular file is replaced by rename, not rewritten: a hard link keeps the old content
+echo old > "$T/repl.sarif"; ln "$T/repl.sarif" "$T/repl.keep"
+"$UL" --sarif "$T/repl.sarif" -- "$DEMO" >/dev/null 2>&1
+check replace_regular_by_rename bash -c "test \"\$(cat '$T/repl.keep')\" = old && grep -q ruleId '$T/repl.sarif' \
+  && test -z \"\$(ls -A '$T' | grep '^\\.repl')\""
+if [ "$(id -u)" = 0 ]; then
+  mkdir -m 1777 "$T/shared"; touch "$T/shared/planted.json"; chown 65534 "$T/shared/planted.json"
+  err=$("$UL" --json "$T/shared/planted.json" -- "$DEMO" 2>&1 >/dev/null)
+  check shared_dir_foreign_file bash -c "test ! -s '$T/shared/planted.json' && echo \"\$0\" | grep -q 'Operation not permitted'" "$err"
+else
+  echo "SKIP shared_dir_foreign_file: needs root"
+fi
+# long paths: 599 bytes work, past PATH_MAX is an error naming the option
+long="$T"; while [ ${#long} -lt 520 ]; do long="$long/dddddddddddddddddddddddddddddddddddddddd"; done
+mkdir -p "$long"; lp="$long/$(printf 'g%.0s' $(seq $((598 - ${#long}))))"
+"$UL" --graph "$lp" -- "$DEMO" >/dev/null 2>&1
+check long_path_599 bash -c "test ${#lp} -eq 599 && test -s '$lp.dot' && test -s '$lp.json'"
+huge="$T/$(printf 'x/%.0s' $(seq 2100))g"
+out=$("$UL" --graph "$huge" -- "$T/exit7" 2>&1); rc=$?
+check long_path_error bash -c "test $rc -eq 1 && echo \"\$0\" | grep -q -- '--graph' && echo \"\$0\" | grep -q PATH_MAX" "$out"
+out=$(ULOCKDEP_OPTIONS="graph=$huge" LD_PRELOAD=$B/libulockdep.so "$T/exit7" 2>&1); rc=$?
+check long_path_error_env bash -c "test $rc -eq 1 && echo \"\$0\" | grep -q \"option 'graph'\"" "$out"
+
+# ---- failures are visible: one notice naming the file and the error, and the summary ----
+err=$("$UL" --json /dev/full -- "$P" abba2 2>&1 >/dev/null)
+check enospc_notice bash -c "test \$(echo \"\$0\" | grep -c 'cannot write JSON file /dev/full: No space left on device') -eq 1 \
+  && echo \"\$0\" | grep -q 'lost: 2 writes to the JSON file /dev/full: No space left on device'" "$err"
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+  mkdir -m 755 "$T/ro"
+  err=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$UL" --json "$T/ro/r.json" -- "$DEMO" 2>&1 >/dev/null)
+  check eacces_notice bash -c "echo \"\$0\" | grep -q 'cannot open --json $T/ro/r.json: Permission denied' \
+    && echo \"\$0\" | grep -q 'lost: 1 write to the JSON file $T/ro/r.json: Permission denied'" "$err"
+else
+  echo "SKIP eacces_notice: needs root and setpriv"
+fi
+
+# ---- suppression files: a clear error, never a hang ----
+suppbad() { # NAME FILE EXPECTED
+  local out rc
+  out=$(timeout 20 "$UL" --suppressions "$2" -- "$T/exit7" 2>&1); rc=$?
+  check "$1" bash -c "test $rc -eq 1 && echo \"\$0\" | grep -qF -- \"\$1\"" "$out" "$3"
+}
+mkdir "$T/suppdir"; mkfifo "$T/suppfifo"
+suppbad suppress_directory "$T/suppdir" "$T/suppdir: cannot read suppressions file: is a directory"
+suppbad suppress_fifo "$T/suppfifo" "$T/suppfifo: cannot read suppressions file: not a regular file"
+suppbad suppress_dev_zero /dev/zero "/dev/zero: cannot read suppressions file: not a regular file"
+printf 'circular x # why\n\0\1\2binary\n' > "$T/suppbin"
+suppbad suppress_binary "$T/suppbin" "$T/suppbin:2: bad suppression: a NUL byte"
+{ printf 'circular '; printf 'y%.0s' $(seq 3000); printf ' # long\n'; } > "$T/supplong"
+suppbad suppress_long_line "$T/supplong" "$T/supplong:1: bad suppression: line longer than 1023 bytes"
+head -c 2000000 /dev/zero | tr '\0' '#' > "$T/suppbig"
+suppbad suppress_too_big "$T/suppbig" "larger than the limit of 1 MiB"
+
+# ---- JSON and SARIF are valid UTF-8 whatever the names ----
+if command -v python3 >/dev/null; then
+  bad_name=$(printf 'bad\xffprog'); cp "$P" "$T/$bad_name"
+  "$UL" --json "$T/u.json" --sarif "$T/u.sarif" --graph "$T/ug" -- "$T/$bad_name" badname >/dev/null 2>&1
+  check json_valid_utf8 python3 -c "
+import json
+for line in open('$T/u.json', 'rb'):
+    d = json.loads(line.decode('utf-8'))
+    assert '\\\\xFF' in d['program'] and '\\\\xFE' in d['thread'], d
+"
+  check sarif_valid_utf8 python3 -c "
+import json
+d = json.loads(open('$T/u.sarif', 'rb').read().decode('utf-8'))
+assert '\\\\xFF' in d['runs'][0]['results'][0]['message']['text']
+json.loads(open('$T/ug.json', 'rb').read().decode('utf-8'))
+open('$T/ug.dot', 'rb').read().decode('utf-8')
+"
+else
+  echo "SKIP json_valid_utf8: python3 missing"
 fi
 
 # install into a prefix, run an example from there, uninstall

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make test-real: real servers and sysbench, each run plain and then under
+# make test-real: real servers (memcached, redis, varnish), sysbench and
+# rocksdb's db_bench, each run plain and then under
 # build/ulockdep in the same invocation, on loopback ports of their own.
 # Fails if a run does not finish or ulockdep reports anything that
 # tests/real/suppressions.txt does not suppress. A throughput ratio under
@@ -8,12 +9,12 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 TARGET_PCT=90
-TESTS=(memcached redis sysbench)
+TESTS=(memcached redis sysbench rocksdb varnish)
 
 [ -x "$ULOCKDEP" ] || die "$ULOCKDEP not built: run make first"
 need_memaslap
 need_pkgs memcached:memcached redis-server:redis-server redis-benchmark:redis-tools \
-	sysbench:sysbench jq:jq
+	sysbench:sysbench jq:jq db_bench:rocksdb-tools varnishd:varnish ab:apache2-utils curl:curl
 
 export REAL_WORK REAL_RESULTS
 failed=()

@@ -2,11 +2,14 @@
  * ASan+UBSan: the hash table (with concurrent readers and writers), the
  * option parser, and the strong-cycle search over typed dependencies. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <signal.h>
 #include <string.h>
 
 #include "../../src/core/core.h"
+#include "../../src/common/outfile.h"
 
 struct ul_runtime ul_rt;
 __thread struct ul_thread *ul_self UL_TLS;
@@ -111,6 +114,79 @@ static void test_options(void)
 	EXPECT(ul_options_parse(&o, s4, err, sizeof err) == -1 && strstr(err, "no '=value'"));
 	char s5[] = "abort_on_report=yes";
 	EXPECT(ul_options_parse(&o, s5, err, sizeof err) == 0 && o.abort_on_report);
+
+	/* typed values: each rejected one names the option, the value and what is allowed */
+	const char *badv[][2] = {
+		{ "deadlock_action", "explode" }, { "deadlock_action", "exit:0" }, { "deadlock_action", "exit:256" },
+		{ "deadlock_action", "exit:" }, { "dump_signal", "SIGFOO" }, { "dump_signal", "SIGKILL" },
+		{ "dump_signal", "19" }, { "dump_signal", "0" }, { "exitcode", "256" }, { "exitcode", "-1" },
+		{ "deadlock_timeout_ms", "-5" }, { "deadlock_timeout_ms", "0" }, { "max_locks", "-1" },
+		{ "max_classes", "99999999999999999999" }, { "summary", "maybe" }, { "verbosity", "0x1" },
+	};
+	for (size_t i = 0; i < sizeof badv / sizeof badv[0]; i++) {
+		EXPECT(ul_option_set(&o, badv[i][0], badv[i][1], err, sizeof err) == -1);
+		EXPECT(strstr(err, badv[i][0]) && strstr(err, badv[i][1]) && strstr(err, "allowed: "));
+	}
+	EXPECT(ul_option_set(&o, "deadlock_action", "exit:255", err, sizeof err) == 0);
+	EXPECT(ul_option_set(&o, "deadlock_action", "abort", err, sizeof err) == 0);
+	ul_option_set(&o, "deadlock_action", "x", err, sizeof err);
+	EXPECT(strstr(err, "one of report, abort or exit:N with N in 1..255"));
+	EXPECT(ul_option_set(&o, "dump_signal", "SIGUSR2", err, sizeof err) == 0 && o.dump_signal == SIGUSR2);
+	EXPECT(ul_option_set(&o, "dump_signal", "winch", err, sizeof err) == 0 && o.dump_signal == SIGWINCH);
+	EXPECT(ul_option_set(&o, "dump_signal", "RTMIN+2", err, sizeof err) == 0 && o.dump_signal == SIGRTMIN + 2);
+	EXPECT(ul_option_set(&o, "dump_signal", "10", err, sizeof err) == 0 && o.dump_signal == 10);
+	EXPECT(ul_option_set(&o, "dump_signal", "", err, sizeof err) == 0 && o.dump_signal == 0);
+	EXPECT(ul_option_set(&o, "exitcode", "255", err, sizeof err) == 0 && o.exitcode == 255);
+	char wr[300] = "my_init,";
+	memset(wr + 8, 'x', 200);
+	EXPECT(ul_option_set(&o, "init_wrappers", wr, err, sizeof err) == -1 && strstr(err, "at most 127"));
+	EXPECT(ul_option_set(&o, "init_wrappers", "a_*,b_init", err, sizeof err) == 0);
+	for (int i = 0; i < UL_MAX_LIST; i++)
+		ul_option_set(&o, "suppressions", "f", err, sizeof err);
+	EXPECT(ul_option_set(&o, "suppressions", "f", err, sizeof err) == -1 && strstr(err, "at most 16"));
+	char longp[5000];
+	memset(longp, 'a', sizeof longp - 1);
+	longp[sizeof longp - 1] = 0;
+	EXPECT(ul_option_set(&o, "graph", longp, err, sizeof err) == -1 && strstr(err, "'graph'"));
+
+	/* encoding: spaces, colons, quotes and backslashes come back exactly */
+	const char *vals[] = { "my file.json", "/a:b=c:json=x", "it's \"q\" \\ end", "", "tab\there" };
+	char enc[1024] = "";
+	for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
+		EXPECT(ul_option_encode(enc, sizeof enc, i % 2 ? "log_file" : "json", vals[i]) == 0);
+	ul_option_encode(enc, sizeof enc, "symbolizer", "x y");
+	for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+		char one[256] = "";
+		ul_option_encode(one, sizeof one, "json", vals[i]);
+		EXPECT(ul_options_parse(&o, one, err, sizeof err) == 0 && !strcmp(o.json, vals[i]));
+	}
+	EXPECT(ul_options_parse(&o, enc, err, sizeof err) == 0 && !strcmp(o.symbolizer, "x y"));
+	char s6[] = "::exitcode=3::  summary=0:";
+	EXPECT(ul_options_parse(&o, s6, err, sizeof err) == 0 && o.exitcode == 3 && !o.summary);
+	char s7[] = "json=\"open";
+	EXPECT(ul_options_parse(&o, s7, err, sizeof err) == -1 && strstr(err, "closing"));
+	char s8[] = "status_file=/tmp/x";
+	EXPECT(ul_options_parse(&o, s8, err, sizeof err) == -1 && strstr(err, "unknown option"));
+	char s9[] = "json='a \"b'";
+	EXPECT(ul_options_parse(&o, s9, err, sizeof err) == 0 && !strcmp(o.json, "a \"b"));
+}
+
+/* Per-process names and the never-truncate rule. */
+static void test_paths(void)
+{
+	char out[64];
+	EXPECT(ul_path_make("/t/r.sarif", 42, ".42", NULL, out, sizeof out) == 0 && !strcmp(out, "/t/r.42.sarif"));
+	EXPECT(ul_path_make("/t.d/g", 42, NULL, ".42.dot", out, sizeof out) == 0 && !strcmp(out, "/t.d/g.42.dot"));
+	EXPECT(ul_path_make("/t/.hidden", 7, ".7", NULL, out, sizeof out) == 0 && !strcmp(out, "/t/.hidden.7"));
+	EXPECT(ul_path_make("/t/log.%p", 1234, NULL, NULL, out, sizeof out) == 0 && !strcmp(out, "/t/log.1234"));
+	EXPECT(ul_path_make("/t/%p/%p", 5, NULL, NULL, out, sizeof out) == 0 && !strcmp(out, "/t/5/5"));
+	char small[12];
+	EXPECT(ul_path_make("/t/abcdefgh", 1, NULL, NULL, small, sizeof small) == 0);
+	EXPECT(ul_path_make("/t/abcdefghi", 1, NULL, NULL, small, sizeof small) == -ENAMETOOLONG);
+	EXPECT(ul_path_make("/t/abcdefg", 1, NULL, ".json", small, sizeof small) == -ENAMETOOLONG);
+	EXPECT(ul_path_make("/t/%p", 123456789, NULL, NULL, small, sizeof small) == -ENAMETOOLONG);
+	EXPECT(ul_path_make("rel", 1, NULL, NULL, out, sizeof out) == 0 && out[0] == '/' &&
+	       !strcmp(out + strlen(out) - 4, "/rel"));
 }
 
 /* Nodes 1..n; add an edge and ask for a cycle closed by it. */
@@ -197,6 +273,7 @@ int main(void)
 {
 	test_htab();
 	test_options();
+	test_paths();
 	test_graph();
 	test_chain_key();
 	test_event_window();

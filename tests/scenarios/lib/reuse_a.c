@@ -1,0 +1,26 @@
+/* Module A of dlclose_reuse.c: a static lock taken before the caller's
+ * lock, and a class whose key and name live in this module. */
+#include <pthread.h>
+#include <ulockdep.h>
+
+static pthread_mutex_t mod_lock = PTHREAD_MUTEX_INITIALIZER;
+static int role_key;
+
+void *lib_lock(void)
+{
+	return &mod_lock;
+}
+
+void lib_run(pthread_mutex_t *g)
+{
+	pthread_mutex_lock(&mod_lock);
+	pthread_mutex_lock(g);
+	pthread_mutex_unlock(g);
+	pthread_mutex_unlock(&mod_lock);
+}
+
+void lib_name(pthread_mutex_t *m)
+{
+	static char name[] = "lent_by_module_a";
+	ulockdep_set_class(m, &role_key, name);
+}
