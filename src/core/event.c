@@ -78,7 +78,7 @@ void ul_event_wait(struct ul_thread *t, uint32_t ev_class, uintptr_t ip, unsigne
 {
 	if (!(flags & UL_EVW_KEEP))
 		ul_event_window_reset(t); /* the producer window restarts after every wait */
-	if (!ev_class || t->ctx || ((flags & UL_EVW_TIMED) && !ul_rt.policy.wait_timed))
+	if (!ev_class || t->ctx || ul_rt.policy.no_validate || ((flags & UL_EVW_TIMED) && !ul_rt.policy.wait_timed))
 		return;
 	uint32_t stack = 0;
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
@@ -106,7 +106,7 @@ void ul_event_produce(struct ul_thread *t, uint32_t ev_class, const void *ev, ui
 		atomic_store_explicit(&t->produced[t->nproduced & 3], ev, memory_order_relaxed);
 		t->nproduced++;
 	}
-	if (!ev_class || t->ctx)
+	if (!ev_class || t->ctx || ul_rt.policy.no_validate)
 		return;
 	/* the same event again from the same window: its edges are known */
 	if (held && t->last_ev == ev_class && t->last_ev_ver == t->win_ver)
