@@ -78,7 +78,9 @@ void ul_event_wait(struct ul_thread *t, uint32_t ev_class, uintptr_t ip, unsigne
 {
 	if (!(flags & UL_EVW_KEEP))
 		ul_event_window_reset(t); /* the producer window restarts after every wait */
-	if (!ev_class || t->ctx || ul_rt.policy.no_validate || ((flags & UL_EVW_TIMED) && !ul_rt.policy.wait_timed))
+	if (!ev_class || t->ctx || ul_rt.policy.no_validate)
+		return;
+	if ((flags & UL_EVW_TIMED) && !ul_rt.policy.wait_timed)
 		return;
 	uint32_t stack = 0;
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
