@@ -14,7 +14,7 @@ WRAP_OBJS := $(RT_SRCS:%.c=$(BUILD)/objw/%.o)
 HDRS    := $(wildcard src/*/*.h src/common/options.def)
 DEPFLAGS = -MMD -MP
 
-.PHONY: all demo test test-unit test-scenarios test-scenarios-asan test-scenarios-lockstat test-cli test-lockstat test-real test-install bench install uninstall clean
+.PHONY: all demo test test-unit test-scenarios test-scenarios-asan test-scenarios-lockstat test-cli test-lockstat test-db test-real test-install bench install uninstall clean
 all: $(BUILD)/libulockdep.so $(BUILD)/libulockdep-wrap.a $(BUILD)/ulockdep-wrap.flags $(BUILD)/ulockdep \
      $(BUILD)/ulockdep.1 $(BUILD)/ulockdep.pc
 
@@ -49,10 +49,11 @@ $(BUILD)/ulockdep-wrap.flags: $(BUILD)/libulockdep-wrap.a
 	  | sort -u | sed 's/.*/-Wl,--wrap=& -Wl,-u,__wrap_&/' | tr '\n' ' ' > $@.tmp
 	test -s $@.tmp && mv $@.tmp $@
 
-CLI_SRCS := src/cli/ulockdep.c src/cli/html.c src/cli/jsonv.c src/common/options.c src/common/outfile.c
-$(BUILD)/ulockdep: $(CLI_SRCS) src/cli/html.h src/common/options.h src/common/outfile.h src/common/options.def
+CLI_SRCS := $(wildcard src/cli/*.c) src/common/options.c src/common/outfile.c src/common/fingerprint.c
+$(BUILD)/ulockdep: $(CLI_SRCS) $(wildcard src/cli/*.h) src/common/options.h src/common/outfile.h src/common/options.def \
+		   src/common/snapshot.h src/common/fingerprint.h
 	@mkdir -p $(BUILD)
-	$(CC) $(CFLAGS) -std=c17 $(WARN) -o $@ $(CLI_SRCS) -lm
+	$(CC) $(CFLAGS) -std=c17 $(WARN) -o $@ $(CLI_SRCS) -lsqlite3 -lm
 
 $(BUILD)/ulockdep.1: $(BUILD)/ulockdep
 	$(BUILD)/ulockdep --man > $@
@@ -74,6 +75,7 @@ include tests/tests.mk
 
 bench: all
 	bash bench/run.sh
+	bash bench/graph_db.sh
 
 test-real: all
 	bash tests/real/run.sh

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "intercept/interpose.h"
+#include "report/history.h"
 #include "report/output.h"
 #include "report/report.h"
 #include "report/report_buf.h"
@@ -70,6 +71,7 @@ static void install_hooks(void)
 		.symbol = symbol,
 		.demangle = ul_sym_demangle,
 		.prefetch = ul_sym_prefetch,
+		.site_class = ul_history_site_class,
 		.thread_started = thread_key_set,
 	};
 }
@@ -210,6 +212,7 @@ void ul_runtime_init(void)
 	ul_stack_init();
 	ul_sym_init();
 	ul_report_init();
+	ul_history_init();
 	struct ul_thread *t = ul_thread_get();
 	if (t) {
 		sigset_t cur;
@@ -255,6 +258,7 @@ __attribute__((destructor(101))) static void ul_dtor(void)
 		t->busy = 0;
 	}
 	ul_graph_export();
+	ul_history_exit();
 	ul_sarif_write(true);
 	ul_lockstat_report();
 	ul_html_data_export();
@@ -262,8 +266,9 @@ __attribute__((destructor(101))) static void ul_dtor(void)
 	ul_outputs_exit();
 	atomic_store(&ul_rt.enabled, false);
 	/* the launcher applies --exitcode from the report counter; without it
-	 * (bare LD_PRELOAD, or the program closed the counter) the runtime does */
-	if (ul_rt.opt.exitcode && atomic_load(&ul_rt.nreports) && !ul_out_status_ok()) {
+	 * (bare LD_PRELOAD, or the program closed the counter) the runtime does;
+	 * reports in the --baseline do not count */
+	if (ul_rt.opt.exitcode && atomic_load(&ul_rt.nreports) > ul_baselined() && !ul_out_status_ok()) {
 		fflush(NULL);
 		_exit((int)ul_rt.opt.exitcode);
 	}

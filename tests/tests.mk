@@ -61,7 +61,7 @@ test-scenarios-lockstat: all $(BUILD)/test-runner $(SCEN_BINS)
 	UL_TEST_OPTIONS=lock_stat=1 $(BUILD)/test-runner $(BUILD) $(SCEN_SRCS)
 
 # The stages of make test, in order; tests/run.sh adds them up in one closing line.
-TEST_STAGES := unit scenarios scenarios-asan scenarios-lockstat cli lockstat
+TEST_STAGES := unit scenarios scenarios-asan scenarios-lockstat cli lockstat db
 test: all
 	bash tests/run.sh $(TEST_STAGES)
 
@@ -80,3 +80,7 @@ test-scenarios-asan: $(BUILD)/test-runner $(SCEN_BINS) $(SCEN_LIBS)
 	@for s in $(ASAN_SKIP); do echo "SKIP $$s: libasan owns malloc/free (and unwinding) under the sanitized runtime"; done
 	@ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 UL_TEST_PRELOAD_FIRST=$$($(CC) -print-file-name=libasan.so) \
 	  $(BUILD)/test-runner $(ASAN_BUILD) $(filter-out $(addprefix tests/scenarios/,$(addsuffix .c,$(ASAN_SKIP))),$(SCEN_SRCS))
+
+# --graph-db and the db commands (tests/cli/db.sh)
+test-db: all
+	bash tests/cli/db.sh

@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "../common/options.h"
+#include "../common/snapshot.h"
+#include "db.h"
 #include "../common/outfile.h"
 #include "html.h"
 
@@ -29,7 +31,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: ulockdep [options] [--] PROGRAM [ARGS...]\n"
 		   "       ulockdep graph FILE.json -o OUT.svg\n"
-		   "       ulockdep html OUT.html INPUT...   (JSON reports, lock_stat, graph FILE.json)\n\n"
+		   "       ulockdep html OUT.html INPUT...   (JSON reports, lock_stat, graph FILE.json)\n"
+		   "       ulockdep db check|merge|stats|export|baseline ... (docs/graph-db.md)\n\n"
 		   "Runs PROGRAM with the ulockdep lock validator preloaded and reports lock-order\n"
 		   "inversions, recursive locking, misuse, signal-handler lock hazards and real\n"
 		   "deadlocks in the Linux kernel lockdep layout.\n\noptions:\n");
@@ -72,7 +75,8 @@ static void man(void)
 	       ".SH NAME\nulockdep \\- lock dependency validator for C and C++ programs\n"
 	       ".SH SYNOPSIS\n.B ulockdep\n[\\fIoptions\\fR] [\\fB\\-\\-\\fR] \\fIPROGRAM\\fR [\\fIARGS\\fR...]\n.br\n"
 	       ".B ulockdep graph\n\\fIFILE.json\\fR \\fB\\-o\\fR \\fIOUT.svg\\fR\n.br\n"
-	       ".B ulockdep html\n\\fIOUT.html\\fR \\fIINPUT\\fR...\n"
+	       ".B ulockdep html\n\\fIOUT.html\\fR \\fIINPUT\\fR...\n.br\n"
+	       ".B ulockdep db\ncheck|merge|stats|export|baseline \\fIFILE\\fR ...\n"
 	       ".SH DESCRIPTION\nRuns \\fIPROGRAM\\fR with libulockdep.so preloaded. The runtime watches every "
 	       "pthread and C11 lock operation, learns the order of lock classes, and reports a deadlock that "
 	       "could happen before it does, in the layout of the Linux kernel's lockdep: possible circular "
@@ -430,6 +434,8 @@ int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "graph"))
 		return graph_cmd(argc, argv);
+	if (argc >= 2 && !strcmp(argv[1], "db"))
+		return db_main(argc - 2, argv + 2);
 	if (argc >= 2 && !strcmp(argv[1], "html"))
 		return html_cmd(argc, argv);
 	struct ul_options opt;
@@ -498,7 +504,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (absolute("--json", &opt.json, 0) || absolute("--sarif", &opt.sarif, 0) ||
-	    absolute("--log-file", &opt.log_file, 0) || absolute("--graph", &opt.graph, 5))
+	    absolute("--log-file", &opt.log_file, 0) || absolute("--graph", &opt.graph, 5) ||
+	    absolute("--graph-db", &opt.graph_db, 32) || absolute("--baseline", &opt.baseline, 0))
 		return 1;
 	for (int s = 0; s < opt.suppressions_count; s++)
 		if (absolute("--suppressions", &opt.suppressions[s], 0))
@@ -546,6 +553,24 @@ int main(int argc, char **argv)
 	if (sh == MAP_FAILED) {
 		perror("ulockdep: mmap");
 		return 1;
+	}
+	/* --graph-db: the runtime reads a snapshot of the database and leaves
+	 * its new dependencies in a private directory; merged after the run */
+	char gdir[] = "/tmp/ulockdep-graph-XXXXXX";
+	bool graph = opt.graph_db && *opt.graph_db;
+	if (graph) {
+		if (!mkdtemp(gdir)) {
+			perror("ulockdep: mkdtemp");
+			return 1;
+		}
+		if (db_run_prepare(opt.graph_db, opt.graph_db_timeout_ms, gdir, true)) {
+			if (!db_busy) {
+				db_run_finish(opt.graph_db, opt.graph_db_timeout_ms, gdir); /* removes gdir */
+				return 1;
+			}
+			fprintf(stderr, "ulockdep: %s: running without the recorded lock orders\n", opt.graph_db);
+		}
+		setenv(UL_GRAPH_DIR_ENV, gdir, 1);
 	}
 	const char *pre = getenv("LD_PRELOAD");
 	char *preload;
@@ -595,6 +620,8 @@ int main(int argc, char **argv)
 	long reports = 0;
 	if (sfd >= 0 && fstat(sfd, &st) == 0)
 		reports = st.st_size;
+	if (graph)
+		db_run_finish(opt.graph_db, opt.graph_db_timeout_ms, gdir);
 	commit_outputs(sh, &opt);
 	if (html)
 		html_finish(opt.html, html_dir);

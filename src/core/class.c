@@ -96,7 +96,10 @@ static uint32_t class_for(uint8_t origin, uintptr_t key, uintptr_t site, uint8_t
 	if (ul_htab_get(&ul_rt.classkeys, hk, v) && v[0]) {
 		id = (uint32_t)v[0];
 	} else {
-		id = class_new(origin, key, site, kind, name, 0, 0);
+		/* made through wrappers: an earlier run may know its role site */
+		id = key != site && ul_hooks.site_class ? ul_hooks.site_class(origin, site) : 0;
+		if (!id)
+			id = class_new(origin, key, site, kind, name, 0, 0);
 		if (id) {
 			uint64_t nv[3] = { id, 0, 0 };
 			ul_htab_put(&ul_rt.classkeys, hk, nv, true);
@@ -111,6 +114,11 @@ static uint32_t class_for(uint8_t origin, uintptr_t key, uintptr_t site, uint8_t
 uint32_t ul_class_for_key(uint8_t origin, uintptr_t key, uint8_t kind, const char *name)
 {
 	return class_for(origin, key, key, kind, name);
+}
+
+uint32_t ul_class_for_site(uint8_t origin, uintptr_t key, uintptr_t site, uint8_t kind)
+{
+	return class_for(origin, key, site, kind, NULL);
 }
 
 uint32_t ul_class_sub(uint32_t base, uint8_t subclass)

@@ -257,6 +257,8 @@ void ul_lock_set_subclass(const void *addr, uint8_t subclass);
 struct ul_class *ul_class_get(uint32_t id);
 uint32_t ul_class_sub(uint32_t base, uint8_t subclass);
 uint32_t ul_class_for_key(uint8_t origin, uintptr_t key, uint8_t kind, const char *name);
+/* A class keyed apart from the site it is named by (key: a hash of frames). */
+uint32_t ul_class_for_site(uint8_t origin, uintptr_t key, uintptr_t site, uint8_t kind);
 const char *ul_class_name(struct ul_class *c);
 void ul_class_format(struct ul_class *c, char *buf, size_t len); /* "name/1" */
 const char *ul_class_label(struct ul_class *c);                  /* "name/1", kept */

@@ -28,11 +28,11 @@ uint32_t ul_event_class(const void *ev, uint8_t kind, uintptr_t ip)
 static void fill_steps(const uint32_t *path, int len, uint32_t stack, struct ul_step *steps)
 {
 	struct ul_node *n0 = ul_node_get(ul_edge_get(path[0])->from);
-	steps[0] = (struct ul_step){ n0->class_id, n0->inst, n0->addr, stack, 0, 0 };
+	steps[0] = (struct ul_step){ n0->class_id, n0->inst, n0->addr, stack, 0, 0, 0 };
 	for (int i = 0; i < len; i++) {
 		struct ul_edge *e = ul_edge_get(path[i]);
 		struct ul_node *n = ul_node_get(e->to);
-		steps[i + 1] = (struct ul_step){ n->class_id, n->inst, n->addr, e->stack, e->types, e->ip };
+		steps[i + 1] = (struct ul_step){ n->class_id, n->inst, n->addr, e->stack, e->types, path[i], e->ip };
 	}
 }
 

@@ -27,6 +27,7 @@ struct ul_step {
 	uintptr_t addr;   /* instance address, 0 for a class step */
 	uint32_t stack;
 	uint8_t types;    /* type of the dependency into this step */
+	uint32_t edge;    /* that dependency (0 for step 0) */
 	uintptr_t ip;     /* event -> lock dependency: where the producer took the lock */
 };
 
@@ -95,6 +96,9 @@ struct ul_core_hooks {
 	bool (*demangle)(const char *name, char *buf, size_t len);
 	/* Resolve file:line of many sites at once (before a module goes). */
 	void (*prefetch)(const uintptr_t *ips, int n);
+	/* The class an earlier run recorded (--graph-db) for a lock made
+	 * through wrappers at this role site, or 0. Graph lock held. */
+	uint32_t (*site_class)(uint8_t origin, uintptr_t site);
 	/* A new thread's state exists: arrange for ul_thread_exit at its end. */
 	void (*thread_started)(struct ul_thread *t);
 };

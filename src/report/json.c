@@ -115,6 +115,13 @@ static void json_frames(struct jbuf *b, const struct ul_rb_stack *s)
 {
 	const struct ul_stack *st = ul_stack_get(s->stack);
 	jraw(b, "[");
+	for (const char *l = s->text, *nl; l && *l; l = nl ? nl + 1 : l + strlen(l)) {
+		char f[512];
+		nl = strchr(l, '\n');
+		snprintf(f, sizeof f, "%.*s", nl ? (int)(nl - l) : (int)strlen(l), l);
+		jraw(b, l == s->text ? "" : ",");
+		jstr(b, f);
+	}
 	for (uint32_t i = 0; st && i < st->n; i++) {
 		char f[512];
 		ul_sym_frame(st->pc[i], f, sizeof f);
@@ -168,10 +175,12 @@ static void build(struct jbuf *b, const struct ul_rb *r, bool lite)
 		json_frames(b, &r->stacks[i]);
 		jraw(b, "}");
 	}
+	jraw(b, "],\"fingerprint\":");
+	jstr(b, r->fingerprint);
 	/* the rule that would silence this report (for the --html page) */
 	char rule[500];
 	ul_suppress_rule(r, rule, sizeof rule);
-	jraw(b, "],\"suppression\":");
+	jraw(b, ",\"suppression\":");
 	jstr(b, rule);
 	jraw(b, lite ? ",\"truncated\":true,\"report\":" : ",\"report\":");
 	/* the report text goes last: in the short form it is cut to fit */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "history.h"
 #include "report_buf.h"
 #include "symbols.h"
 
@@ -105,9 +106,11 @@ void ul_report_circular(struct ul_thread *t, const struct ul_acquire *a, const s
 		char usage[5];
 		ul_usage_string(steps[i].class_id, usage);
 		ul_rb_printf(r, "\n-> #%d (%s)%s:\n", i, nm, usage);
-		ul_rb_stack(r, i ? "dependency" : "new", steps[i].stack, 6);
+		if (!ul_history_edge_text(r, steps[i].edge, 6))
+			ul_rb_stack(r, i ? "dependency" : "new", steps[i].stack, 6);
 	}
 	for (int i = 0; i < n && r->nlocks < UL_RB_LOCKS; i++) {
+		r->lock_ids[r->nlocks] = steps[i].class_id;
 		r->lock_addr[r->nlocks] = steps[i].addr;
 		r->lock_inst[r->nlocks] = steps[i].inst;
 		r->locks[r->nlocks++] = ul_class_label(ul_class_get(steps[i].class_id));
@@ -228,6 +231,7 @@ void ul_report_held_at_exit(struct ul_thread *t, uintptr_t ip)
 	memcpy(hdr_static, hdr, sizeof hdr);
 	r->header = hdr_static;
 	for (uint32_t i = 0; i < d && r->nlocks < UL_RB_LOCKS; i++) {
+		r->lock_ids[r->nlocks] = t->held[i].class_id;
 		r->lock_addr[r->nlocks] = (uintptr_t)t->held[i].lock;
 		r->lock_inst[r->nlocks] = t->held[i].inst;
 		r->locks[r->nlocks++] = ul_class_label(ul_class_get(t->held[i].class_id));
@@ -258,6 +262,7 @@ void ul_report_assert(struct ul_thread *t, const void *lock, const char *what, u
 		} else {
 			ul_sym_data_name((uintptr_t)lock, r->extra_name, sizeof r->extra_name);
 			ul_rb_printf(r, "(%s, never used as a lock)", r->extra_name);
+			r->lock_ids[r->nlocks] = 0;
 			r->lock_addr[r->nlocks] = (uintptr_t)lock;
 			r->lock_inst[r->nlocks] = 0;
 			r->locks[r->nlocks++] = r->extra_name;
@@ -530,10 +535,16 @@ void ul_report_wait(struct ul_thread *t, const struct ul_step *steps, int n, int
 		edge_words(&steps[(i + n - 1) % n], &steps[i], words, sizeof words);
 		ul_rb_printf(r, "\n-> #%d (%s)%s:\n       [%s]\n", i, nm, is_event(steps[i].class_id) ? "" : usage,
 			     words);
-		ul_rb_stack(r, i ? (is_event(steps[i].class_id) ? "wait" : "dependency") : "new", steps[i].stack, 6);
+		if (!ul_history_edge_text(r, steps[i].edge, 6))
+			ul_rb_stack(r, i ? (is_event(steps[i].class_id) ? "wait" : "dependency") : "new",
+				    steps[i].stack, 6);
 	}
-	for (int i = 0; i < n && r->nlocks < UL_RB_LOCKS; i++)
+	for (int i = 0; i < n && r->nlocks < UL_RB_LOCKS; i++) {
+		r->lock_ids[r->nlocks] = steps[i].class_id;
+		r->lock_addr[r->nlocks] = steps[i].addr;
+		r->lock_inst[r->nlocks] = steps[i].inst;
 		r->locks[r->nlocks++] = ul_class_label(ul_class_get(steps[i].class_id));
+	}
 
 	/* The scenario: one wait on the cycle, the lock held across it, and
 	 * the lock its producer takes first. */

@@ -11,6 +11,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "history.h"
 #include "output.h"
 #include "report_buf.h"
 #include "symbols.h"
@@ -131,6 +132,7 @@ void ul_rb_lock_name(struct ul_rb *r, uint32_t class_id)
 	ul_usage_string(class_id, usage);
 	ul_rb_printf(r, "(%s)%s", name, usage);
 	if (r->nlocks < UL_RB_LOCKS) {
+		r->lock_ids[r->nlocks] = class_id;
 		r->lock_addr[r->nlocks] = 0;
 		r->lock_inst[r->nlocks] = 0;
 		r->locks[r->nlocks++] = ul_class_label(ul_class_get(class_id));
@@ -158,6 +160,7 @@ static void add_stack_ref(struct ul_rb *r, const char *label, uint32_t stack, ui
 	snprintf(s->label, sizeof s->label, "%s", label ? label : "");
 	s->stack = stack;
 	s->ip = ip;
+	s->text = NULL;
 }
 
 void ul_rb_stack(struct ul_rb *r, const char *label, uint32_t stack, int indent)
@@ -226,12 +229,15 @@ static void count_report(struct ul_rb *r)
 {
 	atomic_fetch_add(&ul_rt.nreports, 1);
 	atomic_fetch_add(&ul_rt.report_kinds[r->kind], 1);
-	if (ul_out_enabled(UL_OUT_STATUS))
+	/* a known problem (--baseline) does not count for --exitcode */
+	bool known = ul_baseline_has(r);
+	if (!known && ul_out_enabled(UL_OUT_STATUS))
 		ul_out_append(UL_OUT_STATUS, "r", 1); /* the launcher counts these */
 }
 
 void ul_rb_finish(struct ul_rb *r)
 {
+	ul_report_fingerprint(r);
 	int rule = ul_suppress_match(r);
 	if (rule >= 0) {
 		atomic_fetch_add(&ul_rt.nsuppressed, 1);
@@ -267,6 +273,14 @@ void ul_report_init(void)
 		ul_write_all(2, msg, n < (int)sizeof msg ? (size_t)n : sizeof msg - 1);
 		if (first)
 			_exit(1);
+	}
+	const char *base = ul_rt.opt.baseline;
+	char err[600];
+	if (base && *base && ul_baseline_load(base, err, sizeof err)) {
+		char msg[700];
+		int n = snprintf(msg, sizeof msg, "ulockdep: %s\n", err);
+		ul_write_all(2, msg, (size_t)n);
+		_exit(1);
 	}
 }
 
@@ -335,7 +349,10 @@ void ul_report_exit_summary(void)
 			sep = ", ";
 		}
 	}
-	o += (size_t)snprintf(buf + o, sizeof buf - o, "%s, %u suppressed\n", sep[0] == ',' ? ")" : "", nsup);
+	o += (size_t)snprintf(buf + o, sizeof buf - o, "%s, %u suppressed", sep[0] == ',' ? ")" : "", nsup);
+	if (ul_baselined())
+		o += (size_t)snprintf(buf + o, sizeof buf - o, ", %u in the baseline (not counted)", ul_baselined());
+	o += (size_t)snprintf(buf + o, sizeof buf - o, "\n");
 	o += (size_t)snprintf(buf + o, sizeof buf - o,
 			      "  lock classes: %u, dependencies: %u, chains: %lu, lock objects: %lu\n",
 			      atomic_load(&ul_rt.nclasses) - 1, ul_graph_nedges(),
@@ -354,6 +371,9 @@ void ul_report_exit_summary(void)
 		if (ul_out_enabled(files[i].id))
 			o += (size_t)snprintf(buf + o, sizeof buf - o, "  %s: %s\n", files[i].label,
 					      ul_out_path(files[i].id));
+	if (ul_rt.opt.graph_db && *ul_rt.opt.graph_db && o < sizeof buf)
+		o += (size_t)snprintf(buf + o, sizeof buf - o, "  graph-db: %s, %u dependencies from earlier runs\n",
+				      ul_rt.opt.graph_db, ul_history_nedges());
 	if (o < sizeof buf) {
 		ul_out_lost_summary(buf + o, sizeof buf - o);
 		o += strlen(buf + o);

@@ -12,6 +12,7 @@ struct ul_rb_stack {
 	char label[64];   /* copied: callers pass names built on their stack */
 	uint32_t stack;   /* depot id, or 0 with ip set */
 	uintptr_t ip;
+	const char *text; /* or: frames as text, one a line (a --graph-db edge) */
 };
 
 struct ul_rb {
@@ -20,6 +21,8 @@ struct ul_rb {
 	char text[UL_RB_TEXT];
 	size_t len;
 	const char *locks[UL_RB_LOCKS];
+	uint32_t lock_ids[UL_RB_LOCKS]; /* their classes, 0 if none */
+	char fingerprint[17];
 	uintptr_t lock_addr[UL_RB_LOCKS]; /* the instance behind each class, 0: unknown */
 	uint32_t lock_inst[UL_RB_LOCKS];
 	int nlocks;
@@ -56,6 +59,11 @@ void ul_sarif_add(const struct ul_rb *r);
 /* Rewrite the log; at_exit: also when it has no results (the owner's file). */
 void ul_sarif_write(bool at_exit);
 void ul_sarif_after_fork(void);
+/* baseline.c */
+void ul_report_fingerprint(struct ul_rb *r);
+int ul_baseline_load(const char *path, char *err, int errlen);
+bool ul_baseline_has(const struct ul_rb *r); /* counts it */
+uint32_t ul_baselined(void);
 /* suppress.c */
 /* fd: the launcher's descriptor for path, or -1 to open it here. */
 int ul_suppress_load(const char *path, int fd, char *err, int errlen);

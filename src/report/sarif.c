@@ -14,6 +14,7 @@
 
 struct result {
 	int kind;
+	char fingerprint[17];
 	char message[512];
 	char uri[MAX_LOCS][128];
 	char func[MAX_LOCS][128];
@@ -44,6 +45,7 @@ void ul_sarif_add(const struct ul_rb *r)
 		return;
 	struct result *res = &results[nresults++];
 	res->kind = r->kind;
+	memcpy(res->fingerprint, r->fingerprint, sizeof res->fingerprint);
 	size_t o = (size_t)snprintf(res->message, sizeof res->message, "%s:", r->header);
 	for (int i = 0; i < r->nlocks && o < sizeof res->message; i++)
 		o += (size_t)snprintf(res->message + o, sizeof res->message - o, "%s %s", i ? " ->" : "", r->locks[i]);
@@ -83,8 +85,9 @@ void ul_sarif_write(bool at_exit)
 		struct result *res = &results[i];
 		char msg[1100];
 		esc(msg, sizeof msg, res->message);
-		n = snprintf(buf, sizeof buf, "%s{\"ruleId\":\"%s\",\"level\":\"error\",\"message\":{\"text\":\"%s\"},\"locations\":[",
-			     i ? "," : "", ul_report_kind_names[res->kind], msg);
+		n = snprintf(buf, sizeof buf, "%s{\"ruleId\":\"%s\",\"level\":\"error\",\"message\":{\"text\":\"%s\"},"
+			     "\"partialFingerprints\":{\"ulockdep/v1\":\"%s\"},\"locations\":[",
+			     i ? "," : "", ul_report_kind_names[res->kind], msg, res->fingerprint);
 		ul_out_put(UL_OUT_SARIF, buf, (size_t)n);
 		for (int l = 0; l < res->nloc; l++) {
 			char uri[300], fn[300];
