@@ -7,7 +7,7 @@ WARN    := -Wall -Wextra
 CFLAGS  ?= -O2 -g
 RTOPT   ?=
 RTFLAGS := -std=c17 $(WARN) -fPIC -fvisibility=hidden -ftls-model=initial-exec \
-           -fno-omit-frame-pointer -fno-tree-slp-vectorize
+           -fomit-frame-pointer -fno-tree-slp-vectorize
 RT_SRCS := $(wildcard src/os/*.c src/common/*.c src/core/*.c src/report/*.c src/intercept/*.c src/api/*.c) src/runtime.c
 RT_OBJS := $(RT_SRCS:%.c=$(BUILD)/obj/%.o)
 WRAP_OBJS := $(RT_SRCS:%.c=$(BUILD)/objw/%.o)

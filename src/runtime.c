@@ -135,9 +135,10 @@ static void fork_child(void)
 {
 	/* Only this thread survives: every runtime lock another thread held
 	 * at fork is reset, and the child counts only its own reports. */
+	ul_tid_forget();
 	ul_mutex_reset(&ul_rt.graph_lock);
 	ul_mutexes_reset_all();
-	struct ul_htab *tabs[] = { &ul_rt.locks, &ul_rt.chains, &ul_rt.edges, &ul_rt.classkeys, &ul_rt.insts,
+	struct ul_htab *tabs[] = { &ul_rt.locks, &ul_rt.chains, &ul_rt.edges, &ul_rt.classkeys,
 				   &ul_rt.stacks, &ul_rt.dedup, &ul_rt.lockpages };
 	for (size_t i = 0; i < UL_ARRAY_SIZE(tabs); i++)
 		ul_htab_unlock_all(tabs[i], true);
@@ -172,10 +173,9 @@ static void thread_key_dtor(void *p)
 static void init_tables(void)
 {
 	ul_htab_init(&ul_rt.locks, 1024, (uint64_t)ul_rt.opt.max_locks);
-	ul_htab_init(&ul_rt.chains, 256, 0);
+	ul_htab_init(&ul_rt.chains, 256, 1u << 20);
 	ul_htab_init(&ul_rt.edges, 256, 0);
 	ul_htab_init(&ul_rt.classkeys, 64, 0);
-	ul_htab_init(&ul_rt.insts, 64, 1u << 22);
 	ul_htab_init(&ul_rt.stacks, 64, 0);
 	ul_htab_init(&ul_rt.dedup, 16, 0);
 	ul_htab_init(&ul_rt.lockpages, 256, 0);

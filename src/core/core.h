@@ -55,6 +55,7 @@ struct ul_class {
 	struct { uint64_t sigs; uint32_t stack; } usage_hist[UL_USAGE_N][4];
 	uint32_t node;           /* graph node */
 	_Atomic uint32_t nlocks; /* lock objects seen in this class */
+	_Atomic uint32_t data_checks; /* inits looked at for a static lock */
 	_Atomic uint32_t cond_mutex; /* a condvar class: its waiters' mutex class */
 };
 
@@ -188,7 +189,6 @@ struct ul_runtime {
 	struct ul_htab chains;   /* chain key -> hits */
 	struct ul_htab edges;    /* from<<32|to -> edge index */
 	struct ul_htab classkeys;/* origin/key -> class id */
-	struct ul_htab insts;    /* instance id -> graph node */
 	struct ul_htab stacks;   /* stack hash -> stack id */
 	struct ul_htab dedup;    /* report identity -> 1 */
 	struct ul_htab lockpages;/* page -> up to 2 lock addresses, count */
@@ -274,6 +274,7 @@ void ul_lock_unpack(uintptr_t addr, const uint64_t v[3], struct ul_lock *l);
 struct ul_edge {
 	uint32_t from, to;
 	uint32_t next_out, next_in;
+	uint32_t prev_out, prev_in; /* prev_out links the free list */
 	uint32_t stack;   /* stack when the dependency was first recorded */
 	uint32_t hits;
 	uint8_t types;    /* bitmask of UL_DEP_* */
@@ -294,11 +295,15 @@ struct ul_node {
 	uint32_t class_id;
 	uint32_t inst;        /* 0 for a class node */
 	uintptr_t addr;       /* instance address */
-	uint32_t first_out, first_in;
+	uint32_t first_out, first_in; /* first_out links the free list */
+	uint32_t nout, nin;   /* degrees */
+	uint32_t ord;         /* position in the topological order */
 	uint32_t mark[2];     /* BFS generation per arrival state */
 	uint32_t parent[2];   /* edge index | state<<31 */
 };
 uint32_t ul_node_new(uint32_t class_id, uint32_t inst, uintptr_t addr);
+/* An instance is gone: its node and edges are reused. */
+void ul_node_free(uint32_t id);
 struct ul_node *ul_node_get(uint32_t id);
 struct ul_edge *ul_edge_get(uint32_t id);
 uint32_t ul_edge_find(uint32_t from, uint32_t to);
@@ -308,13 +313,19 @@ uint32_t ul_edge_add(uint32_t from, uint32_t to, uint8_t type, uint32_t stack, b
 /* Breadth-first search for a strong path start->target; the path closes a
  * cycle with an edge target->start of type 'closing'. Fills path with edge
  * indices from start to target. Returns length, 0 if none. */
+/* Before adding from->to: false when no path to->from can exist (the
+ * topological order then admits the edge); true when a search is needed. */
+bool ul_graph_may_reach(uint32_t to, uint32_t from);
 int ul_graph_find_cycle(uint32_t start, uint32_t target, uint8_t closing, uint32_t *path, int max);
 /* Search from 'start' along (forward or backward) edges for a class whose
  * usage mask 'bit' intersects 'sigs'. Returns node id, fills path. */
 uint32_t ul_graph_usage_search(uint32_t start, bool forward, bool state0, uint8_t first_types,
 			       uint64_t sig, bool match_start, uint32_t *found_class);
-uint32_t ul_graph_nedges(void);
+uint32_t ul_graph_nedges(void);  /* live */
 uint32_t ul_graph_nnodes(void);
+uint32_t ul_graph_node_ids(void); /* highest id ever used */
+uint32_t ul_graph_edge_ids(void);
+bool ul_graph_ordered(void);
 
 /* ---- validate.c: events ---- */
 struct ul_acquire {
@@ -429,9 +440,9 @@ void ul_chain_add(uint64_t key);
 void ul_thread_mask_changed(struct ul_thread *t);
 void ul_thread_ctx_changed(struct ul_thread *t);
 void ul_ctx_left_at(struct ul_thread *t, uintptr_t sp);
-static inline void ul_ctx_left_check(struct ul_thread *t)
-{
-	ul_ctx_left_at(t, (uintptr_t)__builtin_frame_address(0));
-}
+/* intercept/signal.c, out of line so the wrappers need no frame of their
+ * own: its frame is a few words below the caller's, far above any
+ * handler's. */
+void ul_ctx_left_check(struct ul_thread *t);
 
 #endif

@@ -71,7 +71,7 @@ struct ul_finding {
 /* Tables with a hard cap: each degrades with one notice. */
 enum ul_limit {
 	UL_LIMIT_CLASSES, UL_LIMIT_LOCKS, UL_LIMIT_HELD, UL_LIMIT_NODES, UL_LIMIT_EDGES,
-	UL_LIMIT_INSTANCES, UL_LIMIT_LOCK_STAT, UL_LIMIT_N
+	UL_LIMIT_CHAINS, UL_LIMIT_LOCK_STAT, UL_LIMIT_N
 };
 
 struct ul_core_sym {

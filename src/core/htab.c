@@ -3,12 +3,13 @@
 
 static inline struct ul_hseg *seg_of(struct ul_htab *h, uint64_t hv)
 {
-	return &h->seg[hv >> 60]; /* UL_HSEGS = 16 */
+	return &h->seg[hv >> 58]; /* UL_HSEGS = 64 */
 }
 
 void ul_htab_init(struct ul_htab *h, uint32_t initial, uint64_t max_entries)
 {
-	h->initial = initial;
+	/* callers size for 16 segments */
+	h->initial = initial * 16 / UL_HSEGS < 4 ? 4 : initial * 16 / UL_HSEGS;
 	h->max_entries = max_entries;
 }
 
@@ -124,6 +125,46 @@ int ul_htab_get_or_put(struct ul_htab *h, uint64_t key, uint64_t v[3])
 	int r = put_locked(h, s, hv, key, v, false, true);
 	ul_mutex_unlock(&s->lock);
 	return r;
+}
+
+int ul_htab_swap(struct ul_htab *h, uint64_t key, const uint64_t v[3], uint64_t old[3])
+{
+	uint64_t hv = ul_hash64(key);
+	struct ul_hseg *s = seg_of(h, hv);
+	ul_mutex_lock(&s->lock);
+	struct ul_hent *e = s->tab ? find(s->tab, hv, key) : NULL;
+	int r = 0;
+	if (e) { /* one probe for the common case: the address is known */
+		for (int i = 0; i < 3; i++) {
+			old[i] = atomic_load_explicit(&e->v[i], memory_order_relaxed);
+			atomic_store_explicit(&e->v[i], v[i], memory_order_relaxed);
+		}
+	} else {
+		uint64_t tmp[3] = { v[0], v[1], v[2] };
+		old[0] = old[1] = old[2] = 0;
+		r = put_locked(h, s, hv, key, tmp, true, false);
+	}
+	ul_mutex_unlock(&s->lock);
+	return r;
+}
+
+bool ul_htab_modify(struct ul_htab *h, uint64_t key, bool (*fn)(uint64_t v[3], void *arg), void *arg)
+{
+	uint64_t hv = ul_hash64(key);
+	struct ul_hseg *s = seg_of(h, hv);
+	ul_mutex_lock(&s->lock);
+	struct ul_hent *e = s->tab ? find(s->tab, hv, key) : NULL;
+	bool ok = false;
+	if (e) {
+		uint64_t v[3];
+		for (int i = 0; i < 3; i++)
+			v[i] = atomic_load_explicit(&e->v[i], memory_order_relaxed);
+		ok = fn(v, arg);
+		for (int i = 0; ok && i < 3; i++)
+			atomic_store_explicit(&e->v[i], v[i], memory_order_release);
+	}
+	ul_mutex_unlock(&s->lock);
+	return ok;
 }
 
 bool ul_htab_set(struct ul_htab *h, uint64_t key, int idx, uint64_t val)

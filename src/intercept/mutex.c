@@ -146,15 +146,21 @@ INTERCEPTOR(int, pthread_mutex_clocklock, (pthread_mutex_t *m, clockid_t clk, co
 	return mutex_acquire(m, 0, 0xff, UL_IP, op_clock, &c);
 }
 
+/* Out of line: the fast path keeps no frame. */
+static __attribute__((noinline)) int mutex_unlock_slow(pthread_mutex_t *m, uintptr_t ip)
+{
+	if (unlikely(ul_lstat_on) && ul_lstat_fast_release(m)) /* --lock-stat */
+		return REAL(pthread_mutex_unlock)(m);
+	int e = errno;
+	ul_release_event_kind(m, UL_KIND_MUTEX, m->__data.__lock == 0, ip);
+	errno = e;
+	return REAL(pthread_mutex_unlock)(m);
+}
+
 INTERCEPTOR(int, pthread_mutex_unlock, (pthread_mutex_t *m))
 {
 	struct ul_thread *t = ul_fast_thread();
 	if (likely(t && ul_fast_release(t, m)))
 		return REAL(pthread_mutex_unlock)(m);
-	if (unlikely(ul_lstat_on) && ul_lstat_fast_release(m)) /* --lock-stat */
-		return REAL(pthread_mutex_unlock)(m);
-	int e = errno;
-	ul_release_event_kind(m, UL_KIND_MUTEX, m->__data.__lock == 0, UL_IP);
-	errno = e;
-	return REAL(pthread_mutex_unlock)(m);
+	return mutex_unlock_slow(m, UL_IP);
 }

@@ -170,15 +170,21 @@ INTERCEPTOR(int, pthread_rwlock_clockwrlock, (pthread_rwlock_t *rw, clockid_t cl
 	return rw_acquire(rw, CLOCKWR, 0xff, UL_IP, clk, ts);
 }
 
+/* Out of line: the fast path keeps no frame. */
+static __attribute__((noinline)) int rwlock_unlock_slow(pthread_rwlock_t *rw, uintptr_t ip)
+{
+	if (unlikely(ul_lstat_on) && ul_lstat_fast_release(rw)) /* --lock-stat */
+		return REAL(pthread_rwlock_unlock)(rw);
+	int e = errno;
+	ul_release_event_kind(rw, UL_KIND_RWLOCK, ul_rwlock_free(rw), ip);
+	errno = e;
+	return REAL(pthread_rwlock_unlock)(rw);
+}
+
 INTERCEPTOR(int, pthread_rwlock_unlock, (pthread_rwlock_t *rw))
 {
 	struct ul_thread *t = ul_fast_thread();
 	if (likely(t && ul_fast_release(t, rw)))
 		return REAL(pthread_rwlock_unlock)(rw);
-	if (unlikely(ul_lstat_on) && ul_lstat_fast_release(rw)) /* --lock-stat */
-		return REAL(pthread_rwlock_unlock)(rw);
-	int e = errno;
-	ul_release_event_kind(rw, UL_KIND_RWLOCK, ul_rwlock_free(rw), UL_IP);
-	errno = e;
-	return REAL(pthread_rwlock_unlock)(rw);
+	return rwlock_unlock_slow(rw, UL_IP);
 }

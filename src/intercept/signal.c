@@ -197,6 +197,11 @@ void ul_ctx_left_at(struct ul_thread *t, uintptr_t sp)
 	}
 }
 
+__attribute__((noinline)) void ul_ctx_left_check(struct ul_thread *t)
+{
+	ul_ctx_left_at(t, (uintptr_t)__builtin_frame_address(0));
+}
+
 static void track_mask(int how, const sigset_t *set)
 {
 	struct ul_thread *t = ul_self;

@@ -58,9 +58,21 @@ void ul_mutexes_reset_all(void)
 		ul_mutex_reset(m);
 }
 
+/* Cached per thread: every internal lock records its owner. A fork child
+ * forgets it (ul_tid_forget). */
+static __thread int self_tid UL_TLS;
+
 int ul_gettid(void)
 {
-	return (int)syscall(SYS_gettid);
+	int tid = self_tid;
+	if (unlikely(!tid))
+		self_tid = tid = (int)syscall(SYS_gettid);
+	return tid;
+}
+
+void ul_tid_forget(void)
+{
+	self_tid = 0;
 }
 
 int ul_getpid(void)

@@ -30,7 +30,8 @@ void ul_mutex_lock(ul_mutex_t *m);
 void ul_mutex_unlock(ul_mutex_t *m);
 void ul_mutex_reset(ul_mutex_t *m);
 
-int ul_gettid(void);
+int ul_gettid(void);   /* cached per thread */
+void ul_tid_forget(void); /* in a fork child */
 int ul_getpid(void);
 void *ul_map(size_t size);           /* zeroed, NULL on failure */
 void ul_unmap(void *p, size_t size);

@@ -44,7 +44,7 @@ static void write_graph(void)
 	const int dot = UL_OUT_DOT, js = UL_OUT_GJSON;
 	put(dot, "digraph ulockdep {\n  node [shape=box, fontname=\"monospace\"];\n");
 	put(js, "{\"classes\":[");
-	uint32_t nn = ul_graph_nnodes();
+	uint32_t nn = ul_graph_node_ids();
 	bool first = true;
 	for (uint32_t i = 1; i <= nn; i++) {
 		struct ul_node *n = ul_node_get(i);
@@ -69,14 +69,17 @@ static void write_graph(void)
 		first = false;
 	}
 	put(js, "],\"edges\":[");
-	uint32_t ne = ul_graph_nedges();
+	uint32_t ne = ul_graph_edge_ids();
+	first = true;
 	for (uint32_t i = 1; i <= ne; i++) {
 		struct ul_edge *e = ul_edge_get(i);
+		if (!e->from)
+			continue; /* freed with its instance */
 		snprintf(line, sizeof line, "  n%u -> n%u [label=\"%u\"%s];\n", e->from, e->to, e->hits,
 			 e->in_cycle ? ", color=red, penwidth=2" : "");
 		put(dot, line);
 		snprintf(line, sizeof line, "%s{\"from\":%u,\"to\":%u,\"hits\":%u,\"types\":%u,\"in_cycle\":%s,\"stack\":[",
-			 i > 1 ? "," : "", e->from, e->to, e->hits, e->types, e->in_cycle ? "true" : "false");
+			 first ? "" : ",", e->from, e->to, e->hits, e->types, e->in_cycle ? "true" : "false");
 		put(js, line);
 		const struct ul_stack *st = ul_stack_get(e->stack);
 		if (st)
@@ -88,6 +91,7 @@ static void write_graph(void)
 			put(js, line);
 		}
 		put(js, "]}");
+		first = false;
 	}
 	put(dot, "}\n");
 	put(js, "]}\n");

@@ -628,7 +628,7 @@ void ul_report_limit(enum ul_limit which)
 		[UL_LIMIT_HELD] = "held locks per thread (4096): deeper locks are not tracked",
 		[UL_LIMIT_NODES] = "dependency graph nodes: new classes are not ordered",
 		[UL_LIMIT_EDGES] = "dependency edges: new lock orders are not recorded",
-		[UL_LIMIT_INSTANCES] = "lock instances in same-class nesting: new instances are not ordered",
+		[UL_LIMIT_CHAINS] = "lock chains (1048576): new lock sequences are validated every time",
 		[UL_LIMIT_LOCK_STAT] = "lock statistics memory: some counts are lost",
 	};
 	if ((unsigned)which >= UL_LIMIT_N)

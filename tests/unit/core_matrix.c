@@ -51,7 +51,6 @@ static void core_init(void)
 	ul_htab_init(&ul_rt.chains, 256, 0);
 	ul_htab_init(&ul_rt.edges, 256, 0);
 	ul_htab_init(&ul_rt.classkeys, 64, 0);
-	ul_htab_init(&ul_rt.insts, 64, 1u << 22);
 	ul_htab_init(&ul_rt.stacks, 64, 0);
 	ul_htab_init(&ul_rt.dedup, 16, 0);
 	ul_htab_init(&ul_rt.lockpages, 256, 0);
