@@ -372,20 +372,25 @@ long ul_wait_next_ms(struct ul_thread *t);
 
 /* ---- event.c: wait/event dependencies ---- */
 /* An acquisition enters the producer window (not trylocks). */
-static inline void ul_event_note(struct ul_thread *t, uint32_t class_id, uint8_t mode, uint8_t flags,
-				 uintptr_t ip)
+static inline __attribute__((always_inline)) void ul_event_note_v(struct ul_thread *t, uint32_t v,
+								     uintptr_t ip)
 {
-	if ((flags & UL_ACQ_TRY) || t->ctx || (class_id >> 30)) /* a handler's locks are not on the way */
-		return;
-	uint32_t v = class_id | (uint32_t)mode << 30;
 	uint8_t n = t->nrecent;
 	/* nested locks taken over and over are already there: no store */
-	if (t->recent[(n - 1) & 15] == v || t->recent[(n - 2) & 15] == v || t->recent[(n - 3) & 15] == v)
+	if (likely(t->recent[(n - 1) & 15] == v || t->recent[(n - 2) & 15] == v ||
+		   t->recent[(n - 3) & 15] == v))
 		return;
 	t->recent[n & 15] = v;
 	t->recent_ip[n & 15] = ip;
 	t->win_ver++;
 	t->nrecent = (uint8_t)(n + 1 < 32 ? n + 1 : 16 + ((n + 1) & 15));
+}
+static inline void ul_event_note(struct ul_thread *t, uint32_t class_id, uint8_t mode, uint8_t flags,
+				 uintptr_t ip)
+{
+	if ((flags & UL_ACQ_TRY) || t->ctx || (class_id >> 30)) /* a handler's locks are not on the way */
+		return;
+	ul_event_note_v(t, class_id | (uint32_t)mode << 30, ip);
 }
 /* A wait: the window starts empty. */
 static inline void ul_event_window_reset(struct ul_thread *t)
