@@ -87,6 +87,8 @@ static void cond_cancelled(void *arg)
  * the condvar's mutex is known (from a wait), so it is never one of them. */
 static void cond_produce(const void *c, uintptr_t ip)
 {
+	if (!ul_rt.opt.wait_check && !ul_rt.opt.deadlock_detect)
+		return; /* neither the graph nor the wait-for check wants it */
 	struct ul_thread *t = ul_enter();
 	if (!t)
 		return;

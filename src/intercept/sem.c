@@ -102,7 +102,7 @@ INTERCEPTOR(int, sem_clockwait, (sem_t *__restrict s, clockid_t clk, const struc
 
 INTERCEPTOR(int, sem_post, (sem_t *s))
 {
-	struct ul_thread *t = ul_enter();
+	struct ul_thread *t = ul_rt.opt.wait_check || ul_rt.opt.deadlock_detect ? ul_enter() : NULL;
 	if (t) {
 		int e = errno;
 		/* async-signal-safe: from a handler, only note it was posted */
