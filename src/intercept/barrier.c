@@ -21,6 +21,8 @@ INTERCEPTOR(int, pthread_barrier_init,
 
 INTERCEPTOR(int, pthread_barrier_destroy, (pthread_barrier_t *b))
 {
+	if (!HAVE_REAL(pthread_barrier_destroy))
+		ul_resolve_reals();
 	int e = errno;
 	if (ul_rt.opt.wait_check)
 		ul_lock_destroy_event(b, UL_IP);
@@ -30,6 +32,7 @@ INTERCEPTOR(int, pthread_barrier_destroy, (pthread_barrier_t *b))
 
 INTERCEPTOR(int, pthread_barrier_wait, (pthread_barrier_t *b))
 {
+	UL_NEED_REAL(pthread_barrier_wait);
 	struct ul_thread *t = ul_enter();
 	if (t) {
 		int e = errno;

@@ -87,11 +87,13 @@ static void cond_cancelled(void *arg)
  * the condvar's mutex is known (from a wait), so it is never one of them. */
 static void cond_produce(const void *c, uintptr_t ip)
 {
-	if (!ul_rt.opt.wait_check && !ul_rt.opt.deadlock_detect)
-		return; /* neither the graph nor the wait-for check wants it */
-	struct ul_thread *t = ul_enter();
+	struct ul_thread *t = ul_enter(); /* also starts the runtime: the real call is found */
 	if (!t)
 		return;
+	if (!ul_rt.opt.wait_check && !ul_rt.opt.deadlock_detect) {
+		ul_leave(t); /* neither the graph nor the wait-for check wants it */
+		return;
+	}
 	int e = errno;
 	uint32_t ec = cond_class(c, ip);
 	struct ul_class *cc = ul_class_get(ec);
@@ -122,6 +124,8 @@ INTERCEPTOR(int, pthread_cond_init, (pthread_cond_t *c, const pthread_condattr_t
 
 INTERCEPTOR(int, pthread_cond_destroy, (pthread_cond_t *c))
 {
+	if (!HAVE_REAL(pthread_cond_destroy))
+		ul_resolve_reals();
 	int e = errno;
 	if (ul_rt.opt.wait_check)
 		ul_lock_destroy_event(c, UL_IP);
@@ -131,12 +135,14 @@ INTERCEPTOR(int, pthread_cond_destroy, (pthread_cond_t *c))
 
 INTERCEPTOR(int, pthread_cond_signal, (pthread_cond_t *c))
 {
+	UL_NEED_REAL(pthread_cond_signal);
 	cond_produce(c, UL_IP);
 	return REAL(pthread_cond_signal)(c);
 }
 
 INTERCEPTOR(int, pthread_cond_broadcast, (pthread_cond_t *c))
 {
+	UL_NEED_REAL(pthread_cond_broadcast);
 	cond_produce(c, UL_IP);
 	return REAL(pthread_cond_broadcast)(c);
 }
@@ -174,6 +180,8 @@ INTERCEPTOR(int, cnd_init, (cnd_t *c))
 
 INTERCEPTOR(void, cnd_destroy, (cnd_t *c))
 {
+	if (!HAVE_REAL(cnd_destroy))
+		ul_resolve_reals();
 	int e = errno;
 	if (ul_rt.opt.wait_check)
 		ul_lock_destroy_event(c, UL_IP);
@@ -183,12 +191,14 @@ INTERCEPTOR(void, cnd_destroy, (cnd_t *c))
 
 INTERCEPTOR(int, cnd_signal, (cnd_t *c))
 {
+	UL_NEED_REAL(cnd_signal);
 	cond_produce(c, UL_IP);
 	return REAL(cnd_signal)(c);
 }
 
 INTERCEPTOR(int, cnd_broadcast, (cnd_t *c))
 {
+	UL_NEED_REAL(cnd_broadcast);
 	cond_produce(c, UL_IP);
 	return REAL(cnd_broadcast)(c);
 }

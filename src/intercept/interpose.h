@@ -106,6 +106,13 @@ extern struct ul_real_fns ul_real;
 
 extern _Atomic int ul_init_state; /* 0 none, 1 running, 2 done */
 void ul_resolve_reals(void);
+/* An interceptor that may run before the runtime (another library's
+ * constructor, or inside the lookup itself) finds its real function. */
+#define UL_NEED_REAL(name)                         \
+	do {                                       \
+		if (unlikely(!HAVE_REAL(name)))    \
+			ul_resolve_reals();        \
+	} while (0)
 
 /* Enter the runtime for one event; NULL means "pass straight through". */
 static inline struct ul_thread *ul_enter(void)

@@ -26,6 +26,8 @@ INTERCEPTOR(int, sem_init, (sem_t *s, int pshared, unsigned value))
 
 INTERCEPTOR(int, sem_destroy, (sem_t *s))
 {
+	if (!HAVE_REAL(sem_destroy))
+		ul_resolve_reals();
 	int e = errno;
 	if (ul_rt.opt.wait_check)
 		ul_lock_destroy_event(s, UL_IP);
@@ -77,6 +79,7 @@ static int sem_block(struct ul_thread *t, sem_t *s, uintptr_t ip)
 
 INTERCEPTOR(int, sem_wait, (sem_t *s))
 {
+	UL_NEED_REAL(sem_wait);
 	struct ul_thread *t = sem_wait_begin(s, UL_IP, 0);
 	if (t && !HAVE_REAL(sem_clockwait))
 		return REAL(sem_wait)(s);
@@ -85,24 +88,33 @@ INTERCEPTOR(int, sem_wait, (sem_t *s))
 
 INTERCEPTOR(int, sem_trywait, (sem_t *s))
 {
+	if (!HAVE_REAL(sem_trywait))
+		ul_resolve_reals();
 	return REAL(sem_trywait)(s); /* never blocks: no dependency */
 }
 
 INTERCEPTOR(int, sem_timedwait, (sem_t *__restrict s, const struct timespec *__restrict ts))
 {
+	UL_NEED_REAL(sem_timedwait);
 	sem_wait_begin(s, UL_IP, UL_EVW_TIMED);
 	return REAL(sem_timedwait)(s, ts);
 }
 
 INTERCEPTOR(int, sem_clockwait, (sem_t *__restrict s, clockid_t clk, const struct timespec *__restrict ts))
 {
+	UL_NEED_REAL(sem_clockwait);
 	sem_wait_begin(s, UL_IP, UL_EVW_TIMED);
 	return REAL(sem_clockwait)(s, clk, ts);
 }
 
 INTERCEPTOR(int, sem_post, (sem_t *s))
 {
-	struct ul_thread *t = ul_rt.opt.wait_check || ul_rt.opt.deadlock_detect ? ul_enter() : NULL;
+	UL_NEED_REAL(sem_post);
+	struct ul_thread *t = ul_enter();
+	if (t && !ul_rt.opt.wait_check && !ul_rt.opt.deadlock_detect) {
+		ul_leave(t); /* neither the graph nor the wait-for check wants it */
+		t = NULL;
+	}
 	if (t) {
 		int e = errno;
 		/* async-signal-safe: from a handler, only note it was posted */

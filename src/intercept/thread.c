@@ -267,6 +267,7 @@ static void joined(struct ul_thread *t, uintptr_t th, int r)
 
 INTERCEPTOR(int, pthread_join, (pthread_t th, void **ret))
 {
+	UL_NEED_REAL(pthread_join);
 	struct ul_thread *t = join_begin((uintptr_t)th, UL_IP, 0);
 	int r = join_block(t, th, ret, UL_IP);
 	joined(t, (uintptr_t)th, r);
@@ -275,6 +276,7 @@ INTERCEPTOR(int, pthread_join, (pthread_t th, void **ret))
 
 INTERCEPTOR(int, pthread_timedjoin_np, (pthread_t th, void **ret, const struct timespec *ts))
 {
+	UL_NEED_REAL(pthread_timedjoin_np);
 	struct ul_thread *t = join_begin((uintptr_t)th, UL_IP, UL_EVW_TIMED);
 	int r = REAL(pthread_timedjoin_np)(th, ret, ts);
 	joined(t, (uintptr_t)th, r);
@@ -283,6 +285,7 @@ INTERCEPTOR(int, pthread_timedjoin_np, (pthread_t th, void **ret, const struct t
 
 INTERCEPTOR(int, pthread_clockjoin_np, (pthread_t th, void **ret, clockid_t clk, const struct timespec *ts))
 {
+	UL_NEED_REAL(pthread_clockjoin_np);
 	struct ul_thread *t = join_begin((uintptr_t)th, UL_IP, UL_EVW_TIMED);
 	int r = REAL(pthread_clockjoin_np)(th, ret, clk, ts);
 	joined(t, (uintptr_t)th, r);
@@ -291,6 +294,7 @@ INTERCEPTOR(int, pthread_clockjoin_np, (pthread_t th, void **ret, clockid_t clk,
 
 INTERCEPTOR(int, thrd_join, (thrd_t th, int *res))
 {
+	UL_NEED_REAL(thrd_join);
 	struct ul_thread *t = join_begin((uintptr_t)th, UL_IP, 0);
 	if (t)
 		ul_event_block(t, (const void *)th, UL_KIND_THREAD, UL_IP);

@@ -51,6 +51,10 @@ check man_lists_options bash -c "grep -q 'deadlock\\\\-timeout\\\\-ms' '$B/ulock
 "$UL" --exitcode 66 --json "$T/w.json" --sarif "$T/w.sarif" -- "$T/cond_wait_bug" >/dev/null 2>&1; rc=$?
 check wait_default_on bash -c "test $rc -eq 66 && grep -q '\"kind\":\"wait\"' '$T/w.json' && grep -q '\"ruleId\":\"wait\"' '$T/w.sarif'"
 "$UL" --exitcode 66 --wait-check=0 -- "$T/cond_wait_bug" >/dev/null 2>&1; check wait_check_off test $? -eq 0
+# wait interceptors called before the runtime's constructor (.preinit_array) find their real calls
+cc -O1 -g -pthread -o "$T/preinit_waits" tests/cli/progs/preinit_waits.c
+out=$(LD_PRELOAD=$B/libulockdep.so "$T/preinit_waits" 2>&1); rc=$?
+check wait_preinit bash -c "test $rc -eq 0 && echo '$out' | grep -q 'possible deadlock through a wait detected'"
 echo 'wait outer_lock # accepted' > "$T/w.supp"
 "$UL" --exitcode 66 --suppressions "$T/w.supp" -- "$T/cond_wait_bug" >/dev/null 2>&1; check wait_suppressed test $? -eq 0
 
