@@ -535,7 +535,14 @@ void ul_report_wait(struct ul_thread *t, const struct ul_step *steps, int n, int
 		edge_words(&steps[(i + n - 1) % n], &steps[i], words, sizeof words);
 		ul_rb_printf(r, "\n-> #%d (%s)%s:\n       [%s]\n", i, nm, is_event(steps[i].class_id) ? "" : usage,
 			     words);
-		if (!ul_history_edge_text(r, steps[i].edge, 6))
+		const struct ul_stack *st = ul_stack_get(steps[i].stack);
+		bool returned = kind_of(steps[(i + n - 1) % n].class_id) == UL_KIND_THREAD && st && st->n &&
+				ul_ip_in_runtime(st->pc[0]);
+		if (ul_history_edge_text(r, steps[i].edge, 6))
+			continue;
+		if (returned) /* produced by the runtime's thread start: no frame of the thread is left */
+			ul_rb_printf(r, "      (the thread's start routine returned)\n");
+		else
 			ul_rb_stack(r, i ? (is_event(steps[i].class_id) ? "wait" : "dependency") : "new",
 				    steps[i].stack, 6);
 	}
