@@ -49,7 +49,26 @@ bool ul_lock_get(const void *addr, struct ul_lock *out)
 
 struct ul_class *ul_class_get(uint32_t id)
 {
-	return id ? ul_rt.classes[id] : NULL;
+	if (!id || id > UL_MAX_CLASSES)
+		return NULL;
+	struct ul_class **chunk =
+		atomic_load_explicit(&ul_rt.class_chunks[id / UL_CLASS_CHUNK], memory_order_acquire);
+	return chunk ? chunk[id % UL_CLASS_CHUNK] : NULL;
+}
+
+/* A name the program handed over may live in a library it later unloads,
+ * or in its own buffer: keep a copy. */
+static const char *name_copy(const char *name)
+{
+	if (!name)
+		return NULL;
+	size_t n = strnlen(name, 255);
+	char *s = ul_alloc(n + 1);
+	if (!s)
+		return "(no memory)";
+	memcpy(s, name, n);
+	s[n] = 0;
+	return s;
 }
 
 /* Called with graph_lock held. */
@@ -57,13 +76,25 @@ static uint32_t class_new(uint8_t origin, uintptr_t key, uintptr_t site, uint8_t
 			  const char *name, uint32_t base, uint8_t subclass)
 {
 	uint32_t id = atomic_load(&ul_rt.nclasses) + 1;
-	if (id >= (uint32_t)ul_rt.policy.max_classes) {
+	if (id > ul_rt.policy.max_classes || id > UL_MAX_CLASSES) {
 		ul_notice_limit(UL_LIMIT_CLASSES);
 		return 0;
 	}
+	_Atomic(struct ul_class **) *slot = &ul_rt.class_chunks[id / UL_CLASS_CHUNK];
+	struct ul_class **chunk = atomic_load(slot);
+	if (!chunk) {
+		chunk = ul_map(UL_CLASS_CHUNK * sizeof *chunk);
+		if (!chunk) {
+			ul_notice_limit(UL_LIMIT_CLASSES_OOM);
+			return 0;
+		}
+		atomic_store_explicit(slot, chunk, memory_order_release);
+	}
 	struct ul_class *c = ul_alloc(sizeof *c);
-	if (!c)
+	if (!c) {
+		ul_notice_limit(UL_LIMIT_CLASSES_OOM);
 		return 0;
+	}
 	c->id = id;
 	c->base = base ? base : id;
 	c->subclass = subclass;
@@ -71,9 +102,9 @@ static uint32_t class_new(uint8_t origin, uintptr_t key, uintptr_t site, uint8_t
 	c->kind = kind;
 	c->key = key;
 	c->site = site;
-	c->name = name;
+	c->name = name_copy(name);
 	c->node = ul_node_new(id, 0, 0);
-	ul_rt.classes[id] = c;
+	chunk[id % UL_CLASS_CHUNK] = c;
 	atomic_store(&ul_rt.nclasses, id);
 	return id;
 }
@@ -104,9 +135,7 @@ static uint32_t class_for(uint8_t origin, uintptr_t key, uintptr_t site, uint8_t
 		if (id) {
 			uint64_t nv[3] = { id, 0, 0 };
 			ul_htab_put(&ul_rt.classkeys, hk, nv, true);
-		} else {
-			id = 1; /* the catch-all class */
-		}
+		} /* else past the limit: 0, the lock is not checked */
 	}
 	ul_mutex_unlock(&ul_rt.graph_lock);
 	return id;
@@ -142,8 +171,8 @@ uint32_t ul_class_sub(uint32_t base, uint8_t subclass)
 	return id;
 }
 
-/* Writable segments of the modules loaded at start-up, for the one place
- * dladdr cannot be used: a signal handler (it takes the loader lock). */
+/* Writable segments of the modules loaded at start-up (a quick first
+ * look); later modules are found with the lock-free ul_in_module(). */
 #define MAX_RANGES 256
 static struct { uintptr_t lo, hi; } ranges[MAX_RANGES];
 static int nranges;
@@ -183,14 +212,11 @@ bool ul_is_static_addr(const void *addr)
 {
 	if (startup_static((uintptr_t)addr))
 		return true;
-	if (ul_self && ul_self->ctx)
-		return false;
-	/* the main heap is never a module's data: skip dladdr for it */
+	/* the main heap is never a module's data */
 	if ((uintptr_t)addr >= brk_start && (uintptr_t)addr < (uintptr_t)sbrk(0))
 		return false;
-	/* modules loaded after start-up */
-	Dl_info info;
-	return dladdr(addr, &info) != 0 && info.dli_fbase != NULL;
+	/* modules loaded after start-up: never dladdr here (loader lock) */
+	return ul_in_module(addr);
 }
 
 /* Pages that hold heap locks, so free() finds them without probing: each
@@ -212,21 +238,26 @@ static struct page_locks *page_get(uint64_t pg)
 	return (struct page_locks *)(uintptr_t)v[0];
 }
 
-static void page_note(uintptr_t addr)
+/* Returns false if the lock could not be listed (no memory, table full):
+ * its free() would go unseen, so the caller leaves it unchecked. */
+static bool page_note(uintptr_t addr)
 {
 	uint64_t pg = (addr >> 12) + 1;
 	struct page_locks *p = page_get(pg);
 	if (!p) {
 		ul_mutex_lock(&page_lock);
 		p = page_get(pg);
-		if (!p && (p = ul_alloc(sizeof *p)) != NULL) {
+		if (!p) {
+			p = ul_alloc(sizeof *p);
 			uint64_t v[3] = { (uintptr_t)p, 0, 0 };
-			if (ul_htab_put(&ul_rt.lockpages, pg, v, false) < 0)
-				p = NULL;
+			if (!p)
+				ul_notice_limit(UL_LIMIT_PAGES_OOM);
+			else if (ul_htab_put(&ul_rt.lockpages, pg, v, false) < 0)
+				p = NULL; /* the table said it is full */
 		}
 		ul_mutex_unlock(&page_lock);
 		if (!p)
-			return;
+			return false;
 	}
 	uint32_t w = (uint32_t)(addr & 4095) >> 2;
 	uint64_t bit = (uint64_t)1 << (w & 63);
@@ -234,6 +265,7 @@ static void page_note(uintptr_t addr)
 		atomic_fetch_or(&p->bits[w >> 6], bit);
 	if ((addr & 3) && !atomic_load_explicit(&p->odd, memory_order_relaxed))
 		atomic_store(&p->odd, true);
+	return true;
 }
 
 static void kill_if_live(uintptr_t a)
@@ -303,9 +335,10 @@ void ul_lock_kill(const void *addr)
 
 static void insert_lock(struct ul_lock *l)
 {
-	/* listed by page so free(), munmap() and dlclose() find it */
-	if (l->origin != UL_ORIGIN_STATIC || !startup_static(l->addr))
-		page_note(l->addr);
+	/* listed by page so free(), munmap() and dlclose() find it; one that
+	 * cannot be listed would end unseen: never trusted */
+	if ((l->origin != UL_ORIGIN_STATIC || !startup_static(l->addr)) && !page_note(l->addr))
+		l->novalidate = true;
 	uint64_t v[3], old[3];
 	ul_lock_pack(l, v);
 	int r = ul_htab_swap(&ul_rt.locks, l->addr, v, old);
@@ -405,6 +438,7 @@ static void first_use(const void *addr, uint8_t kind, uintptr_t ip, struct ul_lo
 			out->owner = func_of(site);
 		}
 	}
+	out->novalidate = !out->class_id; /* past max_classes: not checked */
 	out->inst = atomic_fetch_add(&ul_rt.next_inst, 1) + 1;
 }
 
@@ -470,6 +504,7 @@ void ul_lock_register(const void *addr, uint8_t kind, uint8_t type, bool writer_
 	out->rw_writer_pref = writer_pref;
 	out->origin = origin;
 	out->class_id = class_for(origin, key, site, kind, NULL);
+	out->novalidate = !out->class_id; /* past max_classes: not checked */
 	out->inst = atomic_fetch_add(&ul_rt.next_inst, 1) + 1;
 	/* A global initialised at run time is named by its symbol, as the
 	 * kernel names a class by the lock expression ("&foo"); a class that
@@ -510,7 +545,8 @@ void ul_lock_set_class(const void *addr, uintptr_t key, const char *name, uint8_
 	l.class_id = ul_class_for_key(UL_ORIGIN_KEY, key ? key : (uintptr_t)addr, l.kind, name);
 	struct ul_class *c = ul_class_get(l.class_id);
 	if (c && name && !c->name)
-		c->name = name;
+		c->name = name_copy(name);
+	l.novalidate = !l.class_id;
 	l.subclass_default = subclass;
 	insert_lock(&l);
 }

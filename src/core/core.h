@@ -141,6 +141,9 @@ struct ul_thread {
 	struct ul_thread *next, *prev;
 	bool registered;
 	bool exited;
+	bool started;             /* ran a wrapped start routine: check at exit */
+	uint8_t exit_rounds;      /* key destructor rounds seen at thread exit */
+	uintptr_t exit_ip;        /* pthread_exit caller, for the exit check */
 	uintptr_t stack_lo, stack_hi; /* this thread's stack; hi 1 if unknown, 0 not yet */
 	uint64_t mask_hash;       /* folded into chain keys: usage is per mask */
 	/* Per-thread caches: the fast path writes no shared cache line. */
@@ -165,6 +168,11 @@ struct ul_stack {
 	uint32_t n;
 	uintptr_t pc[];
 };
+
+/* Class table: up to UL_CLASS_CHUNKS chunks of UL_CLASS_CHUNK ids. */
+#define UL_CLASS_CHUNK 4096u
+#define UL_CLASS_CHUNKS 4096u
+#define UL_MAX_CLASSES (UL_CLASS_CHUNK * UL_CLASS_CHUNKS - 1)
 
 /* What the core is told to do; the runtime fills it from the options. */
 struct ul_policy {
@@ -192,7 +200,8 @@ struct ul_runtime {
 	struct ul_htab stacks;   /* stack hash -> stack id */
 	struct ul_htab dedup;    /* report identity -> 1 */
 	struct ul_htab lockpages;/* page -> up to 2 lock addresses, count */
-	struct ul_class **classes;
+	/* classes by id, in chunks mapped on first use (no big reservation) */
+	_Atomic(struct ul_class **) class_chunks[UL_CLASS_CHUNKS];
 	_Atomic uint32_t nclasses;
 	_Atomic uint32_t next_inst;
 	/* Bumped when the identity of a lock in this bucket (by address)
@@ -311,8 +320,9 @@ uint32_t ul_edge_find(uint32_t from, uint32_t to);
  * the pair or a new type was recorded. */
 uint32_t ul_edge_add(uint32_t from, uint32_t to, uint8_t type, uint32_t stack, bool *added);
 /* Breadth-first search for a strong path start->target; the path closes a
- * cycle with an edge target->start of type 'closing'. Fills path with edge
- * indices from start to target. Returns length, 0 if none. */
+ * cycle with an edge target->start of type 'closing'. Fills the first max
+ * edge indices from start to target. Returns the whole length, 0 if none
+ * (a caller with a short buffer asks again with a longer one). */
 /* Before adding from->to: false when no path to->from can exist (the
  * topological order then admits the edge); true when a search is needed. */
 bool ul_graph_may_reach(uint32_t to, uint32_t from);

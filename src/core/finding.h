@@ -71,7 +71,10 @@ struct ul_finding {
 /* Tables with a hard cap: each degrades with one notice. */
 enum ul_limit {
 	UL_LIMIT_CLASSES, UL_LIMIT_LOCKS, UL_LIMIT_HELD, UL_LIMIT_NODES, UL_LIMIT_EDGES,
-	UL_LIMIT_CHAINS, UL_LIMIT_LOCK_STAT, UL_LIMIT_N
+	UL_LIMIT_INSTANCES, UL_LIMIT_CHAINS, UL_LIMIT_LOCK_STAT,
+	/* memory ran out before the cap: the same degradation */
+	UL_LIMIT_CLASSES_OOM, UL_LIMIT_NODES_OOM, UL_LIMIT_EDGES_OOM, UL_LIMIT_STACKS_OOM,
+	UL_LIMIT_CYCLE_OOM, UL_LIMIT_PAGES_OOM, UL_LIMIT_N
 };
 
 struct ul_core_sym {

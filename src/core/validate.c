@@ -138,8 +138,12 @@ static void add_dependency(struct ul_thread *t, const struct ul_held *prev, stru
 		new_site = tag != 0;
 	}
 
-	uint32_t path[MAX_CYCLE];
-	struct ul_step steps[MAX_CYCLE + 1];
+	uint32_t path_short[MAX_CYCLE];
+	struct ul_step steps_short[MAX_CYCLE + 1];
+	uint32_t *path = path_short;
+	struct ul_step *steps = steps_short;
+	void *big = NULL;
+	size_t big_size = 0;
 	ul_mutex_lock(&ul_rt.graph_lock);
 	if (new_site)
 		site_stack_put(tag, *stack);
@@ -152,6 +156,19 @@ static void add_dependency(struct ul_thread *t, const struct ul_held *prev, stru
 	int len = 0;
 	if (ul_graph_may_reach(to, from))
 		len = ul_graph_find_cycle(to, from, type, path, MAX_CYCLE);
+	if (len > MAX_CYCLE) {
+		/* a long cycle is printed whole: buffers for all of it */
+		big_size = (size_t)len * sizeof *path + ((size_t)len + 1) * sizeof *steps;
+		big = ul_map(big_size);
+		if (big) {
+			steps = big;
+			path = (uint32_t *)(steps + len + 1);
+			ul_graph_find_cycle(to, from, type, path, len);
+		} else {
+			ul_notice_limit(UL_LIMIT_CYCLE_OOM);
+			len = MAX_CYCLE;
+		}
+	}
 	if (len > 0) {
 		fill_steps(path, len, *stack, steps);
 		for (int i = 0; i < len; i++)
@@ -173,6 +190,8 @@ static void add_dependency(struct ul_thread *t, const struct ul_held *prev, stru
 					     .instances = inst, .wait_by = UL_WAIT_BY_LOCK });
 	else if (added && !inst)
 		ul_usage_check_edge(t, a, prev->class_id, a->class_id, type);
+	if (big)
+		ul_unmap(big, big_size);
 }
 
 /* Does a chain of the d entries below, extended by class_id, repeat a

@@ -41,13 +41,15 @@ static struct ul_thread *cond_release(const void *c, const void *m, uintptr_t ip
 	return t;
 }
 
-/* After the wait: the mutex is held again (on success and on timeout). */
+/* After the wait: the mutex is held again, on success, on timeout, and on
+ * an error like EINVAL (bad timespec or clock), which glibc returns before
+ * it releases the mutex. Only a robust mutex made not recoverable is lost. */
 static void cond_reacquire(struct ul_thread *t, struct ul_acquire *a, int r)
 {
 	if (!t)
 		return;
 	ul_event_unblock(t);
-	if (r != 0 && r != ETIMEDOUT && r != EOWNERDEAD && r != thrd_timedout)
+	if (r == ENOTRECOVERABLE)
 		return;
 	if (ul_enter() != t)
 		return;

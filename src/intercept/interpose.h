@@ -8,7 +8,9 @@
 #include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <setjmp.h>
 #include <signal.h>
+#include <ucontext.h>
 #include <threads.h>
 #include <time.h>
 
@@ -66,6 +68,12 @@
 	X(int, pthread_sigmask, (int, const sigset_t *, sigset_t *)) \
 	X(int, sigprocmask, (int, const sigset_t *, sigset_t *)) \
 	X(int, sigaction, (int, const struct sigaction *, struct sigaction *)) \
+	X(void, siglongjmp, (struct __jmp_buf_tag *, int)) \
+	X(void, longjmp, (struct __jmp_buf_tag *, int)) \
+	X(void, _longjmp, (struct __jmp_buf_tag *, int)) \
+	X(void, __longjmp_chk, (struct __jmp_buf_tag *, int)) \
+	X(int, setcontext, (const ucontext_t *)) \
+	X(int, swapcontext, (ucontext_t *__restrict, const ucontext_t *__restrict)) \
 	X(int, mtx_init, (mtx_t *, int)) \
 	X(void, mtx_destroy, (mtx_t *)) \
 	X(int, mtx_lock, (mtx_t *)) \
@@ -160,6 +168,16 @@ static inline uint8_t ul_mutex_type(const pthread_mutex_t *m)
 	default:
 		return UL_TYPE_NORMAL;
 	}
+}
+
+/* Robust, priority-inheritance, priority-protect and process-shared mutexes
+ * (glibc's __kind bits 16, 32, 64, 128): trylock has side effects there (a
+ * robust mutex in the not-recoverable state stays owned after a failed
+ * trylock; PI trylock enters the kernel), so the runtime never probes them
+ * and their lock calls go straight to glibc (no wait-for tracking). */
+static inline bool ul_mutex_no_probe(const pthread_mutex_t *m)
+{
+	return (m->__data.__kind & (16 | 32 | 64 | 128)) != 0;
 }
 
 /* Neither readers nor a writer hold it (glibc >= 2.25 layout). */

@@ -29,7 +29,7 @@ INTERCEPTOR(int, pthread_mutex_destroy, (pthread_mutex_t *m))
  * graph, then keeps waiting. */
 static int mutex_wait(struct ul_thread *t, pthread_mutex_t *m)
 {
-	if (!t || !ul_wait_tracked() || !HAVE_REAL(pthread_mutex_clocklock))
+	if (!t || !ul_wait_tracked() || !HAVE_REAL(pthread_mutex_clocklock) || ul_mutex_no_probe(m))
 		return REAL(pthread_mutex_lock)(m);
 	int r = REAL(pthread_mutex_trylock)(m);
 	if (r != EBUSY)
@@ -57,7 +57,7 @@ static int mutex_acquire(pthread_mutex_t *m, uint8_t flags, uint8_t sub, uintptr
 	struct ul_fast f;
 	if (unlikely(ul_lstat_on) && !op && sub == 0xff && (st = ul_lstat_fast_thread()) &&
 	    ul_fast_check(st, m, UL_WRITE, 0, &f)) {
-		int r = REAL(pthread_mutex_trylock)(m);
+		int r = unlikely(ul_mutex_no_probe(m)) ? EBUSY : REAL(pthread_mutex_trylock)(m);
 		if (r == EBUSY)
 			r = mutex_wait(st, m);
 		if (r == 0 || r == EOWNERDEAD) {
@@ -97,7 +97,7 @@ INTERCEPTOR(int, pthread_mutex_lock, (pthread_mutex_t *m))
 	struct ul_thread *t = ul_fast_thread();
 	struct ul_fast f;
 	if (likely(t && ul_fast_check(t, m, UL_WRITE, 0, &f))) {
-		int r = REAL(pthread_mutex_trylock)(m);
+		int r = unlikely(ul_mutex_no_probe(m)) ? EBUSY : REAL(pthread_mutex_trylock)(m);
 		if (unlikely(r == EBUSY))
 			r = mutex_wait(t, m);
 		if (likely(r == 0 || r == EOWNERDEAD))

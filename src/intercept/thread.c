@@ -54,6 +54,7 @@ static struct start adopt(void *p)
 	start_free(p);
 	struct ul_thread *t = ul_thread_get(); /* registers the key destructor */
 	if (t) {
+		t->started = true;
 		t->sig_blocked = s.sig_blocked;
 		ul_thread_mask_changed(t);
 		t->event_class = s.event_class;
@@ -62,14 +63,21 @@ static struct start adopt(void *p)
 	return s;
 }
 
+/* The thread's code is done: the held-lock check runs in the last round
+ * of key destructors (runtime.c), after the program's destructors. */
 static void finish(uintptr_t ip)
 {
-	struct ul_thread *t = ul_enter();
+	struct ul_thread *t = ul_self;
+	if (t) {
+		t->started = true;
+		if (!t->exit_ip)
+			t->exit_ip = ip;
+	}
+	/* the end of the thread's code is the event a joiner waits for */
+	t = ul_enter();
 	if (!t)
 		return;
-	/* exit is the event a joiner waits for */
 	ul_event_produce(t, t->event_class, (const void *)atomic_load(&t->handle), ip ? ip : UL_IP, 0, true);
-	ul_check_exit(t, ip);
 	ul_leave(t);
 }
 
@@ -128,15 +136,26 @@ static struct thread_key thread_key_of(uintptr_t fn, uintptr_t caller)
 	return k;
 }
 
-static struct start *prepare(uint32_t event_class)
+static struct start *prepare(const pthread_attr_t *attr, uint32_t event_class)
 {
 	if (atomic_load(&ul_init_state) != 2)
 		return NULL;
+	/* a thread with no state yet: a handler must not set it up while
+	 * start_new holds runtime locks */
+	bool guard = !ul_self && !ul_self_state;
+	if (guard)
+		ul_self_state = 1;
 	struct start *s = start_new();
+	if (guard)
+		ul_self_state = 0;
 	if (s) {
+		/* the new thread's mask: the creator's, or the attribute's */
 		struct ul_thread *t = ul_self;
+		sigset_t m;
 		s->sig_blocked = t ? t->sig_blocked : 0;
 		s->event_class = event_class;
+		if (attr && pthread_attr_getsigmask_np(attr, &m) == 0)
+			memcpy(&s->sig_blocked, &m, sizeof s->sig_blocked);
 	}
 	return s;
 }
@@ -176,7 +195,7 @@ INTERCEPTOR(int, pthread_create, (pthread_t *th, const pthread_attr_t *attr, voi
 	if (!HAVE_REAL(pthread_create))
 		ul_resolve_reals();
 	uint32_t ec = thread_class((uintptr_t)fn, UL_IP);
-	struct start *s = prepare(ec);
+	struct start *s = prepare(attr, ec);
 	if (!s)
 		return REAL(pthread_create)(th, attr, fn, arg);
 	s->fn = fn;
@@ -194,7 +213,7 @@ INTERCEPTOR(int, thrd_create, (thrd_t *th, thrd_start_t fn, void *arg))
 	if (!HAVE_REAL(thrd_create))
 		ul_resolve_reals();
 	uint32_t ec = thread_class((uintptr_t)fn, UL_IP);
-	struct start *s = prepare(ec);
+	struct start *s = prepare(NULL, ec);
 	if (!s)
 		return REAL(thrd_create)(th, fn, arg);
 	s->c11fn = fn;

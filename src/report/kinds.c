@@ -82,12 +82,13 @@ static void step_name(const struct ul_step *s, char *buf, size_t len)
 void ul_report_circular(struct ul_thread *t, const struct ul_acquire *a, const struct ul_held *prev,
 			const struct ul_step *steps, int n, bool instances)
 {
-	uint32_t ids[40];
-	int k = 0;
-	for (int i = 0; i < n && k < 40; i++)
-		ids[k++] = instances ? steps[i].inst : steps[i].class_id;
+	uint64_t id = 0;
+	for (int i = 0; i < n; i++) {
+		uint32_t x = instances ? steps[i].inst : steps[i].class_id;
+		id += hash_ids(&x, 1);
+	}
 	struct ul_rb *r = ul_rb_begin(UL_R_CIRCULAR, "WARNING: possible circular locking dependency detected",
-				      hash_ids(ids, k) ^ (instances ? 0x5a5a : 0), t);
+				      id ^ (instances ? 0x5a5a : 0), t);
 	if (!r)
 		return;
 	ul_rb_printf(r, "%s is trying to acquire lock:\n", r->thread);
@@ -109,14 +110,11 @@ void ul_report_circular(struct ul_thread *t, const struct ul_acquire *a, const s
 		if (!ul_history_edge_text(r, steps[i].edge, 6))
 			ul_rb_stack(r, i ? "dependency" : "new", steps[i].stack, 6);
 	}
-	for (int i = 0; i < n && r->nlocks < UL_RB_LOCKS; i++) {
-		r->lock_ids[r->nlocks] = steps[i].class_id;
-		r->lock_addr[r->nlocks] = steps[i].addr;
-		r->lock_inst[r->nlocks] = steps[i].inst;
-		r->locks[r->nlocks++] = ul_class_label(ul_class_get(steps[i].class_id));
-	}
+	for (int i = 0; i < n; i++)
+		ul_rb_add_lock(r, ul_class_label(ul_class_get(steps[i].class_id)), steps[i].class_id, steps[i].addr,
+			       steps[i].inst);
 	/* class nodes carry no instance: the two ends are the locks at hand */
-	if (!instances && n > 0 && n <= UL_RB_LOCKS) {
+	if (!instances && n > 0 && n <= r->nlocks) {
 		struct ul_lock l;
 		r->lock_addr[0] = (uintptr_t)a->lock;
 		r->lock_inst[0] = a->inst;
@@ -230,12 +228,9 @@ void ul_report_held_at_exit(struct ul_thread *t, uintptr_t ip)
 		return;
 	memcpy(hdr_static, hdr, sizeof hdr);
 	r->header = hdr_static;
-	for (uint32_t i = 0; i < d && r->nlocks < UL_RB_LOCKS; i++) {
-		r->lock_ids[r->nlocks] = t->held[i].class_id;
-		r->lock_addr[r->nlocks] = (uintptr_t)t->held[i].lock;
-		r->lock_inst[r->nlocks] = t->held[i].inst;
-		r->locks[r->nlocks++] = ul_class_label(ul_class_get(t->held[i].class_id));
-	}
+	for (uint32_t i = 0; i < d; i++)
+		ul_rb_add_lock(r, ul_class_label(ul_class_get(t->held[i].class_id)), t->held[i].class_id,
+			       (uintptr_t)t->held[i].lock, t->held[i].inst);
 	ul_rb_held_locks(r, t);
 	if (ip)
 		ul_rb_backtrace(r, ip);
@@ -262,10 +257,7 @@ void ul_report_assert(struct ul_thread *t, const void *lock, const char *what, u
 		} else {
 			ul_sym_data_name((uintptr_t)lock, r->extra_name, sizeof r->extra_name);
 			ul_rb_printf(r, "(%s, never used as a lock)", r->extra_name);
-			r->lock_ids[r->nlocks] = 0;
-			r->lock_addr[r->nlocks] = (uintptr_t)lock;
-			r->lock_inst[r->nlocks] = 0;
-			r->locks[r->nlocks++] = r->extra_name;
+			ul_rb_add_lock(r, r->extra_name, 0, (uintptr_t)lock, 0);
 		}
 		ul_rb_printf(r, "\n");
 	}
@@ -630,17 +622,23 @@ bool ul_report_finding(const struct ul_finding *f)
 void ul_report_limit(enum ul_limit which)
 {
 	static const char *const what[UL_LIMIT_N] = {
-		[UL_LIMIT_CLASSES] = "lock classes: new lock classes are merged into one catch-all class",
-		[UL_LIMIT_LOCKS] = "lock objects (max_locks): new lock objects are not validated",
-		[UL_LIMIT_HELD] = "held locks per thread (4096): deeper locks are not tracked",
-		[UL_LIMIT_NODES] = "dependency graph nodes: new classes are not ordered",
-		[UL_LIMIT_EDGES] = "dependency edges: new lock orders are not recorded",
-		[UL_LIMIT_CHAINS] = "lock chains (1048576): new lock sequences are validated every time",
-		[UL_LIMIT_LOCK_STAT] = "lock statistics memory: some counts are lost",
+		[UL_LIMIT_CLASSES] = "limit reached for lock classes (max_classes): locks of new classes are not checked",
+		[UL_LIMIT_LOCKS] = "limit reached for lock objects (max_locks): new lock objects are not validated",
+		[UL_LIMIT_HELD] = "limit reached for held locks per thread (4096): deeper locks are not tracked",
+		[UL_LIMIT_NODES] = "limit reached for dependency graph nodes: new classes are not ordered",
+		[UL_LIMIT_EDGES] = "limit reached for dependency edges: new lock orders are not recorded",
+		[UL_LIMIT_INSTANCES] =
+			"limit reached for lock instances in same-class nesting: new instances are not ordered",
+		[UL_LIMIT_CHAINS] = "limit reached for lock chains (1048576): new lock sequences are validated every time",
+		[UL_LIMIT_CLASSES_OOM] = "out of memory for lock classes: locks of new classes are not checked",
+		[UL_LIMIT_NODES_OOM] = "out of memory for dependency graph nodes: new classes are not ordered",
+		[UL_LIMIT_EDGES_OOM] = "out of memory for dependency edges: new lock orders are not recorded",
+		[UL_LIMIT_STACKS_OOM] = "out of memory for the stack depot: new stacks are not kept",
+		[UL_LIMIT_CYCLE_OOM] = "out of memory for a long cycle: it is reported in part",
+		[UL_LIMIT_PAGES_OOM] = "out of memory for lock page lists: new heap locks are not validated",
+		[UL_LIMIT_LOCK_STAT] = "limit reached for lock statistics memory: some counts are lost",
 	};
-	if ((unsigned)which >= UL_LIMIT_N)
+	if ((unsigned)which >= UL_LIMIT_N || !what[which])
 		return;
-	char msg[300];
-	snprintf(msg, sizeof msg, "limit reached for %s", what[which]);
-	ul_report_notice(msg);
+	ul_report_notice(what[which]);
 }

@@ -54,8 +54,7 @@ static void core_init(void)
 	ul_htab_init(&ul_rt.stacks, 64, 0);
 	ul_htab_init(&ul_rt.dedup, 16, 0);
 	ul_htab_init(&ul_rt.lockpages, 256, 0);
-	ul_rt.classes = ul_map((size_t)(ul_rt.opt.max_classes + 1) * sizeof *ul_rt.classes);
-	ul_class_for_key(UL_ORIGIN_KEY, 1, UL_KIND_MUTEX, "(class limit reached)");
+	/* the class table maps its chunks on first use */
 	ul_static_ranges_init();
 	atomic_store(&ul_rt.enabled, true);
 }
