@@ -232,9 +232,12 @@ void ul_runtime_init(void)
 	clamp_options(&ul_rt.opt);
 	ul_rt.policy = (struct ul_policy){ .max_classes = (uint32_t)ul_rt.opt.max_classes,
 					   .init_wrappers = ul_rt.opt.init_wrappers,
-					   .class_depth = (uint32_t)ul_rt.opt.class_depth };
-	if (ul_rt.opt.no_validate)
+					   .class_depth = (uint32_t)ul_rt.opt.class_depth,
+					   .wait_timed = ul_rt.opt.wait_timed };
+	if (ul_rt.opt.no_validate) {
 		ul_rt.opt.deadlock_detect = false;
+		ul_rt.opt.wait_check = false;
+	}
 	ul_rt.policy.no_validate = ul_rt.opt.no_validate;
 	ul_rt.policy.deadlock_detect = ul_rt.opt.deadlock_detect;
 	ul_lstat_init(ul_rt.opt.lock_stat || (ul_rt.opt.html_dir && *ul_rt.opt.html_dir));

@@ -76,7 +76,7 @@ test: all
 # (they run in test-scenarios).
 ASAN_BUILD := $(BUILD)-asan
 ASAN_RT := -fsanitize=address,undefined -fno-sanitize-recover=undefined
-ASAN_SKIP := free_held memory_reuse seed_003 reuse_realloc alloc_unmaps
+ASAN_SKIP := free_held memory_reuse seed_003 reuse_realloc alloc_unmaps wait_malloc_init_condvar
 test-scenarios-asan: $(BUILD)/test-runner $(SCEN_BINS) $(SCEN_LIBS)
 	$(MAKE) BUILD=$(ASAN_BUILD) RTOPT="$(ASAN_RT)" $(ASAN_BUILD)/libulockdep.so
 	@mkdir -p $(ASAN_BUILD)/scenarios

@@ -478,6 +478,20 @@ bool ul_lock_stack_renew(struct ul_thread *t, const void *addr, uint8_t kind, ui
 	return true;
 }
 
+/* An object whose class is already known (a thread's handle, classed when
+ * the thread was created). */
+void ul_lock_register_class(const void *addr, uint8_t kind, uint8_t origin, uint32_t class_id)
+{
+	struct ul_lock l;
+	memset(&l, 0, sizeof l);
+	l.addr = (uintptr_t)addr;
+	l.kind = kind;
+	l.origin = origin;
+	l.class_id = class_id;
+	l.inst = atomic_fetch_add(&ul_rt.next_inst, 1) + 1;
+	insert_lock(&l);
+}
+
 void ul_lock_register(const void *addr, uint8_t kind, uint8_t type, bool writer_pref,
 		      uintptr_t ip, uint8_t origin, struct ul_lock *out)
 {
@@ -600,10 +614,15 @@ const char *ul_class_name(struct ul_class *c)
 	char buf[512];
 	switch (c->origin) {
 	case UL_ORIGIN_STATIC:
-		ul_hooks.data_name(c->key, buf, sizeof buf);
+		/* an API event's shadow is one byte into its object */
+		ul_hooks.data_name(c->key - (c->kind == UL_KIND_EVENT), buf, sizeof buf);
 		break;
 	case UL_ORIGIN_INIT:
-		if (global_named(c)) {
+		if (c->kind == UL_KIND_THREAD) { /* a thread classed by where it was asked for */
+			char site[480];
+			ul_hooks.site_name(c->site, site, sizeof site);
+			snprintf(buf, sizeof buf, "thread@%s", site);
+		} else if (global_named(c)) {
 			struct ul_core_sym sy;
 			uintptr_t d = atomic_load(&c->data);
 			ul_hooks.data_name(d, buf, sizeof buf);
@@ -617,11 +636,22 @@ const char *ul_class_name(struct ul_class *c)
 		}
 		break;
 	case UL_ORIGIN_FIRST_USE: {
+		static const char *const what[] = { "lock", "lock", "lock", "lock", "cond", "sem", "barrier",
+						     "thread", "once", "event" };
 		char site[480];
 		ul_hooks.site_name(c->site, site, sizeof site);
-		snprintf(buf, sizeof buf, "lock@%s", site);
+		snprintf(buf, sizeof buf, "%s@%s", c->kind < UL_ARRAY_SIZE(what) ? what[c->kind] : "lock", site);
 		break;
 	}
+	case UL_ORIGIN_KEY:
+		if (c->kind == UL_KIND_THREAD) { /* a thread's class: its start routine */
+			char fn[400];
+			ul_hooks.data_name(c->key, fn, sizeof fn);
+			snprintf(buf, sizeof buf, "thread:%s", fn);
+			break;
+		}
+		snprintf(buf, sizeof buf, "key@%#lx", (unsigned long)c->key);
+		break;
 	default:
 		snprintf(buf, sizeof buf, "key@%#lx", (unsigned long)c->key);
 	}

@@ -78,6 +78,9 @@ static inline __attribute__((always_inline)) void ul_fast_push(struct ul_thread 
 	h->ctx = 0; /* the fast path runs outside handlers */
 	atomic_signal_fence(memory_order_seq_cst);
 	h->lock = lock;
+	/* the fast path runs outside handlers; its class ids are small */
+	if (likely(!(flags & UL_ACQ_TRY)))
+		ul_event_note_v(t, f->class_id | (uint32_t)mode << 30, ip);
 }
 
 /* Release of the most recent lock; false sends the caller to ul_release(). */

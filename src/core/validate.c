@@ -98,11 +98,11 @@ static void fill_steps(const uint32_t *path, int len, uint32_t cur_stack, struct
 {
 	struct ul_edge *e0 = ul_edge_get(path[0]);
 	struct ul_node *n0 = ul_node_get(e0->from);
-	steps[0] = (struct ul_step){ n0->class_id, n0->inst, n0->addr, cur_stack, 0, 0 };
+	steps[0] = (struct ul_step){ n0->class_id, n0->inst, n0->addr, cur_stack, 0, 0, 0 };
 	for (int i = 0; i < len; i++) {
 		struct ul_edge *e = ul_edge_get(path[i]);
 		struct ul_node *n = ul_node_get(e->to);
-		steps[i + 1] = (struct ul_step){ n->class_id, n->inst, n->addr, e->stack, e->types, path[i] };
+		steps[i + 1] = (struct ul_step){ n->class_id, n->inst, n->addr, e->stack, e->types, path[i], e->ip };
 	}
 }
 
@@ -179,9 +179,15 @@ static void add_dependency(struct ul_thread *t, const struct ul_held *prev, stru
 	if (len > 0 && ne)
 		ul_edge_get(ne)->in_cycle = true;
 	ul_mutex_unlock(&ul_rt.graph_lock);
+	bool through_wait = false;
+	for (int i = 0; i <= len && len > 0; i++) {
+		struct ul_class *c = ul_class_get(steps[i].class_id);
+		through_wait |= c && ul_kind_is_event(c->kind);
+	}
 	if (len > 0)
-		ul_found(&(struct ul_finding){ .kind = UL_R_CIRCULAR, .t = t, .acq = a, .held = prev, .ip = a->ip,
-					     .steps = steps, .nsteps = len + 1, .instances = inst });
+		ul_found(&(struct ul_finding){ .kind = through_wait ? UL_R_WAIT : UL_R_CIRCULAR, .t = t, .acq = a,
+					     .held = prev, .ip = a->ip, .steps = steps, .nsteps = len + 1,
+					     .instances = inst, .wait_by = UL_WAIT_BY_LOCK });
 	else if (added && !inst)
 		ul_usage_check_edge(t, a, prev->class_id, a->class_id, type);
 	if (big)
@@ -347,6 +353,7 @@ void ul_acquired(struct ul_thread *t, const struct ul_acquire *a)
 	h->ctx = t->ctx;
 	atomic_signal_fence(memory_order_seq_cst);
 	h->lock = a->lock;
+	ul_event_note(t, a->class_id, a->mode, a->flags, a->ip);
 	if (unlikely(t->lstat))
 		ul_lstat_acquired(t, a->lock, a->class_id, a->mode, a->ip, h);
 }

@@ -54,10 +54,17 @@ static void write_graph(void)
 		class_label(i, a, sizeof a);
 		esc(b, sizeof b, a);
 		unsigned locks = n->inst ? 1 : atomic_load(&c->nlocks);
-		snprintf(line, sizeof line, "  n%u [label=\"%s\\n%u lock%s\"];\n", i, b, locks, locks == 1 ? "" : "s");
+		static const char *const event_noun[] = { "condvar", "semaphore", "barrier", "thread exit",
+							  "once-init", "event" };
+		bool event = ul_kind_is_event(c->kind) && c->kind <= UL_KIND_EVENT; /* an ellipse */
+		if (event)
+			snprintf(line, sizeof line, "  n%u [label=\"%s\\n%s\", shape=ellipse];\n", i, b,
+				 event_noun[c->kind - UL_KIND_COND]);
+		else
+			snprintf(line, sizeof line, "  n%u [label=\"%s\\n%u lock%s\"];\n", i, b, locks, locks == 1 ? "" : "s");
 		put(dot, line);
-		snprintf(line, sizeof line, "%s{\"id\":%u,\"name\":\"%s\",\"locks\":%u,\"instance\":%s}",
-			 first ? "" : ",", i, b, locks, n->inst ? "true" : "false");
+		snprintf(line, sizeof line, "%s{\"id\":%u,\"name\":\"%s\",\"locks\":%u,\"instance\":%s,\"event\":%s}",
+			 first ? "" : ",", i, b, locks, n->inst ? "true" : "false", event ? "true" : "false");
 		put(js, line);
 		first = false;
 	}

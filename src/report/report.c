@@ -365,7 +365,7 @@ void ul_report_show_all_held(int fd)
 	int shown = 0;
 	for (struct ul_thread *t = ul_threads_first(); t; t = t->next) {
 		const void *w = atomic_load(&t->wait_lock);
-		if (!atomic_load(&t->depth) && !w)
+		if (!atomic_load(&t->depth) && !w && !atomic_load(&t->wait_event))
 			continue;
 		ul_rb_held_locks(r, t);
 		if (w) {
@@ -377,6 +377,10 @@ void ul_report_show_all_held(int fd)
 			r->nlocks = save;
 			ul_rb_printf(r, ")\n");
 		}
+		const void *ev = atomic_load(&t->wait_event);
+		if (!w && ev)
+			ul_rb_printf(r, "    (waiting in %s for %016lx)\n",
+				     ul_event_verb(atomic_load(&t->wait_event_kind), false), (unsigned long)(uintptr_t)ev);
 		shown++;
 	}
 	ul_threads_unlock();

@@ -66,7 +66,7 @@ static int parse_rule(const char *path, int lineno, char *line, char *err, int e
 	if (why) {
 		snprintf(err, (size_t)errlen,
 			 "%s:%d: bad suppression: %s (kinds: circular recursive bad_unlock held_freed "
-			 "held_at_exit inconsistent context_order assert deadlock, or *)",
+			 "held_at_exit inconsistent context_order assert deadlock wait, or *)",
 			 path, lineno, why);
 		return -1;
 	}

@@ -319,6 +319,41 @@ static void test_chain_key(void)
 	EXPECT(a && b && c && d);
 }
 
+/* Is class c (taken at ip) in the thread's producer window? */
+static bool in_window(const struct ul_thread *t, uint32_t c, uintptr_t ip)
+{
+	uint32_t k = t->nrecent < 16 ? t->nrecent : 16;
+	for (uint32_t i = 0; i < k; i++) {
+		uint32_t j = (uint8_t)(t->nrecent - 1 - i) & 15;
+		if ((t->recent[j] & 0x3fffffffu) == c && t->recent_ip[j] == ip)
+			return true;
+	}
+	return false;
+}
+
+static void test_event_window(void)
+{
+	static struct ul_thread t;
+	ul_event_note(&t, 3, UL_WRITE, 0, 0x300);
+	ul_event_note(&t, 4, UL_WRITE, 0, 0x400);
+	ul_event_note(&t, 3, UL_WRITE, 0, 0x301); /* among the last three: kept once */
+	ul_event_note(&t, 9, UL_WRITE, UL_ACQ_TRY, 0x900); /* a trylock is never waited for */
+	EXPECT(t.nrecent == 2 && in_window(&t, 3, 0x300) && in_window(&t, 4, 0x400) && !in_window(&t, 9, 0x900));
+	t.ctx = 1; /* a signal handler's locks are not on the way to an event */
+	ul_event_note(&t, 5, UL_WRITE, 0, 0x500);
+	t.ctx = 0;
+	EXPECT(!in_window(&t, 5, 0x500));
+	/* the ring keeps the last 16 across any number of acquisitions */
+	for (uint32_t i = 0; i < 300; i++)
+		ul_event_note(&t, 100 + i, UL_WRITE, 0, 0x1000 + i);
+	EXPECT(t.nrecent >= 16 && in_window(&t, 399, 0x1000 + 299) && in_window(&t, 384, 0x1000 + 284));
+	EXPECT(!in_window(&t, 383, 0x1000 + 283) && !in_window(&t, 3, 0x300));
+	ul_event_window_reset(&t); /* a wait: the window starts empty */
+	EXPECT(t.nrecent == 0);
+	ul_event_note(&t, 399, UL_WRITE, 0, 0x2000);
+	EXPECT(t.nrecent == 1 && in_window(&t, 399, 0x2000));
+}
+
 int main(void)
 {
 	test_htab();
@@ -327,6 +362,7 @@ int main(void)
 	test_graph_order();
 	test_graph();
 	test_chain_key();
+	test_event_window();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }
