@@ -296,7 +296,7 @@ static const char origins[] = "siuk";
 
 bool ul_class_stable_key(const struct ul_class *c, char *buf, size_t len)
 {
-	if (!c || c->id == 1 || c->origin > UL_ORIGIN_KEY)
+	if (!c || c->origin > UL_ORIGIN_KEY)
 		return false;
 	/* a site serving several callers: its classes are keyed by the caller
 	 * too, and the site alone would merge them in the graph database */
