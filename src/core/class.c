@@ -158,6 +158,18 @@ uint32_t ul_class_for_site(uint8_t origin, uintptr_t key, uintptr_t site, uint8_
 	return class_for(origin, key, site, kind, NULL, 0, false);
 }
 
+static uint32_t family_of(uint32_t id)
+{
+	struct ul_class *c = ul_class_get(id);
+	uint32_t f = c ? atomic_load_explicit(&c->family, memory_order_relaxed) : 0;
+	return f ? f : id;
+}
+
+bool ul_class_same_family(uint32_t a, uint32_t b)
+{
+	return a == b || (a && b && family_of(a) == family_of(b));
+}
+
 static uintptr_t func_of(uintptr_t ip);
 
 /* Sites that made locks: (origin, site) -> the function that first called
@@ -192,8 +204,11 @@ static uint32_t made_class(uint8_t origin, uintptr_t key, uintptr_t site, uintpt
 	}
 	uint32_t id = class_for(origin, ul_hash64(key ^ fn) | 1, site, kind, NULL, caller, true);
 	struct ul_class *c = ul_class_get(id), *first = ul_class_get((uint32_t)v[1]);
-	if (c && c->split)
+	if (c && c->split) {
 		atomic_store(&c->shared, true);
+		if (first && first->site == site)
+			atomic_store(&c->family, first->id);
+	}
 	if (first && first->site == site)
 		atomic_store(&first->shared, true);
 	return id;

@@ -47,6 +47,8 @@ struct ul_class {
 	uintptr_t site;          /* the role frame (return address) a made lock is named by */
 	uintptr_t caller;        /* made: the role frame's caller (first seen), or 0 */
 	bool split;              /* made: keyed by (site, caller); the site serves several */
+	_Atomic uint32_t family; /* split: the site's first class; nesting inside a family is
+				  * ordered by instance, as within one class */
 	_Atomic bool shared;     /* made: its site serves several callers (named with the caller) */
 	_Atomic uintptr_t data;  /* a static-storage lock of this class, for its name */
 	_Atomic uintptr_t data2; /* another one, or 1 if a lock of it is not static */
@@ -268,6 +270,8 @@ void ul_lock_set_class(const void *addr, uintptr_t key, const char *name, uint8_
 void ul_lock_set_novalidate(const void *addr);
 void ul_lock_set_subclass(const void *addr, uint8_t subclass);
 struct ul_class *ul_class_get(uint32_t id);
+/* One role split by caller: nesting between them is same-class nesting. */
+bool ul_class_same_family(uint32_t a, uint32_t b);
 uint32_t ul_class_sub(uint32_t base, uint8_t subclass);
 uint32_t ul_class_for_key(uint8_t origin, uintptr_t key, uint8_t kind, const char *name);
 /* A class keyed apart from the site it is named by (key: a hash of frames). */

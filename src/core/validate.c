@@ -110,7 +110,8 @@ static void fill_steps(const uint32_t *path, int len, uint32_t cur_stack, struct
 static void add_dependency(struct ul_thread *t, const struct ul_held *prev, struct ul_acquire *a,
 			   uint32_t *stack)
 {
-	bool inst = prev->class_id == a->class_id;
+	/* one class, or one role split by caller (a family) */
+	bool inst = ul_class_same_family(prev->class_id, a->class_id);
 	uint8_t type = ul_dep_type(prev->mode, a->mode);
 	uint32_t from, to;
 	if (inst) {
@@ -202,7 +203,7 @@ static bool repeats(const struct ul_thread *t, uint32_t d, uint32_t class_id)
 	if (d && same_ctx(t, &t->held[d - 1]) && (t->held[d - 1].flags & UL_HELD_REPEAT))
 		return true;
 	for (uint32_t i = d; i-- > 0 && same_ctx(t, &t->held[i]);)
-		if (t->held[i].class_id == class_id)
+		if (ul_class_same_family(t->held[i].class_id, class_id))
 			return true;
 	return false;
 }
