@@ -94,6 +94,7 @@
 	X(void *, mmap, (void *, size_t, int, int, int, off_t)) \
 	X(void *, mmap64, (void *, size_t, int, int, int, off64_t)) \
 	X(void *, shmat, (int, const void *, int)) \
+	X(int, shmdt, (const void *)) \
 	X(void *, mremap, (void *, size_t, size_t, int, ...)) \
 	X(int, dlclose, (void *)) \
 	X(size_t, malloc_usable_size, (void *))

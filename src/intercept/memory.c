@@ -2,9 +2,8 @@
 /* The end of memory ends the identity of the locks in it: free(), the
  * block realloc() leaves, munmap(), the range mremap() gives up, a
  * module dlclose() unloads, and whatever a new mapping (mmap, shmat)
- * replaces: a MAP_FIXED mapping over a live one, or a SysV segment attached
- * where another was detached (shmdt is not seen; the next mapping there ends
- * it). A held lock in freed memory is a bug; any lock
+ * replaces (a MAP_FIXED mapping over a live one, a SysV segment attached
+ * over another), and a SysV segment shmdt() detaches. A held lock in freed memory is a bug; any lock
  * there must not lend its history to what is made at that address next. */
 #include <dlfcn.h>
 #include <link.h>
@@ -169,6 +168,15 @@ INTERCEPTOR(void *, mmap64, (void *a, size_t len, int prot, int flags, int fd, o
 	return mapped(SYS_MMAP64(a, len, prot, flags, fd, off), len, UL_IP);
 }
 
+/* Attached SysV segments, for shmdt(), which names only the address. A
+ * segment not listed (the table is full) ends when something is mapped
+ * at its address next. */
+static struct {
+	uintptr_t addr;
+	size_t size;
+} segs[64];
+UL_STATIC_MUTEX(segs_lock);
+
 INTERCEPTOR(void *, shmat, (int id, const void *a, int flags))
 {
 #ifndef UL_WRAP_MODE
@@ -176,13 +184,52 @@ INTERCEPTOR(void *, shmat, (int id, const void *a, int flags))
 		ul_resolve_reals();
 #endif
 	void *r = REAL(shmat)(id, a, flags);
-	if (r == (void *)-1 || !any_locks())
+	if (r == (void *)-1 || atomic_load(&ul_init_state) != 2)
 		return r;
 	int e = errno;
 	struct shmid_ds ds;
-	if (!shmctl(id, IPC_STAT, &ds))
-		range_ends(r, ds.shm_segsz, UL_IP);
+	if (!shmctl(id, IPC_STAT, &ds)) {
+		if (any_locks())
+			range_ends(r, ds.shm_segsz, UL_IP);
+		size_t i;
+		ul_mutex_lock(&segs_lock);
+		for (i = 0; i < UL_ARRAY_SIZE(segs); i++)
+			if (!segs[i].addr || segs[i].addr == (uintptr_t)r) {
+				segs[i].addr = (uintptr_t)r;
+				segs[i].size = ds.shm_segsz;
+				break;
+			}
+		ul_mutex_unlock(&segs_lock);
+		struct ul_thread *t = i == UL_ARRAY_SIZE(segs) ? ul_enter() : NULL;
+		if (t) {
+			ul_notice_limit(UL_LIMIT_SHM_SEGS);
+			ul_leave(t);
+		}
+	}
 	errno = e;
+	return r;
+}
+
+INTERCEPTOR(int, shmdt, (const void *a))
+{
+#ifndef UL_WRAP_MODE
+	if (!HAVE_REAL(shmdt))
+		ul_resolve_reals();
+#endif
+	size_t size = 0;
+	if (atomic_load(&ul_init_state) == 2) {
+		ul_mutex_lock(&segs_lock);
+		for (size_t i = 0; i < UL_ARRAY_SIZE(segs); i++)
+			if (segs[i].addr == (uintptr_t)a) {
+				size = segs[i].size;
+				segs[i].addr = 0;
+				break;
+			}
+		ul_mutex_unlock(&segs_lock);
+	}
+	int r = REAL(shmdt)(a);
+	if (!r && size && any_locks())
+		range_ends(a, size, UL_IP); /* keeps errno */
 	return r;
 }
 
