@@ -635,8 +635,7 @@ void ul_report_limit(enum ul_limit which)
 		[UL_LIMIT_EDGES_OOM] = "out of memory for dependency edges: new lock orders are not recorded",
 		[UL_LIMIT_STACKS_OOM] = "out of memory for the stack depot: new stacks are not kept",
 		[UL_LIMIT_CYCLE_OOM] = "out of memory for a long cycle: it is reported in part",
-		[UL_LIMIT_SHM_SEGS] = "more than 64 SysV segments attached: the locks of the others end when "
-				      "their address is mapped again, not at shmdt",
+		[UL_LIMIT_SHM_SEGS] = "over 64 SysV segments: the others' locks end at the next mapping there",
 		[UL_LIMIT_PAGES_OOM] = "out of memory for lock page lists: new heap locks are not validated",
 		[UL_LIMIT_LOCK_STAT] = "limit reached for lock statistics memory: some counts are lost",
 	};
