@@ -25,7 +25,7 @@ static int wait_for(void *lock, uint8_t mode, const struct ul_lock_ops *o, long 
 
 int ul_block(struct ul_thread *t, void *lock, uint8_t mode, const struct ul_lock_ops *o)
 {
-	if (!t || !ul_wait_tracked())
+	if (!t || !ul_wait_tracked() || (o->no_probe && o->no_probe(lock)))
 		return o->call(lock, &(struct ul_call){ .op = UL_OP_LOCK, .mode = mode });
 	int r = o->call(lock, &(struct ul_call){ .op = UL_OP_TRY, .mode = mode });
 	if (r != o->busy)
