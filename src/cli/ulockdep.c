@@ -367,13 +367,17 @@ static const char *pattern_of(const struct ul_options *o, int i)
 /* In the child, before exec: open every output and describe them in
  * ULOCKDEP_FDS. A path too long is fatal; a file that cannot be opened
  * gets one notice and its output is lost. */
-static int open_outputs(const struct ul_options *o, struct shared *sh, int status_fd, const int *supp)
+static int open_outputs(const struct ul_options *o, struct shared *sh, int status_fd, int carry_fd,
+			const int *supp)
 {
 	char *env = calloc(1, 4096);
 	int n = snprintf(env, 4096, "pid=%d", getpid());
 	struct stat st;
 	if (status_fd >= 0 && fstat(status_fd, &st) == 0)
 		n += snprintf(env + n, 4096 - (size_t)n, ";status=%d,%lu,%lu", status_fd, (unsigned long)st.st_dev,
+			      (unsigned long)st.st_ino);
+	if (carry_fd >= 0 && fstat(carry_fd, &st) == 0)
+		n += snprintf(env + n, 4096 - (size_t)n, ";carry=%d,%lu,%lu", carry_fd, (unsigned long)st.st_dev,
 			      (unsigned long)st.st_ino);
 	for (int i = 0; i < o->suppressions_count; i++)
 		if (fstat(supp[i], &st) == 0)
@@ -549,6 +553,10 @@ int main(int argc, char **argv)
 	int sfd = memfd_create("ulockdep-reports", 0);
 	if (sfd >= 0)
 		sfd = ul_fd_move_high(sfd, 0);
+	/* the owner's report counts, for the image it may exec next */
+	int cfd = memfd_create("ulockdep-carry", 0);
+	if (cfd >= 0)
+		cfd = ul_fd_move_high(cfd, 0);
 	struct shared *sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED) {
 		perror("ulockdep: mmap");
@@ -606,7 +614,7 @@ int main(int argc, char **argv)
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
 		signal(SIGQUIT, SIG_DFL);
-		if (open_outputs(&opt, sh, sfd, supp)) {
+		if (open_outputs(&opt, sh, sfd, cfd, supp)) {
 			sh->failed = 1;
 			_exit(1);
 		}

@@ -374,6 +374,46 @@ static int usable(int id)
 	return o->f.fd;
 }
 
+/* The launcher's "carry" memfd: what the owner's image before an exec
+ * reported, for the image after it. Only the owner uses it. */
+static int carry_fd = -2;
+
+static int carry(void)
+{
+	if (carry_fd == -2) {
+		int fd = ul_out_is_owner() ? ul_out_inherited("carry") : -1;
+		carry_fd = fd >= 0 ? ul_fd_move_high(fcntl(fd, F_DUPFD_CLOEXEC, 3), 1) : -1;
+	}
+	return carry_fd;
+}
+
+bool ul_out_carry_load(struct ul_carry *c)
+{
+	int fd = carry(), e = errno;
+	bool r = fd >= 0 && pread(fd, c, sizeof *c, 0) == (ssize_t)sizeof *c && c->pid == ul_getpid();
+	errno = e;
+	return r;
+}
+
+void ul_out_carry_save(const struct ul_carry *c)
+{
+	int fd = carry(), e = errno;
+	if (fd >= 0 && pwrite(fd, c, sizeof *c, 0) != (ssize_t)sizeof *c)
+		outs[UL_OUT_STATUS].lost++;
+	errno = e;
+}
+
+ssize_t ul_out_read_back(int id, void *buf, size_t len)
+{
+	struct out *o = &outs[id];
+	if (!o->inherited || !(o->f.flags & UL_OF_REGULAR) || !ul_fd_is(o->f.fd, o->f.dev, o->f.ino))
+		return -1;
+	int e = errno;
+	ssize_t n = pread(o->f.fd, buf, len, 0);
+	errno = e;
+	return n;
+}
+
 bool ul_out_is_owner(void)
 {
 	return owner_pid == ul_getpid();

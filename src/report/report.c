@@ -28,9 +28,12 @@ UL_STATIC_MUTEX(summary_lock);
 static struct ul_rb rb_static;
 static _Atomic int report_owner;
 
+static struct ul_carry carried;
+
 void ul_report_after_fork(void)
 {
 	atomic_store(&report_owner, 0);
+	memset(&carried, 0, sizeof carried); /* a child counts only its own */
 }
 
 void ul_report_notice(const char *msg)
@@ -225,6 +228,33 @@ void ul_rb_backtrace(struct ul_rb *r, uintptr_t from)
 	ul_rb_stack(r, "backtrace", ul_stack_capture_from(from), 1);
 }
 
+/* The owner's counts, carried to the image it execs next. */
+
+static void carry_save(void)
+{
+	if (!ul_out_is_owner())
+		return;
+	struct ul_carry c = { .pid = ul_getpid(), .images = carried.images,
+			      .nreports = atomic_load(&ul_rt.nreports), .nsuppressed = atomic_load(&ul_rt.nsuppressed) };
+	for (int k = 0; k < UL_R_NKINDS && k < 16; k++)
+		c.kinds[k] = atomic_load(&ul_rt.report_kinds[k]);
+	ul_out_carry_save(&c);
+}
+
+static void carry_load(void)
+{
+	struct ul_carry c;
+	if (!ul_out_is_owner() || !ul_out_carry_load(&c))
+		return;
+	carried = c;
+	carried.images = c.images + 1;
+	atomic_fetch_add(&ul_rt.nreports, c.nreports);
+	atomic_fetch_add(&ul_rt.nsuppressed, c.nsuppressed);
+	for (int k = 0; k < UL_R_NKINDS && k < 16; k++)
+		atomic_fetch_add(&ul_rt.report_kinds[k], c.kinds[k]);
+	ul_sarif_after_exec();
+}
+
 static void count_report(struct ul_rb *r)
 {
 	atomic_fetch_add(&ul_rt.nreports, 1);
@@ -233,6 +263,7 @@ static void count_report(struct ul_rb *r)
 	bool known = ul_baseline_has(r);
 	if (!known && ul_out_enabled(UL_OUT_STATUS))
 		ul_out_append(UL_OUT_STATUS, "r", 1); /* the launcher counts these */
+	carry_save();
 }
 
 void ul_rb_finish(struct ul_rb *r)
@@ -241,6 +272,7 @@ void ul_rb_finish(struct ul_rb *r)
 	int rule = ul_suppress_match(r);
 	if (rule >= 0) {
 		atomic_fetch_add(&ul_rt.nsuppressed, 1);
+		carry_save();
 	} else {
 		ul_out_text(r->text, r->len);
 		if (ul_rt.opt.print_suppressions)
@@ -259,6 +291,7 @@ void ul_rb_finish(struct ul_rb *r)
 
 void ul_report_init(void)
 {
+	carry_load();
 	for (int i = 0; i < ul_rt.opt.suppressions_count; i++) {
 		char err[PATH_MAX + 300], key[16];
 		snprintf(key, sizeof key, "supp%d", i);
@@ -349,6 +382,11 @@ void ul_report_exit_summary(void)
 	if (ul_baselined())
 		o += (size_t)snprintf(buf + o, sizeof buf - o, ", %u in the baseline (not counted)", ul_baselined());
 	o += (size_t)snprintf(buf + o, sizeof buf - o, "\n");
+	if (carried.images)
+		o += (size_t)snprintf(buf + o, sizeof buf - o,
+				      "  counted with %u report%s and %u suppressed from %u earlier image%s of this "
+				      "process (before exec)\n", carried.nreports, carried.nreports == 1 ? "" : "s",
+				      carried.nsuppressed, carried.images, carried.images == 1 ? "" : "s");
 	o += (size_t)snprintf(buf + o, sizeof buf - o,
 			      "  lock classes: %u, dependencies: %u, chains: %lu, lock objects: %lu\n",
 			      atomic_load(&ul_rt.nclasses) - 1, ul_graph_nedges(),

@@ -174,6 +174,8 @@ badopt opt_deadlock_action_exit0 deadlock-action exit:0
 badopt opt_dump_signal dump-signal SIGFOO
 badopt opt_dump_signal_kill dump-signal SIGKILL
 badopt opt_exitcode_256 exitcode 256
+badopt opt_exitcode_plus exitcode +5
+for sg in SEGV SIGBUS FPE ILL TRAP SYS 11; do badopt opt_dump_signal_fault_$sg dump-signal $sg; done
 badopt opt_timeout_negative deadlock-timeout-ms -5
 badopt opt_max_locks_negative max-locks -1
 badopt opt_bool summary maybe
@@ -222,6 +224,17 @@ check chdir_bare bash -c "grep -q circular '$T/wd/brel.json' && test -z \"\$(ls 
 (cd "$T/wd" && ULOCKDEP_OPTIONS="json=kid.%p.json graph=kidg" LD_PRELOAD=$B/libulockdep.so "$P" chdirfork "$T/elsewhere" >/dev/null 2>&1)
 check chdir_then_fork_bare bash -c "grep -q circular '$T/wd'/kid.*.json && ls '$T/wd'/kidg.*.dot >/dev/null 2>&1 \
   && test -z \"\$(ls -A '$T/elsewhere')\""
+
+# the launched process execs: the new image keeps what the earlier one wrote and counted
+mkdir "$T/ox"; echo old > "$T/ox/r2.sarif"
+err=$("$UL" --json "$T/ox/r.json" --sarif "$T/ox/r.sarif" -- "$P" abbaexec 2>&1 >/dev/null)
+"$UL" --sarif "$T/ox/r2.sarif" -- "$P" abbaexec >/dev/null 2>&1
+check owner_exec_keeps_sarif bash -c "test \$(wc -l < '$T/ox/r.json') -eq 2 && test \$(grep -o '\"ruleId\"' '$T/ox/r.sarif' | wc -l) -eq 2 \
+  && grep -q ': a -> b' '$T/ox/r.sarif' && grep -q child_a '$T/ox/r.sarif' && test \$(grep -o '\"ruleId\"' '$T/ox/r2.sarif' | wc -l) -eq 2 \
+  && echo \"\$0\" | grep -q 'summary for .*: 2 reports' && echo \"\$0\" | grep -q 'from 1 earlier image'" "$err"
+if command -v python3 >/dev/null; then
+  check owner_exec_sarif_valid python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert len(d['runs'][0]['results'])==2" "$T/ox/r.sarif"
+fi
 
 # fork + exec: the launched process keeps FILE, the child writes FILE.PID; %p gives each its own
 mkdir "$T/fe"
@@ -281,6 +294,17 @@ if [ "$(id -u)" = 0 ]; then
   mkdir -m 1777 "$T/shared"; touch "$T/shared/planted.json"; chown 65534 "$T/shared/planted.json"
   err=$("$UL" --json "$T/shared/planted.json" -- "$DEMO" 2>&1 >/dev/null)
   check shared_dir_foreign_file bash -c "test ! -s '$T/shared/planted.json' && echo \"\$0\" | grep -q 'Operation not permitted'" "$err"
+  # a FIFO another user planted, with a reader: refused too, nothing reaches the reader
+  mkfifo "$T/shared/planted.fifo"; chown 65534 "$T/shared/planted.fifo"
+  exec 8<>"$T/shared/planted.fifo"
+  err=$("$UL" --json "$T/shared/planted.fifo" -- "$DEMO" 2>&1 >/dev/null)
+  echo END >&8; read -r -t 10 first <&8; exec 8<&-
+  check shared_dir_foreign_fifo bash -c "test \"\$1\" = END && echo \"\$0\" | grep -q 'Operation not permitted'" "$err" "$first"
+  # root's own device node in a shared directory is still written in place
+  if mknod "$T/shared/rootnull" c 1 3 2>/dev/null; then
+    err=$("$UL" --json "$T/shared/rootnull" -- "$DEMO" 2>&1 >/dev/null)
+    check shared_dir_root_device bash -c "test -c '$T/shared/rootnull' && ! echo \"\$0\" | grep -q 'cannot open'" "$err"
+  fi
 else
   echo "SKIP shared_dir_foreign_file: needs root"
 fi

@@ -122,6 +122,9 @@ static void test_options(void)
 		{ "dump_signal", "19" }, { "dump_signal", "0" }, { "exitcode", "256" }, { "exitcode", "-1" },
 		{ "deadlock_timeout_ms", "-5" }, { "deadlock_timeout_ms", "0" }, { "max_locks", "-1" },
 		{ "max_classes", "99999999999999999999" }, { "summary", "maybe" }, { "verbosity", "0x1" },
+		{ "exitcode", "+5" }, { "exitcode", " 5" }, { "dump_signal", "SEGV" }, { "dump_signal", "SIGBUS" },
+		{ "dump_signal", "fpe" }, { "dump_signal", "ILL" }, { "dump_signal", "TRAP" }, { "dump_signal", "SYS" },
+		{ "dump_signal", "11" },
 	};
 	for (size_t i = 0; i < sizeof badv / sizeof badv[0]; i++) {
 		EXPECT(ul_option_set(&o, badv[i][0], badv[i][1], err, sizeof err) == -1);
