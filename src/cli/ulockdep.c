@@ -364,6 +364,29 @@ static const char *pattern_of(const struct ul_options *o, int i)
 	return i == F_LOG ? o->log_file : i == F_JSON ? o->json : i == F_SARIF ? o->sarif : o->graph;
 }
 
+/* In the child, before exec: the suppression files, read through
+ * descriptors so a program exec'ed after a uid change still has them.
+ * %p is the launched program's pid. */
+static int open_suppressions(const struct ul_options *o, int *supp)
+{
+	for (int s = 0; s < o->suppressions_count; s++) {
+		char path[PATH_MAX];
+		int r = ul_path_make(o->suppressions[s], getpid(), NULL, NULL, path, sizeof path);
+		if (r) {
+			fprintf(stderr, "ulockdep: --suppressions: the path is longer than PATH_MAX (%d bytes)\n",
+				PATH_MAX - 1);
+			return -1;
+		}
+		supp[s] = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		if (supp[s] < 0) {
+			fprintf(stderr, "ulockdep: %s: cannot read suppressions file: %s\n", path, strerror(errno));
+			return -1;
+		}
+		supp[s] = ul_fd_move_high(supp[s], 0);
+	}
+	return 0;
+}
+
 /* In the child, before exec: open every output and describe them in
  * ULOCKDEP_FDS. A path too long is fatal; a file that cannot be opened
  * gets one notice and its output is lost. */
@@ -514,18 +537,7 @@ int main(int argc, char **argv)
 	for (int s = 0; s < opt.suppressions_count; s++)
 		if (absolute("--suppressions", &opt.suppressions[s], 0))
 			return 1;
-	/* suppressions too are read through descriptors opened here, so a
-	 * program exec'ed after a uid change still has them */
 	int supp[UL_MAX_LIST];
-	for (int s = 0; s < opt.suppressions_count; s++) {
-		supp[s] = open(opt.suppressions[s], O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-		if (supp[s] < 0) {
-			fprintf(stderr, "ulockdep: %s: cannot read suppressions file: %s\n", opt.suppressions[s],
-				strerror(errno));
-			return 1;
-		}
-		supp[s] = ul_fd_move_high(supp[s], 0);
-	}
 	char *prog = which(argv[i]);
 	if (!prog) {
 		fprintf(stderr, "ulockdep: %s: command not found\n", argv[i]);
@@ -614,7 +626,7 @@ int main(int argc, char **argv)
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
 		signal(SIGQUIT, SIG_DFL);
-		if (open_outputs(&opt, sh, sfd, cfd, supp)) {
+		if (open_suppressions(&opt, supp) || open_outputs(&opt, sh, sfd, cfd, supp)) {
 			sh->failed = 1;
 			_exit(1);
 		}

@@ -30,6 +30,10 @@ int ul_path_make(const char *pattern, int pid, const char *insert, const char *a
 		if (p[0] == '%' && p[1] == 'p') {
 			snprintf(num, sizeof num, "%d", pid);
 			p++;
+		} else if (p[0] == '%' && p[1] == '%') {
+			num[0] = '%';
+			num[1] = 0;
+			p++;
 		} else {
 			num[0] = *p;
 			num[1] = 0;
@@ -57,6 +61,17 @@ int ul_path_make(const char *pattern, int pid, const char *insert, const char *a
 		memcpy(out + o, append, n + 1);
 	}
 	return 0;
+}
+
+bool ul_path_has_pid(const char *pattern)
+{
+	for (const char *p = pattern; p && *p; p++)
+		if (p[0] == '%' && (p[1] == 'p' || p[1] == '%')) {
+			if (p[1] == 'p')
+				return true;
+			p++;
+		}
+	return false;
 }
 
 int ul_fd_move_high(int fd, int cloexec)

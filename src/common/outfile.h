@@ -12,6 +12,7 @@
 #ifndef UL_OUTFILE_H
 #define UL_OUTFILE_H
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define UL_OF_STREAM  1   /* appended to: log, JSON lines */
@@ -27,7 +28,9 @@ struct ul_openfile {
 	char tmp[PATH_MAX];
 };
 
-/* pattern with %p replaced by pid, made absolute against the current
+/* Does pattern name the pid (%p, not %%p)? */
+bool ul_path_has_pid(const char *pattern);
+/* pattern with %p replaced by pid and %% by %, made absolute against the current
  * directory; insert (if any) goes before the last '.' of the file name,
  * append (if any) at the end. -ENAMETOOLONG if it does not fit in len. */
 int ul_path_make(const char *pattern, int pid, const char *insert, const char *append, char *out, size_t len);

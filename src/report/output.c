@@ -141,7 +141,7 @@ static int make_path(int id, char *out, size_t len)
 	const char *pat = option_of(id);
 	int pid = ul_getpid();
 	char ins[16] = "";
-	if (outs[id].mode == UL_OF_WHOLE && !strstr(pat, "%p") && pid != owner_pid)
+	if (outs[id].mode == UL_OF_WHOLE && !ul_path_has_pid(pat) && pid != owner_pid)
 		snprintf(ins, sizeof ins, ".%d", pid);
 	if (id == UL_OUT_DOT || id == UL_OUT_GJSON) {
 		char app[24];
@@ -274,13 +274,13 @@ void ul_outputs_init(void)
 		if (!pat || !*pat)
 			continue;
 		o->active = true;
-		bool mine = o->mode == UL_OF_STREAM ? !strstr(pat, "%p") || owner_pid == ul_getpid()
+		bool mine = o->mode == UL_OF_STREAM ? !ul_path_has_pid(pat) || owner_pid == ul_getpid()
 						    : owner_pid == ul_getpid();
 		if (mine && env && take_inherited(env, id)) {
 			make_path(id, o->path, sizeof o->path);
 			continue;
 		}
-		if (owner_pid != ul_getpid() && (o->mode == UL_OF_WHOLE || strstr(pat, "%p")))
+		if (owner_pid != ul_getpid() && (o->mode == UL_OF_WHOLE || ul_path_has_pid(pat)))
 			open_per_process(id);
 		else
 			open_own(id, true);
@@ -297,7 +297,7 @@ void ul_outputs_after_fork(void)
 		if (!o->active || id == UL_OUT_ERR || id == UL_OUT_STATUS)
 			continue;
 		const char *pat = option_of(id);
-		if (o->mode == UL_OF_STREAM && !strstr(pat, "%p"))
+		if (o->mode == UL_OF_STREAM && !ul_path_has_pid(pat))
 			continue; /* shared: appends from every process stay whole */
 		if (ul_fd_is(o->f.fd, o->f.dev, o->f.ino))
 			ul_close(o->f.fd);
@@ -414,6 +414,11 @@ ssize_t ul_out_read_back(int id, void *buf, size_t len)
 	return n;
 }
 
+int ul_out_owner_pid(void)
+{
+	return owner_pid;
+}
+
 bool ul_out_is_owner(void)
 {
 	return owner_pid == ul_getpid();
@@ -423,7 +428,7 @@ bool ul_out_is_owner(void)
 static bool per_process(int id)
 {
 	const char *pat = option_of(id);
-	return pat && (strstr(pat, "%p") || (outs[id].mode == UL_OF_WHOLE && !ul_out_is_owner()));
+	return pat && (ul_path_has_pid(pat) || (outs[id].mode == UL_OF_WHOLE && !ul_out_is_owner()));
 }
 
 bool ul_out_enabled(int id)

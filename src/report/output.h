@@ -23,6 +23,7 @@ bool ul_out_enabled(int id);
 int ul_out_inherited(const char *key);
 /* The process the launcher started (or, bare, the first one). */
 bool ul_out_is_owner(void);
+int ul_out_owner_pid(void);
 /* Text: the log file if one is set, else the private stderr. */
 void ul_out_text(const void *buf, size_t len);
 /* One write to an appended output (JSON lines, status). */

@@ -11,6 +11,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "../common/outfile.h"
 #include "history.h"
 #include "output.h"
 #include "report_buf.h"
@@ -293,9 +294,14 @@ void ul_report_init(void)
 {
 	carry_load();
 	for (int i = 0; i < ul_rt.opt.suppressions_count; i++) {
-		char err[PATH_MAX + 300], key[16];
+		char err[PATH_MAX + 300], key[16], path[PATH_MAX];
 		snprintf(key, sizeof key, "supp%d", i);
-		if (!ul_suppress_load(ul_rt.opt.suppressions[i], ul_out_inherited(key), err, sizeof err))
+		/* %p: this process, or the launched one whose file the launcher opened */
+		int fd = ul_out_inherited(key);
+		if (ul_path_make(ul_rt.opt.suppressions[i], fd >= 0 ? ul_out_owner_pid() : ul_getpid(), NULL, NULL,
+				 path, sizeof path))
+			snprintf(path, sizeof path, "%s", ul_rt.opt.suppressions[i]);
+		if (!ul_suppress_load(path, fd, err, sizeof err))
 			continue;
 		char msg[PATH_MAX + 400];
 		/* The run's first process stops it; a later one (an exec after a

@@ -93,6 +93,13 @@ check suppress_by_class bash -c "test ! -s '$T/s.json' && echo '$err' | grep -q 
 printf 'circular domain_context_mapping_one # by function in a stack\n' > "$T/supp2"
 "$UL" --json "$T/s2.json" --suppressions "$T/supp2" -- "$DEMO" >/dev/null 2>&1
 check suppress_by_function test ! -s "$T/s2.json"
+# %p and %% in --suppressions (bare: the pid of the process; %% is a literal %)
+cp "$T/supp" "$T/100%.supp"
+err=$("$UL" --json "$T/pc%%.json" --suppressions "$T/100%%.supp" -- "$DEMO" 2>&1 >/dev/null)
+check suppress_percent_literal bash -c "echo \"\$0\" | grep -q '1 suppressed' && test -e '$T/pc%.json'" "$err"
+err=$(bash -c 'cp "$1/supp" "$1/sp.$$.supp"; ULOCKDEP_OPTIONS="suppressions=$1/sp.%p.supp" LD_PRELOAD="$2" exec "$3"' \
+  x "$T" "$B/libulockdep.so" "$DEMO" 2>&1 >/dev/null)
+check suppress_pid_pattern bash -c "echo \"\$0\" | grep -q '1 suppressed'" "$err"
 printf 'recursive device_domain_lock # another kind does not match\n' > "$T/supp3"
 "$UL" --json "$T/s3.json" --suppressions "$T/supp3" -- "$DEMO" >/dev/null 2>&1
 check suppress_kind_must_match test -s "$T/s3.json"
@@ -346,6 +353,8 @@ printf 'circular x # why\n\0\1\2binary\n' > "$T/suppbin"
 suppbad suppress_binary "$T/suppbin" "$T/suppbin:2: bad suppression: a NUL byte"
 { printf 'circular '; printf 'y%.0s' $(seq 3000); printf ' # long\n'; } > "$T/supplong"
 suppbad suppress_long_line "$T/supplong" "$T/supplong:1: bad suppression: line longer than 1023 bytes"
+{ printf 'circular '; printf 'p%.0s' $(seq 300); printf ' # long pattern\n'; } > "$T/supppat"
+suppbad suppress_long_pattern "$T/supppat" "$T/supppat:1: bad suppression: pattern longer than 254 bytes"
 head -c 2000000 /dev/zero | tr '\0' '#' > "$T/suppbig"
 suppbad suppress_too_big "$T/suppbig" "larger than the limit of 1 MiB"
 
