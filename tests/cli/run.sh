@@ -93,6 +93,11 @@ check suppress_by_class bash -c "test ! -s '$T/s.json' && echo '$err' | grep -q 
 printf 'circular domain_context_mapping_one # by function in a stack\n' > "$T/supp2"
 "$UL" --json "$T/s2.json" --suppressions "$T/supp2" -- "$DEMO" >/dev/null 2>&1
 check suppress_by_function test ! -s "$T/s2.json"
+# a symbolizer that cannot run: one notice, not silently no file:line
+for sy in /nonexistent ''; do
+  err=$("$UL" --symbolizer "$sy" -- "$DEMO" 2>&1 >/dev/null)
+  check "symbolizer_missing_notice${sy:+_path}" bash -c "test \$(echo \"\$0\" | grep -c 'symbolizer.*reports show no file:line') -eq 1" "$err"
+done
 # %p and %% in --suppressions (bare: the pid of the process; %% is a literal %)
 cp "$T/supp" "$T/100%.supp"
 err=$("$UL" --json "$T/pc%%.json" --suppressions "$T/100%%.supp" -- "$DEMO" 2>&1 >/dev/null)
