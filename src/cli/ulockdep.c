@@ -394,7 +394,9 @@ static int open_outputs(const struct ul_options *o, struct shared *sh, int statu
 			const int *supp)
 {
 	char *env = calloc(1, 4096);
-	int n = snprintf(env, 4096, "pid=%d", getpid());
+	/* opts: which ULOCKDEP_OPTIONS these descriptors serve; a process
+	 * that sets its own gets its own files */
+	int n = snprintf(env, 4096, "pid=%d;opts=%llx", getpid(), ul_hash_str(getenv("ULOCKDEP_OPTIONS")));
 	struct stat st;
 	if (status_fd >= 0 && fstat(status_fd, &st) == 0)
 		n += snprintf(env + n, 4096 - (size_t)n, ";status=%d,%lu,%lu", status_fd, (unsigned long)st.st_dev,

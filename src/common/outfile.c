@@ -63,6 +63,14 @@ int ul_path_make(const char *pattern, int pid, const char *insert, const char *a
 	return 0;
 }
 
+unsigned long long ul_hash_str(const char *s)
+{
+	unsigned long long h = 1469598103934665603ull;
+	for (; s && *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
 bool ul_path_has_pid(const char *pattern)
 {
 	for (const char *p = pattern; p && *p; p++)

@@ -28,6 +28,8 @@ struct ul_openfile {
 	char tmp[PATH_MAX];
 };
 
+/* FNV-1a of a string: the launcher's ULOCKDEP_OPTIONS, recognised by the runtime. */
+unsigned long long ul_hash_str(const char *s);
 /* Does pattern name the pid (%p, not %%p)? */
 bool ul_path_has_pid(const char *pattern);
 /* pattern with %p replaced by pid and %% by %, made absolute against the current

@@ -43,6 +43,9 @@ static struct out outs[UL_OUT_N] = {
 	[UL_OUT_STATUS] = { .key = "status", .what = "report counter", .mode = UL_OF_STREAM },
 };
 static int owner_pid; /* the process the launcher started */
+/* ULOCKDEP_OPTIONS is not the launcher's: this process (a child that set
+ * its own) writes its own files; only the report counter is shared */
+static bool foreign;
 UL_STATIC_MUTEX(out_lock);
 static _Atomic int out_owner;
 
@@ -217,6 +220,8 @@ static int find_entry(const char *env, const char *key, int *fd, unsigned long *
 
 int ul_out_inherited(const char *key)
 {
+	if (foreign && strcmp(key, "status"))
+		return -1;
 	int fd = -1, err = 0;
 	unsigned long dev, ino;
 	return find_entry(getenv("ULOCKDEP_FDS"), key, &fd, &dev, &ino, &err) == 1 ? fd : -1;
@@ -260,7 +265,10 @@ void ul_outputs_init(void)
 		e->f.ino = st.st_ino;
 	}
 	const char *env = getenv("ULOCKDEP_FDS");
-	const char *pid = env && !strncmp(env, "pid=", 4) ? env + 4 : NULL;
+	const char *opts = env ? strstr(env, ";opts=") : NULL;
+	if (opts && strtoull(opts + 6, NULL, 16) != ul_hash_str(getenv("ULOCKDEP_OPTIONS")))
+		foreign = true;
+	const char *pid = env && !foreign && !strncmp(env, "pid=", 4) ? env + 4 : NULL;
 	owner_pid = pid ? atoi(pid) : ul_getpid();
 	for (int id = UL_OUT_LOG; id < UL_OUT_N; id++) {
 		struct out *o = &outs[id];
@@ -269,6 +277,13 @@ void ul_outputs_init(void)
 		const char *pat = option_of(id);
 		if (id == UL_OUT_STATUS) {
 			o->active = env && take_inherited(env, id);
+			continue;
+		}
+		if (foreign) {
+			if (pat && *pat) {
+				o->active = true;
+				open_own(id, true);
+			}
 			continue;
 		}
 		if (!pat || !*pat)

@@ -248,6 +248,11 @@ if command -v python3 >/dev/null; then
   check owner_exec_sarif_valid python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert len(d['runs'][0]['results'])==2" "$T/ox/r.sarif"
 fi
 
+# a child that sets its own ULOCKDEP_OPTIONS gets its own files, not the launcher's descriptors
+mkdir "$T/inner"
+"$UL" --json "$T/inner/outer.json" -- bash -c 'ULOCKDEP_OPTIONS="json=$1" "$2"; true' x "$T/inner/inner.json" "$DEMO" >/dev/null 2>&1
+check inner_options_own_file bash -c "grep -q '\"kind\":\"circular\"' '$T/inner/inner.json' && test ! -s '$T/inner/outer.json'"
+
 # fork + exec: the launched process keeps FILE, the child writes FILE.PID; %p gives each its own
 mkdir "$T/fe"
 "$UL" --graph "$T/fe/g" --sarif "$T/fe/r.sarif" --json "$T/fe/j.%p.json" -- "$P" forkexec >/dev/null 2>&1
