@@ -563,12 +563,19 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ulockdep: cannot find libulockdep.so next to the launcher\n");
 		return 1;
 	}
+	/* With a tiny descriptor limit every descriptor is the program's: pass
+	 * none, the runtime opens its files by path at each write. */
+	bool tiny = ul_fd_floor() < 0;
+	if (tiny)
+		fprintf(stderr, "ulockdep: RLIMIT_NOFILE is below %d: ulockdep keeps no descriptors in the program; "
+				"its files are opened at each write (a program that changes user may lose them)\n",
+			UL_FD_TINY);
 	/* reports are counted through a descriptor: a uid change cannot lose them */
-	int sfd = memfd_create("ulockdep-reports", 0);
+	int sfd = tiny ? -1 : memfd_create("ulockdep-reports", MFD_CLOEXEC);
 	if (sfd >= 0)
 		sfd = ul_fd_move_high(sfd, 0);
 	/* the owner's report counts, for the image it may exec next */
-	int cfd = memfd_create("ulockdep-carry", 0);
+	int cfd = tiny ? -1 : memfd_create("ulockdep-carry", MFD_CLOEXEC);
 	if (cfd >= 0)
 		cfd = ul_fd_move_high(cfd, 0);
 	struct shared *sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -628,7 +635,11 @@ int main(int argc, char **argv)
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
 		signal(SIGQUIT, SIG_DFL);
-		if (open_suppressions(&opt, supp) || open_outputs(&opt, sh, sfd, cfd, supp)) {
+		if (tiny) {
+			char e[64];
+			snprintf(e, sizeof e, "pid=%d;opts=%llx", getpid(), ul_hash_str(getenv("ULOCKDEP_OPTIONS")));
+			setenv("ULOCKDEP_FDS", e, 1);
+		} else if (open_suppressions(&opt, supp) || open_outputs(&opt, sh, sfd, cfd, supp)) {
 			sh->failed = 1;
 			_exit(1);
 		}

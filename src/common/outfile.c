@@ -82,13 +82,22 @@ bool ul_path_has_pid(const char *pattern)
 	return false;
 }
 
-int ul_fd_move_high(int fd, int cloexec)
+int ul_fd_floor(void)
 {
 	struct rlimit rl;
-	long base = 3;
 	int e = errno;
-	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur >= 256)
-		base = (rl.rlim_cur > 1024 ? 1024 : (long)rl.rlim_cur) - 64;
+	int r = getrlimit(RLIMIT_NOFILE, &rl);
+	errno = e;
+	if (r || rl.rlim_cur < UL_FD_TINY)
+		return -1;
+	return (rl.rlim_cur > 1024 ? 1024 : (int)rl.rlim_cur) - 64;
+}
+
+int ul_fd_move_high(int fd, int cloexec)
+{
+	int base = ul_fd_floor(), e = errno;
+	if (fd < 0 || base < 0)
+		return fd;
 	int nfd = fcntl(fd, cloexec ? F_DUPFD_CLOEXEC : F_DUPFD, base);
 	if (nfd >= 0) {
 		close(fd);

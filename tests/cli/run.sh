@@ -248,6 +248,18 @@ if command -v python3 >/dev/null; then
   check owner_exec_sarif_valid python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert len(d['runs'][0]['results'])==2" "$T/ox/r.sarif"
 fi
 
+# a tiny descriptor limit: the program gets exactly the descriptors it has without ulockdep
+plain=$(bash -c 'ulimit -n 12; exec ls /proc/self/fd' 2>/dev/null)
+under=$(bash -c 'ulimit -n 12; exec "$1" --json "$2" -- ls /proc/self/fd' x "$UL" "$T/tiny0.json" 2>/dev/null)
+bare=$(bash -c 'ulimit -n 12; ULOCKDEP_OPTIONS="json=$2" LD_PRELOAD="$1" exec ls /proc/self/fd' x "$B/libulockdep.so" "$T/tiny1.json" 2>/dev/null)
+err=$(bash -c 'ulimit -n 12; exec "$1" --json "$2" --sarif "$3" --exitcode 9 -- "$4"' x "$UL" "$T/tiny.json" "$T/tiny.sarif" "$DEMO" 2>&1 >/dev/null); rc=$?
+check tiny_fd_limit bash -c "test '$plain' = '$under' && test '$plain' = '$bare' && test $rc -eq 9 \
+  && grep -q '\"kind\":\"circular\"' '$T/tiny.json' && grep -q ruleId '$T/tiny.sarif' \
+  && test \$(echo \"\$0\" | grep -c 'RLIMIT_NOFILE is below 256') -eq 1" "$err"
+# the launcher's owner-only descriptors do not reach what a forked child execs
+"$UL" --sarif "$T/lk.sarif" --graph "$T/lk" -- bash -c '(exec ls -l /proc/self/fd/) > "$1"' x "$T/lk.txt" 2>/dev/null
+check owner_fds_cloexec_in_children bash -c "test -s '$T/lk.txt' && ! grep -q -e 'lk.sarif' -e 'lk.dot' -e 'lk.json' -e 'ulockdep-carry' '$T/lk.txt'"
+
 # a child that sets its own ULOCKDEP_OPTIONS gets its own files, not the launcher's descriptors
 mkdir "$T/inner"
 "$UL" --json "$T/inner/outer.json" -- bash -c 'ULOCKDEP_OPTIONS="json=$1" "$2"; true' x "$T/inner/inner.json" "$DEMO" >/dev/null 2>&1
