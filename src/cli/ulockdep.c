@@ -168,18 +168,37 @@ static char *find_runtime(void)
 	return NULL;
 }
 
-static char *which(const char *prog)
+/* errno as a shell sees it when it runs path: 0, EISDIR, EACCES or ENOENT. */
+static int runnable(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st))
+		return errno == ENOENT || errno == ENOTDIR ? ENOENT : errno;
+	if (S_ISDIR(st.st_mode))
+		return EISDIR;
+	return access(path, X_OK) ? EACCES : 0;
+}
+
+/* The program as execvp finds it, or NULL with *err (the shell's 126 for
+ * a file that cannot run, 127 for none). */
+static char *which(const char *prog, int *err)
 {
 	static char buf[PATH_MAX];
-	if (strchr(prog, '/'))
-		return access(prog, X_OK) == 0 ? (char *)prog : NULL;
+	if (strchr(prog, '/')) {
+		*err = runnable(prog);
+		return *err ? NULL : (char *)prog;
+	}
 	const char *path = getenv("PATH");
+	*err = ENOENT;
 	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
 		const char *e = strchr(p, ':');
 		size_t n = e ? (size_t)(e - p) : strlen(p);
 		snprintf(buf, sizeof buf, "%.*s/%s", (int)n, p, prog);
-		if (access(buf, X_OK) == 0)
+		int r = runnable(buf);
+		if (!r)
 			return buf;
+		if (r == EACCES)
+			*err = EACCES; /* found, not executable: as the shell, said unless another runs */
 		p += n + (e ? 1 : 0);
 	}
 	return NULL;
@@ -287,7 +306,8 @@ static int graph_cmd(int argc, char **argv)
 		fprintf(stderr, "ulockdep graph: %s not found (written next to the JSON by --graph)\n", dot);
 		return 1;
 	}
-	if (!which("dot")) {
+	int werr;
+	if (!which("dot", &werr)) {
 		fprintf(stderr, "ulockdep graph: Graphviz 'dot' is not installed (apt-get install graphviz)\n");
 		return 1;
 	}
@@ -540,10 +560,15 @@ int main(int argc, char **argv)
 		if (absolute("--suppressions", &opt.suppressions[s], 0))
 			return 1;
 	int supp[UL_MAX_LIST];
-	char *prog = which(argv[i]);
+	int perr;
+	char *prog = which(argv[i], &perr);
 	if (!prog) {
-		fprintf(stderr, "ulockdep: %s: command not found\n", argv[i]);
-		return 127;
+		/* the shell's codes: 127 not found, 126 found but cannot run */
+		if (perr == ENOENT && !strchr(argv[i], '/'))
+			fprintf(stderr, "ulockdep: %s: command not found\n", argv[i]);
+		else
+			fprintf(stderr, "ulockdep: %s: %s\n", argv[i], strerror(perr));
+		return perr == ENOENT ? 127 : 126;
 	}
 	struct stat st;
 	if (stat(prog, &st) == 0 && (((st.st_mode & S_ISUID) && st.st_uid != geteuid()) ||
@@ -644,8 +669,9 @@ int main(int argc, char **argv)
 			_exit(1);
 		}
 		execvp(argv[i], argv + i);
-		fprintf(stderr, "ulockdep: %s: %s\n", argv[i], strerror(errno));
-		_exit(127);
+		int ee = errno;
+		fprintf(stderr, "ulockdep: %s: %s\n", argv[i], strerror(ee));
+		_exit(ee == ENOENT || ee == ENOTDIR ? 127 : 126);
 	}
 	int ws;
 	while (waitpid(child, &ws, 0) < 0 && errno == EINTR)

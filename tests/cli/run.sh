@@ -260,6 +260,15 @@ check tiny_fd_limit bash -c "test '$plain' = '$under' && test '$plain' = '$bare'
 "$UL" --sarif "$T/lk.sarif" --graph "$T/lk" -- bash -c '(exec ls -l /proc/self/fd/) > "$1"' x "$T/lk.txt" 2>/dev/null
 check owner_fds_cloexec_in_children bash -c "test -s '$T/lk.txt' && ! grep -q -e 'lk.sarif' -e 'lk.dot' -e 'lk.json' -e 'ulockdep-carry' '$T/lk.txt'"
 
+# a program that cannot run: the shell's 126 and message; 127 when there is none
+touch "$T/noexec"; chmod 644 "$T/noexec"
+out=$("$UL" -- "$T/noexec" 2>&1); rc=$?
+check run_not_executable bash -c "test $rc -eq 126 && echo \"\$0\" | grep -q 'Permission denied'" "$out"
+out=$("$UL" -- "$T" 2>&1); rc=$?
+check run_directory bash -c "test $rc -eq 126 && echo \"\$0\" | grep -q 'Is a directory'" "$out"
+out=$("$UL" -- "$T/none" 2>&1); rc=$?
+check run_missing test $rc -eq 127
+
 # a child that sets its own ULOCKDEP_OPTIONS gets its own files, not the launcher's descriptors
 mkdir "$T/inner"
 "$UL" --json "$T/inner/outer.json" -- bash -c 'ULOCKDEP_OPTIONS="json=$1" "$2"; true' x "$T/inner/inner.json" "$DEMO" >/dev/null 2>&1
