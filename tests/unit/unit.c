@@ -183,6 +183,8 @@ static void test_paths(void)
 	EXPECT(ul_path_make("/t/.hidden", 7, ".7", NULL, out, sizeof out) == 0 && !strcmp(out, "/t/.hidden.7"));
 	EXPECT(ul_path_make("/t/log.%p", 1234, NULL, NULL, out, sizeof out) == 0 && !strcmp(out, "/t/log.1234"));
 	EXPECT(ul_path_make("/t/%p/%p", 5, NULL, NULL, out, sizeof out) == 0 && !strcmp(out, "/t/5/5"));
+	EXPECT(ul_path_make("/t/100%%.%%p.%p", 9, NULL, NULL, out, sizeof out) == 0 && !strcmp(out, "/t/100%.%p.9"));
+	EXPECT(!ul_path_has_pid("/t/%%p") && ul_path_has_pid("/t/%%%p") && ul_path_has_pid("%p") && !ul_path_has_pid("/t/x"));
 	char small[12];
 	EXPECT(ul_path_make("/t/abcdefgh", 1, NULL, NULL, small, sizeof small) == 0);
 	EXPECT(ul_path_make("/t/abcdefghi", 1, NULL, NULL, small, sizeof small) == -ENAMETOOLONG);
