@@ -7,14 +7,14 @@ WARN    := -Wall -Wextra
 CFLAGS  ?= -O2 -g
 RTOPT   ?=
 RTFLAGS := -std=c17 $(WARN) -fPIC -fvisibility=hidden -ftls-model=initial-exec \
-           -fno-omit-frame-pointer -fno-tree-slp-vectorize
+           -fomit-frame-pointer -fno-tree-slp-vectorize
 RT_SRCS := $(wildcard src/os/*.c src/common/*.c src/core/*.c src/report/*.c src/intercept/*.c src/api/*.c) src/runtime.c
 RT_OBJS := $(RT_SRCS:%.c=$(BUILD)/obj/%.o)
 WRAP_OBJS := $(RT_SRCS:%.c=$(BUILD)/objw/%.o)
 HDRS    := $(wildcard src/*/*.h src/common/options.def)
 DEPFLAGS = -MMD -MP
 
-.PHONY: all demo test test-unit test-scenarios test-scenarios-asan test-scenarios-lockstat test-cli test-lockstat test-db test-real test-install bench install uninstall clean
+.PHONY: all demo test test-unit test-scenarios test-scenarios-asan test-scenarios-lockstat test-cli test-lockstat test-db test-adversarial test-real test-install bench install uninstall clean
 all: $(BUILD)/libulockdep.so $(BUILD)/libulockdep-wrap.a $(BUILD)/ulockdep-wrap.flags $(BUILD)/ulockdep \
      $(BUILD)/ulockdep.1 $(BUILD)/ulockdep.pc
 

@@ -19,26 +19,41 @@ tools="plain ulockdep tsan helgrind"
 # Iterations per row are scaled down by $div; Helgrind gets a fixed
 # small count (ns/op is measured by the program, so it stays comparable).
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
-	div=20 reps=2 treps=1 rounds=1 hg_iters=2000 hg_reps=1
+	div=20 reps=2 treps=1 rounds=1 hg_iters=2000 hg_reps=1 server_ms=500 cg=0
 else
-	div=1 reps=5 treps=3 rounds=3 hg_iters=20000 hg_reps=2
+	div=1 reps=5 treps=3 rounds=3 hg_iters=20000 hg_reps=2 server_ms=2000 cg=1
 fi
+# BENCH_CALLGRIND=0 skips the instruction counts, 1 forces them.
+cg=${BENCH_CALLGRIND:-$cg}
+command -v valgrind >/dev/null || cg=0
 
-# id, label, iterations, program and its extra arguments (tab separated)
-rows="lock	uncontended lock/unlock	2000000	lock
-nested	nested pair	2000000	nested
-nest4	4-deep nesting over 8 classes	1000000	nest4
-rwlock	rwlock read + mutex	2000000	rwlock
-heap	4096 heap locks of one class	2000000	heap 4096
-thr_pair	2 threads, own nested pair	2000000	threads pair
-thr_shared	2 threads, shared lock	2000000	threads shared"
+# id, label, iterations, callgrind ops ("-": none), Helgrind (hg/-),
+# program and its extra arguments (tab separated)
+rows="lock	uncontended lock/unlock	2000000	100000	hg	lock
+nested	nested pair	2000000	100000	hg	nested
+nest4	4-deep nesting over 8 classes	1000000	50000	hg	nest4
+rwlock	rwlock read + mutex	2000000	100000	hg	rwlock
+heap	4096 heap locks of one class	2000000	100000	hg	heap 4096
+thr_pair	2 threads, own nested pair	2000000	-	hg	threads pair
+thr_shared	2 threads, shared lock	2000000	-	hg	threads shared"
 sweep="10 100 1000 10000 100000 1000000"
 for n in $sweep; do
+	# callgrind at 1M locks would spend minutes on the set-up alone
+	c=100000
+	[ $n -ge 1000000 ] && c=-
 	rows="$rows
-sweep$n	sweep: $n live locks	2000000	heap $n rand"
+sweep$n	sweep: $n live locks	2000000	$c	hg	heap $n rand"
 done
+# Scaling rows (issue 14): no Helgrind (minutes per row).
+rows="$rows
+churn1	init/destroy churn, 1 thread	2000000	50000	-	churn 1
+churn4	init/destroy churn, 4 threads (Test14 shape)	500000	-	-	churn 4
+stress	16K rwlocks of one class, churned (stress test shape)	400000	50000	-	stress 16384
+fifo	FIFO unlock at depth 1000 (per lock+unlock)	200000	20000	-	fifo 1000
+grow	same-class table doubling (unbound shape)	300000	100000	-	grow
+server	cold-started server, first ${server_ms} ms (ns per request)	1	-	-	server $server_ms"
 
-declare -A ns mem avail
+declare -A ns mem avail ins
 say() { echo "bench: $*" >&2; }
 
 build() {
@@ -98,6 +113,7 @@ measure() {
 	tsan) it=$((iters / div)) rp=$treps ;;
 	*) it=$((iters / div)) rp=$reps ;;
 	esac
+	[ "$it" -ge 1 ] || it=1
 	run $tool $tool.$id $1 $it $rp "${@:2}"
 	v=$(field $tool.$id ns/op)
 	mem[$tool:$id]=$(field $tool.$id VmRSS:)
@@ -110,8 +126,8 @@ measure() {
 # Plain and ulockdep alternate for $rounds rounds, so a burst of load
 # from elsewhere on the machine hits both alike.
 bench_rows() {
-	local id label iters cmd tool r
-	while IFS='	' read -r id label iters cmd; do
+	local id label iters cgops hg cmd tool r
+	while IFS='	' read -r id label iters cgops hg cmd; do
 		for tool in $tools; do
 			ns[$tool:$id]=n/a
 		done
@@ -124,18 +140,59 @@ bench_rows() {
 		done
 		for tool in tsan helgrind; do
 			[ -n "${avail[$tool]}" ] || continue
+			[ $tool = helgrind ] && [ "$hg" != hg ] && continue
 			say "$label: $tool"
 			measure $tool $id $iters $cmd
 		done
+		ins[plain:$id]=n/a ins[ulockdep:$id]=n/a
+		if [ "$cg" = 1 ] && [ "$cgops" != - ]; then
+			for tool in plain ulockdep; do
+				[ -n "${avail[$tool]}" ] || continue
+				say "$label: $tool under callgrind"
+				ins[$tool:$id]=$(icount $tool $cgops $cmd)
+			done
+		fi
 	done <<<"$rows"
+}
+
+# icount TOOL OPS PROG ARGS...: instructions per op under callgrind, the
+# run with OPS ops less the run with one (start-up and set-up cancel).
+icount() {
+	local tool=$1 ops=$2 prog=$3 pre= a b
+	shift 3
+	[ $tool = ulockdep ] && pre=$lib
+	a=$(cgrun "$pre" $prog 1 "$@")
+	b=$(cgrun "$pre" $prog $ops "$@")
+	calc "($b - $a) / $ops"
+}
+
+cgrun() {
+	local pre=$1 prog=$2 it=$3
+	shift 3
+	env ${pre:+LD_PRELOAD=$pre} valgrind --tool=callgrind --callgrind-out-file=$bin/log/callgrind.out \
+		$bin/plain/$prog $it 1 "$@" >/dev/null 2>&1
+	awk '/^summary:/ { print $2; f = 1 } END { if (!f) print "n/a" }' $bin/log/callgrind.out
+	rm -f $bin/log/callgrind.out
+}
+
+# Resident size of the churn row at two lengths: a fixed live set should
+# not grow with the number of rounds.
+bench_growth() {
+	local n
+	[ -n "${avail[ulockdep]}" ] || return
+	for n in 1 4; do
+		say "stress memory: $n x"
+		run ulockdep ulockdep.growth$n stress $((200000 * n / div)) 1 16384
+		mem[growth$n]=$(field ulockdep.growth$n VmRSS:)
+	done
 }
 
 # What --lock-stat adds over ulockdep alone, on a few rows; the two
 # alternate like plain and ulockdep above.
 lockstat_rows="lock nested thr_shared"
 bench_lockstat() {
-	local id label iters cmd tool r
-	while IFS='	' read -r id label iters cmd; do
+	local id label iters cgops hg cmd tool r
+	while IFS='	' read -r id label iters cgops hg cmd; do
 		case " $lockstat_rows " in *" $id "*) ;; *) continue ;; esac
 		ns[lockstat:$id]=n/a
 		for r in $(seq $rounds); do
@@ -149,10 +206,10 @@ bench_lockstat() {
 }
 
 lockstat_table() {
-	local id label iters cmd u s r
+	local id label iters cgops hg cmd u s r
 	echo "| row | ulockdep ns/op | ulockdep --lock-stat ns/op | added | goal: at most +30% |"
 	echo "|---|---:|---:|---:|---|"
-	while IFS='	' read -r id label iters cmd; do
+	while IFS='	' read -r id label iters cgops hg cmd; do
 		case " $lockstat_rows " in *" $id "*) ;; *) continue ;; esac
 		u=${ns[ulockdep:$id]} s=${ns[lockstat:$id]}
 		r=$(calc "($s / $u - 1) * 100")
@@ -196,13 +253,14 @@ machine() {
 }
 
 table() {
-	local id label iters cmd p u t h
-	echo "| row | plain ns/op | ulockdep ns/op (x plain) | TSan ns/op (x plain) | Helgrind ns/op (x plain) | TSan / ulockdep |"
-	echo "|---|---:|---:|---:|---:|---:|"
-	while IFS='	' read -r id label iters cmd; do
+	local id label iters cgops hg cmd p u t h
+	echo "| row | plain ns/op | ulockdep ns/op (x plain) | TSan ns/op (x plain) | Helgrind ns/op (x plain) | TSan / ulockdep | instr/op plain | instr/op ulockdep (x plain) |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+	while IFS='	' read -r id label iters cgops hg cmd; do
 		p=${ns[plain:$id]} u=${ns[ulockdep:$id]}
 		t=${ns[tsan:$id]} h=${ns[helgrind:$id]}
-		echo "| $label | $p | $u ($(ratio $u $p)) | $t ($(ratio $t $p)) | $h ($(ratio $h $p)) | $(ratio $t $u) |"
+		[ "$hg" = hg ] || h=-
+		echo "| $label | $p | $u ($(ratio $u $p)) | $t ($(ratio $t $p)) | $h$([ "$h" = - ] || echo " ($(ratio $h $p))") | $(ratio $t $u) | ${ins[plain:$id]} | ${ins[ulockdep:$id]} ($(ratio ${ins[ulockdep:$id]} ${ins[plain:$id]})) |"
 	done <<<"$rows"
 	echo
 }
@@ -228,6 +286,7 @@ memory() {
 	echo
 	echo "VmRSS (kB) with 10,000 locks in 1 class / 10,000 classes: $(for tool in plain ulockdep; do
 		printf '%s %s / %s; ' $tool "${mem[$tool:classes_loop]:-n/a}" "${mem[$tool:classes_sites]:-n/a}"; done)"
+	echo "VmRSS (kB) under ulockdep of the churned 16K-lock row after N and 4N rounds: ${mem[growth1]:-n/a} / ${mem[growth4]:-n/a}"
 	echo
 }
 
@@ -246,24 +305,40 @@ verdict() {
 	esac
 }
 
+# target LABEL VALUE OP LIMIT [SHOWN]: one row of the targets table.
+target() {
+	echo "| $1 | ${5:-$2} | $(verdict $2 "$3" $4) |"
+}
+
 targets() {
-	local r id label iters cmd worst=n/a wid=
-	echo "| target | measured | verdict |"
+	local id r worst wid label iters cgops hg cmd
+	echo "| target (issue 14) | measured | verdict |"
 	echo "|---|---:|---|"
-	r=$(calc ${ns[ulockdep:nested]} / ${ns[plain:nested]})
-	echo "| nested pair <= 1.5x plain | $(ratio ${ns[ulockdep:nested]} ${ns[plain:nested]}) | $(verdict $r '<=' 1.5) |"
-	r=$(calc ${ns[ulockdep:nest4]} / ${ns[plain:nest4]})
-	echo "| 4-deep nesting <= 2x plain | $(ratio ${ns[ulockdep:nest4]} ${ns[plain:nest4]}) | $(verdict $r '<=' 2) |"
-	r=$(calc ${ns[ulockdep:sweep1000000]} / ${ns[ulockdep:sweep10]})
-	echo "| ulockdep ns/op at 1M live locks <= 1.5x at 10 | $(ratio ${ns[ulockdep:sweep1000000]} ${ns[ulockdep:sweep10]}) (plain: $(ratio ${ns[plain:sweep1000000]} ${ns[plain:sweep10]})) | $(verdict $r '<=' 1.5) |"
-	while IFS='	' read -r id label iters cmd; do
-		r=$(calc ${ns[tsan:$id]} / ${ns[ulockdep:$id]})
+	for id in nested nest4 rwlock heap; do
+		r=$(calc ${ns[ulockdep:$id]} / ${ns[plain:$id]})
+		target "$id <= 1.5x plain" $r '<=' 1.5 "$(ratio ${ns[ulockdep:$id]} ${ns[plain:$id]}) (instr $(ratio ${ins[ulockdep:$id]} ${ins[plain:$id]}))"
+	done
+	worst=n/a
+	for n in $sweep; do
+		r=$(calc ${ns[ulockdep:sweep$n]} / ${ns[plain:sweep$n]})
 		[ "$r" = n/a ] && continue
-		if [ "$worst" = n/a ] || [ "$(verdict $r '<' $worst)" = met ]; then
-			worst=$r wid=$label
+		if [ "$worst" = n/a ] || [ "$(verdict $r '>' $worst)" = met ]; then
+			worst=$r wid=$n
 		fi
-	done <<<"$rows"
-	echo "| >= 20x faster than TSan on every row | worst: $(ratio $worst 1) ($wid) | $(verdict $worst '>=' 20) |"
+	done
+	target "every sweep size <= 2x plain" $worst '<=' 2 "worst $(ratio $worst 1) at $wid locks"
+	r=$(calc ${ns[ulockdep:churn1]} / ${ns[plain:churn1]})
+	target "init/destroy churn <= 3x plain" $r '<=' 3 "$(ratio ${ns[ulockdep:churn1]} ${ns[plain:churn1]}) (4 threads: $(ratio ${ns[ulockdep:churn4]} ${ns[plain:churn4]}))"
+	for id in stress churn4; do
+		r=$(calc ${ns[ulockdep:$id]} / ${ns[tsan:$id]})
+		target "$id no slower than TSan" $r '<=' 1 "$(ratio ${ns[ulockdep:$id]} ${ns[tsan:$id]}) of TSan"
+	done
+	r=$(calc ${ns[plain:server]} / ${ns[ulockdep:server]})
+	target "cold-started server >= 0.95 of plain throughput" $r '>=' 0.95
+	r=$(calc "((${mem[ulockdep:sweep1000000]} - ${mem[plain:sweep1000000]}) - (${mem[ulockdep:sweep10]} - ${mem[plain:sweep10]})) * 1024 / 999990")
+	target "memory per live lock <= 64 bytes" $r '<=' 64
+	r=$(calc "${mem[growth4]} - ${mem[growth1]}")
+	target "no growth under churn of a fixed live set (kB, 4x the rounds)" $r '<=' 1024
 	echo
 }
 
@@ -298,6 +373,7 @@ build
 bench_rows
 bench_lockstat
 bench_classes
+bench_growth
 mkdir -p docs
 sweep_plot
 {

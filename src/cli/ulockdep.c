@@ -276,9 +276,13 @@ static void html_finish(const char *out, const char *dir)
 	rmdir(dir);
 }
 
-static void forward(int sig)
+/* A signal sent to the launcher alone goes on to the program. One from the
+ * terminal (Ctrl-C, hangup: si_code SI_KERNEL) went to the whole
+ * foreground process group, the program included: not sent twice. */
+static void forward(int sig, siginfo_t *si, void *uc)
 {
-	if (child > 0)
+	(void)uc;
+	if (child > 0 && !(si && si->si_code == SI_KERNEL))
 		kill(child, sig);
 }
 
@@ -648,10 +652,15 @@ int main(int argc, char **argv)
 	setenv("LD_PRELOAD", preload, 1);
 	setenv("ULOCKDEP_OPTIONS", env, 1);
 
-	signal(SIGINT, forward);
-	signal(SIGTERM, forward);
-	signal(SIGHUP, forward);
-	signal(SIGQUIT, forward);
+	struct sigaction fw;
+	memset(&fw, 0, sizeof fw);
+	fw.sa_sigaction = forward;
+	fw.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigemptyset(&fw.sa_mask);
+	sigaction(SIGINT, &fw, NULL);
+	sigaction(SIGTERM, &fw, NULL);
+	sigaction(SIGHUP, &fw, NULL);
+	sigaction(SIGQUIT, &fw, NULL);
 	child = fork();
 	if (child < 0) {
 		perror("ulockdep: fork");

@@ -2,7 +2,7 @@
 /* The chain cache: a 64-bit key hashed incrementally over the held classes
  * (with read mode and trylock) of one context. A key validated once needs
  * no graph work again, and the lookup takes no lock and writes nothing. */
-#include "core.h"
+#include "fastpath.h"
 
 /* A per-thread direct-mapped cache in front of the shared table. */
 bool ul_chain_cached(struct ul_thread *t, uint64_t key)
@@ -19,7 +19,8 @@ bool ul_chain_cached(struct ul_thread *t, uint64_t key)
 void ul_chain_add(uint64_t key)
 {
 	uint64_t v[3] = { 1, 0, 0 };
-	ul_htab_put(&ul_rt.chains, key, v, false);
+	if (ul_htab_put(&ul_rt.chains, key, v, false) < 0)
+		ul_notice_limit(UL_LIMIT_CHAINS);
 }
 
 void ul_thread_ctx_changed(struct ul_thread *t)
@@ -31,4 +32,24 @@ void ul_thread_ctx_changed(struct ul_thread *t)
 void ul_thread_mask_changed(struct ul_thread *t)
 {
 	t->mask_hash = t->sig_blocked ? ul_hash64(t->sig_blocked) : 0;
+}
+
+__attribute__((noinline)) bool ul_fast_fill(struct ul_lcache *c, const void *lock, uint32_t epoch)
+{
+	uint64_t v[3];
+	/* dead, novalidate, checked on every use, or a default subclass: the
+	 * slow path */
+	if (!ul_htab_get(&ul_rt.locks, (uintptr_t)lock, v) || ((v[1] >> 25) & 7) || (uint8_t)(v[1] >> 32))
+		return false;
+	c->addr = 0;
+	atomic_signal_fence(memory_order_seq_cst);
+	c->class_id = (uint32_t)v[0];
+	c->inst = (uint32_t)(v[0] >> 32);
+	c->novalidate = (v[1] >> 26) & 1;
+	c->subclass_default = (uint8_t)(v[1] >> 32);
+	c->slow = false;
+	c->epoch = epoch; /* read before the table: a later kill shows */
+	atomic_signal_fence(memory_order_seq_cst);
+	c->addr = (uintptr_t)lock;
+	return true;
 }

@@ -10,6 +10,7 @@
 #include "core.h"
 
 /* v0: class | inst<<32;  v1: kind, type, origin, flags, subclass;
+ * bits 40-63 of v1: graph node of the instance (same-class nesting), 0 if none;
  * v2: for a lock on a stack, the function that first took it */
 void ul_lock_pack(const struct ul_lock *l, uint64_t v[3])
 {
@@ -48,7 +49,26 @@ bool ul_lock_get(const void *addr, struct ul_lock *out)
 
 struct ul_class *ul_class_get(uint32_t id)
 {
-	return id ? ul_rt.classes[id] : NULL;
+	if (!id || id > UL_MAX_CLASSES)
+		return NULL;
+	struct ul_class **chunk =
+		atomic_load_explicit(&ul_rt.class_chunks[id / UL_CLASS_CHUNK], memory_order_acquire);
+	return chunk ? chunk[id % UL_CLASS_CHUNK] : NULL;
+}
+
+/* A name the program handed over may live in a library it later unloads,
+ * or in its own buffer: keep a copy. */
+static const char *name_copy(const char *name)
+{
+	if (!name)
+		return NULL;
+	size_t n = strnlen(name, 255);
+	char *s = ul_alloc(n + 1);
+	if (!s)
+		return "(no memory)";
+	memcpy(s, name, n);
+	s[n] = 0;
+	return s;
 }
 
 /* Called with graph_lock held. */
@@ -56,13 +76,25 @@ static uint32_t class_new(uint8_t origin, uintptr_t key, uintptr_t site, uint8_t
 			  const char *name, uint32_t base, uint8_t subclass)
 {
 	uint32_t id = atomic_load(&ul_rt.nclasses) + 1;
-	if (id >= (uint32_t)ul_rt.policy.max_classes) {
+	if (id > ul_rt.policy.max_classes || id > UL_MAX_CLASSES) {
 		ul_notice_limit(UL_LIMIT_CLASSES);
 		return 0;
 	}
+	_Atomic(struct ul_class **) *slot = &ul_rt.class_chunks[id / UL_CLASS_CHUNK];
+	struct ul_class **chunk = atomic_load(slot);
+	if (!chunk) {
+		chunk = ul_map(UL_CLASS_CHUNK * sizeof *chunk);
+		if (!chunk) {
+			ul_notice_limit(UL_LIMIT_CLASSES_OOM);
+			return 0;
+		}
+		atomic_store_explicit(slot, chunk, memory_order_release);
+	}
 	struct ul_class *c = ul_alloc(sizeof *c);
-	if (!c)
+	if (!c) {
+		ul_notice_limit(UL_LIMIT_CLASSES_OOM);
 		return 0;
+	}
 	c->id = id;
 	c->base = base ? base : id;
 	c->subclass = subclass;
@@ -70,9 +102,9 @@ static uint32_t class_new(uint8_t origin, uintptr_t key, uintptr_t site, uint8_t
 	c->kind = kind;
 	c->key = key;
 	c->site = site;
-	c->name = name;
+	c->name = name_copy(name);
 	c->node = ul_node_new(id, 0, 0);
-	ul_rt.classes[id] = c;
+	chunk[id % UL_CLASS_CHUNK] = c;
 	atomic_store(&ul_rt.nclasses, id);
 	return id;
 }
@@ -103,9 +135,7 @@ static uint32_t class_for(uint8_t origin, uintptr_t key, uintptr_t site, uint8_t
 		if (id) {
 			uint64_t nv[3] = { id, 0, 0 };
 			ul_htab_put(&ul_rt.classkeys, hk, nv, true);
-		} else {
-			id = 1; /* the catch-all class */
-		}
+		} /* else past the limit: 0, the lock is not checked */
 	}
 	ul_mutex_unlock(&ul_rt.graph_lock);
 	return id;
@@ -141,8 +171,8 @@ uint32_t ul_class_sub(uint32_t base, uint8_t subclass)
 	return id;
 }
 
-/* Writable segments of the modules loaded at start-up, for the one place
- * dladdr cannot be used: a signal handler (it takes the loader lock). */
+/* Writable segments of the modules loaded at start-up (a quick first
+ * look); later modules are found with the lock-free ul_in_module(). */
 #define MAX_RANGES 256
 static struct { uintptr_t lo, hi; } ranges[MAX_RANGES];
 static int nranges;
@@ -182,24 +212,20 @@ bool ul_is_static_addr(const void *addr)
 {
 	if (startup_static((uintptr_t)addr))
 		return true;
-	if (ul_self && ul_self->ctx)
-		return false;
-	/* the main heap is never a module's data: skip dladdr for it */
+	/* the main heap is never a module's data */
 	if ((uintptr_t)addr >= brk_start && (uintptr_t)addr < (uintptr_t)sbrk(0))
 		return false;
-	/* modules loaded after start-up */
-	Dl_info info;
-	return dladdr(addr, &info) != 0 && info.dli_fbase != NULL;
+	/* modules loaded after start-up: never dladdr here (loader lock) */
+	return ul_in_module(addr);
 }
 
 /* Pages that hold heap locks, so free() finds them without probing: each
- * page lists the lock addresses ever seen on it (at most 1024, so bounded).
- * Appended under page_lock, read lock-free: an entry is written before the
- * count that covers it, and a grown list is published whole. */
+ * page has a bitmap of the 4-byte words where a lock was made (and a flag
+ * for a lock at an odd address, never seen in practice). Noting a lock
+ * already noted is one load; a freed lock's bit is cleared. */
 struct page_locks {
-	_Atomic uint32_t n;
-	uint32_t cap;
-	_Atomic uintptr_t a[]; /* 0: a freed slot, reused by the next lock */
+	_Atomic uint64_t bits[4096 / 4 / 64];
+	_Atomic bool odd;
 };
 
 UL_STATIC_MUTEX(page_lock);
@@ -212,50 +238,34 @@ static struct page_locks *page_get(uint64_t pg)
 	return (struct page_locks *)(uintptr_t)v[0];
 }
 
-static bool page_lists(const struct page_locks *p, uintptr_t addr)
-{
-	uint32_t n = p ? atomic_load_explicit(&p->n, memory_order_acquire) : 0;
-	for (uint32_t i = 0; i < n; i++)
-		if (p->a[i] == addr)
-			return true;
-	return false;
-}
-
-static void page_note(uintptr_t addr)
+/* Returns false if the lock could not be listed (no memory, table full):
+ * its free() would go unseen, so the caller leaves it unchecked. */
+static bool page_note(uintptr_t addr)
 {
 	uint64_t pg = (addr >> 12) + 1;
-	if (page_lists(page_get(pg), addr))
-		return;
-	ul_mutex_lock(&page_lock);
 	struct page_locks *p = page_get(pg);
-	if (!page_lists(p, addr)) {
-		uint32_t n = p ? atomic_load(&p->n) : 0;
-		for (uint32_t i = 0; i < n; i++) {
-			uintptr_t zero = 0;
-			if (atomic_compare_exchange_strong(&p->a[i], &zero, addr)) {
-				ul_mutex_unlock(&page_lock);
-				return;
-			}
+	if (!p) {
+		ul_mutex_lock(&page_lock);
+		p = page_get(pg);
+		if (!p) {
+			p = ul_alloc(sizeof *p);
+			uint64_t v[3] = { (uintptr_t)p, 0, 0 };
+			if (!p)
+				ul_notice_limit(UL_LIMIT_PAGES_OOM);
+			else if (ul_htab_put(&ul_rt.lockpages, pg, v, false) < 0)
+				p = NULL; /* the table said it is full */
 		}
-		if (!p || n == p->cap) {
-			uint32_t cap = p ? p->cap * 2 : 4;
-			struct page_locks *np = ul_alloc(sizeof *np + cap * sizeof(uintptr_t));
-			if (np) {
-				np->cap = cap;
-				for (uint32_t i = 0; i < n; i++)
-					atomic_store(&np->a[i], atomic_load(&p->a[i]));
-				atomic_store(&np->n, n);
-				uint64_t v[3] = { (uintptr_t)np, 0, 0 };
-				ul_htab_put(&ul_rt.lockpages, pg, v, true);
-				p = np;
-			}
-		}
-		if (p && n < p->cap) {
-			atomic_store_explicit(&p->a[n], addr, memory_order_relaxed);
-			atomic_store_explicit(&p->n, n + 1, memory_order_release);
-		}
+		ul_mutex_unlock(&page_lock);
+		if (!p)
+			return false;
 	}
-	ul_mutex_unlock(&page_lock);
+	uint32_t w = (uint32_t)(addr & 4095) >> 2;
+	uint64_t bit = (uint64_t)1 << (w & 63);
+	if (!(atomic_load_explicit(&p->bits[w >> 6], memory_order_relaxed) & bit))
+		atomic_fetch_or(&p->bits[w >> 6], bit);
+	if ((addr & 3) && !atomic_load_explicit(&p->odd, memory_order_relaxed))
+		atomic_store(&p->odd, true);
+	return true;
 }
 
 static void kill_if_live(uintptr_t a)
@@ -271,38 +281,86 @@ void ul_locks_in_range_kill(uintptr_t lo, uintptr_t hi)
 		return;
 	for (uintptr_t pg = lo >> 12; pg <= (hi - 1) >> 12; pg++) {
 		struct page_locks *p = page_get(pg + 1);
-		uint32_t n = p ? atomic_load_explicit(&p->n, memory_order_acquire) : 0;
-		for (uint32_t i = 0; i < n; i++) {
-			uintptr_t a = atomic_load_explicit(&p->a[i], memory_order_relaxed);
-			if (a >= lo && a < hi) {
-				kill_if_live(a);
-				/* the memory is gone: drop it (CAS: the slot may have
-				 * just been reused for another lock) */
-				atomic_compare_exchange_strong(&p->a[i], &a, 0);
+		if (!p)
+			continue;
+		uintptr_t base = pg << 12;
+		uint32_t first = lo > base ? (uint32_t)(lo - base) >> 2 : 0;
+		uint32_t last = hi - base < 4096 ? (uint32_t)(hi - base - 1) >> 2 : 1023;
+		bool odd = atomic_load_explicit(&p->odd, memory_order_relaxed);
+		for (uint32_t k = first >> 6; k <= last >> 6; k++) {
+			uint64_t m = atomic_load_explicit(&p->bits[k], memory_order_relaxed);
+			while (m) {
+				uint32_t w = k * 64 + (uint32_t)__builtin_ctzll(m);
+				m &= m - 1;
+				if (w < first || w > last)
+					continue;
+				uintptr_t a = base + w * 4;
+				for (uintptr_t x = a; x < a + (odd ? 4 : 1); x++)
+					if (x >= lo && x < hi)
+						kill_if_live(x);
+				/* the memory is gone (nothing can make a lock in it
+				 * before free returns) */
+				if (a >= lo)
+					atomic_fetch_and(&p->bits[k], ~((uint64_t)1 << (w & 63)));
 			}
 		}
 	}
 }
 
+/* The instance's graph node goes with its identity. */
+static void node_release(uint64_t node)
+{
+	if (!node)
+		return;
+	ul_mutex_lock(&ul_rt.graph_lock);
+	ul_node_free((uint32_t)node);
+	ul_mutex_unlock(&ul_rt.graph_lock);
+}
+
+static bool kill_entry(uint64_t v[3], void *arg)
+{
+	*(uint64_t *)arg = v[1] >> 40;
+	v[1] = (v[1] & (((uint64_t)1 << 40) - 1)) | (uint64_t)1 << 25;
+	return true;
+}
+
+void ul_lock_kill(const void *addr)
+{
+	uint64_t node = 0;
+	if (!ul_htab_modify(&ul_rt.locks, (uintptr_t)addr, kill_entry, &node))
+		return;
+	atomic_fetch_add(ul_lock_epoch(addr), 1);
+	node_release(node);
+}
+
 static void insert_lock(struct ul_lock *l)
 {
-	/* listed by page so free(), munmap() and dlclose() find it */
-	if (l->origin != UL_ORIGIN_STATIC || !startup_static(l->addr))
-		page_note(l->addr);
+	/* listed by page so free(), munmap() and dlclose() find it; one that
+	 * cannot be listed would end unseen: never trusted */
+	if ((l->origin != UL_ORIGIN_STATIC || !startup_static(l->addr)) && !page_note(l->addr))
+		l->novalidate = true;
 	uint64_t v[3], old[3];
-	/* a lock moving to another class (set_class) leaves the old one */
-	if (ul_htab_get(&ul_rt.locks, l->addr, old) && !((old[1] >> 25) & 1) &&
-	    (uint32_t)old[0] != l->class_id) {
+	ul_lock_pack(l, v);
+	int r = ul_htab_swap(&ul_rt.locks, l->addr, v, old);
+	if (r < 0) {
+		ul_notice_limit(UL_LIMIT_LOCKS);
+		return;
+	}
+	bool was_live = r == 0 && !((old[1] >> 25) & 1);
+	node_release(r == 0 ? old[1] >> 40 : 0);
+	/* an address got a new identity: caches must forget it (a kill
+	 * already made them forget a dead one) */
+	if (was_live)
+		atomic_fetch_add(ul_lock_epoch((const void *)l->addr), 1);
+	/* lock objects per class count addresses: an address made again in
+	 * its class (init/destroy churn) writes no shared counter */
+	if (r == 0 && (uint32_t)old[0] == l->class_id)
+		return;
+	if (was_live) { /* moving to another class (set_class) leaves the old one */
 		struct ul_class *oc = ul_class_get((uint32_t)old[0]);
 		if (oc && atomic_load(&oc->nlocks))
 			atomic_fetch_sub(&oc->nlocks, 1);
 	}
-	ul_lock_pack(l, v);
-	int r = ul_htab_put(&ul_rt.locks, l->addr, v, true);
-	if (r == 0) /* an address got a new identity: caches must forget it */
-		atomic_fetch_add(ul_lock_epoch((const void *)l->addr), 1);
-	if (r < 0)
-		ul_notice_limit(UL_LIMIT_LOCKS);
 	struct ul_class *c = ul_class_get(l->class_id);
 	if (c)
 		atomic_fetch_add_explicit(&c->nlocks, 1, memory_order_relaxed);
@@ -380,6 +438,7 @@ static void first_use(const void *addr, uint8_t kind, uintptr_t ip, struct ul_lo
 			out->owner = func_of(site);
 		}
 	}
+	out->novalidate = !out->class_id; /* past max_classes: not checked */
 	out->inst = atomic_fetch_add(&ul_rt.next_inst, 1) + 1;
 }
 
@@ -419,6 +478,20 @@ bool ul_lock_stack_renew(struct ul_thread *t, const void *addr, uint8_t kind, ui
 	return true;
 }
 
+/* An object whose class is already known (a thread's handle, classed when
+ * the thread was created). */
+void ul_lock_register_class(const void *addr, uint8_t kind, uint8_t origin, uint32_t class_id)
+{
+	struct ul_lock l;
+	memset(&l, 0, sizeof l);
+	l.addr = (uintptr_t)addr;
+	l.kind = kind;
+	l.origin = origin;
+	l.class_id = class_id;
+	l.inst = atomic_fetch_add(&ul_rt.next_inst, 1) + 1;
+	insert_lock(&l);
+}
+
 void ul_lock_register(const void *addr, uint8_t kind, uint8_t type, bool writer_pref,
 		      uintptr_t ip, uint8_t origin, struct ul_lock *out)
 {
@@ -431,31 +504,30 @@ void ul_lock_register(const void *addr, uint8_t kind, uint8_t type, bool writer_
 	out->rw_writer_pref = writer_pref;
 	out->origin = origin;
 	out->class_id = class_for(origin, key, site, kind, NULL);
+	out->novalidate = !out->class_id; /* past max_classes: not checked */
 	out->inst = atomic_fetch_add(&ul_rt.next_inst, 1) + 1;
 	/* A global initialised at run time is named by its symbol, as the
 	 * kernel names a class by the lock expression ("&foo"); a class that
 	 * also makes locks elsewhere is named by its site (data2 = 1). */
 	struct ul_class *c = ul_class_get(out->class_id);
-	if (c) {
+	/* looked at for a class's first 64 inits only: the check may need
+	 * dladdr, too slow for every init of a churned lock */
+	uintptr_t d = c ? atomic_load(&c->data) : 0, d2 = c ? atomic_load(&c->data2) : 1;
+	if (c && !(d && d2 == 1) && atomic_load_explicit(&c->data_checks, memory_order_relaxed) < 64) {
+		atomic_fetch_add_explicit(&c->data_checks, 1, memory_order_relaxed);
 		uintptr_t zero = 0;
-		if (!ul_is_static_addr(addr))
-			atomic_store(&c->data2, 1);
-		else if (!atomic_compare_exchange_strong(&c->data, &zero, (uintptr_t)addr) &&
-			 zero != (uintptr_t)addr)
+		if (!ul_is_static_addr(addr)) {
+			if (d2 != 1)
+				atomic_store(&c->data2, 1);
+		} else if (!atomic_compare_exchange_strong(&c->data, &zero, (uintptr_t)addr) &&
+			   zero != (uintptr_t)addr) {
 			atomic_compare_exchange_strong(&c->data2, &(uintptr_t){ 0 }, (uintptr_t)addr);
+		}
 	}
 	insert_lock(out);
 }
 
-void ul_lock_kill(const void *addr)
-{
-	uint64_t v[3];
-	if (!ul_htab_get(&ul_rt.locks, (uintptr_t)addr, v))
-		return;
-	v[1] |= (uint64_t)1 << 25;
-	ul_htab_set(&ul_rt.locks, (uintptr_t)addr, 1, v[1]);
-	atomic_fetch_add(ul_lock_epoch(addr), 1);
-}
+
 
 void ul_lock_set_class(const void *addr, uintptr_t key, const char *name, uint8_t subclass)
 {
@@ -473,23 +545,36 @@ void ul_lock_set_class(const void *addr, uintptr_t key, const char *name, uint8_
 	l.class_id = ul_class_for_key(UL_ORIGIN_KEY, key ? key : (uintptr_t)addr, l.kind, name);
 	struct ul_class *c = ul_class_get(l.class_id);
 	if (c && name && !c->name)
-		c->name = name;
+		c->name = name_copy(name);
+	l.novalidate = !l.class_id;
 	l.subclass_default = subclass;
 	insert_lock(&l);
 }
 
-/* Change a lock's default subclass or mark it novalidate, keeping its class. */
+struct lock_change {
+	int subclass;
+	bool novalidate;
+};
+
+static bool change_entry(uint64_t v[3], void *arg)
+{
+	const struct lock_change *ch = arg;
+	if (ch->subclass >= 0)
+		v[1] = (v[1] & ~((uint64_t)0xff << 32)) | (uint64_t)(uint8_t)ch->subclass << 32;
+	if (ch->novalidate)
+		v[1] |= (uint64_t)1 << 26;
+	return true;
+}
+
+/* Change a lock's default subclass or mark it novalidate, keeping its class
+ * (and its instance node). */
 static void lock_update(const void *addr, int subclass, bool novalidate)
 {
 	struct ul_lock l;
 	if (!ul_lock_resolve(addr, UL_KIND_MUTEX, 0, &l))
 		return;
-	if (subclass >= 0)
-		l.subclass_default = (uint8_t)subclass;
-	l.novalidate |= novalidate;
-	uint64_t v[3];
-	ul_lock_pack(&l, v);
-	ul_htab_put(&ul_rt.locks, (uintptr_t)addr, v, true);
+	struct lock_change ch = { subclass, novalidate };
+	ul_htab_modify(&ul_rt.locks, (uintptr_t)addr, change_entry, &ch);
 	atomic_fetch_add(ul_lock_epoch(addr), 1);
 }
 
@@ -529,10 +614,15 @@ const char *ul_class_name(struct ul_class *c)
 	char buf[512];
 	switch (c->origin) {
 	case UL_ORIGIN_STATIC:
-		ul_hooks.data_name(c->key, buf, sizeof buf);
+		/* an API event's shadow is one byte into its object */
+		ul_hooks.data_name(c->key - (c->kind == UL_KIND_EVENT), buf, sizeof buf);
 		break;
 	case UL_ORIGIN_INIT:
-		if (global_named(c)) {
+		if (c->kind == UL_KIND_THREAD) { /* a thread classed by where it was asked for */
+			char site[480];
+			ul_hooks.site_name(c->site, site, sizeof site);
+			snprintf(buf, sizeof buf, "thread@%s", site);
+		} else if (global_named(c)) {
 			struct ul_core_sym sy;
 			uintptr_t d = atomic_load(&c->data);
 			ul_hooks.data_name(d, buf, sizeof buf);
@@ -546,11 +636,22 @@ const char *ul_class_name(struct ul_class *c)
 		}
 		break;
 	case UL_ORIGIN_FIRST_USE: {
+		static const char *const what[] = { "lock", "lock", "lock", "lock", "cond", "sem", "barrier",
+						     "thread", "once", "event" };
 		char site[480];
 		ul_hooks.site_name(c->site, site, sizeof site);
-		snprintf(buf, sizeof buf, "lock@%s", site);
+		snprintf(buf, sizeof buf, "%s@%s", c->kind < UL_ARRAY_SIZE(what) ? what[c->kind] : "lock", site);
 		break;
 	}
+	case UL_ORIGIN_KEY:
+		if (c->kind == UL_KIND_THREAD) { /* a thread's class: its start routine */
+			char fn[400];
+			ul_hooks.data_name(c->key, fn, sizeof fn);
+			snprintf(buf, sizeof buf, "thread:%s", fn);
+			break;
+		}
+		snprintf(buf, sizeof buf, "key@%#lx", (unsigned long)c->key);
+		break;
 	default:
 		snprintf(buf, sizeof buf, "key@%#lx", (unsigned long)c->key);
 	}

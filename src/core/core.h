@@ -3,6 +3,8 @@
  * event functions at the bottom of this file. */
 #ifndef UL_CORE_H
 #define UL_CORE_H
+#include <string.h>
+
 #include "../common/options.h"
 #include "../os/os.h"
 #include "finding.h"
@@ -11,7 +13,13 @@
 /* How a lock is taken. */
 enum ul_mode { UL_WRITE = 0, UL_READ = 1 /* non-recursive reader */, UL_RREAD = 2 /* recursive reader */ };
 
-enum ul_kind { UL_KIND_MUTEX, UL_KIND_RWLOCK, UL_KIND_SPIN, UL_KIND_MAP };
+enum ul_kind { UL_KIND_MUTEX, UL_KIND_RWLOCK, UL_KIND_SPIN, UL_KIND_MAP,
+	/* events: waited for and produced, never held */
+	UL_KIND_COND, UL_KIND_SEM, UL_KIND_BARRIER, UL_KIND_THREAD, UL_KIND_ONCE, UL_KIND_EVENT };
+static inline bool ul_kind_is_event(uint8_t kind)
+{
+	return kind >= UL_KIND_COND;
+}
 enum ul_type { UL_TYPE_NORMAL, UL_TYPE_RECURSIVE, UL_TYPE_ERRORCHECK };
 /* Where a class came from. */
 enum ul_origin { UL_ORIGIN_STATIC, UL_ORIGIN_INIT, UL_ORIGIN_FIRST_USE, UL_ORIGIN_KEY };
@@ -47,6 +55,8 @@ struct ul_class {
 	struct { uint64_t sigs; uint32_t stack; } usage_hist[UL_USAGE_N][4];
 	uint32_t node;           /* graph node */
 	_Atomic uint32_t nlocks; /* lock objects seen in this class */
+	_Atomic uint32_t data_checks; /* inits looked at for a static lock */
+	_Atomic uint32_t cond_mutex; /* a condvar class: its waiters' mutex class */
 };
 
 /* One lock object's shadow, packed into a hash entry (32 bytes). */
@@ -114,9 +124,26 @@ struct ul_thread {
 	uint32_t wait_stack;
 	uint8_t wait_mode;
 	uint8_t wait_checks;      /* checks made in this wait: they back off */
+	/* event waits (event.c): what this thread blocks on besides locks, the
+	 * window of classes taken since its last wait, events it produced */
+	_Atomic(const void *) wait_event; /* event object, or joined thread's handle */
+	_Atomic uint8_t wait_event_kind;
+	uintptr_t wait_ip;        /* where the event wait was called */
+	uint8_t nrecent;
+	uint32_t win_ver;         /* bumped when the window changes */
+	uint32_t last_ev, last_ev_ver; /* the last event produced, at that window */
+	uint32_t recent[16];      /* class | mode << 30, ring, since the last wait */
+	uintptr_t recent_ip[16];  /* where each was taken */
+	_Atomic(const void *) produced[4];
+	uint8_t nproduced;
+	uint32_t event_class;     /* this thread's class as a join event */
+	_Atomic uintptr_t handle; /* its pthread_t */
 	struct ul_thread *next, *prev;
 	bool registered;
 	bool exited;
+	bool started;             /* ran a wrapped start routine: check at exit */
+	uint8_t exit_rounds;      /* key destructor rounds seen at thread exit */
+	uintptr_t exit_ip;        /* pthread_exit caller, for the exit check */
 	uintptr_t stack_lo, stack_hi; /* this thread's stack; hi 1 if unknown, 0 not yet */
 	uint64_t mask_hash;       /* folded into chain keys: usage is per mask */
 	/* Per-thread caches: the fast path writes no shared cache line. */
@@ -142,6 +169,11 @@ struct ul_stack {
 	uintptr_t pc[];
 };
 
+/* Class table: up to UL_CLASS_CHUNKS chunks of UL_CLASS_CHUNK ids. */
+#define UL_CLASS_CHUNK 4096u
+#define UL_CLASS_CHUNKS 4096u
+#define UL_MAX_CLASSES (UL_CLASS_CHUNK * UL_CLASS_CHUNKS - 1)
+
 /* What the core is told to do; the runtime fills it from the options. */
 struct ul_policy {
 	uint32_t max_classes;      /* class ids past this are not made */
@@ -149,6 +181,7 @@ struct ul_policy {
 	uint32_t class_depth;      /* frames from the role site that key a made class */
 	bool no_validate;          /* record held locks only: no graph, no checks */
 	bool deadlock_detect;      /* waits check the wait-for graph */
+	bool wait_timed;           /* timed waits are dependencies too */
 };
 
 /* Runtime-wide state. */
@@ -164,11 +197,11 @@ struct ul_runtime {
 	struct ul_htab chains;   /* chain key -> hits */
 	struct ul_htab edges;    /* from<<32|to -> edge index */
 	struct ul_htab classkeys;/* origin/key -> class id */
-	struct ul_htab insts;    /* instance id -> graph node */
 	struct ul_htab stacks;   /* stack hash -> stack id */
 	struct ul_htab dedup;    /* report identity -> 1 */
 	struct ul_htab lockpages;/* page -> up to 2 lock addresses, count */
-	struct ul_class **classes;
+	/* classes by id, in chunks mapped on first use (no big reservation) */
+	_Atomic(struct ul_class **) class_chunks[UL_CLASS_CHUNKS];
 	_Atomic uint32_t nclasses;
 	_Atomic uint32_t next_inst;
 	/* Bumped when the identity of a lock in this bucket (by address)
@@ -216,6 +249,7 @@ bool ul_lock_resolve(const void *addr, uint8_t kind, uintptr_t ip, struct ul_loc
 /* A lock initialised by the code at return address ip. */
 void ul_lock_register(const void *addr, uint8_t kind, uint8_t type, bool writer_pref,
 		      uintptr_t ip, uint8_t origin, struct ul_lock *out);
+void ul_lock_register_class(const void *addr, uint8_t kind, uint8_t origin, uint32_t class_id);
 /* A lock on the calling thread's stack taken from another function while
  * unheld: a new identity. Fills out; false if it keeps its identity. */
 bool ul_lock_stack_renew(struct ul_thread *t, const void *addr, uint8_t kind, uintptr_t ip,
@@ -249,10 +283,12 @@ void ul_lock_unpack(uintptr_t addr, const uint64_t v[3], struct ul_lock *l);
 struct ul_edge {
 	uint32_t from, to;
 	uint32_t next_out, next_in;
+	uint32_t prev_out, prev_in; /* prev_out links the free list */
 	uint32_t stack;   /* stack when the dependency was first recorded */
 	uint32_t hits;
 	uint8_t types;    /* bitmask of UL_DEP_* */
 	bool in_cycle;
+	uintptr_t ip;     /* event -> lock: where the producer took the lock */
 };
 /* Dependency types: how 'from' was held (E/S) and how 'to' was taken (R/N). */
 #define UL_DEP_EN 1u
@@ -268,11 +304,15 @@ struct ul_node {
 	uint32_t class_id;
 	uint32_t inst;        /* 0 for a class node */
 	uintptr_t addr;       /* instance address */
-	uint32_t first_out, first_in;
+	uint32_t first_out, first_in; /* first_out links the free list */
+	uint32_t nout, nin;   /* degrees */
+	uint32_t ord;         /* position in the topological order */
 	uint32_t mark[2];     /* BFS generation per arrival state */
 	uint32_t parent[2];   /* edge index | state<<31 */
 };
 uint32_t ul_node_new(uint32_t class_id, uint32_t inst, uintptr_t addr);
+/* An instance is gone: its node and edges are reused. */
+void ul_node_free(uint32_t id);
 struct ul_node *ul_node_get(uint32_t id);
 struct ul_edge *ul_edge_get(uint32_t id);
 uint32_t ul_edge_find(uint32_t from, uint32_t to);
@@ -280,15 +320,22 @@ uint32_t ul_edge_find(uint32_t from, uint32_t to);
  * the pair or a new type was recorded. */
 uint32_t ul_edge_add(uint32_t from, uint32_t to, uint8_t type, uint32_t stack, bool *added);
 /* Breadth-first search for a strong path start->target; the path closes a
- * cycle with an edge target->start of type 'closing'. Fills path with edge
- * indices from start to target. Returns length, 0 if none. */
+ * cycle with an edge target->start of type 'closing'. Fills the first max
+ * edge indices from start to target. Returns the whole length, 0 if none
+ * (a caller with a short buffer asks again with a longer one). */
+/* Before adding from->to: false when no path to->from can exist (the
+ * topological order then admits the edge); true when a search is needed. */
+bool ul_graph_may_reach(uint32_t to, uint32_t from);
 int ul_graph_find_cycle(uint32_t start, uint32_t target, uint8_t closing, uint32_t *path, int max);
 /* Search from 'start' along (forward or backward) edges for a class whose
  * usage mask 'bit' intersects 'sigs'. Returns node id, fills path. */
 uint32_t ul_graph_usage_search(uint32_t start, bool forward, bool state0, uint8_t first_types,
 			       uint64_t sig, bool match_start, uint32_t *found_class);
-uint32_t ul_graph_nedges(void);
+uint32_t ul_graph_nedges(void);  /* live */
 uint32_t ul_graph_nnodes(void);
+uint32_t ul_graph_node_ids(void); /* highest id ever used */
+uint32_t ul_graph_edge_ids(void);
+bool ul_graph_ordered(void);
 
 /* ---- validate.c: events ---- */
 struct ul_acquire {
@@ -333,6 +380,52 @@ void ul_wait_check(struct ul_thread *t);
  * so thousands of long waiters do not rescan the threads every second. */
 long ul_wait_next_ms(struct ul_thread *t);
 
+/* ---- event.c: wait/event dependencies ---- */
+/* An acquisition enters the producer window (not trylocks). */
+static inline __attribute__((always_inline)) void ul_event_note_v(struct ul_thread *t, uint32_t v,
+								     uintptr_t ip)
+{
+	uint8_t n = t->nrecent;
+	/* nested locks taken over and over are already there: no store */
+	if (likely(t->recent[(n - 1) & 15] == v || t->recent[(n - 2) & 15] == v ||
+		   t->recent[(n - 3) & 15] == v))
+		return;
+	t->recent[n & 15] = v;
+	t->recent_ip[n & 15] = ip;
+	t->win_ver++;
+	t->nrecent = (uint8_t)(n + 1 < 32 ? n + 1 : 16 + ((n + 1) & 15));
+}
+static inline void ul_event_note(struct ul_thread *t, uint32_t class_id, uint8_t mode, uint8_t flags,
+				 uintptr_t ip)
+{
+	if ((flags & UL_ACQ_TRY) || t->ctx || (class_id >> 30)) /* a handler's locks are not on the way */
+		return;
+	ul_event_note_v(t, class_id | (uint32_t)mode << 30, ip);
+}
+/* A wait: the window starts empty. */
+static inline void ul_event_window_reset(struct ul_thread *t)
+{
+	memset(t->recent, 0, sizeof t->recent);
+	t->nrecent = 0;
+	t->win_ver++;
+}
+/* The class of an event object (static symbol, init site or first use). */
+uint32_t ul_event_class(const void *ev, uint8_t kind, uintptr_t ip);
+/* Waiting on an event: held locks -> event, then the window restarts. */
+#define UL_EVW_TIMED 1u /* has a timeout: an edge only with --wait-timed */
+#define UL_EVW_KEEP 2u  /* may not block at all (once): the window goes on */
+void ul_event_wait(struct ul_thread *t, uint32_t ev_class, uintptr_t ip, unsigned flags);
+/* Producing an event: event -> classes taken since the last wait, except
+ * skip_class; held: also those still held (false for barriers, whose
+ * arrival is the thread's own wait). */
+void ul_event_produce(struct ul_thread *t, uint32_t ev_class, const void *ev, uintptr_t ip,
+		      uint32_t skip_class, bool held);
+/* Real-deadlock bookkeeping: this thread blocks on an event. */
+void ul_event_block(struct ul_thread *t, const void *ev, uint8_t kind, uintptr_t ip);
+void ul_event_unblock(struct ul_thread *t);
+/* The one live thread that produced ev recently, if exactly one (threads lock held). */
+struct ul_thread *ul_event_producer(const void *ev, const struct ul_thread *not);
+
 /* ---- stack.c ---- */
 void ul_stack_init(void);
 uint32_t ul_stack_capture_from(uintptr_t from);
@@ -362,9 +455,9 @@ void ul_chain_add(uint64_t key);
 void ul_thread_mask_changed(struct ul_thread *t);
 void ul_thread_ctx_changed(struct ul_thread *t);
 void ul_ctx_left_at(struct ul_thread *t, uintptr_t sp);
-static inline void ul_ctx_left_check(struct ul_thread *t)
-{
-	ul_ctx_left_at(t, (uintptr_t)__builtin_frame_address(0));
-}
+/* intercept/signal.c, out of line so the wrappers need no frame of their
+ * own: its frame is a few words below the caller's, far above any
+ * handler's. */
+void ul_ctx_left_check(struct ul_thread *t);
 
 #endif

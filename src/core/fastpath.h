@@ -13,46 +13,37 @@ struct ul_fast {
 	uint32_t class_id, inst;
 };
 
+/* Inside a signal handler every event takes the slow path (which also
+ * notices a handler left by siglongjmp): the wrappers stay leaf code. */
 static inline struct ul_thread *ul_fast_thread(void)
 {
 	struct ul_thread *t = ul_self;
-	if (unlikely(!t || t->stop))
+	if (unlikely(!t || t->stop || t->ctx))
 		return NULL;
-	if (unlikely(t->ctx))
-		ul_ctx_left_check(t);
 	return t;
 }
 
-static inline __attribute__((always_inline)) bool ul_fast_check(struct ul_thread *t, const void *lock, uint8_t mode, uint8_t flags,
-				 struct ul_fast *f)
+/* Lock-cache miss: fill the slot from the shared table, read lock-free
+ * (plain locks only: no default subclass, not novalidate, not checked on
+ * every use).
+ * The slot is filled address last, and never by a handler (the fast path
+ * runs outside handlers only), so a handler never reads a half-filled slot
+ * as valid. */
+bool ul_fast_fill(struct ul_lcache *c, const void *lock, uint32_t epoch);
+
+/* Called outside signal handlers only (t->ctx == 0, see ul_fast_thread). */
+static inline __attribute__((always_inline)) bool ul_fast_check(struct ul_thread *t, const void *lock, uint8_t mode,
+								uint8_t flags, struct ul_fast *f)
 {
 	struct ul_lcache *c = &t->lcache[ul_lcache_slot(lock)];
 	uint32_t epoch = atomic_load_explicit(ul_lock_epoch(lock), memory_order_acquire);
-	if (unlikely(c->addr != (uintptr_t)lock || c->epoch != epoch)) {
-		/* The shared table, read lock-free. The slot is filled address
-		 * last, and never by a handler, so a handler never reads a
-		 * half-filled slot as valid. */
-		uint64_t v[3];
-		if (t->ctx || !ul_htab_get(&ul_rt.locks, (uintptr_t)lock, v) || ((v[1] >> 25) & 1))
-			return false;
-		c->addr = 0;
-		atomic_signal_fence(memory_order_seq_cst);
-		c->class_id = (uint32_t)v[0];
-		c->inst = (uint32_t)(v[0] >> 32);
-		c->novalidate = (v[1] >> 26) & 1;
-		c->slow = (v[1] >> 27) & 1;
-		c->subclass_default = (uint8_t)(v[1] >> 32);
-		c->epoch = epoch; /* read before the table: a later kill shows */
-		atomic_signal_fence(memory_order_seq_cst);
-		c->addr = (uintptr_t)lock;
-	}
-	if (unlikely(c->subclass_default | c->novalidate | c->slow))
+	if (unlikely(c->addr != (uintptr_t)lock || c->epoch != epoch) && !ul_fast_fill(c, lock, epoch))
 		return false;
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
 	if (unlikely(d >= t->cap))
 		return false;
 	uint64_t key;
-	if (d && t->held[d - 1].ctx == t->ctx)
+	if (d && t->held[d - 1].ctx == 0)
 		key = t->held[d - 1].chain_key;
 	else
 		key = t->ctx_seed;
@@ -84,9 +75,12 @@ static inline __attribute__((always_inline)) void ul_fast_push(struct ul_thread 
 	h->mode = mode;
 	h->flags = flags;
 	atomic_signal_fence(memory_order_seq_cst);
-	h->ctx = t->ctx;
+	h->ctx = 0; /* the fast path runs outside handlers */
 	atomic_signal_fence(memory_order_seq_cst);
 	h->lock = lock;
+	/* the fast path runs outside handlers; its class ids are small */
+	if (likely(!(flags & UL_ACQ_TRY)))
+		ul_event_note_v(t, f->class_id | (uint32_t)mode << 30, ip);
 }
 
 /* Release of the most recent lock; false sends the caller to ul_release(). */

@@ -1,51 +1,197 @@
 #define _GNU_SOURCE
 /* The dependency graph: nodes are lock classes (and, for same-class
  * nesting, lock instances); edges carry E/S and R/N types. Every function
- * here runs with ul_rt.graph_lock held. */
+ * here runs with ul_rt.graph_lock held, except ul_edge_find.
+ *
+ * Nodes keep a topological order (Pearce and Kelly's online algorithm): a
+ * new edge from -> to with ord[from] < ord[to] cannot close a cycle and
+ * needs no search; otherwise only the nodes between the two positions are
+ * visited and reordered. An edge that closes a cycle (reported, or a read
+ * cycle that is not a deadlock) ends the order: from then on every new
+ * edge runs the breadth-first search.
+ *
+ * Instance nodes die with their lock: their edges are unlinked and both
+ * go back to free lists, so lock churn does not grow the graph. */
+#include <string.h>
+
 #include "core.h"
 
 #define MAX_NODES (1u << 22)
 #define MAX_EDGES (1u << 23)
+#define FIND_STEPS 64 /* lock-free list walk; longer lists are searched locked */
 
-static struct ul_node *nodes;
-static struct ul_edge *edges;
-static uint32_t nnodes = 1, nedges = 1; /* index 0 is "none" */
+/* Nodes and edges are arrays that grow by doubling, all or nothing, from a
+ * small start: nothing big is reserved (the program may run under ulimit
+ * -v). An outgrown array stays mapped, so a lock-free reader that still
+ * holds it reads valid (if stale) memory; the total is at most twice the
+ * final size. The BFS queue and the order pool are used under the graph
+ * lock only and are replaced outright. */
+static struct ul_node *_Atomic nodes;
+static struct ul_edge *_Atomic edges;
+static uint32_t node_cap, edge_cap;
+static uint32_t nnodes = 1, nedges = 1; /* high water; index 0 is "none" */
+static uint32_t live_nodes, live_edges;
+static uint32_t free_nodes, free_edges;
 static uint32_t bfs_gen;
-static uint32_t *queue;
+static uint32_t *queue, *pool;
+static uint32_t ord_hi = 1u << 31, ord_lo = 1u << 31; /* positions in use lie between */
+static bool unordered; /* the graph has a cycle: no topological order */
 
-static bool graph_init(void)
+#define FIRST_CAP 4096u
+
+/* Room for node id: the node array, queue and pool grow together or not. */
+static bool node_room(uint32_t id)
 {
-	if (nodes)
+	if (id < node_cap)
 		return true;
-	nodes = ul_map(MAX_NODES * sizeof *nodes);
-	edges = ul_map(MAX_EDGES * sizeof *edges);
-	queue = ul_map(2 * MAX_NODES * sizeof *queue);
-	return nodes && edges && queue;
+	if (id >= MAX_NODES)
+		return false;
+	uint32_t cap = node_cap ? node_cap * 2 : FIRST_CAP;
+	struct ul_node *n = ul_map((size_t)cap * sizeof *n);
+	uint32_t *q = ul_map(2 * (size_t)cap * sizeof *q);
+	uint32_t *p = ul_map((size_t)cap * sizeof *p);
+	if (!n || !q || !p) {
+		if (n)
+			ul_unmap(n, (size_t)cap * sizeof *n);
+		if (q)
+			ul_unmap(q, 2 * (size_t)cap * sizeof *q);
+		if (p)
+			ul_unmap(p, (size_t)cap * sizeof *p);
+		return false;
+	}
+	if (node_cap) {
+		memcpy(n, nodes, (size_t)node_cap * sizeof *n);
+		ul_unmap(queue, 2 * (size_t)node_cap * sizeof *queue);
+		ul_unmap(pool, (size_t)node_cap * sizeof *pool);
+	}
+	queue = q;
+	pool = p;
+	atomic_store_explicit(&nodes, n, memory_order_release);
+	node_cap = cap;
+	return true;
 }
 
-uint32_t ul_graph_nedges(void) { return nedges - 1; }
-uint32_t ul_graph_nnodes(void) { return nnodes - 1; }
+static bool edge_room(uint32_t id)
+{
+	if (id < edge_cap)
+		return true;
+	if (id >= MAX_EDGES)
+		return false;
+	uint32_t cap = edge_cap ? edge_cap * 2 : FIRST_CAP;
+	struct ul_edge *e = ul_map((size_t)cap * sizeof *e);
+	if (!e)
+		return false;
+	if (edge_cap)
+		memcpy(e, edges, (size_t)edge_cap * sizeof *e);
+	atomic_store_explicit(&edges, e, memory_order_release);
+	edge_cap = cap;
+	return true;
+}
+
+uint32_t ul_graph_nedges(void) { return live_edges; }
+uint32_t ul_graph_nnodes(void) { return live_nodes; }
+uint32_t ul_graph_node_ids(void) { return nnodes - 1; }
+uint32_t ul_graph_edge_ids(void) { return nedges - 1; }
+bool ul_graph_ordered(void) { return !unordered; }
 struct ul_node *ul_node_get(uint32_t id) { return id ? &nodes[id] : NULL; }
 struct ul_edge *ul_edge_get(uint32_t id) { return id ? &edges[id] : NULL; }
 
 uint32_t ul_node_new(uint32_t class_id, uint32_t inst, uintptr_t addr)
 {
-	if (!graph_init() || nnodes >= MAX_NODES) {
-		ul_notice_limit(UL_LIMIT_NODES);
+	uint32_t id = free_nodes;
+	if (id) {
+		free_nodes = nodes[id].first_out;
+	} else if (!node_room(nnodes)) {
+		ul_notice_limit(nnodes >= MAX_NODES ? UL_LIMIT_NODES : UL_LIMIT_NODES_OOM);
 		return 0;
+	} else {
+		id = nnodes++;
 	}
-	struct ul_node *n = &nodes[nnodes];
-	n->class_id = class_id;
-	n->inst = inst;
-	n->addr = addr;
-	return nnodes++;
+	struct ul_node *n = &nodes[id];
+	*n = (struct ul_node){ .class_id = class_id, .inst = inst, .addr = addr };
+	if (ord_hi == UINT32_MAX)
+		unordered = true;
+	n->ord = ++ord_hi; /* a new node has no edges: last is a valid place */
+	live_nodes++;
+	return id;
 }
 
+static void edge_free(uint32_t id)
+{
+	struct ul_edge *e = &edges[id];
+	struct ul_node *f = &nodes[e->from], *t = &nodes[e->to];
+	if (e->prev_out)
+		edges[e->prev_out].next_out = e->next_out;
+	else
+		f->first_out = e->next_out;
+	if (e->next_out)
+		edges[e->next_out].prev_out = e->prev_out;
+	if (e->prev_in)
+		edges[e->prev_in].next_in = e->next_in;
+	else
+		t->first_in = e->next_in;
+	if (e->next_in)
+		edges[e->next_in].prev_in = e->prev_in;
+	f->nout--;
+	t->nin--;
+	/* next_out/next_in stay: a lock-free reader on this edge walks on */
+	atomic_store_explicit((_Atomic uint32_t *)&e->to, 0, memory_order_relaxed);
+	e->from = 0;
+	e->prev_out = free_edges;
+	free_edges = id;
+	live_edges--;
+}
+
+void ul_node_free(uint32_t id)
+{
+	struct ul_node *n = ul_node_get(id);
+	if (!n || !n->inst)
+		return; /* class nodes live as long as their class */
+	while (n->first_out)
+		edge_free(n->first_out);
+	while (n->first_in)
+		edge_free(n->first_in);
+	n->class_id = 0;
+	n->inst = 0;
+	n->addr = 0;
+	n->first_out = free_nodes;
+	free_nodes = id;
+	live_nodes--;
+}
+
+/* Lock-free. Class edges are in a hash table; instance edges are found on
+ * the shorter of the two adjacency lists. */
 uint32_t ul_edge_find(uint32_t from, uint32_t to)
 {
-	uint64_t v[3];
-	if (ul_htab_get(&ul_rt.edges, (uint64_t)from << 32 | to, v))
-		return (uint32_t)v[0];
+	if (!nodes || !from || !to)
+		return 0;
+	if (!nodes[from].inst) {
+		uint64_t v[3];
+		if (ul_htab_get(&ul_rt.edges, (uint64_t)from << 32 | to, v))
+			return (uint32_t)v[0];
+		return 0;
+	}
+	bool out = nodes[from].nout <= nodes[to].nin;
+	uint32_t eid = out ? nodes[from].first_out : nodes[to].first_in;
+	for (int n = 0; eid && n < FIND_STEPS; n++) {
+		struct ul_edge *e = &edges[eid];
+		if (e->from == from && atomic_load_explicit((_Atomic uint32_t *)&e->to, memory_order_relaxed) == to)
+			return eid;
+		eid = out ? e->next_out : e->next_in;
+	}
+	return 0; /* not found, or a long list: the caller adds under the lock */
+}
+
+/* Under the lock: the full walk of the shorter list. */
+static uint32_t edge_find_locked(uint32_t from, uint32_t to)
+{
+	if (!nodes[from].inst)
+		return ul_edge_find(from, to);
+	bool out = nodes[from].nout <= nodes[to].nin;
+	for (uint32_t eid = out ? nodes[from].first_out : nodes[to].first_in; eid;
+	     eid = out ? edges[eid].next_out : edges[eid].next_in)
+		if (edges[eid].from == from && edges[eid].to == to)
+			return eid;
 	return 0;
 }
 
@@ -54,7 +200,7 @@ uint32_t ul_edge_add(uint32_t from, uint32_t to, uint8_t type, uint32_t stack, b
 	*added = false;
 	if (!from || !to)
 		return 0;
-	uint32_t id = ul_edge_find(from, to);
+	uint32_t id = edge_find_locked(from, to);
 	if (id) {
 		struct ul_edge *e = &edges[id];
 		e->hits++;
@@ -64,25 +210,136 @@ uint32_t ul_edge_add(uint32_t from, uint32_t to, uint8_t type, uint32_t stack, b
 		}
 		return id;
 	}
-	if (nedges >= MAX_EDGES) {
-		ul_notice_limit(UL_LIMIT_EDGES);
+	id = free_edges;
+	if (id) {
+		free_edges = edges[id].prev_out;
+	} else if (!edge_room(nedges)) {
+		ul_notice_limit(nedges >= MAX_EDGES ? UL_LIMIT_EDGES : UL_LIMIT_EDGES_OOM);
 		return 0;
+	} else {
+		id = nedges++;
 	}
-	id = nedges++;
+	/* keep the order for any caller (history seeds edges directly) */
+	if (!unordered && nodes[from].ord >= nodes[to].ord)
+		ul_graph_may_reach(to, from);
 	struct ul_edge *e = &edges[id];
 	e->from = from;
-	e->to = to;
 	e->types = type;
 	e->stack = stack;
 	e->hits = 1;
+	e->in_cycle = false;
+	e->prev_out = e->prev_in = 0;
 	e->next_out = nodes[from].first_out;
-	nodes[from].first_out = id;
 	e->next_in = nodes[to].first_in;
-	nodes[to].first_in = id;
-	uint64_t v[3] = { id, 0, 0 };
-	ul_htab_put(&ul_rt.edges, (uint64_t)from << 32 | to, v, false);
+	/* readers find the edge only once it is whole */
+	atomic_store_explicit((_Atomic uint32_t *)&e->to, to, memory_order_release);
+	if (e->next_out)
+		edges[e->next_out].prev_out = id;
+	if (e->next_in)
+		edges[e->next_in].prev_in = id;
+	atomic_store_explicit((_Atomic uint32_t *)&nodes[from].first_out, id, memory_order_release);
+	atomic_store_explicit((_Atomic uint32_t *)&nodes[to].first_in, id, memory_order_release);
+	nodes[from].nout++;
+	nodes[to].nin++;
+	live_edges++;
+	if (!nodes[from].inst) {
+		uint64_t v[3] = { id, 0, 0 };
+		ul_htab_put(&ul_rt.edges, (uint64_t)from << 32 | to, v, false);
+	}
 	*added = true;
 	return id;
+}
+
+/* Heap sort of node ids by their order. */
+static void sift(uint32_t *a, uint32_t i, uint32_t n)
+{
+	for (;;) {
+		uint32_t c = 2 * i + 1;
+		if (c >= n)
+			return;
+		if (c + 1 < n && nodes[a[c + 1]].ord > nodes[a[c]].ord)
+			c++;
+		if (nodes[a[i]].ord >= nodes[a[c]].ord)
+			return;
+		uint32_t t = a[i];
+		a[i] = a[c];
+		a[c] = t;
+		i = c;
+	}
+}
+
+static void sort_by_ord(uint32_t *a, uint32_t n)
+{
+	for (uint32_t i = n / 2; i-- > 0;)
+		sift(a, i, n);
+	for (uint32_t i = n; i-- > 1;) {
+		uint32_t t = a[0];
+		a[0] = a[i];
+		a[i] = t;
+		sift(a, 0, i);
+	}
+}
+
+/* Before adding from -> to: false when no path to -> from can exist (the
+ * order is then updated for the new edge); true when a search is needed. */
+bool ul_graph_may_reach(uint32_t to, uint32_t from)
+{
+	if (unordered || !nodes || from == to)
+		return true;
+	uint32_t lb = nodes[to].ord, ub = nodes[from].ord;
+	if (ub < lb)
+		return false;
+	/* an end with nothing beyond it moves to the edge of the order: a
+	 * lock made again (churn) starts with no edges */
+	if (!nodes[to].nout && ord_hi < UINT32_MAX) {
+		nodes[to].ord = ++ord_hi;
+		return false;
+	}
+	if (!nodes[from].nin && ord_lo > 1) {
+		nodes[from].ord = --ord_lo;
+		return false;
+	}
+	/* forward from 'to' within (lb, ub]; backward from 'from' within [lb, ub) */
+	uint32_t gen = ++bfs_gen;
+	uint32_t *fw = queue, *bw = queue + node_cap, nf = 0, nb = 0;
+	nodes[to].mark[0] = gen;
+	fw[nf++] = to;
+	for (uint32_t i = 0; i < nf; i++)
+		for (uint32_t eid = nodes[fw[i]].first_out; eid; eid = edges[eid].next_out) {
+			uint32_t n = edges[eid].to;
+			if (n == from) {
+				unordered = true; /* the new edge closes a cycle */
+				return true;
+			}
+			if (nodes[n].ord < ub && nodes[n].mark[0] != gen) {
+				nodes[n].mark[0] = gen;
+				fw[nf++] = n;
+			}
+		}
+	nodes[from].mark[1] = gen;
+	bw[nb++] = from;
+	for (uint32_t i = 0; i < nb; i++)
+		for (uint32_t eid = nodes[bw[i]].first_in; eid; eid = edges[eid].next_in) {
+			uint32_t n = edges[eid].from;
+			if (nodes[n].ord > lb && nodes[n].mark[1] != gen) {
+				nodes[n].mark[1] = gen;
+				bw[nb++] = n;
+			}
+		}
+	/* the backward set takes the lowest of the freed positions, in its
+	 * own order, then the forward set */
+	sort_by_ord(fw, nf);
+	sort_by_ord(bw, nb);
+	uint32_t i = 0, j = 0, k = 0;
+	while (i < nb || j < nf)
+		pool[k++] = j >= nf || (i < nb && nodes[bw[i]].ord < nodes[fw[j]].ord) ? nodes[bw[i++]].ord
+											 : nodes[fw[j++]].ord;
+	k = 0;
+	for (i = 0; i < nb; i++)
+		nodes[bw[i]].ord = pool[k++];
+	for (j = 0; j < nf; j++)
+		nodes[fw[j]].ord = pool[k++];
+	return false;
 }
 
 /* A path is strong when no edge that takes its target as a recursive reader
@@ -129,33 +386,34 @@ int ul_graph_find_cycle(uint32_t start, uint32_t target, uint8_t closing, uint32
 			nodes[to].mark[nr] = gen;
 			nodes[to].parent[nr] = eid | (uint32_t)cur_r << 31;
 			if (to == target && !(nr && target_s)) {
-				/* walk parents back to start */
-				uint32_t tmp[256];
+				/* walk parents back to start: once to count,
+				 * once to fill the first max edges */
 				int n = 0;
-				uint32_t node = to;
-				int st = nr;
-				while (n < 256) {
-					uint32_t p = nodes[node].parent[st];
-					uint32_t e = p & 0x7fffffffu;
-					if (!e)
-						break;
-					tmp[n++] = e;
-					node = edges[e].from;
-					st = (int)(p >> 31);
-					if (node == start && st == start_r)
-						break;
+				for (int pass = 0; pass < 2; pass++) {
+					uint32_t node = to;
+					int st = nr, k = 0;
+					for (;;) {
+						uint32_t p = nodes[node].parent[st];
+						uint32_t e = p & 0x7fffffffu;
+						if (!e)
+							break;
+						if (pass && n - 1 - k < max)
+							path[n - 1 - k] = e;
+						k++;
+						node = edges[e].from;
+						st = (int)(p >> 31);
+						if (node == start && st == start_r)
+							break;
+					}
+					n = k;
 				}
-				int len = n < max ? n : max;
-				for (int i = 0; i < len; i++)
-					path[i] = tmp[n - 1 - i];
-				return len;
+				return n;
 			}
 			queue[tail++] = to << 1 | nr;
 		}
 	}
 	return 0;
 }
-
 /* Search for a class in a usage state, along strong paths only.
  * Forward (looking for a signal-unsafe lock ahead): the state is "arrived
  * only as a recursive reader"; such an arrival waits only for a writer, so

@@ -1,15 +1,26 @@
 #define _GNU_SOURCE
 #include "htab.h"
 
+void (*ul_htab_full_hook)(struct ul_htab *h, bool oom);
+
+static void say_full(struct ul_htab *h, _Atomic bool *flag, bool oom)
+{
+	if (!atomic_exchange(flag, true) && ul_htab_full_hook && h->what)
+		ul_htab_full_hook(h, oom);
+}
+
 static inline struct ul_hseg *seg_of(struct ul_htab *h, uint64_t hv)
 {
-	return &h->seg[hv >> 60]; /* UL_HSEGS = 16 */
+	return &h->seg[hv >> 58]; /* UL_HSEGS = 64 */
 }
 
 void ul_htab_init(struct ul_htab *h, uint32_t initial, uint64_t max_entries)
 {
-	h->initial = initial;
+	/* callers size for 16 segments */
+	h->initial = initial * 16 / UL_HSEGS < 4 ? 4 : initial * 16 / UL_HSEGS;
 	h->max_entries = max_entries;
+	for (int i = 0; i < UL_HSEGS; i++)
+		ul_mutex_register(&h->seg[i].lock); /* reset in a fork child */
 }
 
 static struct ul_hent *find(struct ul_harr *a, uint64_t hv, uint64_t key)
@@ -73,8 +84,10 @@ static bool grow(struct ul_htab *h, struct ul_hseg *s)
 static int put_locked(struct ul_htab *h, struct ul_hseg *s, uint64_t hv, uint64_t key,
 		      uint64_t v[3], bool replace, bool get)
 {
-	if (!s->tab && !grow(h, s))
+	if (!s->tab && !grow(h, s)) {
+		say_full(h, &h->oom, true);
 		return -1;
+	}
 	struct ul_hent *e = find(s->tab, hv, key);
 	if (e) {
 		for (int i = 0; i < 3; i++) {
@@ -86,11 +99,13 @@ static int put_locked(struct ul_htab *h, struct ul_hseg *s, uint64_t hv, uint64_
 		return 0;
 	}
 	if (h->max_entries && atomic_load(&h->count) >= h->max_entries) {
-		atomic_store(&h->full, true);
+		say_full(h, &h->full, false);
 		return -1;
 	}
-	if ((s->used + 1) * 4 > (s->tab->mask + 1) * 3 && !grow(h, s))
+	if ((s->used + 1) * 4 > (s->tab->mask + 1) * 3 && !grow(h, s)) {
+		say_full(h, &h->oom, true);
 		return -1;
+	}
 	struct ul_harr *a = s->tab;
 	uint32_t i = (uint32_t)hv & (uint32_t)a->mask;
 	while (atomic_load_explicit(&a->e[i].key, memory_order_relaxed))
@@ -126,6 +141,46 @@ int ul_htab_get_or_put(struct ul_htab *h, uint64_t key, uint64_t v[3])
 	return r;
 }
 
+int ul_htab_swap(struct ul_htab *h, uint64_t key, const uint64_t v[3], uint64_t old[3])
+{
+	uint64_t hv = ul_hash64(key);
+	struct ul_hseg *s = seg_of(h, hv);
+	ul_mutex_lock(&s->lock);
+	struct ul_hent *e = s->tab ? find(s->tab, hv, key) : NULL;
+	int r = 0;
+	if (e) { /* one probe for the common case: the address is known */
+		for (int i = 0; i < 3; i++) {
+			old[i] = atomic_load_explicit(&e->v[i], memory_order_relaxed);
+			atomic_store_explicit(&e->v[i], v[i], memory_order_relaxed);
+		}
+	} else {
+		uint64_t tmp[3] = { v[0], v[1], v[2] };
+		old[0] = old[1] = old[2] = 0;
+		r = put_locked(h, s, hv, key, tmp, true, false);
+	}
+	ul_mutex_unlock(&s->lock);
+	return r;
+}
+
+bool ul_htab_modify(struct ul_htab *h, uint64_t key, bool (*fn)(uint64_t v[3], void *arg), void *arg)
+{
+	uint64_t hv = ul_hash64(key);
+	struct ul_hseg *s = seg_of(h, hv);
+	ul_mutex_lock(&s->lock);
+	struct ul_hent *e = s->tab ? find(s->tab, hv, key) : NULL;
+	bool ok = false;
+	if (e) {
+		uint64_t v[3];
+		for (int i = 0; i < 3; i++)
+			v[i] = atomic_load_explicit(&e->v[i], memory_order_relaxed);
+		ok = fn(v, arg);
+		for (int i = 0; ok && i < 3; i++)
+			atomic_store_explicit(&e->v[i], v[i], memory_order_release);
+	}
+	ul_mutex_unlock(&s->lock);
+	return ok;
+}
+
 bool ul_htab_set(struct ul_htab *h, uint64_t key, int idx, uint64_t val)
 {
 	uint64_t hv = ul_hash64(key);
@@ -137,16 +192,3 @@ bool ul_htab_set(struct ul_htab *h, uint64_t key, int idx, uint64_t val)
 	ul_mutex_unlock(&s->lock);
 	return e != NULL;
 }
-
-
-
-void ul_htab_unlock_all(struct ul_htab *h, bool reset)
-{
-	for (int i = 0; i < UL_HSEGS; i++) {
-		if (reset)
-			ul_mutex_reset(&h->seg[i].lock);
-		else
-			ul_mutex_unlock(&h->seg[i].lock);
-	}
-}
-

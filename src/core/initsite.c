@@ -181,8 +181,10 @@ static unsigned roles(uintptr_t ip)
 	uint64_t v[3];
 	if (!cache.initial) {
 		ul_mutex_lock(&cache_lock);
-		if (!cache.initial)
-			ul_htab_init(&cache, 64, 0);
+		if (!cache.initial) {
+			ul_htab_init(&cache, 64, 1u << 20);
+			cache.what = "the init-site cache: wrapper lookups are repeated";
+		}
 		ul_mutex_unlock(&cache_lock);
 	}
 	if (ul_htab_get(&cache, ip, v))

@@ -54,8 +54,11 @@ static inline struct ul_thread *ul_lstat_fast_thread(void)
 	struct ul_thread *t = ul_self;
 	if (unlikely(!t || t->busy || t->off || t->ctx_untracked))
 		return NULL;
-	if (unlikely(t->ctx))
+	if (unlikely(t->ctx)) {
 		ul_ctx_left_check(t);
+		if (t->ctx)
+			return NULL; /* the fast path runs outside handlers only */
+	}
 	return t;
 }
 

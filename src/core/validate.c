@@ -23,38 +23,86 @@ static inline uint64_t chain_top(const struct ul_thread *t)
 	return t->ctx_seed;
 }
 
-/* The graph node of a lock instance; lock-free when it exists. */
-static uint32_t inst_node(uint32_t class_id, uint32_t inst, uintptr_t addr)
+/* The graph node of a lock instance, kept in the lock's shadow entry
+ * (bits 40-63 of v1) and freed with its identity; lock-free when it
+ * exists. */
+#define NODE_SHIFT 40
+
+struct attach {
+	uint32_t inst, node;
+};
+
+static bool attach_node(uint64_t v[3], void *arg)
+{
+	struct attach *at = arg;
+	if ((uint32_t)(v[0] >> 32) != at->inst || ((v[1] >> 25) & 1))
+		return false; /* the identity ended meanwhile */
+	if (v[1] >> NODE_SHIFT) {
+		at->node = (uint32_t)(v[1] >> NODE_SHIFT);
+		return false;
+	}
+	v[1] |= (uint64_t)at->node << NODE_SHIFT;
+	return true;
+}
+
+static uint32_t inst_node(uint32_t class_id, uint32_t inst, const void *lock)
 {
 	uint64_t v[3];
-	if (ul_htab_get(&ul_rt.insts, inst, v))
-		return (uint32_t)v[0];
+	if (!ul_htab_get(&ul_rt.locks, (uintptr_t)lock, v) || (uint32_t)(v[0] >> 32) != inst ||
+	    ((v[1] >> 25) & 1))
+		return 0;
+	if (v[1] >> NODE_SHIFT)
+		return (uint32_t)(v[1] >> NODE_SHIFT);
 	ul_mutex_lock(&ul_rt.graph_lock);
-	if (ul_htab_get(&ul_rt.insts, inst, v)) {
-		ul_mutex_unlock(&ul_rt.graph_lock);
-		return (uint32_t)v[0];
-	}
-	uint32_t n = 0;
-	if (atomic_load(&ul_rt.insts.full)) {
-		ul_notice_limit(UL_LIMIT_INSTANCES);
-	} else if ((n = ul_node_new(class_id, inst, addr)) != 0) {
-		uint64_t nv[3] = { n, 0, 0 };
-		if (ul_htab_put(&ul_rt.insts, inst, nv, false) < 0)
-			n = 0; /* table just filled: this node stays unused */
+	uint32_t n = ul_node_new(class_id, inst, (uintptr_t)lock);
+	struct attach at = { inst, n };
+	if (n && !ul_htab_modify(&ul_rt.locks, (uintptr_t)lock, attach_node, &at)) {
+		ul_node_free(n);
+		n = at.node != n ? at.node : 0;
 	}
 	ul_mutex_unlock(&ul_rt.graph_lock);
 	return n;
+}
+
+/* Stacks of instance dependencies, one per class and call site: the same
+ * code nesting many instances (lock coupling, a table growing) captures
+ * once. Written under graph_lock; read as tag, stack, tag. */
+static struct {
+	_Atomic uint64_t tag;
+	_Atomic uint32_t stack;
+} site_stacks[512];
+
+static uint64_t site_tag(const struct ul_acquire *a)
+{
+	return ul_hash64((uint64_t)a->class_id << 32 ^ a->ip ^ (uint64_t)a->ip >> 32) | 1;
+}
+
+static uint32_t site_stack_get(uint64_t tag)
+{
+	size_t i = tag % UL_ARRAY_SIZE(site_stacks);
+	uint64_t t1 = atomic_load_explicit(&site_stacks[i].tag, memory_order_acquire);
+	uint32_t s = atomic_load_explicit(&site_stacks[i].stack, memory_order_acquire);
+	uint64_t t2 = atomic_load_explicit(&site_stacks[i].tag, memory_order_acquire);
+	return t1 == tag && t2 == tag ? s : 0;
+}
+
+static void site_stack_put(uint64_t tag, uint32_t stack)
+{
+	size_t i = tag % UL_ARRAY_SIZE(site_stacks);
+	atomic_store_explicit(&site_stacks[i].tag, 0, memory_order_release);
+	atomic_store_explicit(&site_stacks[i].stack, stack, memory_order_release);
+	atomic_store_explicit(&site_stacks[i].tag, tag, memory_order_release);
 }
 
 static void fill_steps(const uint32_t *path, int len, uint32_t cur_stack, struct ul_step *steps)
 {
 	struct ul_edge *e0 = ul_edge_get(path[0]);
 	struct ul_node *n0 = ul_node_get(e0->from);
-	steps[0] = (struct ul_step){ n0->class_id, n0->inst, n0->addr, cur_stack, 0, 0 };
+	steps[0] = (struct ul_step){ n0->class_id, n0->inst, n0->addr, cur_stack, 0, 0, 0 };
 	for (int i = 0; i < len; i++) {
 		struct ul_edge *e = ul_edge_get(path[i]);
 		struct ul_node *n = ul_node_get(e->to);
-		steps[i + 1] = (struct ul_step){ n->class_id, n->inst, n->addr, e->stack, e->types, path[i] };
+		steps[i + 1] = (struct ul_step){ n->class_id, n->inst, n->addr, e->stack, e->types, path[i], e->ip };
 	}
 }
 
@@ -67,8 +115,8 @@ static void add_dependency(struct ul_thread *t, const struct ul_held *prev, stru
 	uint32_t from, to;
 	if (inst) {
 		/* Same class, other instance: order instances, not the class. */
-		from = inst_node(prev->class_id, prev->inst, (uintptr_t)prev->lock);
-		to = inst_node(a->class_id, a->inst, (uintptr_t)a->lock);
+		from = inst_node(prev->class_id, prev->inst, prev->lock);
+		to = inst_node(a->class_id, a->inst, a->lock);
 	} else {
 		struct ul_class *pc = ul_class_get(prev->class_id), *nc = ul_class_get(a->class_id);
 		if (!pc || !nc)
@@ -81,13 +129,46 @@ static void add_dependency(struct ul_thread *t, const struct ul_held *prev, stru
 	uint32_t eid = ul_edge_find(from, to);
 	if (eid && (ul_edge_get(eid)->types & type))
 		return; /* known dependency: lock-free */
-	if (!*stack)
+	uint64_t tag = inst ? site_tag(a) : 0;
+	bool new_site = false;
+	if (!*stack && tag)
+		*stack = site_stack_get(tag);
+	if (!*stack) {
 		*stack = ul_stack_capture_from(a->ip);
+		new_site = tag != 0;
+	}
 
-	uint32_t path[MAX_CYCLE];
-	struct ul_step steps[MAX_CYCLE + 1];
+	uint32_t path_short[MAX_CYCLE];
+	struct ul_step steps_short[MAX_CYCLE + 1];
+	uint32_t *path = path_short;
+	struct ul_step *steps = steps_short;
+	void *big = NULL;
+	size_t big_size = 0;
 	ul_mutex_lock(&ul_rt.graph_lock);
-	int len = ul_graph_find_cycle(to, from, type, path, MAX_CYCLE);
+	if (new_site)
+		site_stack_put(tag, *stack);
+	if (inst && (ul_node_get(from)->inst != prev->inst || ul_node_get(to)->inst != a->inst)) {
+		/* an instance ended meanwhile (destroyed by another thread):
+		 * its node may already serve another lock */
+		ul_mutex_unlock(&ul_rt.graph_lock);
+		return;
+	}
+	int len = 0;
+	if (ul_graph_may_reach(to, from))
+		len = ul_graph_find_cycle(to, from, type, path, MAX_CYCLE);
+	if (len > MAX_CYCLE) {
+		/* a long cycle is printed whole: buffers for all of it */
+		big_size = (size_t)len * sizeof *path + ((size_t)len + 1) * sizeof *steps;
+		big = ul_map(big_size);
+		if (big) {
+			steps = big;
+			path = (uint32_t *)(steps + len + 1);
+			ul_graph_find_cycle(to, from, type, path, len);
+		} else {
+			ul_notice_limit(UL_LIMIT_CYCLE_OOM);
+			len = MAX_CYCLE;
+		}
+	}
 	if (len > 0) {
 		fill_steps(path, len, *stack, steps);
 		for (int i = 0; i < len; i++)
@@ -98,28 +179,39 @@ static void add_dependency(struct ul_thread *t, const struct ul_held *prev, stru
 	if (len > 0 && ne)
 		ul_edge_get(ne)->in_cycle = true;
 	ul_mutex_unlock(&ul_rt.graph_lock);
+	bool through_wait = false;
+	for (int i = 0; i <= len && len > 0; i++) {
+		struct ul_class *c = ul_class_get(steps[i].class_id);
+		through_wait |= c && ul_kind_is_event(c->kind);
+	}
 	if (len > 0)
-		ul_found(&(struct ul_finding){ .kind = UL_R_CIRCULAR, .t = t, .acq = a, .held = prev, .ip = a->ip,
-					     .steps = steps, .nsteps = len + 1, .instances = inst });
+		ul_found(&(struct ul_finding){ .kind = through_wait ? UL_R_WAIT : UL_R_CIRCULAR, .t = t, .acq = a,
+					     .held = prev, .ip = a->ip, .steps = steps, .nsteps = len + 1,
+					     .instances = inst, .wait_by = UL_WAIT_BY_LOCK });
 	else if (added && !inst)
 		ul_usage_check_edge(t, a, prev->class_id, a->class_id, type);
+	if (big)
+		ul_unmap(big, big_size);
 }
 
-/* Does the chain a would end repeat a class? The top entry already knows
- * for the chain below it; only the new class needs a look. */
+/* Does a chain of the d entries below, extended by class_id, repeat a
+ * class? The top entry already knows for the chain below it; only the new
+ * class needs a look. */
+static bool repeats(const struct ul_thread *t, uint32_t d, uint32_t class_id)
+{
+	if (d && same_ctx(t, &t->held[d - 1]) && (t->held[d - 1].flags & UL_HELD_REPEAT))
+		return true;
+	for (uint32_t i = d; i-- > 0 && same_ctx(t, &t->held[i]);)
+		if (t->held[i].class_id == class_id)
+			return true;
+	return false;
+}
+
 static void mark_repeat(const struct ul_thread *t, struct ul_acquire *a)
 {
-	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
 	a->flags &= (uint8_t)~UL_HELD_REPEAT;
-	if (d && same_ctx(t, &t->held[d - 1]) && (t->held[d - 1].flags & UL_HELD_REPEAT)) {
+	if (repeats(t, atomic_load_explicit(&t->depth, memory_order_relaxed), a->class_id))
 		a->flags |= UL_HELD_REPEAT;
-		return;
-	}
-	for (uint32_t i = d; i-- > 0 && same_ctx(t, &t->held[i]);)
-		if (t->held[i].class_id == a->class_id) {
-			a->flags |= UL_HELD_REPEAT;
-			return;
-		}
 }
 
 /* Validate the edges into a from the held stack (the chain was not cached). */
@@ -145,7 +237,9 @@ static void validate_chain(struct ul_thread *t, struct ul_acquire *a)
 }
 
 /* Lock identity through the thread's cache; an entry is good while its
- * epoch bucket has not moved (any identity change there moves it). */
+ * epoch bucket has not moved (any identity change there moves it). Locks
+ * with a default subclass, novalidate, or checked on every use (a stack
+ * lock) are not cached. */
 static inline bool lock_lookup(struct ul_thread *t, struct ul_acquire *a, struct ul_lcache *out)
 {
 	struct ul_lcache *c = &t->lcache[ul_lcache_slot(a->lock)];
@@ -161,7 +255,8 @@ static inline bool lock_lookup(struct ul_thread *t, struct ul_acquire *a, struct
 		epoch = atomic_load_explicit(ul_lock_epoch(a->lock), memory_order_acquire);
 	*out = (struct ul_lcache){ (uintptr_t)a->lock, l.class_id, l.inst, epoch, l.subclass_default,
 				   l.novalidate, l.on_stack };
-	if (!t->ctx) {
+	if (!t->ctx && !out->subclass_default && !out->novalidate && !out->slow) {
+		/* only plain locks are cached: the fast path needs no flag test */
 		c->addr = 0; /* filled address last, as in the fast path */
 		atomic_signal_fence(memory_order_seq_cst);
 		c->class_id = out->class_id;
@@ -258,18 +353,24 @@ void ul_acquired(struct ul_thread *t, const struct ul_acquire *a)
 	h->ctx = t->ctx;
 	atomic_signal_fence(memory_order_seq_cst);
 	h->lock = a->lock;
+	ul_event_note(t, a->class_id, a->mode, a->flags, a->ip);
 	if (unlikely(t->lstat))
 		ul_lstat_acquired(t, a->lock, a->class_id, a->mode, a->ip, h);
 }
 
 /* After removing an entry from the middle, the entries above it form new
- * chains: rebuild their keys and validate the chains not seen before, as
- * if each lock were taken again on the shorter stack (kernel:
- * reacquire_held_locks). Runs with busy set: no handler sees the stack
- * shortened. */
+ * chains: rebuild their keys and validate them, as if each lock were taken
+ * again on the shorter stack (kernel: reacquire_held_locks). Only entries
+ * whose dependencies changed need the graph: those up to and including the
+ * first blocking lock above the gap; the others have the same locks below
+ * them down to a blocking one. Removal never adds a repeated class, so only
+ * a repeat flag needs a look. Linear in the depth (a FIFO release of a deep
+ * stack is not quadratic per unlock). Runs with busy set: no handler sees
+ * the stack shortened. */
 static void rebuild_above(struct ul_thread *t, uint32_t from)
 {
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
+	bool changed = true, settled = false;
 	for (uint32_t i = from; i < d; i++) {
 		struct ul_held *h = &t->held[i];
 		uint64_t key;
@@ -279,15 +380,27 @@ static void rebuild_above(struct ul_thread *t, uint32_t from)
 			key = t->ctx == h->ctx ? t->ctx_seed : ul_hash64((uint64_t)h->ctx + 1);
 		ul_chain_key_next(&key, h->class_id, h->mode, h->flags, t->mask_hash);
 		h->chain_key = key;
+		if (!changed) {
+			/* once a repeat holds again, every flag above is right */
+			if (!settled && (h->flags & UL_HELD_REPEAT)) {
+				settled = repeats(t, i, h->class_id);
+				if (!settled)
+					h->flags &= (uint8_t)~UL_HELD_REPEAT;
+			}
+			continue;
+		}
 		struct ul_acquire a = { .lock = h->lock, .ip = h->ip, .mode = h->mode, .flags = h->flags,
 					.class_id = h->class_id, .inst = h->inst, .chain_key = key,
 					.tracked = true };
 		atomic_store_explicit(&t->depth, i, memory_order_relaxed);
-		mark_repeat(t, &a); /* the chain below changed */
-		if (!ul_chain_cached(t, key) && h->ctx == t->ctx && !(h->flags & UL_ACQ_NOCHECK))
+		if (h->flags & UL_HELD_REPEAT)
+			mark_repeat(t, &a); /* the chain below changed */
+		if (changed && !ul_chain_cached(t, key) && h->ctx == t->ctx && !(h->flags & UL_ACQ_NOCHECK))
 			validate_chain(t, &a);
 		h->flags = a.flags;
 		atomic_store_explicit(&t->depth, d, memory_order_relaxed);
+		if (!(h->flags & (UL_ACQ_TRY | UL_ACQ_NOCHECK)))
+			changed = false;
 	}
 }
 

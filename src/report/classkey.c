@@ -296,7 +296,7 @@ static const char origins[] = "siuk";
 
 bool ul_class_stable_key(const struct ul_class *c, char *buf, size_t len)
 {
-	if (!c || c->id == 1 || c->origin > UL_ORIGIN_KEY)
+	if (!c || c->origin > UL_ORIGIN_KEY)
 		return false;
 	uintptr_t a = c->key;
 	/* a code site is looked up at the call instruction, not after it */

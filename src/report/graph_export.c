@@ -44,32 +44,42 @@ static void write_graph(void)
 	const int dot = UL_OUT_DOT, js = UL_OUT_GJSON;
 	put(dot, "digraph ulockdep {\n  node [shape=box, fontname=\"monospace\"];\n");
 	put(js, "{\"classes\":[");
-	uint32_t nn = ul_graph_nnodes();
+	uint32_t nn = ul_graph_node_ids();
 	bool first = true;
 	for (uint32_t i = 1; i <= nn; i++) {
 		struct ul_node *n = ul_node_get(i);
 		struct ul_class *c = ul_class_get(n->class_id);
-		if (!c || c->id == 1 || (!n->inst && !atomic_load(&c->nlocks) && !n->first_in && !n->first_out))
+		if (!c || (!n->inst && !atomic_load(&c->nlocks) && !n->first_in && !n->first_out))
 			continue;
 		class_label(i, a, sizeof a);
 		esc(b, sizeof b, a);
 		unsigned locks = n->inst ? 1 : atomic_load(&c->nlocks);
-		snprintf(line, sizeof line, "  n%u [label=\"%s\\n%u lock%s\"];\n", i, b, locks, locks == 1 ? "" : "s");
+		static const char *const event_noun[] = { "condvar", "semaphore", "barrier", "thread exit",
+							  "once-init", "event" };
+		bool event = ul_kind_is_event(c->kind) && c->kind <= UL_KIND_EVENT; /* an ellipse */
+		if (event)
+			snprintf(line, sizeof line, "  n%u [label=\"%s\\n%s\", shape=ellipse];\n", i, b,
+				 event_noun[c->kind - UL_KIND_COND]);
+		else
+			snprintf(line, sizeof line, "  n%u [label=\"%s\\n%u lock%s\"];\n", i, b, locks, locks == 1 ? "" : "s");
 		put(dot, line);
-		snprintf(line, sizeof line, "%s{\"id\":%u,\"name\":\"%s\",\"locks\":%u,\"instance\":%s}",
-			 first ? "" : ",", i, b, locks, n->inst ? "true" : "false");
+		snprintf(line, sizeof line, "%s{\"id\":%u,\"name\":\"%s\",\"locks\":%u,\"instance\":%s,\"event\":%s}",
+			 first ? "" : ",", i, b, locks, n->inst ? "true" : "false", event ? "true" : "false");
 		put(js, line);
 		first = false;
 	}
 	put(js, "],\"edges\":[");
-	uint32_t ne = ul_graph_nedges();
+	uint32_t ne = ul_graph_edge_ids();
+	first = true;
 	for (uint32_t i = 1; i <= ne; i++) {
 		struct ul_edge *e = ul_edge_get(i);
+		if (!e->from)
+			continue; /* freed with its instance */
 		snprintf(line, sizeof line, "  n%u -> n%u [label=\"%u\"%s];\n", e->from, e->to, e->hits,
 			 e->in_cycle ? ", color=red, penwidth=2" : "");
 		put(dot, line);
 		snprintf(line, sizeof line, "%s{\"from\":%u,\"to\":%u,\"hits\":%u,\"types\":%u,\"in_cycle\":%s,\"stack\":[",
-			 i > 1 ? "," : "", e->from, e->to, e->hits, e->types, e->in_cycle ? "true" : "false");
+			 first ? "" : ",", e->from, e->to, e->hits, e->types, e->in_cycle ? "true" : "false");
 		put(js, line);
 		const struct ul_stack *st = ul_stack_get(e->stack);
 		if (st)
@@ -81,6 +91,7 @@ static void write_graph(void)
 			put(js, line);
 		}
 		put(js, "]}");
+		first = false;
 	}
 	put(dot, "}\n");
 	put(js, "]}\n");
@@ -92,7 +103,7 @@ static void export_html(void)
 {
 	const char *dir = ul_rt.opt.html_dir;
 	char path[4200];
-	if (!dir || !*dir || atomic_load(&ul_rt.nclasses) <= 1)
+	if (!dir || !*dir || !atomic_load(&ul_rt.nclasses))
 		return;
 	for (int k = 0; k < 2; k++) {
 		if (snprintf(path, sizeof path, "%s/graph.%d.%s", dir, ul_getpid(), k ? "json" : "dot") >= (int)sizeof path)
@@ -112,7 +123,7 @@ void ul_graph_export(void)
 {
 	export_html();
 	/* a helper exec'ed by a child that took no lock writes no file of its own */
-	if (!ul_out_enabled(UL_OUT_DOT) || (!ul_out_is_owner() && atomic_load(&ul_rt.nclasses) <= 1))
+	if (!ul_out_enabled(UL_OUT_DOT) || (!ul_out_is_owner() && !atomic_load(&ul_rt.nclasses)))
 		return;
 	bool dot_ok = ul_out_begin(UL_OUT_DOT), js_ok = ul_out_begin(UL_OUT_GJSON);
 	if (!dot_ok && !js_ok)

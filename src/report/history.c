@@ -240,14 +240,14 @@ void ul_history_init(void)
 			site_map_used = true;
 			id = ul_class_for_site(origin, ul_hash64(addr ^ 0x5eedULL) | 1, addr, (uint8_t)sclasses[i].kind);
 			uint64_t v[3] = { id, 0, 0 };
-			if (id > 1)
+			if (id)
 				ul_htab_put(&site_map, ((uint64_t)addr << 3 | origin) + 1, v, false);
 		} else {
 			id = ul_class_for_key(origin, addr, (uint8_t)sclasses[i].kind, NULL);
 		}
-		if (id > 1 && sub)
+		if (id && sub)
 			id = ul_class_sub(id, sub);
-		cls[i] = id > 1 ? id : 0;
+		cls[i] = id; /* 0: past max_classes */
 	}
 	/* size the (still empty) edge table for the history at once */
 	uint32_t per_seg = 256;
@@ -455,12 +455,14 @@ void ul_history_exit(void)
 	char path[600];
 	ul_ck_refresh();
 	ul_mutex_lock(&ul_rt.graph_lock);
-	uint32_t ne = ul_graph_nedges(), nc = atomic_load(&ul_rt.nclasses);
+	uint32_t ne = ul_graph_edge_ids(), nc = atomic_load(&ul_rt.nclasses);
 	size_t esz = (ne + 1) * sizeof(uint32_t) * 4, csz = (nc + 2) * sizeof(uint32_t);
 	uint32_t *ev = ul_map(esz), *num = ul_map(csz);
 	uint32_t k = 0;
 	for (uint32_t i = 1; ev && num && i <= ne; i++) {
 		struct ul_edge *e = ul_edge_get(i);
+		if (!e->from)
+			continue; /* freed with its instance */
 		struct ul_node *a = ul_node_get(e->from), *b = ul_node_get(e->to);
 		const struct ul_snap_edge *h = hist_edge(i);
 		if (a->inst || b->inst)

@@ -78,7 +78,7 @@ static int parse_rule(const char *path, int lineno, char *line, char *err, int e
 	if (why) {
 		snprintf(err, (size_t)errlen,
 			 "%s:%d: bad suppression: %s (kinds: circular recursive bad_unlock held_freed "
-			 "held_at_exit inconsistent context_order assert deadlock, or *)",
+			 "held_at_exit inconsistent context_order assert deadlock wait, or *)",
 			 path, lineno, why);
 		return -1;
 	}
@@ -207,15 +207,13 @@ void ul_suppress_print_rule(const struct ul_rb *r)
 	ul_out_text(buf, n < (int)sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
-void ul_suppress_summary(char *buf, size_t len)
+void ul_suppress_summary(struct ul_sbuf *b)
 {
-	size_t o = 0;
-	buf[0] = 0;
-	for (int i = 0; i < nrules && o < len; i++) {
+	for (int i = 0; i < nrules; i++) {
 		unsigned h = atomic_load(&rules[i].hits);
 		if (h)
-			o += (size_t)snprintf(buf + o, len - o, "  %u x %s %s (%s) # %s\n", h,
-					      rules[i].kind < 0 ? "*" : ul_report_kind_names[rules[i].kind],
-					      rules[i].pattern, rules[i].where, rules[i].reason);
+			ul_sbuf_printf(b, "  %u x %s %s (%s) # %s\n", h,
+				       rules[i].kind < 0 ? "*" : ul_report_kind_names[rules[i].kind], rules[i].pattern,
+				       rules[i].where, rules[i].reason);
 	}
 }

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -98,15 +99,14 @@ static int find_phdr(struct dl_phdr_info *info, size_t size, void *arg)
 
 static struct module *module_of(uintptr_t addr)
 {
-	Dl_info info;
-	struct link_map *lm = NULL;
 	uintptr_t base;
 	const char *lname;
-	if (dladdr1((void *)addr, &info, (void **)&lm, RTLD_DL_LINKMAP) && lm) {
-		base = lm->l_addr;
-		lname = lm->l_name;
-	} else {
-		/* a static binary: no dladdr, but the program headers are there */
+	/* lock-free (never the loader's lock): this runs on lock paths */
+	if (!ul_module_of((const void *)addr, &base, &lname)) {
+#ifndef UL_WRAP_MODE
+		return NULL;
+#endif
+		/* a static binary: the program headers are there */
 		struct phdr_hit h = { addr, 0, NULL, false };
 		dl_iterate_phdr(find_phdr, &h);
 		if (!h.found)
@@ -179,6 +179,8 @@ static char no_symbolizer[600];
 
 void ul_sym_init(void)
 {
+	ul_htab_init(&lines, 64, 1u << 20);
+	lines.what = "the symbol cache: addresses are symbolized again";
 	const char *want = ul_rt.opt.symbolizer;
 	int e = errno;
 	if (!want || !*want)
@@ -283,6 +285,10 @@ static int spawn_child(void *arg)
 
 /* Run the symbolizer on one module with up to n addresses; parse pairs of
  * lines (function, file:line) into the cache. */
+static void spawn_symbolizer(const char *module, uintptr_t base, const uintptr_t *ips, int n);
+
+/* open() and waitpid() are cancellation points: a pending cancel must not
+ * end the thread inside the runtime (holding the report lock). */
 static void run_symbolizer(const char *module, uintptr_t base, const uintptr_t *ips, int n)
 {
 	if (!symbolizer_path[0] && n > 0 && no_symbolizer[0]) {
@@ -296,6 +302,15 @@ static void run_symbolizer(const char *module, uintptr_t base, const uintptr_t *
 	}
 	if (!symbolizer_path[0] || n <= 0)
 		return;
+	int e = errno, old;
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
+	spawn_symbolizer(module, base, ips, n);
+	pthread_setcancelstate(old, NULL);
+	errno = e;
+}
+
+static void spawn_symbolizer(const char *module, uintptr_t base, const uintptr_t *ips, int n)
+{
 	static char argbuf[64][24];
 	char *argv[64 + 8];
 	int ac = 0;
@@ -358,8 +373,6 @@ void ul_sym_prefetch(const uintptr_t *ips, int n)
 {
 	if (!ul_rt.opt.symbolize)
 		return;
-	if (!lines.initial)
-		ul_htab_init(&lines, 64, 0);
 	int e = errno;
 	bool done[n];
 	memset(done, 0, sizeof done);

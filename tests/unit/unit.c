@@ -206,8 +206,7 @@ static int cycle_if_added(uint32_t from, uint32_t to, uint8_t type)
 
 static void test_graph(void)
 {
-	ul_htab_init(&ul_rt.edges, 16, 0);
-	uint32_t n[8];
+	uint32_t n[8], e0 = ul_graph_nedges();
 	for (int i = 0; i < 8; i++)
 		n[i] = ul_node_new((uint32_t)i + 100, 0, 0);
 	/* A->B->C, then C->A closes a 3-cycle */
@@ -224,7 +223,93 @@ static void test_graph(void)
 	EXPECT(cycle_if_added(n[6], n[7], UL_DEP_SN) == 0);
 	EXPECT(cycle_if_added(n[7], n[5], UL_DEP_EN) == 0); /* 5-ER->6-SN->7: weak at 6 */
 	EXPECT(cycle_if_added(n[5], n[6], UL_DEP_EN) == 2); /* now 5-EN->6-SN->7-EN->5 */
-	EXPECT(ul_graph_nedges() == 8); /* widening a pair adds no edge */
+	EXPECT(ul_graph_nedges() - e0 == 8); /* widening a pair adds no edge */
+}
+
+/* Every edge goes forward in the order. */
+static bool order_ok(const uint32_t *n, int nn)
+{
+	for (int i = 0; i < nn; i++)
+		for (uint32_t e = ul_node_get(n[i])->first_out; e; e = ul_edge_get(e)->next_out)
+			if (ul_node_get(ul_edge_get(e)->from)->ord >= ul_node_get(ul_edge_get(e)->to)->ord)
+				return false;
+	return true;
+}
+
+static uint64_t rnd = 88172645463325252ULL;
+static uint32_t next_rand(void)
+{
+	rnd ^= rnd << 13;
+	rnd ^= rnd >> 7;
+	rnd ^= rnd << 17;
+	return (uint32_t)rnd;
+}
+
+/* The online topological order: edges of a DAG, added in any order, never
+ * need a search, and the order stays valid. */
+static void test_graph_order(void)
+{
+	enum { N = 300 };
+	ul_htab_init(&ul_rt.edges, 16, 0);
+	uint32_t n[N], rank[N];
+	for (int i = 0; i < N; i++) {
+		n[i] = ul_node_new(1000, (uint32_t)i + 1, 0x1000 + (uintptr_t)i); /* instance nodes */
+		rank[i] = next_rand(); /* a hidden order the edges follow */
+	}
+	int searched = 0, bad = 0;
+	for (int k = 0; k < 3000; k++) {
+		int a = (int)(next_rand() % N), b = (int)(next_rand() % N);
+		if (rank[a] == rank[b])
+			continue;
+		if (rank[a] > rank[b]) {
+			int t = a;
+			a = b;
+			b = t;
+		}
+		uint32_t path[32];
+		if (ul_graph_may_reach(n[b], n[a]))
+			searched++;
+		if (ul_graph_find_cycle(n[b], n[a], UL_DEP_EN, path, 32))
+			bad++; /* a DAG has no cycle */
+		bool added;
+		ul_edge_add(n[a], n[b], UL_DEP_EN, 0, &added);
+	}
+	EXPECT(searched == 0 && bad == 0);
+	EXPECT(ul_graph_ordered());
+	EXPECT(order_ok(n, N));
+	/* a path b -> a is always seen: may_reach never says no wrongly */
+	int missed = 0;
+	for (int k = 0; k < 2000; k++) {
+		int a = (int)(next_rand() % N), b = (int)(next_rand() % N);
+		uint32_t path[32];
+		if (a != b && ul_graph_find_cycle(n[b], n[a], UL_DEP_EN, path, 32) && ul_node_get(n[a])->ord < ul_node_get(n[b])->ord)
+			missed++;
+	}
+	EXPECT(missed == 0);
+	/* instance churn: freeing nodes frees their edges, ids are reused */
+	uint32_t edges0 = ul_graph_nedges(), ids0 = ul_graph_node_ids();
+	for (int round = 0; round < 50; round++)
+		for (int i = 0; i < N; i++) {
+			ul_node_free(n[i]);
+			n[i] = ul_node_new(1000, (uint32_t)(round * N + i + 1000), 0x1000 + (uintptr_t)i);
+			if (i) {
+				bool added;
+				ul_graph_may_reach(n[i], n[i - 1]);
+				ul_edge_add(n[i - 1], n[i], UL_DEP_EN, 0, &added);
+			}
+		}
+	EXPECT(edges0 > 1000 && ul_graph_nedges() == N - 1);
+	EXPECT(ul_graph_node_ids() == ids0); /* no new node ids under churn */
+	EXPECT(order_ok(n, N));
+	/* an edge added without the order check (history seeds edges that
+	 * way) still updates the order */
+	uint32_t x = ul_node_new(1000, 99999, 0x9000), y = ul_node_new(1000, 99998, 0x9008);
+	bool added;
+	ul_edge_add(y, x, UL_DEP_EN, 0, &added);
+	EXPECT(ul_graph_ordered() && ul_node_get(y)->ord < ul_node_get(x)->ord);
+	/* closing a cycle is seen, and then the search runs for every edge */
+	EXPECT(ul_graph_may_reach(y, x));
+	EXPECT(!ul_graph_ordered());
 }
 
 static void test_chain_key(void)
@@ -239,13 +324,50 @@ static void test_chain_key(void)
 	EXPECT(a && b && c && d);
 }
 
+/* Is class c (taken at ip) in the thread's producer window? */
+static bool in_window(const struct ul_thread *t, uint32_t c, uintptr_t ip)
+{
+	uint32_t k = t->nrecent < 16 ? t->nrecent : 16;
+	for (uint32_t i = 0; i < k; i++) {
+		uint32_t j = (uint8_t)(t->nrecent - 1 - i) & 15;
+		if ((t->recent[j] & 0x3fffffffu) == c && t->recent_ip[j] == ip)
+			return true;
+	}
+	return false;
+}
+
+static void test_event_window(void)
+{
+	static struct ul_thread t;
+	ul_event_note(&t, 3, UL_WRITE, 0, 0x300);
+	ul_event_note(&t, 4, UL_WRITE, 0, 0x400);
+	ul_event_note(&t, 3, UL_WRITE, 0, 0x301); /* among the last three: kept once */
+	ul_event_note(&t, 9, UL_WRITE, UL_ACQ_TRY, 0x900); /* a trylock is never waited for */
+	EXPECT(t.nrecent == 2 && in_window(&t, 3, 0x300) && in_window(&t, 4, 0x400) && !in_window(&t, 9, 0x900));
+	t.ctx = 1; /* a signal handler's locks are not on the way to an event */
+	ul_event_note(&t, 5, UL_WRITE, 0, 0x500);
+	t.ctx = 0;
+	EXPECT(!in_window(&t, 5, 0x500));
+	/* the ring keeps the last 16 across any number of acquisitions */
+	for (uint32_t i = 0; i < 300; i++)
+		ul_event_note(&t, 100 + i, UL_WRITE, 0, 0x1000 + i);
+	EXPECT(t.nrecent >= 16 && in_window(&t, 399, 0x1000 + 299) && in_window(&t, 384, 0x1000 + 284));
+	EXPECT(!in_window(&t, 383, 0x1000 + 283) && !in_window(&t, 3, 0x300));
+	ul_event_window_reset(&t); /* a wait: the window starts empty */
+	EXPECT(t.nrecent == 0);
+	ul_event_note(&t, 399, UL_WRITE, 0, 0x2000);
+	EXPECT(t.nrecent == 1 && in_window(&t, 399, 0x2000));
+}
+
 int main(void)
 {
 	test_htab();
 	test_options();
 	test_paths();
+	test_graph_order();
 	test_graph();
 	test_chain_key();
+	test_event_window();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }
