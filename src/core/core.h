@@ -73,6 +73,27 @@ struct ul_lock {
 	uintptr_t owner; /* on_stack: the function that first took it */
 };
 
+/* The shadow entry in ul_rt.locks is three words. Word 0: class | inst<<32.
+ * Word 1: kind, type<<8, origin<<16, the flag bits below, default
+ * subclass<<32, graph node of the instance<<40 (same-class nesting, 0 if
+ * none). Word 2: owner (on_stack). Only these helpers and
+ * ul_lock_pack/unpack know the layout. */
+enum {
+	UL_SH_WPREF = 24, UL_SH_DEAD = 25, UL_SH_NOVALIDATE = 26, UL_SH_STACK = 27,
+	UL_SH_SUBCLASS = 32, UL_SH_NODE = 40,
+};
+#define UL_SH_BIT(b) ((uint64_t)1 << (b))
+static inline uint32_t ul_sh_class(const uint64_t v[3]) { return (uint32_t)v[0]; }
+static inline uint32_t ul_sh_inst(const uint64_t v[3]) { return (uint32_t)(v[0] >> 32); }
+static inline bool ul_sh_dead(const uint64_t v[3]) { return v[1] & UL_SH_BIT(UL_SH_DEAD); }
+static inline bool ul_sh_novalidate(const uint64_t v[3]) { return v[1] & UL_SH_BIT(UL_SH_NOVALIDATE); }
+static inline uint8_t ul_sh_subclass(const uint64_t v[3]) { return (uint8_t)(v[1] >> UL_SH_SUBCLASS); }
+static inline uint32_t ul_sh_node(const uint64_t v[3]) { return (uint32_t)(v[1] >> UL_SH_NODE); }
+static inline void ul_sh_set_node(uint64_t v[3], uint32_t node)
+{
+	v[1] = (v[1] & (UL_SH_BIT(UL_SH_NODE) - 1)) | (uint64_t)node << UL_SH_NODE;
+}
+
 struct ul_held {
 	const void *lock;
 	uint64_t chain_key;  /* key of the chain ending here */
