@@ -24,10 +24,16 @@ enum ul_type { UL_TYPE_NORMAL, UL_TYPE_RECURSIVE, UL_TYPE_ERRORCHECK };
 /* Where a class came from. */
 enum ul_origin { UL_ORIGIN_STATIC, UL_ORIGIN_INIT, UL_ORIGIN_FIRST_USE, UL_ORIGIN_KEY };
 
-/* Acquisition flags. */
-#define UL_ACQ_TRY 1u     /* trylock: no incoming edge */
-#define UL_ACQ_NOCHECK 2u /* record as held, validate nothing */
-#define UL_HELD_REPEAT 4u /* the chain ending here repeats a class: never cached */
+/* How a lock is asked for: struct ul_acquire.flags, copied to the held entry. */
+enum ul_acq_flag {
+	UL_ACQ_TRY = 1,     /* trylock: no incoming edge */
+	UL_ACQ_NOCHECK = 2, /* record as held, validate nothing */
+};
+/* What validation learned about the chain ending at an entry. Its own
+ * namespace, in the bits above the acquisition flags of the same byte. */
+enum ul_held_flag {
+	UL_HELD_REPEAT = 4, /* the chain repeats a class: never cached */
+};
 
 #define UL_MAX_SUBCLASS 8
 #define UL_CTX_NONE 0xff /* a held slot being filled: matches no context */
