@@ -53,10 +53,10 @@ test-cli: all $(BUILD)/examples/iommu_abba
 	bash tests/cli/run.sh
 
 # Adversarial suite: programs run plainly and under ulockdep (guest safety).
-test-adversarial: all
+test-adversarial: all $(BUILD)/examples/iommu_abba
 	bash tests/adversarial/run.sh
 
-test-lockstat: all
+test-lockstat: all $(BUILD)/examples/iommu_abba
 	bash tests/lockstat/run.sh
 
 # The scenarios again with lock statistics on: every verdict must hold
@@ -86,5 +86,5 @@ test-scenarios-asan: $(BUILD)/test-runner $(SCEN_BINS) $(SCEN_LIBS)
 	  $(BUILD)/test-runner $(ASAN_BUILD) $(filter-out $(addprefix tests/scenarios/,$(addsuffix .c,$(ASAN_SKIP))),$(SCEN_SRCS))
 
 # --graph-db and the db commands (tests/cli/db.sh)
-test-db: all
+test-db: all $(BUILD)/examples/iommu_abba
 	bash tests/cli/db.sh

@@ -9,33 +9,31 @@
 
 #include "core.h"
 
-/* v0: class | inst<<32;  v1: kind, type, origin, flags, subclass;
- * bits 40-63 of v1: graph node of the instance (same-class nesting), 0 if none;
- * v2: for a lock on a stack, the function owning its frame (foreign: the tid) */
+/* The layout: core.h, above the ul_sh_* helpers. */
 void ul_lock_pack(const struct ul_lock *l, uint64_t v[3])
 {
 	v[0] = (uint64_t)l->class_id | (uint64_t)l->inst << 32;
 	v[1] = (uint64_t)l->kind | (uint64_t)l->type << 8 | (uint64_t)l->origin << 16 |
-	       (uint64_t)l->rw_writer_pref << 24 | (uint64_t)l->dead << 25 |
-	       (uint64_t)l->novalidate << 26 | (uint64_t)l->on_stack << 27 | (uint64_t)l->foreign << 28 |
-	       (uint64_t)l->subclass_default << 32;
+	       (uint64_t)l->rw_writer_pref << UL_SH_WPREF | (uint64_t)l->dead << UL_SH_DEAD |
+	       (uint64_t)l->novalidate << UL_SH_NOVALIDATE | (uint64_t)l->on_stack << UL_SH_STACK |
+	       (uint64_t)l->foreign << UL_SH_FOREIGN | (uint64_t)l->subclass_default << UL_SH_SUBCLASS;
 	v[2] = l->owner;
 }
 
 void ul_lock_unpack(uintptr_t addr, const uint64_t v[3], struct ul_lock *l)
 {
 	l->addr = addr;
-	l->class_id = (uint32_t)v[0];
-	l->inst = (uint32_t)(v[0] >> 32);
+	l->class_id = ul_sh_class(v);
+	l->inst = ul_sh_inst(v);
 	l->kind = (uint8_t)v[1];
 	l->type = (uint8_t)(v[1] >> 8);
 	l->origin = (uint8_t)(v[1] >> 16);
-	l->rw_writer_pref = (v[1] >> 24) & 1;
-	l->dead = (v[1] >> 25) & 1;
-	l->novalidate = (v[1] >> 26) & 1;
-	l->on_stack = (v[1] >> 27) & 1;
-	l->foreign = (v[1] >> 28) & 1;
-	l->subclass_default = (uint8_t)(v[1] >> 32);
+	l->rw_writer_pref = v[1] & UL_SH_BIT(UL_SH_WPREF);
+	l->dead = ul_sh_dead(v);
+	l->novalidate = ul_sh_novalidate(v);
+	l->on_stack = v[1] & UL_SH_BIT(UL_SH_STACK);
+	l->foreign = v[1] & UL_SH_BIT(UL_SH_FOREIGN);
+	l->subclass_default = ul_sh_subclass(v);
 	l->owner = v[2];
 }
 
@@ -334,7 +332,7 @@ static bool page_note(uintptr_t addr)
 static bool mark_ended(uint64_t v[3], void *arg)
 {
 	(void)arg;
-	v[1] |= (uint64_t)1 << 29;
+	v[1] |= UL_SH_BIT(UL_SH_ENDED);
 	return true;
 }
 
@@ -345,7 +343,7 @@ static void kill_if_live(uintptr_t a)
 	uint64_t v[3];
 	if (!ul_htab_get(&ul_rt.locks, a, v))
 		return;
-	if (!((v[1] >> 25) & 1))
+	if (!ul_sh_dead(v))
 		ul_lock_kill((const void *)a);
 	ul_htab_modify(&ul_rt.locks, a, mark_ended, NULL);
 }
@@ -394,8 +392,9 @@ static void node_release(uint64_t node)
 
 static bool kill_entry(uint64_t v[3], void *arg)
 {
-	*(uint64_t *)arg = v[1] >> 40;
-	v[1] = (v[1] & (((uint64_t)1 << 40) - 1)) | (uint64_t)1 << 25;
+	*(uint64_t *)arg = ul_sh_node(v);
+	ul_sh_set_node(v, 0);
+	v[1] |= UL_SH_BIT(UL_SH_DEAD);
 	return true;
 }
 
@@ -421,8 +420,8 @@ static void insert_lock(struct ul_lock *l)
 		ul_notice_limit(UL_LIMIT_LOCKS);
 		return;
 	}
-	bool was_live = r == 0 && !((old[1] >> 25) & 1);
-	node_release(r == 0 ? old[1] >> 40 : 0);
+	bool was_live = r == 0 && !ul_sh_dead(old);
+	node_release(r == 0 ? ul_sh_node(old) : 0);
 	/* an address got a new identity: caches must forget it (a kill
 	 * already made them forget a dead one) */
 	if (was_live)
@@ -614,10 +613,10 @@ void ul_lock_register_class(const void *addr, uint8_t kind, uint8_t origin, uint
 static uint32_t reinit_class(const void *addr, uint8_t origin, uintptr_t site)
 {
 	uint64_t v[3];
-	if (!ul_htab_get(&ul_rt.locks, (uintptr_t)addr, v) || ((v[1] >> 29) & 1) ||
-	    (uint8_t)(v[1] >> 16) != origin || ((v[1] >> 27) & 1) || on_own_stack(ul_self, (uintptr_t)addr))
+	if (!ul_htab_get(&ul_rt.locks, (uintptr_t)addr, v) || (v[1] & UL_SH_BIT(UL_SH_ENDED)) ||
+	    ul_sh_origin(v) != origin || (v[1] & UL_SH_BIT(UL_SH_STACK)) || on_own_stack(ul_self, (uintptr_t)addr))
 		return 0;
-	struct ul_class *c = ul_class_get((uint32_t)v[0]);
+	struct ul_class *c = ul_class_get(ul_sh_class(v));
 	return c && c->base == c->id && c->site == site ? c->id : 0;
 }
 

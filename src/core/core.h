@@ -24,10 +24,16 @@ enum ul_type { UL_TYPE_NORMAL, UL_TYPE_RECURSIVE, UL_TYPE_ERRORCHECK };
 /* Where a class came from. */
 enum ul_origin { UL_ORIGIN_STATIC, UL_ORIGIN_INIT, UL_ORIGIN_FIRST_USE, UL_ORIGIN_KEY };
 
-/* Acquisition flags. */
-#define UL_ACQ_TRY 1u     /* trylock: no incoming edge */
-#define UL_ACQ_NOCHECK 2u /* record as held, validate nothing */
-#define UL_HELD_REPEAT 4u /* the chain ending here repeats a class: never cached */
+/* How a lock is asked for: struct ul_acquire.flags, copied to the held entry. */
+enum ul_acq_flag {
+	UL_ACQ_TRY = 1,     /* trylock: no incoming edge */
+	UL_ACQ_NOCHECK = 2, /* record as held, validate nothing */
+};
+/* What validation learned about the chain ending at an entry. Its own
+ * namespace, in the bits above the acquisition flags of the same byte. */
+enum ul_held_flag {
+	UL_HELD_REPEAT = 4, /* the chain repeats a class: never cached */
+};
 
 #define UL_MAX_SUBCLASS 8
 #define UL_CTX_NONE 0xff /* a held slot being filled: matches no context */
@@ -78,6 +84,30 @@ struct ul_lock {
 	uint8_t subclass_default;
 	uintptr_t owner; /* on_stack: the function owning its stack frame; foreign: the tid */
 };
+
+/* The shadow entry in ul_rt.locks is three words. Word 0: class | inst<<32.
+ * Word 1: kind, type<<8, origin<<16, the flag bits below, default
+ * subclass<<32, graph node of the instance<<40 (same-class nesting, 0 if
+ * none). Word 2: owner (on_stack: the function owning its frame; foreign: the tid). Only these helpers and
+ * ul_lock_pack/unpack know the layout. */
+enum {
+	UL_SH_WPREF = 24, UL_SH_DEAD = 25, UL_SH_NOVALIDATE = 26, UL_SH_STACK = 27,
+	UL_SH_FOREIGN = 28, /* on_stack, last taken by another thread: owner is its tid */
+	UL_SH_ENDED = 29,   /* dead because its memory ended (not a re-init) */
+	UL_SH_SUBCLASS = 32, UL_SH_NODE = 40,
+};
+#define UL_SH_BIT(b) ((uint64_t)1 << (b))
+static inline uint32_t ul_sh_class(const uint64_t v[3]) { return (uint32_t)v[0]; }
+static inline uint32_t ul_sh_inst(const uint64_t v[3]) { return (uint32_t)(v[0] >> 32); }
+static inline bool ul_sh_dead(const uint64_t v[3]) { return v[1] & UL_SH_BIT(UL_SH_DEAD); }
+static inline uint8_t ul_sh_origin(const uint64_t v[3]) { return (uint8_t)(v[1] >> 16); }
+static inline bool ul_sh_novalidate(const uint64_t v[3]) { return v[1] & UL_SH_BIT(UL_SH_NOVALIDATE); }
+static inline uint8_t ul_sh_subclass(const uint64_t v[3]) { return (uint8_t)(v[1] >> UL_SH_SUBCLASS); }
+static inline uint32_t ul_sh_node(const uint64_t v[3]) { return (uint32_t)(v[1] >> UL_SH_NODE); }
+static inline void ul_sh_set_node(uint64_t v[3], uint32_t node)
+{
+	v[1] = (v[1] & (UL_SH_BIT(UL_SH_NODE) - 1)) | (uint64_t)node << UL_SH_NODE;
+}
 
 struct ul_held {
 	const void *lock;

@@ -24,9 +24,7 @@ static inline uint64_t chain_top(const struct ul_thread *t)
 }
 
 /* The graph node of a lock instance, kept in the lock's shadow entry
- * (bits 40-63 of v1) and freed with its identity; lock-free when it
- * exists. */
-#define NODE_SHIFT 40
+ * (ul_sh_node) and freed with its identity; lock-free when it exists. */
 
 struct attach {
 	uint32_t inst, node;
@@ -35,24 +33,23 @@ struct attach {
 static bool attach_node(uint64_t v[3], void *arg)
 {
 	struct attach *at = arg;
-	if ((uint32_t)(v[0] >> 32) != at->inst || ((v[1] >> 25) & 1))
+	if (ul_sh_inst(v) != at->inst || ul_sh_dead(v))
 		return false; /* the identity ended meanwhile */
-	if (v[1] >> NODE_SHIFT) {
-		at->node = (uint32_t)(v[1] >> NODE_SHIFT);
+	if (ul_sh_node(v)) {
+		at->node = ul_sh_node(v);
 		return false;
 	}
-	v[1] |= (uint64_t)at->node << NODE_SHIFT;
+	ul_sh_set_node(v, at->node);
 	return true;
 }
 
 static uint32_t inst_node(uint32_t class_id, uint32_t inst, const void *lock)
 {
 	uint64_t v[3];
-	if (!ul_htab_get(&ul_rt.locks, (uintptr_t)lock, v) || (uint32_t)(v[0] >> 32) != inst ||
-	    ((v[1] >> 25) & 1))
+	if (!ul_htab_get(&ul_rt.locks, (uintptr_t)lock, v) || ul_sh_inst(v) != inst || ul_sh_dead(v))
 		return 0;
-	if (v[1] >> NODE_SHIFT)
-		return (uint32_t)(v[1] >> NODE_SHIFT);
+	if (ul_sh_node(v))
+		return ul_sh_node(v);
 	ul_mutex_lock(&ul_rt.graph_lock);
 	uint32_t n = ul_node_new(class_id, inst, (uintptr_t)lock);
 	struct attach at = { inst, n };

@@ -3,36 +3,16 @@
  * slow path and the unlock event (acquire.h). */
 #include "acquire.h"
 
-/* Wait for up to ms: the family's timed call, or polling its try. */
-static int wait_for(void *lock, uint8_t mode, const struct ul_lock_ops *o, long ms)
+int ul_wait_loop(struct ul_thread *t, clockid_t clk, bool (*step)(void *arg, const struct timespec *dl, int *r),
+		 void *arg)
 {
-	if (!o->spin) {
-		struct timespec dl;
-		ul_wait_deadline(&dl, o->wait_clock, ms);
-		return o->call(lock, &(struct ul_call){ .op = UL_OP_CLOCK, .mode = mode, .clk = o->wait_clock,
-							.ts = &dl });
-	}
-	uint64_t until = ul_now_ns() + (uint64_t)ms * 1000000u;
-	for (unsigned n = 1;; n++) {
-		int r = o->call(lock, &(struct ul_call){ .op = UL_OP_TRY, .mode = mode });
-		if (r != o->busy)
-			return r;
-		if ((n & 1023) == 0 && ul_now_ns() > until)
-			return o->timedout;
-		__builtin_ia32_pause();
-	}
-}
-
-int ul_block(struct ul_thread *t, void *lock, uint8_t mode, const struct ul_lock_ops *o)
-{
-	if (!t || !ul_wait_tracked())
-		return o->call(lock, &(struct ul_call){ .op = UL_OP_LOCK, .mode = mode });
-	int r = o->call(lock, &(struct ul_call){ .op = UL_OP_TRY, .mode = mode });
-	if (r != o->busy)
-		return r;
-	ul_wait_begin(t, lock, mode);
 	long ms = ul_rt.opt.deadlock_timeout_ms;
-	while ((r = wait_for(lock, mode, o, ms)) == o->timedout) {
+	for (;;) {
+		struct timespec dl;
+		int r;
+		ul_wait_deadline(&dl, clk, ms);
+		if (step(arg, &dl, &r))
+			return r;
 		int e = errno;
 		t->busy = 1;
 		ul_wait_check(t);
@@ -40,6 +20,46 @@ int ul_block(struct ul_thread *t, void *lock, uint8_t mode, const struct ul_lock
 		errno = e;
 		ms = ul_wait_next_ms(t);
 	}
+}
+
+struct lock_wait {
+	void *lock;
+	uint8_t mode;
+	const struct ul_lock_ops *o;
+};
+
+/* One wait on a lock until dl: the family's timed call, or polling its
+ * try (spin locks, on CLOCK_MONOTONIC). */
+static bool lock_step(void *arg, const struct timespec *dl, int *r)
+{
+	const struct lock_wait *w = arg;
+	const struct ul_lock_ops *o = w->o;
+	if (!o->spin) {
+		*r = o->call(w->lock, &(struct ul_call){ .op = UL_OP_CLOCK, .mode = w->mode, .clk = o->wait_clock,
+							 .ts = dl });
+		return *r != o->timedout;
+	}
+	uint64_t until = (uint64_t)dl->tv_sec * 1000000000u + (uint64_t)dl->tv_nsec;
+	for (unsigned n = 1;; n++) {
+		*r = o->call(w->lock, &(struct ul_call){ .op = UL_OP_TRY, .mode = w->mode });
+		if (*r != o->busy)
+			return true;
+		if ((n & 1023) == 0 && ul_now_ns() > until)
+			return false;
+		__builtin_ia32_pause();
+	}
+}
+
+int ul_block(struct ul_thread *t, void *lock, uint8_t mode, const struct ul_lock_ops *o)
+{
+	if (!t || !ul_wait_tracked() || (o->no_probe && o->no_probe(lock)))
+		return o->call(lock, &(struct ul_call){ .op = UL_OP_LOCK, .mode = mode });
+	int r = o->call(lock, &(struct ul_call){ .op = UL_OP_TRY, .mode = mode });
+	if (r != o->busy)
+		return r;
+	ul_wait_begin(t, lock, mode);
+	struct lock_wait w = { lock, mode, o };
+	r = ul_wait_loop(t, o->spin ? CLOCK_MONOTONIC : o->wait_clock, lock_step, &w);
 	ul_wait_end(t);
 	return r;
 }

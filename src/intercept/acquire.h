@@ -44,9 +44,9 @@ int ul_block(struct ul_thread *t, void *lock, uint8_t mode, const struct ul_lock
 static inline __attribute__((always_inline)) int ul_take(struct ul_thread *t, void *lock, uint8_t mode,
 							 const struct ul_lock_ops *o)
 {
-	if (o->no_probe && unlikely(o->no_probe(lock)))
-		return o->call(lock, &(struct ul_call){ .op = UL_OP_LOCK, .mode = mode });
-	int r = o->call(lock, &(struct ul_call){ .op = UL_OP_TRY, .mode = mode });
+	int r = o->no_probe && unlikely(o->no_probe(lock))
+			? o->busy
+			: o->call(lock, &(struct ul_call){ .op = UL_OP_TRY, .mode = mode });
 	if (unlikely(r == o->busy))
 		r = ul_block(t, lock, mode, o);
 	return r;

@@ -210,5 +210,11 @@ static inline bool ul_wait_tracked(void)
 }
 /* Timeout for blocking waits before the wait-for graph is checked. */
 void ul_wait_deadline(struct timespec *ts, clockid_t clk, long ms);
+/* The one wait loop of every blocking call that is watched for real
+ * deadlocks. step waits until the absolute deadline dl on clk and returns
+ * true when the wait is over, its result in *r; after each time-out the
+ * wait-for graph is checked (errno kept) and the next wait is longer. */
+int ul_wait_loop(struct ul_thread *t, clockid_t clk, bool (*step)(void *arg, const struct timespec *dl, int *r),
+		 void *arg);
 
 #endif

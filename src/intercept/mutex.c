@@ -63,13 +63,20 @@ int ul_mutex_lock_sub(pthread_mutex_t *m, unsigned sub, uintptr_t ip)
 	return mutex_acquire(m, (uint8_t)sub, ip, &(struct ul_call){ .op = UL_OP_LOCK, .mode = UL_WRITE });
 }
 
+/* Out of line with scalar arguments, so the fast path needs no room for
+ * a struct ul_call. */
+static __attribute__((noinline)) int mutex_lock_slow(pthread_mutex_t *m, uintptr_t ip)
+{
+	return mutex_acquire(m, 0xff, ip, &(struct ul_call){ .op = UL_OP_LOCK, .mode = UL_WRITE });
+}
+
 INTERCEPTOR(int, pthread_mutex_lock, (pthread_mutex_t *m))
 {
 	struct ul_thread *t = ul_fast_thread();
 	struct ul_fast f;
 	if (likely(t && ul_fast_check(t, m, UL_WRITE, 0, &f)))
 		return ul_fast_lock(t, m, &f, UL_WRITE, UL_IP, &mutex_ops);
-	return mutex_acquire(m, 0xff, UL_IP, &(struct ul_call){ .op = UL_OP_LOCK, .mode = UL_WRITE });
+	return mutex_lock_slow(m, UL_IP);
 }
 
 INTERCEPTOR(int, pthread_mutex_trylock, (pthread_mutex_t *m))

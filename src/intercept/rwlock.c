@@ -70,6 +70,13 @@ int ul_rwlock_lock_sub(pthread_rwlock_t *rw, bool write, unsigned sub, uintptr_t
 	return rw_acquire(rw, (uint8_t)sub, ip, &(struct ul_call){ .op = UL_OP_LOCK, .mode = mode });
 }
 
+/* Out of line with scalar arguments, so the fast path needs no room for
+ * a struct ul_call. */
+static __attribute__((noinline)) int rw_lock_slow(pthread_rwlock_t *rw, uint8_t mode, uintptr_t ip)
+{
+	return rw_acquire(rw, 0xff, ip, &(struct ul_call){ .op = UL_OP_LOCK, .mode = mode });
+}
+
 /* Blocking rd/wr: the cached-chain fast path, inline as for mutexes. */
 static inline __attribute__((always_inline)) int rw_lock(pthread_rwlock_t *rw, uint8_t mode, uintptr_t ip)
 {
@@ -77,7 +84,7 @@ static inline __attribute__((always_inline)) int rw_lock(pthread_rwlock_t *rw, u
 	struct ul_fast f;
 	if (likely(t && ul_fast_check(t, rw, mode, 0, &f)))
 		return ul_fast_lock(t, rw, &f, mode, ip, &rw_ops);
-	return rw_acquire(rw, 0xff, ip, &(struct ul_call){ .op = UL_OP_LOCK, .mode = mode });
+	return rw_lock_slow(rw, mode, ip);
 }
 
 INTERCEPTOR(int, pthread_rwlock_rdlock, (pthread_rwlock_t *rw))

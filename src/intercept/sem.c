@@ -48,6 +48,22 @@ static struct ul_thread *sem_wait_begin(sem_t *s, uintptr_t ip, unsigned flags)
 	return t;
 }
 
+struct sem_wait {
+	sem_t *s;
+	int errno_in; /* the caller's errno: a time-out of ours must not show */
+};
+
+static bool sem_step(void *arg, const struct timespec *dl, int *r)
+{
+	struct sem_wait *w = arg;
+	*r = REAL(sem_clockwait)(w->s, CLOCK_MONOTONIC, dl);
+	if (*r == -1 && errno == ETIMEDOUT) {
+		errno = w->errno_in;
+		return false;
+	}
+	return true;
+}
+
 /* Block; past the deadlock timeout, check the wait-for graph and go on
  * waiting. The count is state, so a timed wait loses no post. */
 static int sem_block(struct ul_thread *t, sem_t *s, uintptr_t ip)
@@ -63,16 +79,8 @@ static int sem_block(struct ul_thread *t, sem_t *s, uintptr_t ip)
 		return -1;
 	errno = e;
 	ul_event_block(t, s, UL_KIND_SEM, ip);
-	struct timespec dl;
-	ul_wait_deadline(&dl, CLOCK_MONOTONIC, ul_rt.opt.deadlock_timeout_ms);
-	int r;
-	while ((r = REAL(sem_clockwait)(s, CLOCK_MONOTONIC, &dl)) == -1 && errno == ETIMEDOUT) {
-		t->busy = 1;
-		ul_wait_check(t);
-		t->busy = 0;
-		errno = e;
-		ul_wait_deadline(&dl, CLOCK_MONOTONIC, ul_wait_next_ms(t));
-	}
+	struct sem_wait w = { s, e };
+	int r = ul_wait_loop(t, CLOCK_MONOTONIC, sem_step, &w);
 	ul_event_unblock(t);
 	return r;
 }

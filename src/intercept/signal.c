@@ -35,10 +35,36 @@ static void dump_handler(void)
 	ul_report_show_all_held(-1);
 }
 
+static bool is_fault(int sig)
+{
+	return sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL || sig == SIGTRAP || sig == SIGSYS;
+}
+
+/* A fault signal with no program handler reached the trampoline (the
+ * option parser refuses faults as the dump signal; this is the guard if
+ * it ever happens): returning would run the faulting instruction again
+ * forever. Put the default action back and let it act, once. */
+static void fault_default(int sig, const siginfo_t *si)
+{
+	struct sigaction dfl;
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	REAL(sigaction)(sig, &dfl, NULL);
+	if (!si || si->si_code <= 0) /* sent by kill/raise: the fault will not recur by itself */
+		syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), sig);
+}
+
 static void trampoline(int sig, siginfo_t *si, void *uc)
 {
 	struct ul_thread *t = ul_self;
 	struct slot s = slots[sig];
+	if (is_fault(sig) && !(s.flags & SA_SIGINFO ? (void *)s.info : (void *)s.plain)) {
+		static _Atomic int dumped;
+		if (sig == dump_sig && t && !t->busy && !atomic_exchange(&dumped, 1))
+			dump_handler();
+		fault_default(sig, si);
+		return;
+	}
 	if (!t && !ul_self_state && atomic_load(&ul_init_state) == 2 && uc) {
 		/* A new thread before its start routine (glibc unblocks signals
 		 * early in start_thread): give it its state now, with the mask

@@ -249,23 +249,26 @@ static struct ul_thread *join_begin(uintptr_t th, uintptr_t ip, unsigned flags)
 	return t;
 }
 
+struct join_wait {
+	pthread_t th;
+	void **ret;
+};
+
+static bool join_step(void *arg, const struct timespec *dl, int *r)
+{
+	struct join_wait *w = arg;
+	*r = REAL(pthread_clockjoin_np)(w->th, w->ret, CLOCK_MONOTONIC, dl);
+	return *r != ETIMEDOUT;
+}
+
 /* A join that lasts checks the wait-for graph (joiner -> joined thread). */
 static int join_block(struct ul_thread *t, pthread_t th, void **ret, uintptr_t ip)
 {
 	if (!t || !ul_rt.opt.deadlock_detect || !HAVE_REAL(pthread_clockjoin_np))
 		return REAL(pthread_join)(th, ret);
 	ul_event_block(t, (const void *)th, UL_KIND_THREAD, ip);
-	struct timespec dl;
-	ul_wait_deadline(&dl, CLOCK_MONOTONIC, ul_rt.opt.deadlock_timeout_ms);
-	int r;
-	while ((r = REAL(pthread_clockjoin_np)(th, ret, CLOCK_MONOTONIC, &dl)) == ETIMEDOUT) {
-		int e = errno;
-		t->busy = 1;
-		ul_wait_check(t);
-		t->busy = 0;
-		errno = e;
-		ul_wait_deadline(&dl, CLOCK_MONOTONIC, ul_wait_next_ms(t));
-	}
+	struct join_wait w = { th, ret };
+	int r = ul_wait_loop(t, CLOCK_MONOTONIC, join_step, &w);
 	ul_event_unblock(t);
 	return r;
 }

@@ -79,6 +79,18 @@ static void step_name(const struct ul_step *s, char *buf, size_t len)
 		snprintf(buf, len, "%s", cn);
 }
 
+/* "X is trying to acquire lock: ... but task is already holding lock: ..."
+ * The held lock's name is not added to the report's lock list again. */
+static void trying_while_holding(struct ul_rb *r, const struct ul_acquire *a, const struct ul_held *h)
+{
+	ul_rb_printf(r, "%s is trying to acquire lock:\n", r->thread);
+	lock_line(r, a->lock, a->class_id, a->ip);
+	ul_rb_printf(r, "\nbut task is already holding lock:\n");
+	int save = r->nlocks;
+	lock_line(r, h->lock, h->class_id, h->ip);
+	r->nlocks = save;
+}
+
 void ul_report_circular(struct ul_thread *t, const struct ul_acquire *a, const struct ul_held *prev,
 			const struct ul_step *steps, int n, bool instances)
 {
@@ -91,12 +103,7 @@ void ul_report_circular(struct ul_thread *t, const struct ul_acquire *a, const s
 				      id ^ (instances ? 0x5a5a : 0), t);
 	if (!r)
 		return;
-	ul_rb_printf(r, "%s is trying to acquire lock:\n", r->thread);
-	lock_line(r, a->lock, a->class_id, a->ip);
-	ul_rb_printf(r, "\nbut task is already holding lock:\n");
-	int save = r->nlocks;
-	lock_line(r, prev->lock, prev->class_id, prev->ip);
-	r->nlocks = save;
+	trying_while_holding(r, a, prev);
 	ul_rb_printf(r, "\nwhich lock already depends on the new lock.\n\n");
 	ul_rb_printf(r, "\nthe existing dependency chain (in reverse order) is:\n");
 	/* the JSON "locks" are the cycle in order: new, ..., held */
@@ -158,12 +165,7 @@ void ul_report_recursive(struct ul_thread *t, const struct ul_acquire *a, const 
 				      a->class_id, t);
 	if (!r)
 		return;
-	ul_rb_printf(r, "%s is trying to acquire lock:\n", r->thread);
-	lock_line(r, a->lock, a->class_id, a->ip);
-	ul_rb_printf(r, "\nbut task is already holding lock:\n");
-	int save = r->nlocks;
-	lock_line(r, h->lock, h->class_id, h->ip);
-	r->nlocks = save;
+	trying_while_holding(r, a, h);
 	char n[512];
 	cname(a->class_id, n, sizeof n);
 	ul_rb_printf(r, "\nother info that might help us debug this:\n");

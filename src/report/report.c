@@ -12,6 +12,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "../common/outfile.h"
 #include "history.h"
 #include "output.h"
 #include "report_buf.h"
@@ -54,9 +55,12 @@ static struct ul_rb *rb_get(void)
 }
 static _Atomic int report_owner;
 
+static struct ul_carry carried;
+
 void ul_report_after_fork(void)
 {
 	atomic_store(&report_owner, 0);
+	memset(&carried, 0, sizeof carried); /* a child counts only its own */
 }
 
 void ul_report_notice(const char *msg)
@@ -288,6 +292,33 @@ void ul_rb_backtrace(struct ul_rb *r, uintptr_t from)
 	ul_rb_stack(r, "backtrace", ul_stack_capture_from(from), 1);
 }
 
+/* The owner's counts, carried to the image it execs next. */
+
+static void carry_save(void)
+{
+	if (!ul_out_is_owner())
+		return;
+	struct ul_carry c = { .pid = ul_getpid(), .images = carried.images,
+			      .nreports = atomic_load(&ul_rt.nreports), .nsuppressed = atomic_load(&ul_rt.nsuppressed) };
+	for (int k = 0; k < UL_R_NKINDS && k < 16; k++)
+		c.kinds[k] = atomic_load(&ul_rt.report_kinds[k]);
+	ul_out_carry_save(&c);
+}
+
+static void carry_load(void)
+{
+	struct ul_carry c;
+	if (!ul_out_is_owner() || !ul_out_carry_load(&c))
+		return;
+	carried = c;
+	carried.images = c.images + 1;
+	atomic_fetch_add(&ul_rt.nreports, c.nreports);
+	atomic_fetch_add(&ul_rt.nsuppressed, c.nsuppressed);
+	for (int k = 0; k < UL_R_NKINDS && k < 16; k++)
+		atomic_fetch_add(&ul_rt.report_kinds[k], c.kinds[k]);
+	ul_sarif_after_exec();
+}
+
 static void count_report(struct ul_rb *r)
 {
 	atomic_fetch_add(&ul_rt.nreports, 1);
@@ -296,6 +327,7 @@ static void count_report(struct ul_rb *r)
 	bool known = ul_baseline_has(r);
 	if (!known && ul_out_enabled(UL_OUT_STATUS))
 		ul_out_append(UL_OUT_STATUS, "r", 1); /* the launcher counts these */
+	carry_save();
 }
 
 void ul_rb_finish(struct ul_rb *r)
@@ -304,6 +336,7 @@ void ul_rb_finish(struct ul_rb *r)
 	int rule = ul_suppress_match(r);
 	if (rule >= 0) {
 		atomic_fetch_add(&ul_rt.nsuppressed, 1);
+		carry_save();
 	} else {
 		ul_sbuf_end(&r->text);
 		ul_out_text(r->text.p, r->text.len);
@@ -325,10 +358,16 @@ void ul_rb_finish(struct ul_rb *r)
 
 void ul_report_init(void)
 {
+	carry_load();
 	for (int i = 0; i < ul_rt.opt.suppressions_count; i++) {
-		char err[PATH_MAX + 300], key[16];
+		char err[PATH_MAX + 300], key[16], path[PATH_MAX];
 		snprintf(key, sizeof key, "supp%d", i);
-		if (!ul_suppress_load(ul_rt.opt.suppressions[i], ul_out_inherited(key), err, sizeof err))
+		/* %p: this process, or the launched one whose file the launcher opened */
+		int fd = ul_out_inherited(key);
+		if (ul_path_make(ul_rt.opt.suppressions[i], fd >= 0 ? ul_out_owner_pid() : ul_getpid(), NULL, NULL,
+				 path, sizeof path))
+			snprintf(path, sizeof path, "%s", ul_rt.opt.suppressions[i]);
+		if (!ul_suppress_load(path, fd, err, sizeof err))
 			continue;
 		char msg[PATH_MAX + 400];
 		/* The run's first process stops it; a later one (an exec after a
@@ -421,7 +460,12 @@ void ul_report_exit_summary(void)
 	ul_sbuf_printf(&b, "%s, %u suppressed", sep[0] == ',' ? ")" : "", nsup);
 	if (ul_baselined())
 		ul_sbuf_printf(&b, ", %u in the baseline (not counted)", ul_baselined());
-	ul_sbuf_printf(&b, "\n  lock classes: %u, dependencies: %u, chains: %lu, lock objects: %lu\n",
+	ul_sbuf_printf(&b, "\n");
+	if (carried.images)
+		ul_sbuf_printf(&b, "  counted with %u report%s and %u suppressed from %u earlier image%s of this "
+			       "process (before exec)\n", carried.nreports, carried.nreports == 1 ? "" : "s",
+			       carried.nsuppressed, carried.images, carried.images == 1 ? "" : "s");
+	ul_sbuf_printf(&b, "  lock classes: %u, dependencies: %u, chains: %lu, lock objects: %lu\n",
 		       atomic_load(&ul_rt.nclasses), ul_graph_nedges(),
 		       (unsigned long)atomic_load(&ul_rt.chains.count), (unsigned long)atomic_load(&ul_rt.locks.count));
 	if (nsup) {

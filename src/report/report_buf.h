@@ -66,6 +66,8 @@ void ul_sarif_add(const struct ul_rb *r);
 /* Rewrite the log; at_exit: also when it has no results (the owner's file). */
 void ul_sarif_write(bool at_exit);
 void ul_sarif_after_fork(void);
+/* The owner's new image after exec: keep the results the earlier one wrote. */
+void ul_sarif_after_exec(void);
 /* baseline.c */
 void ul_report_fingerprint(struct ul_rb *r);
 int ul_baseline_load(const char *path, char *err, int errlen);

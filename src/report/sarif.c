@@ -25,6 +25,38 @@ struct result {
 static struct result *results;
 static uint32_t nresults, results_cap;
 static _Atomic bool said_cap, said_oom;
+/* The results an earlier image of this process wrote before it exec'ed,
+ * as SARIF text, kept at the head of this image's log. */
+static char *earlier;
+static size_t earlier_len;
+
+#define EARLIER_MAX (8u << 20)
+
+void ul_sarif_after_exec(void)
+{
+	if (!ul_out_enabled(UL_OUT_SARIF))
+		return;
+	char *buf = ul_map(EARLIER_MAX);
+	if (!buf)
+		return;
+	ssize_t n = ul_out_read_back(UL_OUT_SARIF, buf, EARLIER_MAX);
+	static const char start[] = "\"results\":[", end[] = "]}]}\n";
+	char *from = n > 0 ? memmem(buf, (size_t)n, start, sizeof start - 1) : NULL;
+	if (from && (size_t)n < EARLIER_MAX && !memcmp(buf + n - (sizeof end - 1), end, sizeof end - 1)) {
+		from += sizeof start - 1;
+		size_t len = (size_t)(buf + n - (sizeof end - 1) - from);
+		earlier = len ? ul_alloc(len) : NULL;
+		if (earlier) {
+			memcpy(earlier, from, len);
+			earlier_len = len;
+		}
+	} else if (n >= (ssize_t)EARLIER_MAX) {
+		static const char msg[] = "ulockdep: the SARIF log of the image before exec is larger than 8 MiB; "
+					  "its results are not kept\n";
+		ul_out_text(msg, sizeof msg - 1);
+	}
+	ul_unmap(buf, EARLIER_MAX);
+}
 
 static void esc(char *out, size_t len, const char *s)
 {
@@ -34,6 +66,7 @@ static void esc(char *out, size_t len, const char *s)
 void ul_sarif_after_fork(void)
 {
 	nresults = 0; /* a child reports only its own */
+	earlier_len = 0;
 }
 
 void ul_sarif_add(const struct ul_rb *r)
@@ -104,7 +137,7 @@ static void put_esc(const char *s)
 
 void ul_sarif_write(bool at_exit)
 {
-	if (!ul_out_enabled(UL_OUT_SARIF) || (!nresults && !(at_exit && ul_out_is_owner())) || !ul_out_begin(UL_OUT_SARIF))
+	if (!ul_out_enabled(UL_OUT_SARIF) || (!nresults && !earlier_len && !(at_exit && ul_out_is_owner())) || !ul_out_begin(UL_OUT_SARIF))
 		return;
 	char buf[4096];
 	int n = snprintf(buf, sizeof buf,
@@ -115,10 +148,12 @@ void ul_sarif_write(bool at_exit)
 		n += snprintf(buf + n, sizeof buf - (size_t)n, "%s{\"id\":\"%s\"}", k ? "," : "", ul_report_kind_names[k]);
 	n += snprintf(buf + n, sizeof buf - (size_t)n, "]}},\"results\":[");
 	ul_out_put(UL_OUT_SARIF, buf, (size_t)n);
+	if (earlier_len)
+		ul_out_put(UL_OUT_SARIF, earlier, earlier_len);
 	for (uint32_t i = 0; i < nresults; i++) {
 		struct result *res = &results[i];
 		n = snprintf(buf, sizeof buf, "%s{\"ruleId\":\"%s\",\"level\":\"error\",\"message\":{\"text\":\"",
-			     i ? "," : "", ul_report_kind_names[res->kind]);
+			     i || earlier_len ? "," : "", ul_report_kind_names[res->kind]);
 		ul_out_put(UL_OUT_SARIF, buf, (size_t)n);
 		put_esc(res->message);
 		n = snprintf(buf, sizeof buf, "\"},\"partialFingerprints\":{\"ulockdep/v1\":\"%s\"},\"locations\":[",

@@ -48,18 +48,30 @@ static int parse_rule(const char *path, int lineno, char *line, char *err, int e
 		*hash = 0;
 		snprintf(reason, sizeof reason, "%s", hash + 1);
 	}
-	char kind[64], pat[256], extra[8];
-	int n = sscanf(line, "%63s %255s %7s", kind, pat, extra);
-	if (n <= 0)
+	/* the fields by hand: a long pattern is named as such, not cut
+	 * into a "too many fields" line */
+	const char *ws = " \t\r\v\f";
+	char *f[3];
+	size_t len[3];
+	int n = 0;
+	for (char *p = line + strspn(line, ws); *p && n < 3; p += len[n++], p += strspn(p, ws)) {
+		f[n] = p;
+		len[n] = strcspn(p, ws);
+	}
+	if (n == 0)
 		return 0; /* blank or comment-only */
+	char kind[64] = "", pat[256] = "";
+	snprintf(kind, sizeof kind, "%.*s", (int)len[0], f[0]);
+	if (n >= 2 && len[1] < sizeof pat - 1)
+		snprintf(pat, sizeof pat, "%.*s", (int)len[1], f[1]);
 	const char *why = NULL;
 	if (n == 1)
 		why = "expected 'KIND PATTERN # reason'";
 	else if (n > 2)
 		why = "too many fields (quote nothing; one pattern per rule)";
-	else if (kind_of(kind) == -2)
+	else if (len[0] >= sizeof kind || kind_of(kind) == -2)
 		why = "unknown report kind";
-	else if (strlen(pat) >= sizeof pat - 1)
+	else if (len[1] >= sizeof pat - 1)
 		why = "pattern longer than 254 bytes";
 	else if (!hash || !reason[strspn(reason, " \t")])
 		why = "missing '# reason' comment";

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../core/core.h"
+#include "output.h"
 
 struct module {
 	char path[512];
@@ -173,17 +174,26 @@ int ul_sym_lookup(uintptr_t addr, struct ul_sym *out)
 	return 0;
 }
 
+/* Why there is no symbolizer, said once at the first report that needs one. */
+static char no_symbolizer[600];
+
 void ul_sym_init(void)
 {
 	ul_htab_init(&lines, 64, 1u << 20);
 	lines.what = "the symbol cache: addresses are symbolized again";
 	const char *want = ul_rt.opt.symbolizer;
+	int e = errno;
 	if (!want || !*want)
-		return;
-	if (strchr(want, '/')) {
+		snprintf(no_symbolizer, sizeof no_symbolizer, "--symbolizer is empty");
+	else if (strchr(want, '/') && access(want, X_OK))
+		snprintf(no_symbolizer, sizeof no_symbolizer, "--symbolizer %s: %s", want, strerror(errno));
+	else if (strchr(want, '/'))
 		snprintf(symbolizer_path, sizeof symbolizer_path, "%s", want);
+	else
+		snprintf(no_symbolizer, sizeof no_symbolizer, "--symbolizer %s: not found in PATH", want);
+	errno = e;
+	if (!want || !*want || strchr(want, '/'))
 		return;
-	}
 	const char *path = getenv("PATH");
 	if (!path)
 		path = "/usr/bin:/bin";
@@ -194,10 +204,13 @@ void ul_sym_init(void)
 		snprintf(cand, sizeof cand, "%.*s/%s", (int)n, path, want);
 		if (access(cand, X_OK) == 0) {
 			snprintf(symbolizer_path, sizeof symbolizer_path, "%s", cand);
+			no_symbolizer[0] = 0;
+			errno = e;
 			return;
 		}
 		path += n + (end ? 1 : 0);
 	}
+	errno = e;
 }
 
 /* Keep "file.c:42" without directories and discriminators; "" if unknown. */
@@ -278,6 +291,15 @@ static void spawn_symbolizer(const char *module, uintptr_t base, const uintptr_t
  * end the thread inside the runtime (holding the report lock). */
 static void run_symbolizer(const char *module, uintptr_t base, const uintptr_t *ips, int n)
 {
+	if (!symbolizer_path[0] && n > 0 && no_symbolizer[0]) {
+		static _Atomic int said;
+		if (!atomic_exchange(&said, 1)) {
+			char msg[700];
+			int k = snprintf(msg, sizeof msg, "ulockdep: %s; reports show no file:line (pid %d)\n",
+					 no_symbolizer, ul_getpid());
+			ul_out_text(msg, k < (int)sizeof msg ? (size_t)k : sizeof msg - 1);
+		}
+	}
 	if (!symbolizer_path[0] || n <= 0)
 		return;
 	int e = errno, old;

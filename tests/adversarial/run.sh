@@ -27,6 +27,10 @@ trap 'rm -rf "$T"' EXIT
 pass=0 fail=0
 only=${1:-}
 
+source tests/lib/gate.sh
+rt_gate "$LIB"
+[ "$RT_OK" = 1 ] || fail=$((fail + 1))
+
 hdr() { sed -n "s|^// $1: *||p" "$2" | head -1; }
 
 for src in tests/adversarial/*.c; do
@@ -79,6 +83,7 @@ for src in tests/adversarial/*.c; do
   if [ -z "$why" ] && [ -n "$after" ] && ! (cd "$B" && eval "$after") >"$T/after.out" 2>&1; then
     why="after-check failed: $after: $(head -3 "$T/after.out" | tr '\n' ' ')"
   fi
+  [ -z "$why" ] && [ "$RT_OK" != 1 ] && why="the runtime is not working"
   if [ -z "$why" ]; then echo "PASS adv_$name"; pass=$((pass + 1))
   else echo "FAIL adv_$name: $why"; sed 's/^/  | /' "$T/u.err" | head -8; fail=$((fail + 1)); fi
 done
@@ -90,7 +95,7 @@ if [ -z "$only" ] || [ "$only" = ctrl_c ]; then
   out=$(timeout -k 5 "$TMO" "$B/pty_run" "$PWD/build/ulockdep" "$B/count_sigint" 2>&1)
   if [ $? -eq 3 ]; then
     echo "SKIP adv_ctrl_c: no pseudo-terminal here"
-  elif echo "$out" | grep -q "SIGINT count: 1" && echo "$out" | grep -q "status 0"; then
+  elif [ "$RT_OK" = 1 ] && echo "$out" | grep -q "SIGINT count: 1" && echo "$out" | grep -q "status 0"; then
     echo "PASS adv_ctrl_c"; pass=$((pass + 1))
   else
     echo "FAIL adv_ctrl_c: $(echo "$out" | tr -d '\r' | grep -a "count\|status" | tr '\n' ' ')"; fail=$((fail + 1))

@@ -122,6 +122,9 @@ static void test_options(void)
 		{ "dump_signal", "19" }, { "dump_signal", "0" }, { "exitcode", "256" }, { "exitcode", "-1" },
 		{ "deadlock_timeout_ms", "-5" }, { "deadlock_timeout_ms", "0" }, { "max_locks", "-1" },
 		{ "max_classes", "99999999999999999999" }, { "summary", "maybe" }, { "verbosity", "0x1" },
+		{ "exitcode", "+5" }, { "exitcode", " 5" }, { "dump_signal", "SEGV" }, { "dump_signal", "SIGBUS" },
+		{ "dump_signal", "fpe" }, { "dump_signal", "ILL" }, { "dump_signal", "TRAP" }, { "dump_signal", "SYS" },
+		{ "dump_signal", "11" },
 	};
 	for (size_t i = 0; i < sizeof badv / sizeof badv[0]; i++) {
 		EXPECT(ul_option_set(&o, badv[i][0], badv[i][1], err, sizeof err) == -1);
@@ -180,6 +183,8 @@ static void test_paths(void)
 	EXPECT(ul_path_make("/t/.hidden", 7, ".7", NULL, out, sizeof out) == 0 && !strcmp(out, "/t/.hidden.7"));
 	EXPECT(ul_path_make("/t/log.%p", 1234, NULL, NULL, out, sizeof out) == 0 && !strcmp(out, "/t/log.1234"));
 	EXPECT(ul_path_make("/t/%p/%p", 5, NULL, NULL, out, sizeof out) == 0 && !strcmp(out, "/t/5/5"));
+	EXPECT(ul_path_make("/t/100%%.%%p.%p", 9, NULL, NULL, out, sizeof out) == 0 && !strcmp(out, "/t/100%.%p.9"));
+	EXPECT(!ul_path_has_pid("/t/%%p") && ul_path_has_pid("/t/%%%p") && ul_path_has_pid("%p") && !ul_path_has_pid("/t/x"));
 	char small[12];
 	EXPECT(ul_path_make("/t/abcdefgh", 1, NULL, NULL, small, sizeof small) == 0);
 	EXPECT(ul_path_make("/t/abcdefghi", 1, NULL, NULL, small, sizeof small) == -ENAMETOOLONG);
