@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "intercept/interpose.h"
@@ -220,6 +221,57 @@ static void clamp_options(struct ul_options *o)
 	o->exitcode = clamp(o->exitcode, 0, 255);
 }
 
+static const char *hex(const char *p, unsigned long *out)
+{
+	unsigned long v = 0;
+	for (;; p++) {
+		int d = *p >= '0' && *p <= '9' ? *p - '0' : *p >= 'a' && *p <= 'f' ? *p - 'a' + 10 : -1;
+		if (d < 0)
+			break;
+		v = v << 4 | (unsigned long)d;
+	}
+	*out = v;
+	return p;
+}
+
+/* The initial thread's stack from /proc/self/maps, read with plain system
+ * calls: the runtime may start inside the program's allocator (jemalloc
+ * initialising itself), where pthread_getattr_np's malloc would re-enter. */
+static void main_stack(struct ul_thread *t)
+{
+	int fd = ul_open_read("/proc/self/maps");
+	if (fd < 0)
+		return;
+	char buf[4096], line[512];
+	size_t ll = 0;
+	uintptr_t here = (uintptr_t)__builtin_frame_address(0), lo = 0, hi = 0;
+	ssize_t n;
+	while (!hi && (n = ul_read(fd, buf, sizeof buf)) > 0) {
+		for (ssize_t i = 0; i < n && !hi; i++) {
+			if (buf[i] != '\n') {
+				if (ll < sizeof line - 1)
+					line[ll++] = buf[i];
+				continue;
+			}
+			line[ll] = 0;
+			ll = 0;
+			unsigned long a, b;
+			const char *p = hex(line, &a);
+			if (*p == '-' && (hex(p + 1, &b), strstr(line, "[stack]")) && here >= a && here < b)
+				lo = a, hi = b;
+		}
+	}
+	ul_close(fd);
+	if (!hi)
+		return;
+	/* the mapping grows down to the stack limit */
+	struct rlimit rl;
+	uintptr_t room = 1ul << 30;
+	if (!getrlimit(RLIMIT_STACK, &rl) && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < room)
+		room = rl.rlim_cur;
+	ul_thread_set_stack(t, hi - room < lo ? hi - room : lo, hi);
+}
+
 void ul_runtime_init(void)
 {
 	int expect = 0;
@@ -252,6 +304,7 @@ void ul_runtime_init(void)
 	ul_history_init();
 	struct ul_thread *t = ul_thread_get();
 	if (t) {
+		main_stack(t);
 		sigset_t cur;
 		REAL(pthread_sigmask)(SIG_BLOCK, NULL, &cur);
 		memcpy(&t->sig_blocked, &cur, sizeof t->sig_blocked);

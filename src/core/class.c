@@ -452,19 +452,11 @@ static bool on_own_stack(struct ul_thread *t, uintptr_t a)
 	uintptr_t here = (uintptr_t)__builtin_frame_address(0);
 	if (!t || t->ctx || a < here)
 		return false;
-	if (!t->stack_hi) {
-		pthread_attr_t at;
-		void *lo;
-		size_t sz;
+	/* Bounds come from the thread's start (ul_thread_set_stack), never
+	 * from here: finding them allocates, and a lock path may be inside
+	 * the program's allocator (jemalloc's own locks). Unknown: not on it. */
+	if (!t->stack_hi)
 		t->stack_hi = 1;
-		if (!pthread_getattr_np(pthread_self(), &at)) {
-			if (!pthread_attr_getstack(&at, &lo, &sz)) {
-				t->stack_lo = (uintptr_t)lo;
-				t->stack_hi = (uintptr_t)lo + sz;
-			}
-			pthread_attr_destroy(&at);
-		}
-	}
 	return here >= t->stack_lo && a < t->stack_hi;
 }
 

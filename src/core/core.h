@@ -270,6 +270,9 @@ void ul_lstat_after_fork(struct ul_thread *self);
 
 /* ---- thread.c: per-thread state ---- */
 struct ul_thread *ul_thread_get(void);   /* creates on first use */
+/* The calling thread's stack, found where allocating is safe (its start,
+ * the runtime's init); lo == hi: unknown. */
+void ul_thread_set_stack(struct ul_thread *t, uintptr_t lo, uintptr_t hi);
 void ul_thread_exit(struct ul_thread *t);
 void ul_threads_lock(void);
 void ul_threads_unlock(void);

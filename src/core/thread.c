@@ -138,3 +138,11 @@ bool ul_held_reserve(struct ul_thread *t)
 	atomic_store_explicit((_Atomic uint32_t *)&t->cap, ncap, memory_order_release);
 	return true;
 }
+
+void ul_thread_set_stack(struct ul_thread *t, uintptr_t lo, uintptr_t hi)
+{
+	if (!t)
+		return;
+	t->stack_lo = lo < hi ? lo : 0;
+	t->stack_hi = lo < hi ? hi : 1;
+}

@@ -54,6 +54,16 @@ static struct start adopt(void *p)
 	start_free(p);
 	struct ul_thread *t = ul_thread_get(); /* registers the key destructor */
 	if (t) {
+		/* the stack's bounds, now: this is the start of the thread's own
+		 * code, where allocating (pthread_getattr_np does) is safe */
+		pthread_attr_t at;
+		void *lo;
+		size_t sz;
+		if (!pthread_getattr_np(pthread_self(), &at)) {
+			if (!pthread_attr_getstack(&at, &lo, &sz))
+				ul_thread_set_stack(t, (uintptr_t)lo, (uintptr_t)lo + sz);
+			pthread_attr_destroy(&at);
+		}
 		t->started = true;
 		t->sig_blocked = s.sig_blocked;
 		ul_thread_mask_changed(t);
