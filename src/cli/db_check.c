@@ -424,8 +424,11 @@ static void report_cycle(struct db_graph *g, const uint32_t *path, int n, FILE *
 	fclose(t);
 
 	const char *keys[MAX_CYCLE];
-	for (int i = 0; i < n; i++)
-		keys[i] = g->key[cls[i]];
+	static char fpk[MAX_CYCLE][512];
+	for (int i = 0; i < n; i++) {
+		ul_fp_key_of_stored(g->key[cls[i]], fpk[i], sizeof fpk[i]);
+		keys[i] = fpk[i];
+	}
 	ul_fingerprint("circular", keys, n, fd->fp);
 	size_t o = (size_t)snprintf(fd->message, sizeof fd->message, "%s:", hdr);
 	for (int i = 0; i < n && o < sizeof fd->message; i++)

@@ -21,7 +21,7 @@ void ul_report_fingerprint(struct ul_rb *r)
 	int n = 0;
 	for (int i = 0; i < r->nlocks && i < UL_RB_LOCKS; i++) {
 		struct ul_class *c = r->lock_ids[i] ? ul_class_get(r->lock_ids[i]) : NULL;
-		if (!ul_class_stable_key(c, keys[n], sizeof keys[n]))
+		if (!ul_class_fp_key(c, keys[n], sizeof keys[n]))
 			snprintf(keys[n], sizeof keys[n], "name:%s", r->locks[i] ? r->locks[i] : "");
 		k[n] = keys[n];
 		n++;

@@ -383,10 +383,11 @@ static void write_run(struct out *o)
 	oput(o, "\n", false);
 	for (int i = 0; i < ul_ck_nmodules(); i++) {
 		const char *name, *bid, *path;
-		if (!ul_ck_module(i, &name, &bid, &path) || !bid[0])
+		/* modules are named by path in keys (classkey.h) */
+		if (!ul_ck_module(i, &name, &bid, &path) || !bid[0] || path[0] != '/')
 			continue;
 		oput(o, "module", false);
-		ofield(o, name);
+		ofield(o, path);
 		ofield(o, bid);
 		ofield(o, path);
 		oput(o, "\n", false);
