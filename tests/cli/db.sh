@@ -240,5 +240,15 @@ err=$("$UL" --graph-db "$T/b3.db" --baseline "$T/base.txt" --exitcode 66 -- "$P"
 "$UL" --graph-db "$T/b5.db" --baseline "$T/base.txt" --exitcode 66 -- "$P" ba cd dc 2>/dev/null; rc4=$?
 check baseline bash -c "test $rc1 -eq 66 -a $rc2 -eq 0 -a $rc3 -eq 0 -a $rc4 -eq 66 && echo '$err' | grep -q '1 in the baseline'"
 
+# A fingerprint names functions, not offsets: an unrelated edit that moves
+# the init sites keeps the fingerprint of the same ABBA.
+printf '#include <pthread.h>\n#include <stdio.h>\n#include <stdlib.h>\nint main(void){\n#ifdef PAD\nputs("an unrelated edit");fflush(stdout);\n#endif\npthread_mutex_t *a=malloc(sizeof *a),*b=malloc(sizeof *b);pthread_mutex_init(a,0);pthread_mutex_init(b,0);\npthread_mutex_lock(a);pthread_mutex_lock(b);pthread_mutex_unlock(b);pthread_mutex_unlock(a);\npthread_mutex_lock(b);pthread_mutex_lock(a);pthread_mutex_unlock(a);pthread_mutex_unlock(b);return 0;}\n' > "$T/fpe.c"
+cc -O0 -g -pthread -o "$T/fpe" "$T/fpe.c"
+"$UL" --json "$T/fpe1.json" -- "$T/fpe" >/dev/null 2>&1
+cc -O0 -g -pthread -DPAD -o "$T/fpe" "$T/fpe.c"
+"$UL" --json "$T/fpe2.json" -- "$T/fpe" >/dev/null 2>&1
+fp1=$(grep -o '"fingerprint":"[0-9a-f]*"' "$T/fpe1.json"); fp2=$(grep -o '"fingerprint":"[0-9a-f]*"' "$T/fpe2.json")
+check fingerprint_survives_edit bash -c "test -n '$fp1' && test '$fp1' = '$fp2'"
+
 echo "$pass passed, $fail failed, $skip skipped (graph-db tests)"
 test $fail -eq 0
