@@ -254,6 +254,7 @@ struct ul_edge {
 	uint32_t hits;
 	uint8_t types;    /* bitmask of UL_DEP_* */
 	bool in_cycle;
+	bool seeded;      /* from history (--graph-db), not yet taken by this run */
 };
 /* Dependency types: how 'from' was held (E/S) and how 'to' was taken (R/N). */
 #define UL_DEP_EN 1u

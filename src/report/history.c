@@ -270,6 +270,7 @@ void ul_history_init(void)
 		if (!eid || !added || eid > hdr->nedges)
 			continue;
 		hist[eid] = i + 1;
+		ul_edge_get(eid)->seeded = true;
 		if (eid >= hist_n)
 			hist_n = eid + 1;
 		nseeded++;

@@ -33,6 +33,11 @@ check seq_abba_live bash -c "grep -q '\"kind\":\"circular\"' '$T/seq2.json' && g
 check seq_history_stack bash -c "grep -A2 'recorded by an earlier run' '$T/seq2.json.err' | grep -q 'db_order.c:[0-9]*' \
   && grep -q '{\"label\":\"dependency (earlier run)\",\"frames\":\[\"[^\"]*db_order.c:[0-9]*' '$T/seq2.json'"
 
+# Every later run that closes the cycle reports it again (a CI retry stays
+# red), though both orders are now in the history.
+"$UL" --graph-db "$T/seq.db" --json "$T/seq3.json" --exitcode 66 -- "$P" ba 2>/dev/null; rc=$?
+check seq_reported_again bash -c "test $rc -eq 66 && grep -q '\"kind\":\"circular\"' '$T/seq3.json'"
+
 # Every class origin that can be stored has a key: an init site (through
 # the make_obj wrapper: named by its role site in main, "^", bound to the
 # build-id), and two statics of one name (bound to the build-id: their
