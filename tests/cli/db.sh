@@ -231,6 +231,23 @@ err=$("$UL" --graph-db "$T/age.db" -- "$T/age/db_order" de 2>&1)
 check age_out bash -c "echo '$before' | grep -q 'dependencies: 3' && '$UL' db stats '$T/age.db' | grep -q 'dependencies: 2$' \
   && echo '$err' | grep -q '1 lock class of an older build aged out' && ! grep -q '\"lock_b\"' '$T/age.json' && grep -q '\"lock_c\"' '$T/age.json'"
 
+# db check reports every pair of classes that is on a cycle: a, b and c
+# all in both orders are three ABBAs (a-b, a-c, b-c), not one per class.
+for o in ab ba ac ca bc cb; do "$UL" --graph-db "$T/k3.db" -- "$P" $o >/dev/null 2>&1; done
+"$UL" db check "$T/k3.db" --json "$T/k3.json" >/dev/null 2>&1
+check db_check_every_pair bash -c "test \$(grep -c '\"kind\":\"circular\"' '$T/k3.json') -eq 3"
+# A cycle of 40 classes is reported (the search is not capped at 32).
+if command -v sqlite3 >/dev/null; then
+  "$UL" --graph-db "$T/long.db" -- "$T/exit7" 2>/dev/null
+  { echo "BEGIN; INSERT INTO runs VALUES(1000, 'u1000', 'p', 'p', 1, 'h', 0);"
+    for i in $(seq 0 39); do echo "INSERT INTO classes(id, key, kind, module, name) VALUES($((i + 1)), 's:/p!l$i', 0, '/p', 'l$i');"
+      echo "INSERT INTO deps VALUES($((i + 1)), $(((i + 1) % 40 + 1)), 1, 1, 'f (p.c:$i)');" | sed 's/, 1, 1, /, 1, 1000, /'; done; echo "COMMIT;"; } | sqlite3 "$T/long.db"
+  "$UL" db check "$T/long.db" --json "$T/long.json" >/dev/null 2>&1
+  check db_check_long_cycle grep -q '"kind":"circular"' "$T/long.json"
+else
+  skip db_check_long_cycle "sqlite3 CLI not installed"
+fi
+
 # Fingerprints and baselines: the live report and db check agree on the
 # fingerprint; a baseline makes --exitcode ignore the known problem only.
 run "$T/b.db" "$T/b1.json" ab
