@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -421,7 +422,19 @@ static struct graph graph_from_json(const struct jv *gj)
 	return g;
 }
 
-/* Graphviz's own SVG of the .dot file, without its XML prologue. */
+/* Graphviz's own SVG of the .dot file, without its XML prologue. dot runs
+ * with none of ulockdep's variables (it must not run under ulockdep and
+ * write into the program's outputs), for at most DOT_SECONDS. */
+void ul_helper_env(void)
+{
+	static const char *const vars[] = { "LD_PRELOAD", "ULOCKDEP_OPTIONS", "ULOCKDEP_FDS", "ULOCKDEP_GRAPH_DIR",
+					    "ULOCKDEP_GRAPH_SNAPSHOT" };
+	for (size_t i = 0; i < sizeof vars / sizeof *vars; i++)
+		unsetenv(vars[i]);
+}
+
+#define DOT_MAX_CLASSES 300
+#define DOT_SECONDS 20
 static bool dot_svg(FILE *f, const char *dot_path)
 {
 	const char *dot = getenv("ULOCKDEP_DOT");
@@ -429,21 +442,43 @@ static bool dot_svg(FILE *f, const char *dot_path)
 		return false;
 	if (!dot_path || access(dot_path, R_OK))
 		return false;
-	char cmd[8400];
-	snprintf(cmd, sizeof cmd, "'%s' -Tsvg '%s' 2>/dev/null", dot ? dot : "dot", dot_path);
-	if (strchr(dot_path, '\'') || (dot && strchr(dot, '\'')))
-		return false;
 	if (!dot && system("command -v dot >/dev/null 2>&1"))
 		return false;
-	FILE *p = popen(cmd, "r");
-	if (!p)
+	int pfd[2];
+	if (pipe(pfd))
 		return false;
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return false;
+	}
+	if (pid == 0) {
+		ul_helper_env();
+		dup2(pfd[1], 1);
+		close(pfd[0]);
+		close(pfd[1]);
+		int null = open("/dev/null", O_WRONLY);
+		if (null >= 0)
+			dup2(null, 2);
+		alarm(DOT_SECONDS);
+		execlp(dot ? dot : "dot", "dot", "-Tsvg", dot_path, (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	FILE *p = fdopen(pfd[0], "r");
 	size_t cap = 65536, len = 0, r;
-	char *buf = malloc(cap);
+	char *buf = p ? malloc(cap) : NULL;
 	while (buf && (r = fread(buf + len, 1, cap - len - 1, p)) > 0)
 		if ((len += r) + 1 == cap)
 			buf = realloc(buf, cap *= 2);
-	int st = pclose(p);
+	if (p)
+		fclose(p);
+	else
+		close(pfd[0]);
+	int st = 0;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
 	if (!buf)
 		return false;
 	buf[len] = 0;
@@ -451,6 +486,8 @@ static bool dot_svg(FILE *f, const char *dot_path)
 	bool ok = s && WIFEXITED(st) && !WEXITSTATUS(st);
 	if (ok)
 		fputs(s, f);
+	else if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)
+		fprintf(stderr, "ulockdep html: Graphviz took longer than %d s; the built-in layout is used\n", DOT_SECONDS);
 	free(buf);
 	return ok;
 }
@@ -733,7 +770,11 @@ static void graph_section(FILE *f, struct page *pg)
 		struct graph g = graph_from_json(pg->graphs.v[i]);
 		if (g.nn) {
 			fputs("<div class=\"graph\">\n", f);
-			if (!dot_svg(f, pg->dots[i]))
+			bool big = g.nn > DOT_MAX_CLASSES;
+			if (big && pg->dots[i])
+				fprintf(stderr, "ulockdep html: a graph of %d classes (more than %d): the built-in layout is "
+						"used, not Graphviz\n", g.nn, DOT_MAX_CLASSES);
+			if (big || !dot_svg(f, pg->dots[i]))
 				svg_graph(f, &g, "class-graph");
 			fputs("</div>\n", f);
 			shown++;

@@ -252,6 +252,16 @@ static void html_finish(const char *out, const char *dir)
 		free(in[k]);
 	}
 	free(in);
+	/* anything written meanwhile (a late child) goes too */
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	for (struct dirent *e; d && (e = readdir(d));)
+		if (e->d_name[0] != '.' || (e->d_name[1] && strcmp(e->d_name, "..")))
+			unlinkat(dfd, e->d_name, 0);
+	if (d)
+		closedir(d);
+	else if (dfd >= 0)
+		close(dfd);
 	rmdir(dir);
 }
 
@@ -294,6 +304,7 @@ static int graph_cmd(int argc, char **argv)
 	const char *fmt = strrchr(out, '.') ? strrchr(out, '.') + 1 : "svg";
 	char tflag[32];
 	snprintf(tflag, sizeof tflag, "-T%s", fmt);
+	ul_helper_env();
 	execlp("dot", "dot", tflag, dot, "-o", out, (char *)NULL);
 	perror("ulockdep graph: dot");
 	return 127;
@@ -617,6 +628,8 @@ int main(int argc, char **argv)
 	int ws;
 	while (waitpid(child, &ws, 0) < 0 && errno == EINTR)
 		;
+	/* what runs after the program (Graphviz for --html) is not under ulockdep */
+	ul_helper_env();
 	long reports = 0;
 	if (sfd >= 0 && fstat(sfd, &st) == 0)
 		reports = st.st_size;
