@@ -204,7 +204,7 @@ int db_main(int argc, char **argv)
 		return cmd_baseline(argc, argv);
 	/* helpers for a runtime preloaded without the launcher */
 	if (!strcmp(cmd, "snapshot") && argc == 2)
-		return db_run_prepare(argv[0], timeout_ms(), argv[1], false) ? (db_busy ? 3 : 2) : 0;
+		return db_run_prepare(argv[0], timeout_ms(), argv[1], false) ? (db_busy || db_io ? 3 : 2) : 0;
 	if (!strcmp(cmd, "ingest") && argc == 2)
 		return db_run_finish(argv[0], timeout_ms(), argv[1]) ? 2 : 0;
 	return usage();

@@ -575,7 +575,9 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		if (db_run_prepare(opt.graph_db, opt.graph_db_timeout_ms, gdir, true)) {
-			if (!db_busy) {
+			/* a foreign or corrupt file stops; a locked one, a full disk
+			 * or an unwritable place runs without history */
+			if (!db_busy && !db_io) {
 				db_run_finish(opt.graph_db, opt.graph_db_timeout_ms, gdir); /* removes gdir */
 				return 1;
 			}

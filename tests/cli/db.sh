@@ -248,6 +248,28 @@ else
   skip db_check_long_cycle "sqlite3 CLI not installed"
 fi
 
+# A database in a read-only directory: read commands work, a run loads the
+# history (and reports), and says the merge could not be written.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+  mkdir -p "$T/ro"; chmod 777 "$T/ro"; cp "$P" "$T/ro/db_order"; chmod 755 "$T/ro/db_order"
+  "$UL" --graph-db "$T/ro/r.db" -- "$T/ro/db_order" ab 2>/dev/null
+  chmod 755 "$T/ro"; chmod 644 "$T/ro/r.db"; rm -f "$T/ro/r.db-snapshot"; chmod 755 "$T"
+  nb() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+  st=$(nb "$UL" db stats "$T/ro/r.db" 2>/dev/null); rc1=$?
+  nb "$UL" db check "$T/ro/r.db" >/dev/null 2>&1; rc2=$?
+  err=$(nb "$UL" --graph-db "$T/ro/r.db" --exitcode 66 -- "$T/ro/db_order" ba 2>&1); rc3=$?
+  check readonly_dir_db bash -c "test $rc1 -eq 0 -a $rc2 -eq 0 -a $rc3 -eq 66 && echo '$st' | grep -q 'dependencies: 1$' \
+    && echo \"\$1\" | grep -q 'not writable: read only' && echo \"\$1\" | grep -q 'possible circular locking'" _ "$err"
+  chmod 700 "$T"
+else
+  skip readonly_dir_db "needs root and setpriv to run as another user"
+fi
+# A full disk when the database is first made: a notice, the program runs
+# without history, and no empty database is left.
+err=$( (trap '' XFSZ; ulimit -f 0; "$UL" --graph-db "$T/full.db" -- "$T/exit7") 2>&1); rc=$?
+check full_disk_runs_without_history bash -c "test $rc -eq 7 && echo '$err' | grep -q 'running without the recorded lock orders' \
+  && test ! -e '$T/full.db'"
+
 # Fingerprints and baselines: the live report and db check agree on the
 # fingerprint; a baseline makes --exitcode ignore the known problem only.
 run "$T/b.db" "$T/b1.json" ab
