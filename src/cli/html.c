@@ -4,6 +4,7 @@
  * statistics as a sortable table. The graph is laid out by Graphviz 'dot'
  * when it is installed, else by the simple layered layout below. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -16,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "db.h"
 #include "html.h"
 
 struct list {
@@ -27,6 +29,7 @@ struct page {
 	struct list docs;    /* every parsed document, freed at the end */
 	struct list runs, reports, stats, graphs;
 	char **dots;         /* per graph: its .dot next to it, or NULL */
+	char tmpdir[64];     /* what a graph database input was turned into */
 };
 
 static void push(struct list *l, struct jv *v)
@@ -95,9 +98,70 @@ static bool classify(struct page *pg, struct jv *v, const char *path)
 	return true;
 }
 
-/* A file is one JSON document or JSON lines. */
+static int load(struct page *pg, const char *path);
+
+/* A graph database: its graph (db export --json) and its cycles (db check
+ * --json), through files in a private directory removed at the end. */
+static int load_db(struct page *pg, const char *path)
+{
+	if (!pg->tmpdir[0]) {
+		snprintf(pg->tmpdir, sizeof pg->tmpdir, "/tmp/ulockdep-htmldb-XXXXXX");
+		if (!mkdtemp(pg->tmpdir)) {
+			pg->tmpdir[0] = 0;
+			perror("ulockdep html: mkdtemp");
+			return -1;
+		}
+	}
+	static int seq;
+	char gj[128], cj[128];
+	seq++;
+	snprintf(gj, sizeof gj, "%s/graph%d.json", pg->tmpdir, seq);
+	snprintf(cj, sizeof cj, "%s/check%d.json", pg->tmpdir, seq);
+	sqlite3 *db = db_open(path, false, 10000);
+	if (!db)
+		return -1;
+	struct db_graph *g = graph_load(db, path);
+	int r = g && graph_export(g, false, gj) == 0 && graph_check(g, NULL, cj, NULL, NULL) >= 0 ? 0 : -1;
+	graph_free(g);
+	sqlite3_close(db);
+	if (r)
+		return -1;
+	int a = load(pg, gj), b = load(pg, cj);
+	return a < 0 || b < 0 ? -1 : a + b;
+}
+
+static bool is_sqlite(const char *path)
+{
+	char h[16] = "";
+	FILE *f = fopen(path, "rb");
+	bool yes = f && fread(h, 1, 16, f) == 16 && !memcmp(h, "SQLite format 3", 16);
+	if (f)
+		fclose(f);
+	return yes;
+}
+
+static void rm_tmpdir(struct page *pg)
+{
+	if (!pg->tmpdir[0])
+		return;
+	DIR *d = opendir(pg->tmpdir);
+	for (struct dirent *e; d && (e = readdir(d));)
+		if (e->d_name[0] != '.') {
+			char p[400];
+			snprintf(p, sizeof p, "%s/%s", pg->tmpdir, e->d_name);
+			unlink(p);
+		}
+	if (d)
+		closedir(d);
+	rmdir(pg->tmpdir);
+	pg->tmpdir[0] = 0;
+}
+
+/* A file is one JSON document or JSON lines, or a graph database. */
 static int load(struct page *pg, const char *path)
 {
+	if (is_sqlite(path))
+		return load_db(pg, path);
 	char *s = slurp(path);
 	if (!s) {
 		fprintf(stderr, "ulockdep html: %s: %s\n", path, strerror(errno));
@@ -813,16 +877,26 @@ int ul_html_build(const char *out, const char *const *inputs, int n)
 		fprintf(stderr, "ulockdep html: %s exists and is not a regular file; not replacing it\n", out);
 		return 1;
 	}
+	for (int i = 0; i < n; i++) {
+		struct stat a, b;
+		if (!stat(out, &a) && !stat(inputs[i], &b) && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+			fprintf(stderr, "ulockdep html: %s is an input too; not overwriting it\n", out);
+			return 1;
+		}
+	}
 	struct page pg = { 0 };
 	int known = 0;
 	for (int i = 0; i < n; i++) {
 		int k = load(&pg, inputs[i]);
-		if (k < 0)
+		if (k < 0) {
+			rm_tmpdir(&pg);
 			return 1;
+		}
 		known += k;
 	}
 	if (!known) {
 		fprintf(stderr, "ulockdep html: no ulockdep reports, statistics or graph in the input\n");
+		rm_tmpdir(&pg);
 		return 1;
 	}
 	char tmp[4200];
@@ -842,6 +916,7 @@ int ul_html_build(const char *out, const char *const *inputs, int n)
 	umask(um);
 	fchmod(fd, 0666 & ~um);
 	int r = write_page(f, &pg);
+	rm_tmpdir(&pg);
 	if (fclose(f) || r || rename(tmp, out)) {
 		fprintf(stderr, "ulockdep html: %s: %s\n", out, strerror(errno));
 		unlink(tmp);

@@ -334,6 +334,72 @@ static int absolute(const char *flag, const char **val, size_t reserve)
 	return 0;
 }
 
+/* One file for two of the outputs (or an output over an input) would be
+ * overwritten or mixed: refused. Paths are absolute here; an existing file
+ * is compared by identity, else its directory's real path and name. */
+static void canonical(const char *p, char *out, size_t len)
+{
+	char dir[PATH_MAX], real[PATH_MAX];
+	const char *slash = strrchr(p, '/');
+	snprintf(dir, sizeof dir, "%.*s", slash && slash != p ? (int)(slash - p) : 1, p);
+	if (slash && realpath(dir, real))
+		snprintf(out, len, "%s/%s", strcmp(real, "/") ? real : "", slash + 1);
+	else
+		snprintf(out, len, "%s", p);
+}
+
+static bool same_path(const char *a, const char *b)
+{
+	struct stat x, y;
+	if (!stat(a, &x) && !stat(b, &y))
+		return x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+	char ca[PATH_MAX + 8], cb[PATH_MAX + 8];
+	canonical(a, ca, sizeof ca);
+	canonical(b, cb, sizeof cb);
+	return !strcmp(ca, cb);
+}
+
+static int check_outputs(const struct ul_options *o)
+{
+	struct { const char *flag; char path[PATH_MAX + 16]; bool out; } f[16];
+	int n = 0;
+#define ADD(fl, p, suffix, isout) \
+	if ((p) && *(p) && n < 16) { \
+		f[n].flag = fl; \
+		snprintf(f[n].path, sizeof f[n].path, "%s%s", p, suffix); \
+		f[n++].out = isout; \
+	}
+	ADD("--json", o->json, "", true);
+	ADD("--sarif", o->sarif, "", true);
+	ADD("--log-file", o->log_file, "", true);
+	ADD("--graph", o->graph, ".json", true);
+	ADD("--graph", o->graph, ".dot", true);
+	ADD("--graph-db", o->graph_db, "", true);
+	ADD("--graph-db", o->graph_db, "-snapshot", true);
+	ADD("--graph-db", o->graph_db, "-wal", true);
+	ADD("--html", o->html, "", true);
+	ADD("--baseline", o->baseline, "", false);
+#undef ADD
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++)
+			if ((f[i].out || f[j].out) && strcmp(f[i].flag, f[j].flag) && same_path(f[i].path, f[j].path)) {
+				fprintf(stderr, "ulockdep: %s and %s name the same file (%s)\n", f[i].flag, f[j].flag,
+					f[i].path);
+				return -1;
+			}
+	if (o->html && *o->html) {
+		char dir[PATH_MAX];
+		struct stat st;
+		const char *slash = strrchr(o->html, '/');
+		snprintf(dir, sizeof dir, "%.*s", slash && slash != o->html ? (int)(slash - o->html) : 1, o->html);
+		if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "ulockdep: --html: %s: no such directory\n", dir);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* The options for the runtime, each quoted so it arrives unchanged. */
 static char *encode_options(const struct ul_options *o)
 {
@@ -516,7 +582,8 @@ int main(int argc, char **argv)
 	}
 	if (absolute("--json", &opt.json, 0) || absolute("--sarif", &opt.sarif, 0) ||
 	    absolute("--log-file", &opt.log_file, 0) || absolute("--graph", &opt.graph, 5) ||
-	    absolute("--graph-db", &opt.graph_db, 32) || absolute("--baseline", &opt.baseline, 0))
+	    absolute("--graph-db", &opt.graph_db, 32) || absolute("--baseline", &opt.baseline, 0) ||
+	    absolute("--html", &opt.html, 0) || check_outputs(&opt))
 		return 1;
 	for (int s = 0; s < opt.suppressions_count; s++)
 		if (absolute("--suppressions", &opt.suppressions[s], 0))

@@ -294,5 +294,23 @@ cc -O0 -g -pthread -DPAD -o "$T/fpe" "$T/fpe.c"
 fp1=$(grep -o '"fingerprint":"[0-9a-f]*"' "$T/fpe1.json"); fp2=$(grep -o '"fingerprint":"[0-9a-f]*"' "$T/fpe2.json")
 check fingerprint_survives_edit bash -c "test -n '$fp1' && test '$fp1' = '$fp2'"
 
+# Refused before the program runs: one file for two outputs, a garbage
+# baseline, an --html page in a directory that does not exist.
+rm -f "$T/ran"
+out=$("$UL" --graph-db "$T/same.db" --html "$T/same.db" -- touch "$T/ran" 2>&1); rc=$?
+check same_file_two_outputs bash -c "test $rc -eq 1 -a ! -e '$T/ran' -a ! -e '$T/same.db' && echo '$out' | grep -q 'name the same file'"
+echo garbage >"$T/garbage.txt"
+out=$("$UL" --baseline "$T/garbage.txt" -- touch "$T/ran" 2>&1); rc=$?
+check garbage_baseline_error bash -c "test $rc -eq 1 -a ! -e '$T/ran' && echo '$out' | grep -q 'garbage.txt: not a baseline'"
+out=$("$UL" --html "$T/no/such/dir/p.html" -- touch "$T/ran" 2>&1); rc=$?
+check html_missing_dir_error bash -c "test $rc -eq 1 -a ! -e '$T/ran' && echo '$out' | grep -q 'no such directory'"
+# A failed merge leaves no output behind.
+"$UL" db merge "$T/failed-merge.db" "$T/seq.db" "$T/garbage.txt" 2>/dev/null; rc=$?
+check failed_merge_no_output bash -c "test $rc -eq 2 -a ! -e '$T/failed-merge.db'"
+# The HTML page straight from a graph database: its graph and its cycles.
+ULOCKDEP_DOT=none "$UL" html "$T/fromdb.html" "$T/k3.db" 2>/dev/null
+check html_from_db bash -c "test \$(grep -c 'possible circular locking dependency detected' '$T/fromdb.html') -ge 3 \
+  && grep -q 'class=\"class-graph\"' '$T/fromdb.html'"
+
 echo "$pass passed, $fail failed, $skip skipped (graph-db tests)"
 test $fail -eq 0

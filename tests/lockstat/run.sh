@@ -99,6 +99,9 @@ rm -f "$T/dot.env"
 ULOCKDEP_DOT="$T/envdot" "$UL" html "$T/many.html" "$T/many.json" 2>"$T/many.err"
 check html_big_graph_builtin bash -c "grep -q 'class=\"class-graph\"' '$T/many.html' && ! test -e '$T/dot.env' \
   && grep -q 'built-in layout' '$T/many.err'"
+cp "$T/s.json" "$T/in.json"
+"$UL" html "$T/in.json" "$T/in.json" 2>/dev/null; rc=$?
+check html_out_is_input_refused bash -c "test $rc -eq 1 && cmp -s '$T/s.json' '$T/in.json'"
 "$UL" html "$T/bad.html" "$T/s.log" 2>/dev/null
 check html_cmd_rejects_text test $? -eq 1 -a ! -e "$T/bad.html"
 ln -s "$T/target" "$T/link.html"
