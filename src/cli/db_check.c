@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "../common/fingerprint.h"
+#include "../common/utf8.h"
 #include "db.h"
 
 #define DEP_EN 1u
@@ -320,14 +321,19 @@ static void json_str(FILE *f, const char *s)
 	fputc('"', f);
 	for (; s && *s; s++) {
 		unsigned char c = (unsigned char)*s;
+		size_t n = ul_utf8_len((const unsigned char *)s);
 		if (c == '"' || c == '\\')
 			fprintf(f, "\\%c", c);
 		else if (c == '\n')
 			fputs("\\n", f);
-		else if (c < 0x20)
+		else if (c < 0x20 || c == 0x7f)
 			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
+		else if (!n)
+			fprintf(f, "\\\\x%02X", c);
+		else {
+			fwrite(s, 1, n, f);
+			s += n - 1;
+		}
 	}
 	fputc('"', f);
 }
@@ -619,6 +625,11 @@ int graph_check(struct db_graph *g, FILE *out, const char *json, const char *sar
 static void dot_str(FILE *f, const char *s)
 {
 	for (; *s; s++) {
+		size_t n = ul_utf8_len((const unsigned char *)s);
+		if (!n) {
+			fprintf(f, "\\\\x%02X", (unsigned char)*s);
+			continue;
+		}
 		if (*s == '"' || *s == '\\')
 			fputc('\\', f);
 		fputc((unsigned char)*s < 0x20 ? ' ' : *s, f);

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../common/utf8.h"
 #include "db.h"
 #include "html.h"
 
@@ -195,6 +196,10 @@ static int load(struct page *pg, const char *path)
 static void esc(FILE *f, const char *s)
 {
 	for (; s && *s; s++) {
+		if (!ul_utf8_len((const unsigned char *)s)) {
+			fprintf(f, "\\x%02X", (unsigned char)*s);
+			continue;
+		}
 		switch (*s) {
 		case '<': fputs("&lt;", f); break;
 		case '>': fputs("&gt;", f); break;

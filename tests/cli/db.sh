@@ -244,6 +244,16 @@ if command -v sqlite3 >/dev/null; then
       echo "INSERT INTO deps VALUES($((i + 1)), $(((i + 1) % 40 + 1)), 1, 1000, 'f (p.c:$i)');"; done; echo "COMMIT;"; } | sqlite3 "$T/long.db"
   "$UL" db check "$T/long.db" --json "$T/long.json" >/dev/null 2>&1
   check db_check_long_cycle grep -q '"kind":"circular"' "$T/long.json"
+  # names that are not valid UTF-8 stay valid UTF-8 in every output
+  "$UL" --graph-db "$T/utf.db" -- "$T/exit7" 2>/dev/null
+  sqlite3 "$T/utf.db" "INSERT INTO runs VALUES(1000, 'u1000', 'p', 'p', 1, 'h', 0);
+    INSERT INTO classes(id, key, kind, module, name) VALUES(1000, 's:/p!a', 0, '/p', CAST(X'61ff' AS TEXT)), (1001, 's:/p!b', 0, '/p', CAST(X'62c3' AS TEXT));
+    INSERT INTO deps VALUES(1000, 1001, 1, 1000, CAST(X'66fe' AS TEXT)), (1001, 1000, 1, 1000, 'g');"
+  "$UL" db check "$T/utf.db" --json "$T/utf-c.json" >/dev/null 2>&1
+  "$UL" db export "$T/utf.db" --json "$T/utf-e.json" 2>/dev/null
+  ULOCKDEP_DOT=none "$UL" html "$T/utf.html" "$T/utf.db" 2>/dev/null
+  check invalid_utf8_escaped bash -c "for f in utf-c.json utf-e.json utf-e.dot utf.html; do iconv -f UTF-8 -t UTF-8 '$T/'\$f >/dev/null || exit 1; done \
+    && grep -q 'a\\\\\\\\xFF' '$T/utf-c.json' && grep -q 'a\\\\\\\\xFF' '$T/utf-e.json' && grep -q 'a\\\\xFF' '$T/utf.html'"
 else
   skip db_check_long_cycle "sqlite3 CLI not installed"
 fi
