@@ -136,14 +136,12 @@ struct spawn {
 static int spawn_child(void *arg)
 {
 	struct spawn *s = arg;
-	dup2(s->null_fd, 0);
-	dup2(s->null_fd, 1);
-	execve(s->argv[0], s->argv, s->envp);
-	_exit(127);
+	ul_exec_hidden(s->argv, s->envp, s->null_fd, s->null_fd, 2);
 }
 
 /* Run "ulockdep db CMD FILE ARG" and return its exit status (-1: none).
- * Exit signal 0: the program's SIGCHLD handler and wait() never see it. */
+ * Exit signal 0 and the exec in a grandchild (ul_exec_hidden): the
+ * program's SIGCHLD handler and wait() never see it. */
 static int run_helper(const char *cmd, const char *arg)
 {
 	char *argv[] = { helper, "db", (char *)cmd, db_path, (char *)arg, NULL };

@@ -304,6 +304,14 @@ cc -O0 -g -pthread -DPAD -o "$T/fpe" "$T/fpe.c"
 fp1=$(grep -o '"fingerprint":"[0-9a-f]*"' "$T/fpe1.json"); fp2=$(grep -o '"fingerprint":"[0-9a-f]*"' "$T/fpe2.json")
 check fingerprint_survives_edit bash -c "test -n '$fp1' && test '$fp1' = '$fp2'"
 
+# The runtime's helpers (the symbolizer for the report, the graph-db helper
+# when preloaded bare) never reach the program's SIGCHLD handler or wait().
+cc -O1 -g -pthread -o "$T/sigchld" tests/cli/progs/sigchld.c
+o1=$("$UL" -- "$T/sigchld" 2>"$T/sigchld.err")
+o2=$(ULOCKDEP_OPTIONS="graph_db=$T/sigchld.db" LD_PRELOAD=$B/libulockdep.so "$T/sigchld" 2>/dev/null)
+check helpers_no_sigchld bash -c "test '$o1' = 'sigchld=0 wait=-1 errno=ECHILD' -a '$o2' = 'sigchld=0 wait=-1 errno=ECHILD' \
+  && grep -q 'sigchld.c:[0-9]' '$T/sigchld.err'"
+
 # Refused before the program runs: one file for two outputs, a garbage
 # baseline, an --html page in a directory that does not exist.
 rm -f "$T/ran"
