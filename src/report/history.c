@@ -136,7 +136,7 @@ struct spawn {
 static int spawn_child(void *arg)
 {
 	struct spawn *s = arg;
-	ul_exec_hidden(s->argv, s->envp, s->null_fd, s->null_fd, 2);
+	return ul_exec_hidden(s->argv, s->envp, s->null_fd, s->null_fd, 2);
 }
 
 /* Run "ulockdep db CMD FILE ARG" and return its exit status (-1: none).

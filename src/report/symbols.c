@@ -262,9 +262,10 @@ struct spawn_args {
 /* In a CLONE_VM child with exit signal 0: an exec would reset the exit
  * signal to SIGCHLD and the program would see the helper end. So a
  * grandchild (a plain clone, a copy of memory) execs, and this child, which
- * never execs, waits for it and ends silently with its status. Signals
- * stay blocked as the caller left them. */
-_Noreturn void ul_exec_hidden(char *const argv[], char *const envp[], int fd0, int fd1, int fd2)
+ * never execs, waits for it and returns its status (the clone function's
+ * return ends it silently). Signals stay blocked as the caller left them.
+ * No noreturn call on this stack: sanitizers hook those. */
+int ul_exec_hidden(char *const argv[], char *const envp[], int fd0, int fd1, int fd2)
 {
 	long pid = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
 	if (pid == 0) {
@@ -272,19 +273,19 @@ _Noreturn void ul_exec_hidden(char *const argv[], char *const envp[], int fd0, i
 		dup2(fd1, 1);
 		dup2(fd2, 2);
 		execve(argv[0], argv, envp);
-		_exit(127);
+		syscall(SYS_exit, 127);
 	}
 	/* signals are blocked: no EINTR (errno here would be the caller's) */
 	int st = 0;
 	if (pid < 0 || syscall(SYS_wait4, pid, &st, 0, 0) < 0)
-		_exit(127);
-	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 127);
+		return 127;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 127;
 }
 
 static int spawn_child(void *arg)
 {
 	struct spawn_args *a = arg;
-	ul_exec_hidden(a->argv, a->envp, a->null_fd, a->out_fd, a->null_fd);
+	return ul_exec_hidden(a->argv, a->envp, a->null_fd, a->out_fd, a->null_fd);
 }
 
 /* Run the symbolizer on one module with up to n addresses; parse pairs of
