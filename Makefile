@@ -14,7 +14,7 @@ WRAP_OBJS := $(RT_SRCS:%.c=$(BUILD)/objw/%.o)
 HDRS    := $(wildcard src/*/*.h src/common/options.def)
 DEPFLAGS = -MMD -MP
 
-.PHONY: all demo test test-unit test-scenarios test-scenarios-asan test-scenarios-lockstat test-cli test-lockstat test-db test-real test-install bench install uninstall clean
+.PHONY: all demo test test-unit test-scenarios test-scenarios-asan test-scenarios-lockstat test-cli test-lockstat test-db test-adversarial test-real test-install bench install uninstall clean
 all: $(BUILD)/libulockdep.so $(BUILD)/libulockdep-wrap.a $(BUILD)/ulockdep-wrap.flags $(BUILD)/ulockdep \
      $(BUILD)/ulockdep.1 $(BUILD)/ulockdep.pc
 

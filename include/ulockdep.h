@@ -42,6 +42,8 @@ ULOCKDEP_WEAK void __ulockdep_map_release(struct ulockdep_map *m, const void *ca
 ULOCKDEP_WEAK void __ulockdep_context(int enter, int ctx);
 ULOCKDEP_WEAK void __ulockdep_show_held_locks(void);
 ULOCKDEP_WEAK int __ulockdep_is_held(const void *lock, int read);
+ULOCKDEP_WEAK void __ulockdep_wait(const void *event, int begin, const void *caller);
+ULOCKDEP_WEAK void __ulockdep_event(const void *event, const void *caller);
 
 enum { ULOCKDEP_HELD, ULOCKDEP_NOT_HELD, ULOCKDEP_HELD_READ, ULOCKDEP_HELD_WRITE, ULOCKDEP_NONE_HELD };
 
@@ -144,6 +146,23 @@ ULOCKDEP_INLINE void ulockdep_map_release__at(struct ulockdep_map *m, const void
  * context 'ctx' (1-64; shares numbering with signals). */
 ULOCKDEP_INLINE void ulockdep_context_enter(int ctx) { if (__ulockdep_context) __ulockdep_context(1, ctx); }
 ULOCKDEP_INLINE void ulockdep_context_exit(int ctx) { if (__ulockdep_context) __ulockdep_context(0, ctx); }
+
+/* Events of custom primitives (futex queues, eventfd, completions): any
+ * object's address names an event. Wrap the blocking part in wait_begin/
+ * wait_end; call ulockdep_event() where the event is produced (the
+ * completion, the post, the wake-up). A wait while holding L and a producer
+ * that takes L before the event is a report of kind "wait". The class is
+ * the object's symbol for a global, else the site of its first use. The
+ * object may begin with a lock: the two keep separate identities. */
+ULOCKDEP_INLINE void ulockdep_wait_begin__at(const void *ev, const void *__ul_ip)
+{ if (__ulockdep_wait) __ulockdep_wait(ev, 1, __ul_ip); }
+#define ulockdep_wait_begin(ev) ulockdep_wait_begin__at((ev), ULOCKDEP_CALLER)
+ULOCKDEP_INLINE void ulockdep_wait_end__at(const void *ev, const void *__ul_ip)
+{ if (__ulockdep_wait) __ulockdep_wait(ev, 0, __ul_ip); }
+#define ulockdep_wait_end(ev) ulockdep_wait_end__at((ev), ULOCKDEP_CALLER)
+ULOCKDEP_INLINE void ulockdep_event__at(const void *ev, const void *__ul_ip)
+{ if (__ulockdep_event) __ulockdep_event(ev, __ul_ip); }
+#define ulockdep_event(ev) ulockdep_event__at((ev), ULOCKDEP_CALLER)
 
 /* Print all locks held by all threads. */
 ULOCKDEP_INLINE void ulockdep_show_held_locks(void) { if (__ulockdep_show_held_locks) __ulockdep_show_held_locks(); }

@@ -1,6 +1,7 @@
 /* Runtime lifecycle: options, tables, start-up, exit and fork. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -136,12 +137,7 @@ static void fork_child(void)
 	/* Only this thread survives: every runtime lock another thread held
 	 * at fork is reset, and the child counts only its own reports. */
 	ul_tid_forget();
-	ul_mutex_reset(&ul_rt.graph_lock);
-	ul_mutexes_reset_all();
-	struct ul_htab *tabs[] = { &ul_rt.locks, &ul_rt.chains, &ul_rt.edges, &ul_rt.classkeys,
-				   &ul_rt.stacks, &ul_rt.dedup, &ul_rt.lockpages };
-	for (size_t i = 0; i < UL_ARRAY_SIZE(tabs); i++)
-		ul_htab_unlock_all(tabs[i], true);
+	ul_mutexes_reset_all(); /* the one registry: static locks, tables, graph */
 	ul_report_after_fork();
 	ul_outputs_after_fork();
 	ul_sarif_after_fork();
@@ -163,25 +159,65 @@ static void thread_key_set(struct ul_thread *t)
 		pthread_setspecific(thread_key, t);
 }
 
+/* Thread exit. glibc runs C++ thread_local destructors first, then the
+ * pthread_key destructors in rounds. Ours re-arms itself until the last
+ * round, so the program's own destructors (which may lock) are still
+ * validated, and the held-lock check sees what they released. */
 static void thread_key_dtor(void *p)
 {
 	struct ul_thread *t = p;
-	if (t && t == ul_self)
-		ul_thread_exit(t);
+	if (!t || t != ul_self)
+		return;
+	if (++t->exit_rounds < PTHREAD_DESTRUCTOR_ITERATIONS && pthread_setspecific(thread_key, t) == 0)
+		return;
+	if (t->started && !t->busy && !t->off && atomic_load(&ul_rt.enabled)) {
+		t->busy = 1;
+		ul_check_exit(t, t->exit_ip);
+		t->busy = 0;
+	}
+	ul_thread_exit(t);
 }
 
+static void table_full(struct ul_htab *h, bool oom)
+{
+	char msg[300];
+	snprintf(msg, sizeof msg, "%s for %s", oom ? "out of memory" : "limit reached", h->what);
+	ul_report_notice(msg);
+}
+
+/* Every table has a cap (or is bounded by one that has) and says once
+ * what stops working when it is full or out of memory. */
 static void init_tables(void)
 {
-	ul_htab_init(&ul_rt.locks, 1024, (uint64_t)ul_rt.opt.max_locks);
-	ul_htab_init(&ul_rt.chains, 256, 1u << 20);
-	ul_htab_init(&ul_rt.edges, 256, 0);
-	ul_htab_init(&ul_rt.classkeys, 64, 0);
-	ul_htab_init(&ul_rt.stacks, 64, 0);
-	ul_htab_init(&ul_rt.dedup, 16, 0);
-	ul_htab_init(&ul_rt.lockpages, 256, 0);
-	ul_rt.classes = ul_map((size_t)(ul_rt.opt.max_classes + 1) * sizeof *ul_rt.classes);
-	/* class 1 is the catch-all used past the class limit */
-	ul_class_for_key(UL_ORIGIN_KEY, 1, UL_KIND_MUTEX, "(class limit reached)");
+	ul_mutex_register(&ul_rt.graph_lock);
+	ul_htab_full_hook = table_full;
+	uint64_t max_locks = (uint64_t)ul_rt.opt.max_locks;
+	ul_htab_init(&ul_rt.locks, 1024, max_locks); /* its notice: UL_LIMIT_LOCKS */
+	ul_htab_init(&ul_rt.chains, 256, 1u << 20);  /* its notice: UL_LIMIT_CHAINS */
+	ul_htab_init(&ul_rt.edges, 256, 1u << 23); /* the graph's edge limit */
+	ul_rt.edges.what = "the dependency table: new lock orders are not recorded";
+	ul_htab_init(&ul_rt.classkeys, 64, (uint64_t)ul_rt.opt.max_classes);
+	ul_rt.classkeys.what = "class keys: locks of new classes are not checked";
+	ul_htab_init(&ul_rt.stacks, 64, 1u << 20); /* the stack depot's limit */
+	ul_rt.stacks.what = "the stack table: repeated stacks are stored again";
+	ul_htab_init(&ul_rt.dedup, 16, 1u << 20);
+	ul_rt.dedup.what = "distinct reports (1048576): new problems are not reported";
+	ul_htab_init(&ul_rt.lockpages, 256, max_locks);
+	ul_rt.lockpages.what = "pages holding locks: locks on new pages are not validated";
+}
+
+/* Whatever values arrive in the environment, the runtime works in range. */
+static long clamp(long v, long lo, long hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+static void clamp_options(struct ul_options *o)
+{
+	o->max_classes = clamp(o->max_classes, 1, UL_MAX_CLASSES);
+	o->max_locks = clamp(o->max_locks, 1, 1L << 30);
+	o->deadlock_timeout_ms = clamp(o->deadlock_timeout_ms, 1, 1L << 30);
+	o->exitcode = clamp(o->exitcode, 0, 255);
 }
 
 void ul_runtime_init(void)
@@ -193,11 +229,15 @@ void ul_runtime_init(void)
 	ul_resolve_reals();
 	install_hooks();
 	read_options();
+	clamp_options(&ul_rt.opt);
 	ul_rt.policy = (struct ul_policy){ .max_classes = (uint32_t)ul_rt.opt.max_classes,
 					   .init_wrappers = ul_rt.opt.init_wrappers,
-					   .class_depth = (uint32_t)ul_rt.opt.class_depth };
-	if (ul_rt.opt.no_validate)
+					   .class_depth = (uint32_t)ul_rt.opt.class_depth,
+					   .wait_timed = ul_rt.opt.wait_timed };
+	if (ul_rt.opt.no_validate) {
 		ul_rt.opt.deadlock_detect = false;
+		ul_rt.opt.wait_check = false;
+	}
 	ul_rt.policy.no_validate = ul_rt.opt.no_validate;
 	ul_rt.policy.deadlock_detect = ul_rt.opt.deadlock_detect;
 	ul_lstat_init(ul_rt.opt.lock_stat || (ul_rt.opt.html_dir && *ul_rt.opt.html_dir));

@@ -52,7 +52,11 @@ test-unit: $(BUILD)/unit $(BUILD)/unit-asan $(BUILD)/core-matrix
 test-cli: all $(BUILD)/examples/iommu_abba
 	bash tests/cli/run.sh
 
-test-lockstat: all
+# Adversarial suite: programs run plainly and under ulockdep (guest safety).
+test-adversarial: all $(BUILD)/examples/iommu_abba
+	bash tests/adversarial/run.sh
+
+test-lockstat: all $(BUILD)/examples/iommu_abba
 	bash tests/lockstat/run.sh
 
 # The scenarios again with lock statistics on: every verdict must hold
@@ -61,7 +65,7 @@ test-scenarios-lockstat: all $(BUILD)/test-runner $(SCEN_BINS)
 	UL_TEST_OPTIONS=lock_stat=1 $(BUILD)/test-runner $(BUILD) $(SCEN_SRCS)
 
 # The stages of make test, in order; tests/run.sh adds them up in one closing line.
-TEST_STAGES := unit scenarios scenarios-asan scenarios-lockstat cli lockstat db
+TEST_STAGES := unit scenarios scenarios-asan scenarios-lockstat cli lockstat db adversarial
 test: all
 	bash tests/run.sh $(TEST_STAGES)
 
@@ -72,7 +76,7 @@ test: all
 # (they run in test-scenarios).
 ASAN_BUILD := $(BUILD)-asan
 ASAN_RT := -fsanitize=address,undefined -fno-sanitize-recover=undefined
-ASAN_SKIP := free_held memory_reuse seed_003 reuse_realloc alloc_unmaps
+ASAN_SKIP := free_held memory_reuse seed_003 reuse_realloc alloc_unmaps wait_malloc_init_condvar
 test-scenarios-asan: $(BUILD)/test-runner $(SCEN_BINS) $(SCEN_LIBS)
 	$(MAKE) BUILD=$(ASAN_BUILD) RTOPT="$(ASAN_RT)" $(ASAN_BUILD)/libulockdep.so
 	@mkdir -p $(ASAN_BUILD)/scenarios
@@ -82,5 +86,5 @@ test-scenarios-asan: $(BUILD)/test-runner $(SCEN_BINS) $(SCEN_LIBS)
 	  $(BUILD)/test-runner $(ASAN_BUILD) $(filter-out $(addprefix tests/scenarios/,$(addsuffix .c,$(ASAN_SKIP))),$(SCEN_SRCS))
 
 # --graph-db and the db commands (tests/cli/db.sh)
-test-db: all
+test-db: all $(BUILD)/examples/iommu_abba
 	bash tests/cli/db.sh

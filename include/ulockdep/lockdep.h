@@ -205,6 +205,14 @@ ULOCKDEP_INLINE void __ulockdep_krelease(struct lockdep_map *m, const void *ip)
 #define lock_map_acquire_try(l)     __ulockdep_kacquire((l), 0, 1, 0, ULOCKDEP_CALLER)
 #define lock_map_release(l)         __ulockdep_krelease((l), ULOCKDEP_CALLER)
 
+/* ---- waits and events (the spellings of DEPT's simple dependency
+ * tracker, the out-of-tree successor of crossrelease): ev is any object's
+ * address ---- */
+#define sdt_might_sleep_start(ev) ulockdep_wait_begin(ev)
+#define sdt_might_sleep_end(ev)   ulockdep_wait_end(ev)
+#define sdt_wait(ev)              do { ulockdep_wait_begin(ev); ulockdep_wait_end(ev); } while (0)
+#define sdt_event(ev)             ulockdep_event(ev)
+
 /* ---- held-lock dumps: every thread's held locks ---- */
 ULOCKDEP_INLINE void debug_show_all_locks(void) { ulockdep_show_held_locks(); }
 #define debug_show_held_locks(task) ((void)(task), ulockdep_show_held_locks())

@@ -175,3 +175,42 @@ API void __ulockdep_show_held_locks(void)
 {
 	ul_report_show_all_held(-1);
 }
+
+/* Custom primitives: the object's address is the event. Its shadow sits
+ * one byte in, so an object that starts with a lock (a completion built on
+ * a mutex) keeps both identities. */
+static uint32_t api_event_class(const void *ev, const void *caller)
+{
+	if (!ul_rt.opt.wait_check)
+		return 0;
+	return ul_event_class((const char *)ev + 1, UL_KIND_EVENT, (uintptr_t)caller);
+}
+
+API void __ulockdep_wait(const void *ev, int begin, const void *caller)
+{
+	struct ul_thread *t = ul_enter();
+	if (!t)
+		return;
+	int e = errno;
+	if (begin) {
+		uint32_t ec = api_event_class(ev, caller);
+		ul_event_wait(t, ec, (uintptr_t)caller, 0);
+		ul_event_block(t, ev, UL_KIND_EVENT, (uintptr_t)caller);
+	} else {
+		ul_event_unblock(t);
+	}
+	ul_leave(t);
+	errno = e;
+}
+
+API void __ulockdep_event(const void *ev, const void *caller)
+{
+	struct ul_thread *t = ul_enter();
+	if (!t)
+		return;
+	int e = errno;
+	uint32_t ec = api_event_class(ev, caller);
+	ul_event_produce(t, ec, ev, (uintptr_t)caller, 0, true);
+	ul_leave(t);
+	errno = e;
+}

@@ -736,7 +736,7 @@ static void reports(FILE *f, struct page *pg)
 		esc(f, jv_str(r, "program"));
 		fprintf(f, " (pid %.0f)</p>\n", jv_num(r, "pid"));
 		if (!strcmp(jv_str(r, "kind"), "circular") || !strcmp(jv_str(r, "kind"), "context_order") ||
-		    !strcmp(jv_str(r, "kind"), "deadlock"))
+		    !strcmp(jv_str(r, "kind"), "deadlock") || !strcmp(jv_str(r, "kind"), "wait"))
 			cycle_svg(f, r, graph_with(pg, jv_get(r, "locks")));
 		fputs("<pre class=\"kernel\">", f);
 		esc(f, jv_str(r, "report"));

@@ -135,11 +135,13 @@ static void man(void)
 	       "\\e\\e escapes, or '...' taken as is. An unquoted value ends at a space or at a ':' that starts "
 	       "the next NAME=. The launcher passes its flags here, quoted, so bare LD_PRELOAD=libulockdep.so "
 	       "use works the same.\n.TP\n.B ULOCKDEP_FDS\nInternal: the descriptors the launcher opened. Each "
-	       "is used only if it is still the file (device and inode) it names.\n"
+	       "is used only if it is still the file (device and inode) it names, and only by a process whose "
+	       "ULOCKDEP_OPTIONS is the one the launcher set; a process that sets its own writes its own files.\n"
 	       ".SH EXIT STATUS\nThe program's own status, unless \\-\\-exitcode N is given and something was "
 	       "reported (then N), or the program was killed by a signal (the launcher dies of the same signal). "
 	       "1 for a usage error, a bad option value, a path longer than PATH_MAX or a bad suppressions file "
-	       "(the program does not start); 127 if PROGRAM cannot be run.\n"
+	       "(the program does not start); as a shell: 127 if PROGRAM is not found, 126 if it is found but "
+	       "cannot run (a directory, not executable).\n"
 	       ".SH FILES\nSuppression files hold one rule per line: \\fIKIND PATTERN # reason\\fR. KIND is a "
 	       "report kind or *, PATTERN a glob on a lock class name or on a function in any stack. A "
 	       "suppressions file must be a regular file of at most 1 MiB with lines of at most 1023 bytes and no "
@@ -168,18 +170,37 @@ static char *find_runtime(void)
 	return NULL;
 }
 
-static char *which(const char *prog)
+/* errno as a shell sees it when it runs path: 0, EISDIR, EACCES or ENOENT. */
+static int runnable(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st))
+		return errno == ENOENT || errno == ENOTDIR ? ENOENT : errno;
+	if (S_ISDIR(st.st_mode))
+		return EISDIR;
+	return access(path, X_OK) ? EACCES : 0;
+}
+
+/* The program as execvp finds it, or NULL with *err (the shell's 126 for
+ * a file that cannot run, 127 for none). */
+static char *which(const char *prog, int *err)
 {
 	static char buf[PATH_MAX];
-	if (strchr(prog, '/'))
-		return access(prog, X_OK) == 0 ? (char *)prog : NULL;
+	if (strchr(prog, '/')) {
+		*err = runnable(prog);
+		return *err ? NULL : (char *)prog;
+	}
 	const char *path = getenv("PATH");
+	*err = ENOENT;
 	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
 		const char *e = strchr(p, ':');
 		size_t n = e ? (size_t)(e - p) : strlen(p);
 		snprintf(buf, sizeof buf, "%.*s/%s", (int)n, p, prog);
-		if (access(buf, X_OK) == 0)
+		int r = runnable(buf);
+		if (!r)
 			return buf;
+		if (r == EACCES)
+			*err = EACCES; /* found, not executable: as the shell, said unless another runs */
 		p += n + (e ? 1 : 0);
 	}
 	return NULL;
@@ -265,9 +286,13 @@ static void html_finish(const char *out, const char *dir)
 	rmdir(dir);
 }
 
-static void forward(int sig)
+/* A signal sent to the launcher alone goes on to the program. One from the
+ * terminal (Ctrl-C, hangup: si_code SI_KERNEL) went to the whole
+ * foreground process group, the program included: not sent twice. */
+static void forward(int sig, siginfo_t *si, void *uc)
 {
-	if (child > 0)
+	(void)uc;
+	if (child > 0 && !(si && si->si_code == SI_KERNEL))
 		kill(child, sig);
 }
 
@@ -297,7 +322,8 @@ static int graph_cmd(int argc, char **argv)
 		fprintf(stderr, "ulockdep graph: %s not found (written next to the JSON by --graph)\n", dot);
 		return 1;
 	}
-	if (!which("dot")) {
+	int werr;
+	if (!which("dot", &werr)) {
 		fprintf(stderr, "ulockdep graph: Graphviz 'dot' is not installed (apt-get install graphviz)\n");
 		return 1;
 	}
@@ -441,16 +467,45 @@ static const char *pattern_of(const struct ul_options *o, int i)
 	return i == F_LOG ? o->log_file : i == F_JSON ? o->json : i == F_SARIF ? o->sarif : o->graph;
 }
 
+/* In the child, before exec: the suppression files, read through
+ * descriptors so a program exec'ed after a uid change still has them.
+ * %p is the launched program's pid. */
+static int open_suppressions(const struct ul_options *o, int *supp)
+{
+	for (int s = 0; s < o->suppressions_count; s++) {
+		char path[PATH_MAX];
+		int r = ul_path_make(o->suppressions[s], getpid(), NULL, NULL, path, sizeof path);
+		if (r) {
+			fprintf(stderr, "ulockdep: --suppressions: the path is longer than PATH_MAX (%d bytes)\n",
+				PATH_MAX - 1);
+			return -1;
+		}
+		supp[s] = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		if (supp[s] < 0) {
+			fprintf(stderr, "ulockdep: %s: cannot read suppressions file: %s\n", path, strerror(errno));
+			return -1;
+		}
+		supp[s] = ul_fd_move_high(supp[s], 0);
+	}
+	return 0;
+}
+
 /* In the child, before exec: open every output and describe them in
  * ULOCKDEP_FDS. A path too long is fatal; a file that cannot be opened
  * gets one notice and its output is lost. */
-static int open_outputs(const struct ul_options *o, struct shared *sh, int status_fd, const int *supp)
+static int open_outputs(const struct ul_options *o, struct shared *sh, int status_fd, int carry_fd,
+			const int *supp)
 {
 	char *env = calloc(1, 4096);
-	int n = snprintf(env, 4096, "pid=%d", getpid());
+	/* opts: which ULOCKDEP_OPTIONS these descriptors serve; a process
+	 * that sets its own gets its own files */
+	int n = snprintf(env, 4096, "pid=%d;opts=%llx", getpid(), ul_hash_str(getenv("ULOCKDEP_OPTIONS")));
 	struct stat st;
 	if (status_fd >= 0 && fstat(status_fd, &st) == 0)
 		n += snprintf(env + n, 4096 - (size_t)n, ";status=%d,%lu,%lu", status_fd, (unsigned long)st.st_dev,
+			      (unsigned long)st.st_ino);
+	if (carry_fd >= 0 && fstat(carry_fd, &st) == 0)
+		n += snprintf(env + n, 4096 - (size_t)n, ";carry=%d,%lu,%lu", carry_fd, (unsigned long)st.st_dev,
 			      (unsigned long)st.st_ino);
 	for (int i = 0; i < o->suppressions_count; i++)
 		if (fstat(supp[i], &st) == 0)
@@ -588,22 +643,16 @@ int main(int argc, char **argv)
 	for (int s = 0; s < opt.suppressions_count; s++)
 		if (absolute("--suppressions", &opt.suppressions[s], 0))
 			return 1;
-	/* suppressions too are read through descriptors opened here, so a
-	 * program exec'ed after a uid change still has them */
 	int supp[UL_MAX_LIST];
-	for (int s = 0; s < opt.suppressions_count; s++) {
-		supp[s] = open(opt.suppressions[s], O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-		if (supp[s] < 0) {
-			fprintf(stderr, "ulockdep: %s: cannot read suppressions file: %s\n", opt.suppressions[s],
-				strerror(errno));
-			return 1;
-		}
-		supp[s] = ul_fd_move_high(supp[s], 0);
-	}
-	char *prog = which(argv[i]);
+	int perr;
+	char *prog = which(argv[i], &perr);
 	if (!prog) {
-		fprintf(stderr, "ulockdep: %s: command not found\n", argv[i]);
-		return 127;
+		/* the shell's codes: 127 not found, 126 found but cannot run */
+		if (perr == ENOENT && !strchr(argv[i], '/'))
+			fprintf(stderr, "ulockdep: %s: command not found\n", argv[i]);
+		else
+			fprintf(stderr, "ulockdep: %s: %s\n", argv[i], strerror(perr));
+		return perr == ENOENT ? 127 : 126;
 	}
 	struct stat st;
 	if (stat(prog, &st) == 0 && (((st.st_mode & S_ISUID) && st.st_uid != geteuid()) ||
@@ -623,10 +672,21 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ulockdep: cannot find libulockdep.so next to the launcher\n");
 		return 1;
 	}
+	/* With a tiny descriptor limit every descriptor is the program's: pass
+	 * none, the runtime opens its files by path at each write. */
+	bool tiny = ul_fd_floor() < 0;
+	if (tiny)
+		fprintf(stderr, "ulockdep: RLIMIT_NOFILE is below %d: ulockdep keeps no descriptors in the program; "
+				"its files are opened at each write (a program that changes user may lose them)\n",
+			UL_FD_TINY);
 	/* reports are counted through a descriptor: a uid change cannot lose them */
-	int sfd = memfd_create("ulockdep-reports", 0);
+	int sfd = tiny ? -1 : memfd_create("ulockdep-reports", MFD_CLOEXEC);
 	if (sfd >= 0)
 		sfd = ul_fd_move_high(sfd, 0);
+	/* the owner's report counts, for the image it may exec next */
+	int cfd = tiny ? -1 : memfd_create("ulockdep-carry", MFD_CLOEXEC);
+	if (cfd >= 0)
+		cfd = ul_fd_move_high(cfd, 0);
 	struct shared *sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED) {
 		perror("ulockdep: mmap");
@@ -672,10 +732,15 @@ int main(int argc, char **argv)
 	setenv("LD_PRELOAD", preload, 1);
 	setenv("ULOCKDEP_OPTIONS", env, 1);
 
-	signal(SIGINT, forward);
-	signal(SIGTERM, forward);
-	signal(SIGHUP, forward);
-	signal(SIGQUIT, forward);
+	struct sigaction fw;
+	memset(&fw, 0, sizeof fw);
+	fw.sa_sigaction = forward;
+	fw.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigemptyset(&fw.sa_mask);
+	sigaction(SIGINT, &fw, NULL);
+	sigaction(SIGTERM, &fw, NULL);
+	sigaction(SIGHUP, &fw, NULL);
+	sigaction(SIGQUIT, &fw, NULL);
 	child = fork();
 	if (child < 0) {
 		perror("ulockdep: fork");
@@ -686,13 +751,18 @@ int main(int argc, char **argv)
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
 		signal(SIGQUIT, SIG_DFL);
-		if (open_outputs(&opt, sh, sfd, supp)) {
+		if (tiny) {
+			char e[64];
+			snprintf(e, sizeof e, "pid=%d;opts=%llx", getpid(), ul_hash_str(getenv("ULOCKDEP_OPTIONS")));
+			setenv("ULOCKDEP_FDS", e, 1);
+		} else if (open_suppressions(&opt, supp) || open_outputs(&opt, sh, sfd, cfd, supp)) {
 			sh->failed = 1;
 			_exit(1);
 		}
 		execvp(argv[i], argv + i);
-		fprintf(stderr, "ulockdep: %s: %s\n", argv[i], strerror(errno));
-		_exit(127);
+		int ee = errno;
+		fprintf(stderr, "ulockdep: %s: %s\n", argv[i], strerror(ee));
+		_exit(ee == ENOENT || ee == ENOTDIR ? 127 : 126);
 	}
 	int ws;
 	while (waitpid(child, &ws, 0) < 0 && errno == EINTR)

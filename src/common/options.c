@@ -54,8 +54,8 @@ static int parse_bool(const char *v, bool *out)
 static int parse_int(const char *v, long lo, long hi, long *out)
 {
 	char *end;
-	if (!*v || *v == ' ')
-		return -1;
+	if (!((*v >= '0' && *v <= '9') || (*v == '-' && v[1] >= '0' && v[1] <= '9')))
+		return -1; /* no '+', no white space */
 	errno = 0;
 	long x = strtol(v, &end, 10);
 	if (*end || errno || x < lo || x > hi)
@@ -64,11 +64,18 @@ static int parse_int(const char *v, long lo, long hi, long *out)
 	return 0;
 }
 
-/* glibc keeps two real-time signals below SIGRTMIN for itself. */
+/* A signal the dump may take: catchable and asynchronous. glibc keeps two
+ * real-time signals below SIGRTMIN for itself; a fault (SEGV, BUS, FPE,
+ * ILL, TRAP, SYS) is raised again by the faulting instruction, so a
+ * handler that returns would run forever. */
 static bool catchable(int sig)
 {
-	return sig > 0 && sig <= SIGRTMAX && sig != SIGKILL && sig != SIGSTOP &&
-	       (sig < 32 || sig >= SIGRTMIN);
+	switch (sig) {
+	case SIGKILL: case SIGSTOP:
+	case SIGSEGV: case SIGBUS: case SIGFPE: case SIGILL: case SIGTRAP: case SIGSYS:
+		return false;
+	}
+	return sig > 0 && sig <= SIGRTMAX && (sig < 32 || sig >= SIGRTMIN);
 }
 
 int ul_signal_parse(const char *s)
@@ -157,7 +164,8 @@ void ul_option_allowed(const struct ul_option_desc *d, char *buf, int len)
 		break;
 	}
 	case 'G':
-		snprintf(buf, (size_t)len, "a catchable signal by name or number (e.g. SIGQUIT, USR1, RTMIN+1, 10)");
+		snprintf(buf, (size_t)len, "a catchable, asynchronous signal by name or number (e.g. SIGQUIT, USR1, RTMIN+1, 10); "
+			 "not KILL, STOP, 32, 33 or a fault signal (SEGV, BUS, FPE, ILL, TRAP, SYS)");
 		break;
 	case 'P':
 		snprintf(buf, (size_t)len, "a path of at most %d bytes (PATH_MAX)", PATH_MAX - 1);

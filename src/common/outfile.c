@@ -30,6 +30,10 @@ int ul_path_make(const char *pattern, int pid, const char *insert, const char *a
 		if (p[0] == '%' && p[1] == 'p') {
 			snprintf(num, sizeof num, "%d", pid);
 			p++;
+		} else if (p[0] == '%' && p[1] == '%') {
+			num[0] = '%';
+			num[1] = 0;
+			p++;
 		} else {
 			num[0] = *p;
 			num[1] = 0;
@@ -59,13 +63,41 @@ int ul_path_make(const char *pattern, int pid, const char *insert, const char *a
 	return 0;
 }
 
-int ul_fd_move_high(int fd, int cloexec)
+unsigned long long ul_hash_str(const char *s)
+{
+	unsigned long long h = 1469598103934665603ull;
+	for (; s && *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+bool ul_path_has_pid(const char *pattern)
+{
+	for (const char *p = pattern; p && *p; p++)
+		if (p[0] == '%' && (p[1] == 'p' || p[1] == '%')) {
+			if (p[1] == 'p')
+				return true;
+			p++;
+		}
+	return false;
+}
+
+int ul_fd_floor(void)
 {
 	struct rlimit rl;
-	long base = 3;
 	int e = errno;
-	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur >= 256)
-		base = (rl.rlim_cur > 1024 ? 1024 : (long)rl.rlim_cur) - 64;
+	int r = getrlimit(RLIMIT_NOFILE, &rl);
+	errno = e;
+	if (r || rl.rlim_cur < UL_FD_TINY)
+		return -1;
+	return (rl.rlim_cur > 1024 ? 1024 : (int)rl.rlim_cur) - 64;
+}
+
+int ul_fd_move_high(int fd, int cloexec)
+{
+	int base = ul_fd_floor(), e = errno;
+	if (fd < 0 || base < 0)
+		return fd;
 	int nfd = fcntl(fd, cloexec ? F_DUPFD_CLOEXEC : F_DUPFD, base);
 	if (nfd >= 0) {
 		close(fd);
@@ -84,8 +116,9 @@ int ul_fd_is(int fd, unsigned long dev, unsigned long ino)
 	return r;
 }
 
-/* A sticky, world-writable directory: anyone may plant a file there. */
-static int shared_dir(const char *path)
+/* A sticky, world-writable directory: anyone may plant a file there.
+ * *owner is the directory's owner. */
+static int shared_dir(const char *path, uid_t *owner)
 {
 	char dir[PATH_MAX];
 	snprintf(dir, sizeof dir, "%s", path);
@@ -97,7 +130,22 @@ static int shared_dir(const char *path)
 	else
 		*slash = 0;
 	struct stat st;
-	return stat(dir, &st) == 0 && (st.st_mode & S_ISVTX) && (st.st_mode & S_IWOTH);
+	if (stat(dir, &st) || !(st.st_mode & S_ISVTX) || !(st.st_mode & S_IWOTH))
+		return 0;
+	*owner = st.st_uid;
+	return 1;
+}
+
+/* In a shared directory, a file someone else planted is refused: a
+ * regular file of another user, and a FIFO, socket or device owned by
+ * neither us, root nor the directory's owner (whoever reads the FIFO
+ * would get our reports). */
+static int planted(const char *path, const struct stat *st)
+{
+	uid_t me = geteuid(), dir;
+	if (st->st_uid == me || !shared_dir(path, &dir))
+		return 0;
+	return S_ISREG(st->st_mode) || (st->st_uid != 0 && st->st_uid != dir);
 }
 
 static int finish(int fd, int flags, struct ul_openfile *f)
@@ -121,6 +169,9 @@ static int finish(int fd, int flags, struct ul_openfile *f)
 static int open_target(const char *path, int mode, struct ul_openfile *f)
 {
 	int wr = O_WRONLY | O_CLOEXEC | O_NOFOLLOW | (mode == UL_OF_STREAM ? O_APPEND : 0);
+	/* a whole file of ours is readable too: the owner's image after an
+	 * exec reads back what the one before wrote (mkostemp's are too) */
+	int own = mode == UL_OF_WHOLE ? (wr & ~O_WRONLY) | O_RDWR : wr;
 	struct stat st;
 	f->fd = -1;
 	f->tmp[0] = 0;
@@ -128,7 +179,7 @@ static int open_target(const char *path, int mode, struct ul_openfile *f)
 		if (lstat(path, &st)) {
 			if (errno != ENOENT)
 				return -errno;
-			int fd = open(path, wr | O_CREAT | O_EXCL, 0644);
+			int fd = open(path, own | O_CREAT | O_EXCL, 0644);
 			if (fd >= 0)
 				return finish(fd, mode | UL_OF_CREATED, f);
 			if (errno != EEXIST)
@@ -139,11 +190,11 @@ static int open_target(const char *path, int mode, struct ul_openfile *f)
 			return -ELOOP;
 		if (S_ISDIR(st.st_mode))
 			return -EISDIR;
-		if (S_ISREG(st.st_mode) && st.st_uid != geteuid() && shared_dir(path))
+		if (planted(path, &st))
 			return -EPERM;
 		if (S_ISREG(st.st_mode) && mode == UL_OF_WHOLE && st.st_size == 0 && st.st_uid == geteuid()) {
 			/* our own empty file (left by a process before exec): nothing to keep */
-			int fd = open(path, wr | O_NONBLOCK);
+			int fd = open(path, own | O_NONBLOCK);
 			if (fd < 0)
 				return -errno;
 			if (ul_fd_is(fd, st.st_dev, st.st_ino))

@@ -12,6 +12,7 @@
 #ifndef UL_OUTFILE_H
 #define UL_OUTFILE_H
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define UL_OF_STREAM  1   /* appended to: log, JSON lines */
@@ -27,16 +28,26 @@ struct ul_openfile {
 	char tmp[PATH_MAX];
 };
 
-/* pattern with %p replaced by pid, made absolute against the current
+/* FNV-1a of a string: the launcher's ULOCKDEP_OPTIONS, recognised by the runtime. */
+unsigned long long ul_hash_str(const char *s);
+/* Does pattern name the pid (%p, not %%p)? */
+bool ul_path_has_pid(const char *pattern);
+/* pattern with %p replaced by pid and %% by %, made absolute against the current
  * directory; insert (if any) goes before the last '.' of the file name,
  * append (if any) at the end. -ENAMETOOLONG if it does not fit in len. */
 int ul_path_make(const char *pattern, int pid, const char *insert, const char *append, char *out, size_t len);
 int ul_outfile_open(const char *path, int mode, struct ul_openfile *f);
 /* Rename the temp file over its target (UL_OF_TEMP). */
 int ul_outfile_commit(struct ul_openfile *f, const char *path);
-/* Move fd to a descriptor at or above a high base, away from the numbers a
- * program expects to get from open(). Returns the new fd (the old one is
- * closed) or the old one if that fails. */
+/* Below this RLIMIT_NOFILE soft limit every descriptor is the program's:
+ * ulockdep keeps none of its own (docs/output.md). */
+#define UL_FD_TINY 256
+/* The lowest descriptor ulockdep may keep: min(limit, 1024) - 64, or -1
+ * when the limit is below UL_FD_TINY. */
+int ul_fd_floor(void);
+/* Move fd to a descriptor at or above ul_fd_floor(), away from the numbers
+ * a program expects to get from open(). Returns the new fd (the old one is
+ * closed) or the old one if that fails or the limit is tiny. */
 int ul_fd_move_high(int fd, int cloexec);
 /* Does fd still refer to the file dev/ino? */
 int ul_fd_is(int fd, unsigned long dev, unsigned long ino);

@@ -34,19 +34,26 @@ void ul_thread_mask_changed(struct ul_thread *t)
 	t->mask_hash = t->sig_blocked ? ul_hash64(t->sig_blocked) : 0;
 }
 
-__attribute__((noinline)) bool ul_fast_fill(struct ul_lcache *c, const void *lock, uint32_t epoch)
+__attribute__((noinline)) bool ul_fast_fill(struct ul_thread *t, struct ul_lcache *c, const void *lock,
+					    uint32_t epoch)
 {
 	uint64_t v[3];
 	/* dead, novalidate, checked on every use, or a default subclass: the
 	 * slow path */
-	if (!ul_htab_get(&ul_rt.locks, (uintptr_t)lock, v) || ((v[1] >> 25) & 7) || (uint8_t)(v[1] >> 32))
+	if (!ul_htab_get(&ul_rt.locks, (uintptr_t)lock, v) || ul_sh_dead(v) || ul_sh_novalidate(v) ||
+	    (v[1] & UL_SH_BIT(UL_SH_STACK)) || ul_sh_subclass(v))
+		return false;
+	/* first taken by another thread, and maybe on this thread's stack
+	 * (bounds not known yet: the slow path looks once): the stack rule */
+	if (ul_sh_origin(v) == UL_ORIGIN_FIRST_USE &&
+	    (!t->stack_hi || (uintptr_t)lock - t->stack_lo < t->stack_hi - t->stack_lo))
 		return false;
 	c->addr = 0;
 	atomic_signal_fence(memory_order_seq_cst);
-	c->class_id = (uint32_t)v[0];
-	c->inst = (uint32_t)(v[0] >> 32);
-	c->novalidate = (v[1] >> 26) & 1;
-	c->subclass_default = (uint8_t)(v[1] >> 32);
+	c->class_id = ul_sh_class(v);
+	c->inst = ul_sh_inst(v);
+	c->novalidate = false;
+	c->subclass_default = 0;
 	c->slow = false;
 	c->epoch = epoch; /* read before the table: a later kill shows */
 	atomic_signal_fence(memory_order_seq_cst);

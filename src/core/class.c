@@ -9,32 +9,31 @@
 
 #include "core.h"
 
-/* v0: class | inst<<32;  v1: kind, type, origin, flags, subclass;
- * bits 40-63 of v1: graph node of the instance (same-class nesting), 0 if none;
- * v2: for a lock on a stack, the function that first took it */
+/* The layout: core.h, above the ul_sh_* helpers. */
 void ul_lock_pack(const struct ul_lock *l, uint64_t v[3])
 {
 	v[0] = (uint64_t)l->class_id | (uint64_t)l->inst << 32;
 	v[1] = (uint64_t)l->kind | (uint64_t)l->type << 8 | (uint64_t)l->origin << 16 |
-	       (uint64_t)l->rw_writer_pref << 24 | (uint64_t)l->dead << 25 |
-	       (uint64_t)l->novalidate << 26 | (uint64_t)l->on_stack << 27 |
-	       (uint64_t)l->subclass_default << 32;
+	       (uint64_t)l->rw_writer_pref << UL_SH_WPREF | (uint64_t)l->dead << UL_SH_DEAD |
+	       (uint64_t)l->novalidate << UL_SH_NOVALIDATE | (uint64_t)l->on_stack << UL_SH_STACK |
+	       (uint64_t)l->foreign << UL_SH_FOREIGN | (uint64_t)l->subclass_default << UL_SH_SUBCLASS;
 	v[2] = l->owner;
 }
 
 void ul_lock_unpack(uintptr_t addr, const uint64_t v[3], struct ul_lock *l)
 {
 	l->addr = addr;
-	l->class_id = (uint32_t)v[0];
-	l->inst = (uint32_t)(v[0] >> 32);
+	l->class_id = ul_sh_class(v);
+	l->inst = ul_sh_inst(v);
 	l->kind = (uint8_t)v[1];
 	l->type = (uint8_t)(v[1] >> 8);
 	l->origin = (uint8_t)(v[1] >> 16);
-	l->rw_writer_pref = (v[1] >> 24) & 1;
-	l->dead = (v[1] >> 25) & 1;
-	l->novalidate = (v[1] >> 26) & 1;
-	l->on_stack = (v[1] >> 27) & 1;
-	l->subclass_default = (uint8_t)(v[1] >> 32);
+	l->rw_writer_pref = v[1] & UL_SH_BIT(UL_SH_WPREF);
+	l->dead = ul_sh_dead(v);
+	l->novalidate = ul_sh_novalidate(v);
+	l->on_stack = v[1] & UL_SH_BIT(UL_SH_STACK);
+	l->foreign = v[1] & UL_SH_BIT(UL_SH_FOREIGN);
+	l->subclass_default = ul_sh_subclass(v);
 	l->owner = v[2];
 }
 
@@ -49,7 +48,26 @@ bool ul_lock_get(const void *addr, struct ul_lock *out)
 
 struct ul_class *ul_class_get(uint32_t id)
 {
-	return id ? ul_rt.classes[id] : NULL;
+	if (!id || id > UL_MAX_CLASSES)
+		return NULL;
+	struct ul_class **chunk =
+		atomic_load_explicit(&ul_rt.class_chunks[id / UL_CLASS_CHUNK], memory_order_acquire);
+	return chunk ? chunk[id % UL_CLASS_CHUNK] : NULL;
+}
+
+/* A name the program handed over may live in a library it later unloads,
+ * or in its own buffer: keep a copy. */
+static const char *name_copy(const char *name)
+{
+	if (!name)
+		return NULL;
+	size_t n = strnlen(name, 255);
+	char *s = ul_alloc(n + 1);
+	if (!s)
+		return "(no memory)";
+	memcpy(s, name, n);
+	s[n] = 0;
+	return s;
 }
 
 /* Called with graph_lock held. */
@@ -57,13 +75,25 @@ static uint32_t class_new(uint8_t origin, uintptr_t key, uintptr_t site, uint8_t
 			  const char *name, uint32_t base, uint8_t subclass)
 {
 	uint32_t id = atomic_load(&ul_rt.nclasses) + 1;
-	if (id >= (uint32_t)ul_rt.policy.max_classes) {
+	if (id > ul_rt.policy.max_classes || id > UL_MAX_CLASSES) {
 		ul_notice_limit(UL_LIMIT_CLASSES);
 		return 0;
 	}
+	_Atomic(struct ul_class **) *slot = &ul_rt.class_chunks[id / UL_CLASS_CHUNK];
+	struct ul_class **chunk = atomic_load(slot);
+	if (!chunk) {
+		chunk = ul_map(UL_CLASS_CHUNK * sizeof *chunk);
+		if (!chunk) {
+			ul_notice_limit(UL_LIMIT_CLASSES_OOM);
+			return 0;
+		}
+		atomic_store_explicit(slot, chunk, memory_order_release);
+	}
 	struct ul_class *c = ul_alloc(sizeof *c);
-	if (!c)
+	if (!c) {
+		ul_notice_limit(UL_LIMIT_CLASSES_OOM);
 		return 0;
+	}
 	c->id = id;
 	c->base = base ? base : id;
 	c->subclass = subclass;
@@ -71,9 +101,9 @@ static uint32_t class_new(uint8_t origin, uintptr_t key, uintptr_t site, uint8_t
 	c->kind = kind;
 	c->key = key;
 	c->site = site;
-	c->name = name;
+	c->name = name_copy(name);
 	c->node = ul_node_new(id, 0, 0);
-	ul_rt.classes[id] = c;
+	chunk[id % UL_CLASS_CHUNK] = c;
 	atomic_store(&ul_rt.nclasses, id);
 	return id;
 }
@@ -86,7 +116,7 @@ static uint64_t class_hkey(uint8_t origin, uintptr_t key)
 /* A key whose class was retired (its module unloaded) maps to 0 and gets
  * a new class on its next use. */
 static uint32_t class_for(uint8_t origin, uintptr_t key, uintptr_t site, uint8_t kind,
-			  const char *name)
+			  const char *name, uintptr_t caller, bool split)
 {
 	uint64_t hk = class_hkey(origin, key);
 	uint64_t v[3];
@@ -98,15 +128,19 @@ static uint32_t class_for(uint8_t origin, uintptr_t key, uintptr_t site, uint8_t
 		id = (uint32_t)v[0];
 	} else {
 		/* made through wrappers: an earlier run may know its role site */
-		id = key != site && ul_hooks.site_class ? ul_hooks.site_class(origin, site) : 0;
-		if (!id)
+		id = key != site && !split && ul_hooks.site_class ? ul_hooks.site_class(origin, site) : 0;
+		if (!id) {
 			id = class_new(origin, key, site, kind, name, 0, 0);
+			struct ul_class *c = ul_class_get(id);
+			if (c) {
+				c->caller = caller;
+				c->split = split;
+			}
+		}
 		if (id) {
 			uint64_t nv[3] = { id, 0, 0 };
 			ul_htab_put(&ul_rt.classkeys, hk, nv, true);
-		} else {
-			id = 1; /* the catch-all class */
-		}
+		} /* else past the limit: 0, the lock is not checked */
 	}
 	ul_mutex_unlock(&ul_rt.graph_lock);
 	return id;
@@ -114,12 +148,68 @@ static uint32_t class_for(uint8_t origin, uintptr_t key, uintptr_t site, uint8_t
 
 uint32_t ul_class_for_key(uint8_t origin, uintptr_t key, uint8_t kind, const char *name)
 {
-	return class_for(origin, key, key, kind, name);
+	return class_for(origin, key, key, kind, name, 0, false);
 }
 
 uint32_t ul_class_for_site(uint8_t origin, uintptr_t key, uintptr_t site, uint8_t kind)
 {
-	return class_for(origin, key, site, kind, NULL);
+	return class_for(origin, key, site, kind, NULL, 0, false);
+}
+
+static uint32_t family_of(uint32_t id)
+{
+	struct ul_class *c = ul_class_get(id);
+	uint32_t f = c ? atomic_load_explicit(&c->family, memory_order_relaxed) : 0;
+	return f ? f : id;
+}
+
+bool ul_class_same_family(uint32_t a, uint32_t b)
+{
+	return a == b || (a && b && family_of(a) == family_of(b));
+}
+
+static uintptr_t func_of(uintptr_t ip);
+
+/* Sites that made locks: (origin, site) -> the function that first called
+ * the role frame, and the class it got. */
+static struct ul_htab sites;
+UL_STATIC_MUTEX(sites_lock);
+
+/* A site that serves two or more calling functions is generic (a lock
+ * wrapper of any name, an init helper): each (site, caller function) pair is
+ * a class of its own, so two roles never share one. The first caller keeps the site's plain key;
+ * the classes of a shared site are named with their caller. Splitting can
+ * only miss orders (one role made from two callers is two classes), never
+ * invent one. With --class-depth above 1 the caller is in the key already. */
+static uint32_t made_class(uint8_t origin, uintptr_t key, uintptr_t site, uintptr_t caller,
+			   uint8_t kind)
+{
+	if (!caller || ul_rt.policy.class_depth > 1)
+		return class_for(origin, key, site, kind, NULL, 0, false);
+	uintptr_t fn = func_of(caller); /* calls from one function: one role */
+	if (!sites.initial) {
+		ul_mutex_lock(&sites_lock);
+		if (!sites.initial)
+			ul_htab_init(&sites, 64, 0);
+		ul_mutex_unlock(&sites_lock);
+	}
+	uint64_t sk = class_hkey(origin, site), v[3] = { fn, 0, 0 };
+	if (ul_htab_get_or_put(&sites, sk, v) < 0 || v[0] == fn) {
+		uint32_t id = class_for(origin, key, site, kind, NULL, caller, false);
+		if (!v[1] && v[0] == fn)
+			ul_htab_set(&sites, sk, 1, id);
+		return id;
+	}
+	uint32_t id = class_for(origin, ul_hash64(key ^ fn) | 1, site, kind, NULL, caller, true);
+	struct ul_class *c = ul_class_get(id), *first = ul_class_get((uint32_t)v[1]);
+	if (c && c->split) {
+		atomic_store(&c->shared, true);
+		if (first && first->site == site)
+			atomic_store(&c->family, first->id);
+	}
+	if (first && first->site == site)
+		atomic_store(&first->shared, true);
+	return id;
 }
 
 uint32_t ul_class_sub(uint32_t base, uint8_t subclass)
@@ -142,8 +232,8 @@ uint32_t ul_class_sub(uint32_t base, uint8_t subclass)
 	return id;
 }
 
-/* Writable segments of the modules loaded at start-up, for the one place
- * dladdr cannot be used: a signal handler (it takes the loader lock). */
+/* Writable segments of the modules loaded at start-up (a quick first
+ * look); later modules are found with the lock-free ul_in_module(). */
 #define MAX_RANGES 256
 static struct { uintptr_t lo, hi; } ranges[MAX_RANGES];
 static int nranges;
@@ -183,14 +273,11 @@ bool ul_is_static_addr(const void *addr)
 {
 	if (startup_static((uintptr_t)addr))
 		return true;
-	if (ul_self && ul_self->ctx)
-		return false;
-	/* the main heap is never a module's data: skip dladdr for it */
+	/* the main heap is never a module's data */
 	if ((uintptr_t)addr >= brk_start && (uintptr_t)addr < (uintptr_t)sbrk(0))
 		return false;
-	/* modules loaded after start-up */
-	Dl_info info;
-	return dladdr(addr, &info) != 0 && info.dli_fbase != NULL;
+	/* modules loaded after start-up: never dladdr here (loader lock) */
+	return ul_in_module(addr);
 }
 
 /* Pages that hold heap locks, so free() finds them without probing: each
@@ -212,21 +299,26 @@ static struct page_locks *page_get(uint64_t pg)
 	return (struct page_locks *)(uintptr_t)v[0];
 }
 
-static void page_note(uintptr_t addr)
+/* Returns false if the lock could not be listed (no memory, table full):
+ * its free() would go unseen, so the caller leaves it unchecked. */
+static bool page_note(uintptr_t addr)
 {
 	uint64_t pg = (addr >> 12) + 1;
 	struct page_locks *p = page_get(pg);
 	if (!p) {
 		ul_mutex_lock(&page_lock);
 		p = page_get(pg);
-		if (!p && (p = ul_alloc(sizeof *p)) != NULL) {
+		if (!p) {
+			p = ul_alloc(sizeof *p);
 			uint64_t v[3] = { (uintptr_t)p, 0, 0 };
-			if (ul_htab_put(&ul_rt.lockpages, pg, v, false) < 0)
-				p = NULL;
+			if (!p)
+				ul_notice_limit(UL_LIMIT_PAGES_OOM);
+			else if (ul_htab_put(&ul_rt.lockpages, pg, v, false) < 0)
+				p = NULL; /* the table said it is full */
 		}
 		ul_mutex_unlock(&page_lock);
 		if (!p)
-			return;
+			return false;
 	}
 	uint32_t w = (uint32_t)(addr & 4095) >> 2;
 	uint64_t bit = (uint64_t)1 << (w & 63);
@@ -234,13 +326,26 @@ static void page_note(uintptr_t addr)
 		atomic_fetch_or(&p->bits[w >> 6], bit);
 	if ((addr & 3) && !atomic_load_explicit(&p->odd, memory_order_relaxed))
 		atomic_store(&p->odd, true);
+	return true;
 }
 
+static bool mark_ended(uint64_t v[3], void *arg)
+{
+	(void)arg;
+	v[1] |= UL_SH_BIT(UL_SH_ENDED);
+	return true;
+}
+
+/* The memory at a ended: the lock dies, and the entry says its memory
+ * ended (bit 29), so a lock made there next is not a re-init of it. */
 static void kill_if_live(uintptr_t a)
 {
 	uint64_t v[3];
-	if (ul_htab_get(&ul_rt.locks, a, v) && !((v[1] >> 25) & 1))
+	if (!ul_htab_get(&ul_rt.locks, a, v))
+		return;
+	if (!ul_sh_dead(v))
 		ul_lock_kill((const void *)a);
+	ul_htab_modify(&ul_rt.locks, a, mark_ended, NULL);
 }
 
 void ul_locks_in_range_kill(uintptr_t lo, uintptr_t hi)
@@ -287,8 +392,9 @@ static void node_release(uint64_t node)
 
 static bool kill_entry(uint64_t v[3], void *arg)
 {
-	*(uint64_t *)arg = v[1] >> 40;
-	v[1] = (v[1] & (((uint64_t)1 << 40) - 1)) | (uint64_t)1 << 25;
+	*(uint64_t *)arg = ul_sh_node(v);
+	ul_sh_set_node(v, 0);
+	v[1] |= UL_SH_BIT(UL_SH_DEAD);
 	return true;
 }
 
@@ -303,9 +409,10 @@ void ul_lock_kill(const void *addr)
 
 static void insert_lock(struct ul_lock *l)
 {
-	/* listed by page so free(), munmap() and dlclose() find it */
-	if (l->origin != UL_ORIGIN_STATIC || !startup_static(l->addr))
-		page_note(l->addr);
+	/* listed by page so free(), munmap() and dlclose() find it; one that
+	 * cannot be listed would end unseen: never trusted */
+	if ((l->origin != UL_ORIGIN_STATIC || !startup_static(l->addr)) && !page_note(l->addr))
+		l->novalidate = true;
 	uint64_t v[3], old[3];
 	ul_lock_pack(l, v);
 	int r = ul_htab_swap(&ul_rt.locks, l->addr, v, old);
@@ -313,8 +420,8 @@ static void insert_lock(struct ul_lock *l)
 		ul_notice_limit(UL_LIMIT_LOCKS);
 		return;
 	}
-	bool was_live = r == 0 && !((old[1] >> 25) & 1);
-	node_release(r == 0 ? old[1] >> 40 : 0);
+	bool was_live = r == 0 && !ul_sh_dead(old);
+	node_release(r == 0 ? ul_sh_node(old) : 0);
 	/* an address got a new identity: caches must forget it (a kill
 	 * already made them forget a dead one) */
 	if (was_live)
@@ -385,6 +492,19 @@ static uintptr_t func_of(uintptr_t ip)
 	return f;
 }
 
+/* The function whose stack frame holds stack address addr (the frame that
+ * owns the lock, whichever helper or guard takes it); the role frame's
+ * function when the unwinder is missing. */
+static uintptr_t stack_owner(const void *addr, uintptr_t ip)
+{
+	uintptr_t pc = ul_stack_owner((uintptr_t)addr);
+	if (!pc) {
+		uintptr_t key, caller;
+		ul_init_site(ip, true, &key, &pc, &caller);
+	}
+	return func_of(pc);
+}
+
 /* First sight without init: a static lock is its own class; anything else
  * (heap, stack, mmap) is classed by the role frame that first took it. */
 static void first_use(const void *addr, uint8_t kind, uintptr_t ip, struct ul_lock *out)
@@ -396,15 +516,16 @@ static void first_use(const void *addr, uint8_t kind, uintptr_t ip, struct ul_lo
 		out->origin = UL_ORIGIN_STATIC;
 		out->class_id = ul_class_for_key(UL_ORIGIN_STATIC, (uintptr_t)addr, kind, NULL);
 	} else {
-		uintptr_t key, site;
-		ul_init_site(ip, true, &key, &site);
+		uintptr_t key, site, caller;
+		ul_init_site(ip, true, &key, &site, &caller);
 		out->origin = UL_ORIGIN_FIRST_USE;
-		out->class_id = class_for(UL_ORIGIN_FIRST_USE, key, site, kind, NULL);
+		out->class_id = made_class(UL_ORIGIN_FIRST_USE, key, site, caller, kind);
 		if (ip && on_own_stack(ul_self, (uintptr_t)addr)) {
 			out->on_stack = true;
-			out->owner = func_of(site);
+			out->owner = stack_owner(addr, ip);
 		}
 	}
+	out->novalidate = !out->class_id; /* past max_classes: not checked */
 	out->inst = atomic_fetch_add(&ul_rt.next_inst, 1) + 1;
 }
 
@@ -425,18 +546,43 @@ bool ul_lock_resolve(const void *addr, uint8_t kind, uintptr_t ip, struct ul_loc
 }
 
 /* Stack memory is reused without anything the runtime could see. A lock
- * that was never initialised, on this thread's stack, taken by another
- * function while this thread does not hold it, is another lock in a frame
- * that reused the memory: it starts a new identity. */
+ * that was never initialised, on a thread's stack, starts a new identity
+ * when it is not held by the taker and
+ *   - the taker's stack holds it, but in the frame of another function
+ *     than the one that owned it: another lock in a frame that reused it;
+ *   - the taker's stack does not hold it (a local handed to another
+ *     thread) and the last taker was another thread: which frame owns it
+ *     is unknown, so it lends no history across threads;
+ *   - it was first taken by another thread (a heap-like identity) and now
+ *     by the thread on whose stack it is. */
 bool ul_lock_stack_renew(struct ul_thread *t, const void *addr, uint8_t kind, uintptr_t ip,
 			 struct ul_lock *out)
 {
-	if (!out->on_stack || !ip || !t || t->ctx || ul_held_find(t, addr) ||
-	    !on_own_stack(t, (uintptr_t)addr))
+	if (!ip || !t || t->ctx)
 		return false;
-	uintptr_t key, site;
-	ul_init_site(ip, true, &key, &site);
-	if (func_of(site) == out->owner)
+	if (!out->on_stack) {
+		/* first taken by another thread: now by the thread whose stack it is on */
+		if (out->origin != UL_ORIGIN_FIRST_USE || !on_own_stack(t, (uintptr_t)addr) ||
+		    ul_held_find(t, addr))
+			return false;
+		ul_lock_kill(addr);
+		first_use(addr, kind, ip, out);
+		insert_lock(out);
+		return true;
+	}
+	if (ul_held_find(t, addr))
+		return false;
+	if (!on_own_stack(t, (uintptr_t)addr)) {
+		if (out->foreign && out->owner == (uintptr_t)t->tid)
+			return false;
+		ul_lock_kill(addr);
+		first_use(addr, kind, ip, out);
+		out->on_stack = out->foreign = true;
+		out->owner = (uintptr_t)t->tid;
+		insert_lock(out);
+		return true;
+	}
+	if (!out->foreign && stack_owner(addr, ip) == out->owner)
 		return false;
 	ul_lock_kill(addr);
 	first_use(addr, kind, ip, out);
@@ -444,18 +590,51 @@ bool ul_lock_stack_renew(struct ul_thread *t, const void *addr, uint8_t kind, ui
 	return true;
 }
 
+/* An object whose class is already known (a thread's handle, classed when
+ * the thread was created). */
+void ul_lock_register_class(const void *addr, uint8_t kind, uint8_t origin, uint32_t class_id)
+{
+	struct ul_lock l;
+	memset(&l, 0, sizeof l);
+	l.addr = (uintptr_t)addr;
+	l.kind = kind;
+	l.origin = origin;
+	l.class_id = class_id;
+	l.inst = atomic_fetch_add(&ul_rt.next_inst, 1) + 1;
+	insert_lock(&l);
+}
+
+/* A lock re-made at the same site in memory that did not end (destroy and
+ * init again, or init twice) is the same object's lock: it keeps its class
+ * whichever function calls the site now. Splitting it by caller would turn
+ * its same-class nesting (locks taken in index order) into two classes
+ * ordered both ways. Not on this thread's stack: another frame may own the
+ * address now. */
+static uint32_t reinit_class(const void *addr, uint8_t origin, uintptr_t site)
+{
+	uint64_t v[3];
+	if (!ul_htab_get(&ul_rt.locks, (uintptr_t)addr, v) || (v[1] & UL_SH_BIT(UL_SH_ENDED)) ||
+	    ul_sh_origin(v) != origin || (v[1] & UL_SH_BIT(UL_SH_STACK)) || on_own_stack(ul_self, (uintptr_t)addr))
+		return 0;
+	struct ul_class *c = ul_class_get(ul_sh_class(v));
+	return c && c->base == c->id && c->site == site ? c->id : 0;
+}
+
 void ul_lock_register(const void *addr, uint8_t kind, uint8_t type, bool writer_pref,
 		      uintptr_t ip, uint8_t origin, struct ul_lock *out)
 {
-	uintptr_t key, site;
-	ul_init_site(ip, false, &key, &site);
+	uintptr_t key, site, caller;
+	ul_init_site(ip, false, &key, &site, &caller);
 	memset(out, 0, sizeof *out);
 	out->addr = (uintptr_t)addr;
 	out->kind = kind;
 	out->type = type;
 	out->rw_writer_pref = writer_pref;
 	out->origin = origin;
-	out->class_id = class_for(origin, key, site, kind, NULL);
+	out->class_id = reinit_class(addr, origin, site);
+	if (!out->class_id)
+		out->class_id = made_class(origin, key, site, caller, kind);
+	out->novalidate = !out->class_id; /* past max_classes: not checked */
 	out->inst = atomic_fetch_add(&ul_rt.next_inst, 1) + 1;
 	/* A global initialised at run time is named by its symbol, as the
 	 * kernel names a class by the lock expression ("&foo"); a class that
@@ -496,7 +675,8 @@ void ul_lock_set_class(const void *addr, uintptr_t key, const char *name, uint8_
 	l.class_id = ul_class_for_key(UL_ORIGIN_KEY, key ? key : (uintptr_t)addr, l.kind, name);
 	struct ul_class *c = ul_class_get(l.class_id);
 	if (c && name && !c->name)
-		c->name = name;
+		c->name = name_copy(name);
+	l.novalidate = !l.class_id;
 	l.subclass_default = subclass;
 	insert_lock(&l);
 }
@@ -553,6 +733,40 @@ static bool global_named(struct ul_class *c)
 	return d && d2 != 1 && (!d2 || same_symbol(d, d2));
 }
 
+/* A class of a site that serves several callers is named with its caller:
+ * "lock@xlock+0x9 (w.c:5) from conn_io+0x12 (w.c:9)". */
+static void with_caller(struct ul_class *c, char *buf, size_t len)
+{
+	size_t n = strlen(buf);
+	if (!atomic_load(&c->shared) || !c->caller || n + 8 >= len)
+		return;
+	memcpy(buf + n, " from ", 7);
+	ul_hooks.site_name(c->caller, buf + n + 6, len - n - 6);
+}
+
+/* Printed names seen so far (hash -> count): a class whose name another
+ * class printed first gets "#2", "#3"..., so two classes never print alike. */
+static struct ul_htab names;
+UL_STATIC_MUTEX(names_lock);
+
+/* Called with names_lock held. */
+static void unique_name(char *buf, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (const char *p = buf; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	if (!names.initial)
+		ul_htab_init(&names, 64, 0);
+	uint64_t v[3] = { 0, 0, 0 };
+	int r = ul_htab_get_or_put(&names, h | 1, v);
+	uint64_t nth = r < 0 ? 1 : ++v[0];
+	if (r >= 0)
+		ul_htab_set(&names, h | 1, 0, nth);
+	size_t n = strlen(buf);
+	if (nth > 1 && n + 12 < len)
+		snprintf(buf + n, len - n, " #%lu", (unsigned long)nth);
+}
+
 const char *ul_class_name(struct ul_class *c)
 {
 	if (!c)
@@ -564,10 +778,15 @@ const char *ul_class_name(struct ul_class *c)
 	char buf[512];
 	switch (c->origin) {
 	case UL_ORIGIN_STATIC:
-		ul_hooks.data_name(c->key, buf, sizeof buf);
+		/* an API event's shadow is one byte into its object */
+		ul_hooks.data_name(c->key - (c->kind == UL_KIND_EVENT), buf, sizeof buf);
 		break;
 	case UL_ORIGIN_INIT:
-		if (global_named(c)) {
+		if (c->kind == UL_KIND_THREAD) { /* a thread classed by where it was asked for */
+			char site[480];
+			ul_hooks.site_name(c->site, site, sizeof site);
+			snprintf(buf, sizeof buf, "thread@%s", site);
+		} else if (global_named(c)) {
 			struct ul_core_sym sy;
 			uintptr_t d = atomic_load(&c->data);
 			ul_hooks.data_name(d, buf, sizeof buf);
@@ -578,24 +797,44 @@ const char *ul_class_name(struct ul_class *c)
 				*plus = 0;
 		} else {
 			ul_hooks.site_name(c->site, buf, sizeof buf);
+			with_caller(c, buf, sizeof buf);
 		}
 		break;
 	case UL_ORIGIN_FIRST_USE: {
+		static const char *const what[] = { "lock", "lock", "lock", "lock", "cond", "sem", "barrier",
+						     "thread", "once", "event" };
 		char site[480];
 		ul_hooks.site_name(c->site, site, sizeof site);
-		snprintf(buf, sizeof buf, "lock@%s", site);
+		snprintf(buf, sizeof buf, "%s@%s", c->kind < UL_ARRAY_SIZE(what) ? what[c->kind] : "lock", site);
+		with_caller(c, buf, sizeof buf);
 		break;
 	}
+	case UL_ORIGIN_KEY:
+		if (c->kind == UL_KIND_THREAD) { /* a thread's class: its start routine */
+			char fn[400];
+			ul_hooks.data_name(c->key, fn, sizeof fn);
+			snprintf(buf, sizeof buf, "thread:%s", fn);
+			break;
+		}
+		snprintf(buf, sizeof buf, "key@%#lx", (unsigned long)c->key);
+		break;
 	default:
 		snprintf(buf, sizeof buf, "key@%#lx", (unsigned long)c->key);
 	}
+	ul_mutex_lock(&names_lock);
+	if (c->name) { /* named by another thread meanwhile */
+		ul_mutex_unlock(&names_lock);
+		return c->name;
+	}
+	unique_name(buf, sizeof buf);
 	size_t n = strlen(buf) + 1;
 	char *s = ul_alloc(n);
-	if (!s)
-		return "(no memory)";
-	memcpy(s, buf, n);
-	c->name = s;
-	return s;
+	if (s) {
+		memcpy(s, buf, n);
+		c->name = s;
+	}
+	ul_mutex_unlock(&names_lock);
+	return s ? s : "(no memory)";
 }
 
 const char *ul_class_label(struct ul_class *c)

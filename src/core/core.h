@@ -3,6 +3,8 @@
  * event functions at the bottom of this file. */
 #ifndef UL_CORE_H
 #define UL_CORE_H
+#include <string.h>
+
 #include "../common/options.h"
 #include "../os/os.h"
 #include "finding.h"
@@ -11,15 +13,27 @@
 /* How a lock is taken. */
 enum ul_mode { UL_WRITE = 0, UL_READ = 1 /* non-recursive reader */, UL_RREAD = 2 /* recursive reader */ };
 
-enum ul_kind { UL_KIND_MUTEX, UL_KIND_RWLOCK, UL_KIND_SPIN, UL_KIND_MAP };
+enum ul_kind { UL_KIND_MUTEX, UL_KIND_RWLOCK, UL_KIND_SPIN, UL_KIND_MAP,
+	/* events: waited for and produced, never held */
+	UL_KIND_COND, UL_KIND_SEM, UL_KIND_BARRIER, UL_KIND_THREAD, UL_KIND_ONCE, UL_KIND_EVENT };
+static inline bool ul_kind_is_event(uint8_t kind)
+{
+	return kind >= UL_KIND_COND;
+}
 enum ul_type { UL_TYPE_NORMAL, UL_TYPE_RECURSIVE, UL_TYPE_ERRORCHECK };
 /* Where a class came from. */
 enum ul_origin { UL_ORIGIN_STATIC, UL_ORIGIN_INIT, UL_ORIGIN_FIRST_USE, UL_ORIGIN_KEY };
 
-/* Acquisition flags. */
-#define UL_ACQ_TRY 1u     /* trylock: no incoming edge */
-#define UL_ACQ_NOCHECK 2u /* record as held, validate nothing */
-#define UL_HELD_REPEAT 4u /* the chain ending here repeats a class: never cached */
+/* How a lock is asked for: struct ul_acquire.flags, copied to the held entry. */
+enum ul_acq_flag {
+	UL_ACQ_TRY = 1,     /* trylock: no incoming edge */
+	UL_ACQ_NOCHECK = 2, /* record as held, validate nothing */
+};
+/* What validation learned about the chain ending at an entry. Its own
+ * namespace, in the bits above the acquisition flags of the same byte. */
+enum ul_held_flag {
+	UL_HELD_REPEAT = 4, /* the chain repeats a class: never cached */
+};
 
 #define UL_MAX_SUBCLASS 8
 #define UL_CTX_NONE 0xff /* a held slot being filled: matches no context */
@@ -37,6 +51,11 @@ struct ul_class {
 	bool novalidate;
 	uintptr_t key;           /* static address, init/first-use site hash, or key object */
 	uintptr_t site;          /* the role frame (return address) a made lock is named by */
+	uintptr_t caller;        /* made: the role frame's caller (first seen), or 0 */
+	bool split;              /* made: keyed by (site, caller); the site serves several */
+	_Atomic uint32_t family; /* split: the site's first class; nesting inside a family is
+				  * ordered by instance, as within one class */
+	_Atomic bool shared;     /* made: its site serves several callers (named with the caller) */
 	_Atomic uintptr_t data;  /* a static-storage lock of this class, for its name */
 	_Atomic uintptr_t data2; /* another one, or 1 if a lock of it is not static */
 	const char *name;        /* explicit or computed name, NULL until needed */
@@ -48,6 +67,7 @@ struct ul_class {
 	uint32_t node;           /* graph node */
 	_Atomic uint32_t nlocks; /* lock objects seen in this class */
 	_Atomic uint32_t data_checks; /* inits looked at for a static lock */
+	_Atomic uint32_t cond_mutex; /* a condvar class: its waiters' mutex class */
 };
 
 /* One lock object's shadow, packed into a hash entry (32 bytes). */
@@ -60,9 +80,34 @@ struct ul_lock {
 	bool dead;       /* destroyed or freed; next use is a new instance */
 	bool novalidate;
 	bool on_stack;   /* never initialised, on its first user's stack */
+	bool foreign;    /* on_stack, last taken by a thread it is not on the stack of */
 	uint8_t subclass_default;
-	uintptr_t owner; /* on_stack: the function that first took it */
+	uintptr_t owner; /* on_stack: the function owning its stack frame; foreign: the tid */
 };
+
+/* The shadow entry in ul_rt.locks is three words. Word 0: class | inst<<32.
+ * Word 1: kind, type<<8, origin<<16, the flag bits below, default
+ * subclass<<32, graph node of the instance<<40 (same-class nesting, 0 if
+ * none). Word 2: owner (on_stack: the function owning its frame; foreign: the tid). Only these helpers and
+ * ul_lock_pack/unpack know the layout. */
+enum {
+	UL_SH_WPREF = 24, UL_SH_DEAD = 25, UL_SH_NOVALIDATE = 26, UL_SH_STACK = 27,
+	UL_SH_FOREIGN = 28, /* on_stack, last taken by another thread: owner is its tid */
+	UL_SH_ENDED = 29,   /* dead because its memory ended (not a re-init) */
+	UL_SH_SUBCLASS = 32, UL_SH_NODE = 40,
+};
+#define UL_SH_BIT(b) ((uint64_t)1 << (b))
+static inline uint32_t ul_sh_class(const uint64_t v[3]) { return (uint32_t)v[0]; }
+static inline uint32_t ul_sh_inst(const uint64_t v[3]) { return (uint32_t)(v[0] >> 32); }
+static inline bool ul_sh_dead(const uint64_t v[3]) { return v[1] & UL_SH_BIT(UL_SH_DEAD); }
+static inline uint8_t ul_sh_origin(const uint64_t v[3]) { return (uint8_t)(v[1] >> 16); }
+static inline bool ul_sh_novalidate(const uint64_t v[3]) { return v[1] & UL_SH_BIT(UL_SH_NOVALIDATE); }
+static inline uint8_t ul_sh_subclass(const uint64_t v[3]) { return (uint8_t)(v[1] >> UL_SH_SUBCLASS); }
+static inline uint32_t ul_sh_node(const uint64_t v[3]) { return (uint32_t)(v[1] >> UL_SH_NODE); }
+static inline void ul_sh_set_node(uint64_t v[3], uint32_t node)
+{
+	v[1] = (v[1] & (UL_SH_BIT(UL_SH_NODE) - 1)) | (uint64_t)node << UL_SH_NODE;
+}
 
 struct ul_held {
 	const void *lock;
@@ -115,9 +160,26 @@ struct ul_thread {
 	uint32_t wait_stack;
 	uint8_t wait_mode;
 	uint8_t wait_checks;      /* checks made in this wait: they back off */
+	/* event waits (event.c): what this thread blocks on besides locks, the
+	 * window of classes taken since its last wait, events it produced */
+	_Atomic(const void *) wait_event; /* event object, or joined thread's handle */
+	_Atomic uint8_t wait_event_kind;
+	uintptr_t wait_ip;        /* where the event wait was called */
+	uint8_t nrecent;
+	uint32_t win_ver;         /* bumped when the window changes */
+	uint32_t last_ev, last_ev_ver; /* the last event produced, at that window */
+	uint32_t recent[16];      /* class | mode << 30, ring, since the last wait */
+	uintptr_t recent_ip[16];  /* where each was taken */
+	_Atomic(const void *) produced[4];
+	uint8_t nproduced;
+	uint32_t event_class;     /* this thread's class as a join event */
+	_Atomic uintptr_t handle; /* its pthread_t */
 	struct ul_thread *next, *prev;
 	bool registered;
 	bool exited;
+	bool started;             /* ran a wrapped start routine: check at exit */
+	uint8_t exit_rounds;      /* key destructor rounds seen at thread exit */
+	uintptr_t exit_ip;        /* pthread_exit caller, for the exit check */
 	uintptr_t stack_lo, stack_hi; /* this thread's stack; hi 1 if unknown, 0 not yet */
 	uint64_t mask_hash;       /* folded into chain keys: usage is per mask */
 	/* Per-thread caches: the fast path writes no shared cache line. */
@@ -143,6 +205,11 @@ struct ul_stack {
 	uintptr_t pc[];
 };
 
+/* Class table: up to UL_CLASS_CHUNKS chunks of UL_CLASS_CHUNK ids. */
+#define UL_CLASS_CHUNK 4096u
+#define UL_CLASS_CHUNKS 4096u
+#define UL_MAX_CLASSES (UL_CLASS_CHUNK * UL_CLASS_CHUNKS - 1)
+
 /* What the core is told to do; the runtime fills it from the options. */
 struct ul_policy {
 	uint32_t max_classes;      /* class ids past this are not made */
@@ -150,6 +217,7 @@ struct ul_policy {
 	uint32_t class_depth;      /* frames from the role site that key a made class */
 	bool no_validate;          /* record held locks only: no graph, no checks */
 	bool deadlock_detect;      /* waits check the wait-for graph */
+	bool wait_timed;           /* timed waits are dependencies too */
 };
 
 /* Runtime-wide state. */
@@ -168,7 +236,8 @@ struct ul_runtime {
 	struct ul_htab stacks;   /* stack hash -> stack id */
 	struct ul_htab dedup;    /* report identity -> 1 */
 	struct ul_htab lockpages;/* page -> up to 2 lock addresses, count */
-	struct ul_class **classes;
+	/* classes by id, in chunks mapped on first use (no big reservation) */
+	_Atomic(struct ul_class **) class_chunks[UL_CLASS_CHUNKS];
 	_Atomic uint32_t nclasses;
 	_Atomic uint32_t next_inst;
 	/* Bumped when the identity of a lock in this bucket (by address)
@@ -216,6 +285,7 @@ bool ul_lock_resolve(const void *addr, uint8_t kind, uintptr_t ip, struct ul_loc
 /* A lock initialised by the code at return address ip. */
 void ul_lock_register(const void *addr, uint8_t kind, uint8_t type, bool writer_pref,
 		      uintptr_t ip, uint8_t origin, struct ul_lock *out);
+void ul_lock_register_class(const void *addr, uint8_t kind, uint8_t origin, uint32_t class_id);
 /* A lock on the calling thread's stack taken from another function while
  * unheld: a new identity. Fills out; false if it keeps its identity. */
 bool ul_lock_stack_renew(struct ul_thread *t, const void *addr, uint8_t kind, uintptr_t ip,
@@ -230,6 +300,8 @@ void ul_lock_set_class(const void *addr, uintptr_t key, const char *name, uint8_
 void ul_lock_set_novalidate(const void *addr);
 void ul_lock_set_subclass(const void *addr, uint8_t subclass);
 struct ul_class *ul_class_get(uint32_t id);
+/* One role split by caller: nesting between them is same-class nesting. */
+bool ul_class_same_family(uint32_t a, uint32_t b);
 uint32_t ul_class_sub(uint32_t base, uint8_t subclass);
 uint32_t ul_class_for_key(uint8_t origin, uintptr_t key, uint8_t kind, const char *name);
 /* A class keyed apart from the site it is named by (key: a hash of frames). */
@@ -241,7 +313,10 @@ bool ul_is_static_addr(const void *addr);
 void ul_static_ranges_init(void);
 /* initsite.c: the class key and role frame of a lock made (or first taken,
  * first_use) by the code at return address ip. */
-void ul_init_site(uintptr_t ip, bool first_use, uintptr_t *key, uintptr_t *site);
+void ul_init_site(uintptr_t ip, bool first_use, uintptr_t *key, uintptr_t *site, uintptr_t *caller);
+uintptr_t ul_stack_owner(uintptr_t a);
+/* A function name (raw or demangled) that says it makes a lock, or matches --init-wrappers. */
+bool ul_lock_maker_name(const char *name);
 void ul_lock_pack(const struct ul_lock *l, uint64_t v[3]);
 void ul_lock_unpack(uintptr_t addr, const uint64_t v[3], struct ul_lock *l);
 
@@ -255,6 +330,7 @@ struct ul_edge {
 	uint8_t types;    /* bitmask of UL_DEP_* */
 	bool in_cycle;
 	bool seeded;      /* from history (--graph-db), not yet taken by this run */
+	uintptr_t ip;     /* event -> lock: where the producer took the lock */
 };
 /* Dependency types: how 'from' was held (E/S) and how 'to' was taken (R/N). */
 #define UL_DEP_EN 1u
@@ -286,8 +362,9 @@ uint32_t ul_edge_find(uint32_t from, uint32_t to);
  * the pair or a new type was recorded. */
 uint32_t ul_edge_add(uint32_t from, uint32_t to, uint8_t type, uint32_t stack, bool *added);
 /* Breadth-first search for a strong path start->target; the path closes a
- * cycle with an edge target->start of type 'closing'. Fills path with edge
- * indices from start to target. Returns length, 0 if none. */
+ * cycle with an edge target->start of type 'closing'. Fills the first max
+ * edge indices from start to target. Returns the whole length, 0 if none
+ * (a caller with a short buffer asks again with a longer one). */
 /* Before adding from->to: false when no path to->from can exist (the
  * topological order then admits the edge); true when a search is needed. */
 bool ul_graph_may_reach(uint32_t to, uint32_t from);
@@ -344,6 +421,52 @@ void ul_wait_check(struct ul_thread *t);
 /* Milliseconds until the next check of this wait: 1 s, doubling to 32 s,
  * so thousands of long waiters do not rescan the threads every second. */
 long ul_wait_next_ms(struct ul_thread *t);
+
+/* ---- event.c: wait/event dependencies ---- */
+/* An acquisition enters the producer window (not trylocks). */
+static inline __attribute__((always_inline)) void ul_event_note_v(struct ul_thread *t, uint32_t v,
+								     uintptr_t ip)
+{
+	uint8_t n = t->nrecent;
+	/* nested locks taken over and over are already there: no store */
+	if (likely(t->recent[(n - 1) & 15] == v || t->recent[(n - 2) & 15] == v ||
+		   t->recent[(n - 3) & 15] == v))
+		return;
+	t->recent[n & 15] = v;
+	t->recent_ip[n & 15] = ip;
+	t->win_ver++;
+	t->nrecent = (uint8_t)(n + 1 < 32 ? n + 1 : 16 + ((n + 1) & 15));
+}
+static inline void ul_event_note(struct ul_thread *t, uint32_t class_id, uint8_t mode, uint8_t flags,
+				 uintptr_t ip)
+{
+	if ((flags & UL_ACQ_TRY) || t->ctx || (class_id >> 30)) /* a handler's locks are not on the way */
+		return;
+	ul_event_note_v(t, class_id | (uint32_t)mode << 30, ip);
+}
+/* A wait: the window starts empty. */
+static inline void ul_event_window_reset(struct ul_thread *t)
+{
+	memset(t->recent, 0, sizeof t->recent);
+	t->nrecent = 0;
+	t->win_ver++;
+}
+/* The class of an event object (static symbol, init site or first use). */
+uint32_t ul_event_class(const void *ev, uint8_t kind, uintptr_t ip);
+/* Waiting on an event: held locks -> event, then the window restarts. */
+#define UL_EVW_TIMED 1u /* has a timeout: an edge only with --wait-timed */
+#define UL_EVW_KEEP 2u  /* may not block at all (once): the window goes on */
+void ul_event_wait(struct ul_thread *t, uint32_t ev_class, uintptr_t ip, unsigned flags);
+/* Producing an event: event -> classes taken since the last wait, except
+ * skip_class; held: also those still held (false for barriers, whose
+ * arrival is the thread's own wait). */
+void ul_event_produce(struct ul_thread *t, uint32_t ev_class, const void *ev, uintptr_t ip,
+		      uint32_t skip_class, bool held);
+/* Real-deadlock bookkeeping: this thread blocks on an event. */
+void ul_event_block(struct ul_thread *t, const void *ev, uint8_t kind, uintptr_t ip);
+void ul_event_unblock(struct ul_thread *t);
+/* The one live thread that produced ev recently, if exactly one (threads lock held). */
+struct ul_thread *ul_event_producer(const void *ev, const struct ul_thread *not);
 
 /* ---- stack.c ---- */
 void ul_stack_init(void);

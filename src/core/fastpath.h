@@ -25,11 +25,11 @@ static inline struct ul_thread *ul_fast_thread(void)
 
 /* Lock-cache miss: fill the slot from the shared table, read lock-free
  * (plain locks only: no default subclass, not novalidate, not checked on
- * every use).
+ * every use, not a never-initialised lock that may be on t's stack).
  * The slot is filled address last, and never by a handler (the fast path
  * runs outside handlers only), so a handler never reads a half-filled slot
  * as valid. */
-bool ul_fast_fill(struct ul_lcache *c, const void *lock, uint32_t epoch);
+bool ul_fast_fill(struct ul_thread *t, struct ul_lcache *c, const void *lock, uint32_t epoch);
 
 /* Called outside signal handlers only (t->ctx == 0, see ul_fast_thread). */
 static inline __attribute__((always_inline)) bool ul_fast_check(struct ul_thread *t, const void *lock, uint8_t mode,
@@ -37,7 +37,7 @@ static inline __attribute__((always_inline)) bool ul_fast_check(struct ul_thread
 {
 	struct ul_lcache *c = &t->lcache[ul_lcache_slot(lock)];
 	uint32_t epoch = atomic_load_explicit(ul_lock_epoch(lock), memory_order_acquire);
-	if (unlikely(c->addr != (uintptr_t)lock || c->epoch != epoch) && !ul_fast_fill(c, lock, epoch))
+	if (unlikely(c->addr != (uintptr_t)lock || c->epoch != epoch) && !ul_fast_fill(t, c, lock, epoch))
 		return false;
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
 	if (unlikely(d >= t->cap))
@@ -78,6 +78,9 @@ static inline __attribute__((always_inline)) void ul_fast_push(struct ul_thread 
 	h->ctx = 0; /* the fast path runs outside handlers */
 	atomic_signal_fence(memory_order_seq_cst);
 	h->lock = lock;
+	/* the fast path runs outside handlers; its class ids are small */
+	if (likely(!(flags & UL_ACQ_TRY)))
+		ul_event_note_v(t, f->class_id | (uint32_t)mode << 30, ip);
 }
 
 /* Release of the most recent lock; false sends the caller to ul_release(). */

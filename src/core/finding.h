@@ -28,6 +28,7 @@ struct ul_step {
 	uint32_t stack;
 	uint8_t types;    /* type of the dependency into this step */
 	uint32_t edge;    /* that dependency (0 for step 0) */
+	uintptr_t ip;     /* event -> lock dependency: where the producer took the lock */
 };
 
 /* One thread on a wait-for cycle. */
@@ -37,7 +38,14 @@ struct ul_wait_info {
 	uint32_t class_id;
 	uint8_t mode;
 	uint32_t stack;
+	const void *event;          /* not a lock wait: the event (or joined thread's handle) */
+	uint8_t event_kind;
+	struct ul_thread *producer; /* whom the event wait waits for */
+	uintptr_t ip;               /* event wait: its call site, when no stack was taken */
 };
+
+/* What closed a cycle through an event (kind wait). */
+enum { UL_WAIT_BY_WAIT, UL_WAIT_BY_EVENT, UL_WAIT_BY_LOCK };
 
 struct ul_finding {
 	enum ul_report_kind kind;
@@ -57,12 +65,16 @@ struct ul_finding {
 	bool inversion;                  /* context_order: a state change closed it */
 	const struct ul_wait_info *waits;/* deadlock: the wait-for cycle */
 	int nwaits;
+	int wait_by;                     /* wait: UL_WAIT_BY_* */
 };
 
 /* Tables with a hard cap: each degrades with one notice. */
 enum ul_limit {
 	UL_LIMIT_CLASSES, UL_LIMIT_LOCKS, UL_LIMIT_HELD, UL_LIMIT_NODES, UL_LIMIT_EDGES,
-	UL_LIMIT_CHAINS, UL_LIMIT_LOCK_STAT, UL_LIMIT_N
+	UL_LIMIT_INSTANCES, UL_LIMIT_CHAINS, UL_LIMIT_LOCK_STAT,
+	/* memory ran out before the cap: the same degradation */
+	UL_LIMIT_CLASSES_OOM, UL_LIMIT_NODES_OOM, UL_LIMIT_EDGES_OOM, UL_LIMIT_STACKS_OOM,
+	UL_LIMIT_CYCLE_OOM, UL_LIMIT_PAGES_OOM, UL_LIMIT_SHM_SEGS, UL_LIMIT_N
 };
 
 struct ul_core_sym {

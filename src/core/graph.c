@@ -12,14 +12,23 @@
  *
  * Instance nodes die with their lock: their edges are unlinked and both
  * go back to free lists, so lock churn does not grow the graph. */
+#include <string.h>
+
 #include "core.h"
 
 #define MAX_NODES (1u << 22)
 #define MAX_EDGES (1u << 23)
 #define FIND_STEPS 64 /* lock-free list walk; longer lists are searched locked */
 
-static struct ul_node *nodes;
-static struct ul_edge *edges;
+/* Nodes and edges are arrays that grow by doubling, all or nothing, from a
+ * small start: nothing big is reserved (the program may run under ulimit
+ * -v). An outgrown array stays mapped, so a lock-free reader that still
+ * holds it reads valid (if stale) memory; the total is at most twice the
+ * final size. The BFS queue and the order pool are used under the graph
+ * lock only and are replaced outright. */
+static struct ul_node *_Atomic nodes;
+static struct ul_edge *_Atomic edges;
+static uint32_t node_cap, edge_cap;
 static uint32_t nnodes = 1, nedges = 1; /* high water; index 0 is "none" */
 static uint32_t live_nodes, live_edges;
 static uint32_t free_nodes, free_edges;
@@ -28,15 +37,55 @@ static uint32_t *queue, *pool;
 static uint32_t ord_hi = 1u << 31, ord_lo = 1u << 31; /* positions in use lie between */
 static bool unordered; /* the graph has a cycle: no topological order */
 
-static bool graph_init(void)
+#define FIRST_CAP 4096u
+
+/* Room for node id: the node array, queue and pool grow together or not. */
+static bool node_room(uint32_t id)
 {
-	if (nodes)
+	if (id < node_cap)
 		return true;
-	nodes = ul_map(MAX_NODES * sizeof *nodes);
-	edges = ul_map(MAX_EDGES * sizeof *edges);
-	queue = ul_map(2 * MAX_NODES * sizeof *queue);
-	pool = ul_map(MAX_NODES * sizeof *pool);
-	return nodes && edges && queue && pool;
+	if (id >= MAX_NODES)
+		return false;
+	uint32_t cap = node_cap ? node_cap * 2 : FIRST_CAP;
+	struct ul_node *n = ul_map((size_t)cap * sizeof *n);
+	uint32_t *q = ul_map(2 * (size_t)cap * sizeof *q);
+	uint32_t *p = ul_map((size_t)cap * sizeof *p);
+	if (!n || !q || !p) {
+		if (n)
+			ul_unmap(n, (size_t)cap * sizeof *n);
+		if (q)
+			ul_unmap(q, 2 * (size_t)cap * sizeof *q);
+		if (p)
+			ul_unmap(p, (size_t)cap * sizeof *p);
+		return false;
+	}
+	if (node_cap) {
+		memcpy(n, nodes, (size_t)node_cap * sizeof *n);
+		ul_unmap(queue, 2 * (size_t)node_cap * sizeof *queue);
+		ul_unmap(pool, (size_t)node_cap * sizeof *pool);
+	}
+	queue = q;
+	pool = p;
+	atomic_store_explicit(&nodes, n, memory_order_release);
+	node_cap = cap;
+	return true;
+}
+
+static bool edge_room(uint32_t id)
+{
+	if (id < edge_cap)
+		return true;
+	if (id >= MAX_EDGES)
+		return false;
+	uint32_t cap = edge_cap ? edge_cap * 2 : FIRST_CAP;
+	struct ul_edge *e = ul_map((size_t)cap * sizeof *e);
+	if (!e)
+		return false;
+	if (edge_cap)
+		memcpy(e, edges, (size_t)edge_cap * sizeof *e);
+	atomic_store_explicit(&edges, e, memory_order_release);
+	edge_cap = cap;
+	return true;
 }
 
 uint32_t ul_graph_nedges(void) { return live_edges; }
@@ -52,8 +101,8 @@ uint32_t ul_node_new(uint32_t class_id, uint32_t inst, uintptr_t addr)
 	uint32_t id = free_nodes;
 	if (id) {
 		free_nodes = nodes[id].first_out;
-	} else if (!graph_init() || nnodes >= MAX_NODES) {
-		ul_notice_limit(UL_LIMIT_NODES);
+	} else if (!node_room(nnodes)) {
+		ul_notice_limit(nnodes >= MAX_NODES ? UL_LIMIT_NODES : UL_LIMIT_NODES_OOM);
 		return 0;
 	} else {
 		id = nnodes++;
@@ -164,8 +213,8 @@ uint32_t ul_edge_add(uint32_t from, uint32_t to, uint8_t type, uint32_t stack, b
 	id = free_edges;
 	if (id) {
 		free_edges = edges[id].prev_out;
-	} else if (nedges >= MAX_EDGES) {
-		ul_notice_limit(UL_LIMIT_EDGES);
+	} else if (!edge_room(nedges)) {
+		ul_notice_limit(nedges >= MAX_EDGES ? UL_LIMIT_EDGES : UL_LIMIT_EDGES_OOM);
 		return 0;
 	} else {
 		id = nedges++;
@@ -253,7 +302,7 @@ bool ul_graph_may_reach(uint32_t to, uint32_t from)
 	}
 	/* forward from 'to' within (lb, ub]; backward from 'from' within [lb, ub) */
 	uint32_t gen = ++bfs_gen;
-	uint32_t *fw = queue, *bw = queue + MAX_NODES, nf = 0, nb = 0;
+	uint32_t *fw = queue, *bw = queue + node_cap, nf = 0, nb = 0;
 	nodes[to].mark[0] = gen;
 	fw[nf++] = to;
 	for (uint32_t i = 0; i < nf; i++)
@@ -338,26 +387,28 @@ int ul_graph_find_cycle(uint32_t start, uint32_t target, uint8_t closing, uint32
 			nodes[to].mark[nr] = gen;
 			nodes[to].parent[nr] = eid | (uint32_t)cur_r << 31;
 			if (to == target && !(nr && target_s)) {
-				/* walk parents back to start */
-				uint32_t tmp[256];
+				/* walk parents back to start: once to count,
+				 * once to fill the first max edges */
 				int n = 0;
-				uint32_t node = to;
-				int st = nr;
-				while (n < 256) {
-					uint32_t p = nodes[node].parent[st];
-					uint32_t e = p & 0x7fffffffu;
-					if (!e)
-						break;
-					tmp[n++] = e;
-					node = edges[e].from;
-					st = (int)(p >> 31);
-					if (node == start && st == start_r)
-						break;
+				for (int pass = 0; pass < 2; pass++) {
+					uint32_t node = to;
+					int st = nr, k = 0;
+					for (;;) {
+						uint32_t p = nodes[node].parent[st];
+						uint32_t e = p & 0x7fffffffu;
+						if (!e)
+							break;
+						if (pass && n - 1 - k < max)
+							path[n - 1 - k] = e;
+						k++;
+						node = edges[e].from;
+						st = (int)(p >> 31);
+						if (node == start && st == start_r)
+							break;
+					}
+					n = k;
 				}
-				int len = n < max ? n : max;
-				for (int i = 0; i < len; i++)
-					path[i] = tmp[n - 1 - i];
-				return len;
+				return n;
 			}
 			queue[tail++] = to << 1 | nr;
 		}

@@ -1,6 +1,14 @@
 #define _GNU_SOURCE
 #include "htab.h"
 
+void (*ul_htab_full_hook)(struct ul_htab *h, bool oom);
+
+static void say_full(struct ul_htab *h, _Atomic bool *flag, bool oom)
+{
+	if (!atomic_exchange(flag, true) && ul_htab_full_hook && h->what)
+		ul_htab_full_hook(h, oom);
+}
+
 static inline struct ul_hseg *seg_of(struct ul_htab *h, uint64_t hv)
 {
 	return &h->seg[hv >> 58]; /* UL_HSEGS = 64 */
@@ -11,6 +19,8 @@ void ul_htab_init(struct ul_htab *h, uint32_t initial, uint64_t max_entries)
 	/* callers size for 16 segments */
 	h->initial = initial * 16 / UL_HSEGS < 4 ? 4 : initial * 16 / UL_HSEGS;
 	h->max_entries = max_entries;
+	for (int i = 0; i < UL_HSEGS; i++)
+		ul_mutex_register(&h->seg[i].lock); /* reset in a fork child */
 }
 
 static struct ul_hent *find(struct ul_harr *a, uint64_t hv, uint64_t key)
@@ -74,8 +84,10 @@ static bool grow(struct ul_htab *h, struct ul_hseg *s)
 static int put_locked(struct ul_htab *h, struct ul_hseg *s, uint64_t hv, uint64_t key,
 		      uint64_t v[3], bool replace, bool get)
 {
-	if (!s->tab && !grow(h, s))
+	if (!s->tab && !grow(h, s)) {
+		say_full(h, &h->oom, true);
 		return -1;
+	}
 	struct ul_hent *e = find(s->tab, hv, key);
 	if (e) {
 		for (int i = 0; i < 3; i++) {
@@ -87,11 +99,13 @@ static int put_locked(struct ul_htab *h, struct ul_hseg *s, uint64_t hv, uint64_
 		return 0;
 	}
 	if (h->max_entries && atomic_load(&h->count) >= h->max_entries) {
-		atomic_store(&h->full, true);
+		say_full(h, &h->full, false);
 		return -1;
 	}
-	if ((s->used + 1) * 4 > (s->tab->mask + 1) * 3 && !grow(h, s))
+	if ((s->used + 1) * 4 > (s->tab->mask + 1) * 3 && !grow(h, s)) {
+		say_full(h, &h->oom, true);
 		return -1;
+	}
 	struct ul_harr *a = s->tab;
 	uint32_t i = (uint32_t)hv & (uint32_t)a->mask;
 	while (atomic_load_explicit(&a->e[i].key, memory_order_relaxed))
@@ -178,16 +192,3 @@ bool ul_htab_set(struct ul_htab *h, uint64_t key, int idx, uint64_t val)
 	ul_mutex_unlock(&s->lock);
 	return e != NULL;
 }
-
-
-
-void ul_htab_unlock_all(struct ul_htab *h, bool reset)
-{
-	for (int i = 0; i < UL_HSEGS; i++) {
-		if (reset)
-			ul_mutex_reset(&h->seg[i].lock);
-		else
-			ul_mutex_unlock(&h->seg[i].lock);
-	}
-}
-

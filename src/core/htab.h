@@ -33,7 +33,13 @@ struct ul_htab {
 	uint64_t max_entries; /* 0: no limit */
 	_Atomic uint64_t count;
 	_Atomic bool full;
+	_Atomic bool oom;     /* an insert failed for memory */
+	const char *what;     /* for the one notice: what stops when full */
 };
+
+/* Called once per table when it first fills up or runs out of memory (the
+ * runtime prints one notice); NULL in unit tests. */
+extern void (*ul_htab_full_hook)(struct ul_htab *h, bool oom);
 
 static inline uint64_t ul_hash64(uint64_t x)
 {
@@ -67,6 +73,5 @@ int ul_htab_swap(struct ul_htab *h, uint64_t key, const uint64_t v[3], uint64_t 
 bool ul_htab_modify(struct ul_htab *h, uint64_t key, bool (*fn)(uint64_t v[3], void *arg), void *arg);
 /* Store one value word of an existing key. Returns false if absent. */
 bool ul_htab_set(struct ul_htab *h, uint64_t key, int idx, uint64_t val);
-void ul_htab_unlock_all(struct ul_htab *h, bool reset);
 
 #endif

@@ -16,6 +16,7 @@
  * gives each its own class. */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <dlfcn.h>
 #include <execinfo.h>
 #include <fnmatch.h>
 #include <string.h>
@@ -96,6 +97,12 @@ static bool lock_maker_name(const char *name)
 		mk |= make_word(w, n);
 	}
 	return lk && mk;
+}
+
+bool ul_lock_maker_name(const char *name)
+{
+	const char *wl = ul_rt.policy.init_wrappers;
+	return lock_maker_name(name) || matches_list(name, wl);
 }
 
 /* Skip an Itanium <source-name> or template argument list at *p. */
@@ -181,8 +188,10 @@ static unsigned roles(uintptr_t ip)
 	uint64_t v[3];
 	if (!cache.initial) {
 		ul_mutex_lock(&cache_lock);
-		if (!cache.initial)
-			ul_htab_init(&cache, 64, 0);
+		if (!cache.initial) {
+			ul_htab_init(&cache, 64, 1u << 20);
+			cache.what = "the init-site cache: wrapper lookups are repeated";
+		}
 		ul_mutex_unlock(&cache_lock);
 	}
 	if (ul_htab_get(&cache, ip, v))
@@ -225,17 +234,22 @@ static bool wrapper_at(unsigned r, int k, unsigned prev, bool first_use)
 	return (r & W_SMALL) && (prev & (W_CTOR | W_STD));
 }
 
-void ul_init_site(uintptr_t ip, bool first_use, uintptr_t *key, uintptr_t *site)
+/* Where the lock at ip was made: key, role site, and the role site's caller
+ * (0 when unknown). The caller splits a site that serves several roles
+ * (class.c: made_key). */
+void ul_init_site(uintptr_t ip, bool first_use, uintptr_t *key, uintptr_t *site, uintptr_t *caller)
 {
 	*key = *site = ip;
+	*caller = 0;
 	int depth = ul_rt.policy.class_depth > 1 ? (int)ul_rt.policy.class_depth : 1;
 	if (ul_self && ul_self->ctx)
 		return;
 	unsigned r = roles(ip);
-	if (!wrapper_at(r, 0, 0, first_use) && depth == 1)
-		return;
 	void *buf[32];
-	int n = backtrace(buf, 32);
+	/* a short walk when the direct caller is the role frame: only its
+	 * caller is needed (the runtime's own frames come first) */
+	bool wrap = wrapper_at(r, 0, 0, first_use);
+	int n = backtrace(buf, wrap || depth > 1 ? 32 : 12);
 	int i = 0;
 	while (i < n && (uintptr_t)buf[i] != ip)
 		i++;
@@ -243,12 +257,68 @@ void ul_init_site(uintptr_t ip, bool first_use, uintptr_t *key, uintptr_t *site)
 		return;
 	uint64_t h = ip;
 	int k = 0;
-	for (; i + 1 < n && wrapper_at(r, k, k ? roles((uintptr_t)buf[i - 1]) : 0, first_use); i++, k++) {
+	for (; wrap && i + 1 < n && wrapper_at(r, k, k ? roles((uintptr_t)buf[i - 1]) : 0, first_use);
+	     i++, k++) {
 		r = roles((uintptr_t)buf[i + 1]);
 		h = ul_hash64(h ^ (uintptr_t)buf[i + 1]);
 	}
 	*site = (uintptr_t)buf[i];
+	if (i + 1 < n)
+		*caller = (uintptr_t)buf[i + 1];
 	for (int d = 1; d < depth && i + d < n; d++)
 		h = ul_hash64(h ^ (uintptr_t)buf[i + d]);
 	*key = h == ip ? ip : (uintptr_t)(h | 1);
+}
+
+/* The stack frame that owns stack address a: the innermost frame whose
+ * canonical frame address (the caller's stack pointer at the call) is
+ * above a. Returns a pc in the owning function, or 0 when the unwinder is
+ * not there. In the walk's callback a context's CFA is its callee's: the
+ * bottom of its own frame, so the owner is the frame before the first
+ * context whose CFA is above a. */
+struct ul_unwind_context;
+typedef int (*ul_unwind_fn)(struct ul_unwind_context *, void *);
+static int (*unwind_backtrace)(ul_unwind_fn, void *);
+static uintptr_t (*unwind_ip)(struct ul_unwind_context *);
+static uintptr_t (*unwind_cfa)(struct ul_unwind_context *);
+static _Atomic int unwind_state; /* 0 not tried, 1 ready, 2 missing */
+
+struct owner_walk {
+	uintptr_t a, pc, prev;
+	int n;
+};
+
+static int owner_step(struct ul_unwind_context *ctx, void *arg)
+{
+	struct owner_walk *w = arg;
+	uintptr_t cfa = unwind_cfa(ctx);
+	w->n++;
+	if (cfa > w->a) { /* the runtime's own frames are all below a */
+		w->pc = w->prev;
+		return 5; /* _URC_END_OF_STACK: stop */
+	}
+	w->prev = unwind_ip(ctx);
+	return w->n < 64 ? 0 : 5;
+}
+
+uintptr_t ul_stack_owner(uintptr_t a)
+{
+	int st = atomic_load_explicit(&unwind_state, memory_order_acquire);
+	if (st == 0) {
+		void *b[1];
+		backtrace(b, 1); /* glibc loads libgcc_s for its own unwinding */
+		void *h = dlopen("libgcc_s.so.1", RTLD_LAZY | RTLD_NOLOAD);
+		if (h) {
+			unwind_backtrace = (int (*)(ul_unwind_fn, void *))dlsym(h, "_Unwind_Backtrace");
+			unwind_ip = (uintptr_t(*)(struct ul_unwind_context *))dlsym(h, "_Unwind_GetIP");
+			unwind_cfa = (uintptr_t(*)(struct ul_unwind_context *))dlsym(h, "_Unwind_GetCFA");
+		}
+		st = unwind_backtrace && unwind_ip && unwind_cfa ? 1 : 2;
+		atomic_store_explicit(&unwind_state, st, memory_order_release);
+	}
+	if (st != 1)
+		return 0;
+	struct owner_walk w = { a, 0, 0, 0 };
+	unwind_backtrace(owner_step, &w);
+	return w.pc;
 }

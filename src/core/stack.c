@@ -9,8 +9,9 @@
 #include "core.h"
 
 #define MAX_STACKS (1u << 20)
+#define STACK_CHUNK 4096u /* ids per chunk of pointers, mapped on first use */
 
-static struct ul_stack **stacks;
+static struct ul_stack **_Atomic stacks[MAX_STACKS / STACK_CHUNK];
 static _Atomic uint32_t nstacks;
 UL_STATIC_MUTEX(depot_lock);
 static uintptr_t rt_lo, rt_hi;
@@ -34,7 +35,6 @@ static int find_self(struct dl_phdr_info *info, size_t size, void *arg)
 /* Warm up the unwinder (it loads libgcc_s on first use) and find our text. */
 void ul_stack_init(void)
 {
-	stacks = ul_map(MAX_STACKS * sizeof *stacks);
 #ifndef UL_WRAP_MODE
 	void *buf[4];
 	backtrace(buf, 4); /* loads libgcc_s now, not inside a lock wrapper */
@@ -69,13 +69,20 @@ static uint32_t depot_put(uintptr_t *pc, uint32_t n)
 	uint32_t id = 0;
 	if (ul_htab_get(&ul_rt.stacks, h, v)) {
 		id = (uint32_t)v[0];
-	} else if (stacks && atomic_load(&nstacks) + 1 < MAX_STACKS) {
-		struct ul_stack *s = ul_alloc(sizeof *s + n * sizeof(uintptr_t));
+	} else if (atomic_load(&nstacks) + 1 < MAX_STACKS) {
+		uint32_t nid = atomic_load(&nstacks) + 1;
+		_Atomic(struct ul_stack **) *slot = &stacks[nid / STACK_CHUNK];
+		struct ul_stack **chunk = atomic_load(slot);
+		if (!chunk && (chunk = ul_map(STACK_CHUNK * sizeof *chunk)) != NULL)
+			atomic_store_explicit(slot, chunk, memory_order_release);
+		struct ul_stack *s = chunk ? ul_alloc(sizeof *s + n * sizeof(uintptr_t)) : NULL;
+		if (!s)
+			ul_notice_limit(UL_LIMIT_STACKS_OOM);
 		if (s) {
 			s->n = n;
 			memcpy(s->pc, pc, n * sizeof(uintptr_t));
-			id = atomic_load(&nstacks) + 1;
-			stacks[id] = s;
+			id = nid;
+			chunk[id % STACK_CHUNK] = s;
 			atomic_store(&nstacks, id);
 			uint64_t nv[3] = { id, 0, 0 };
 			ul_htab_put(&ul_rt.stacks, h, nv, false);
@@ -115,5 +122,8 @@ uint32_t ul_stack_capture_from(uintptr_t from)
 
 const struct ul_stack *ul_stack_get(uint32_t id)
 {
-	return id && stacks && id <= atomic_load(&nstacks) ? stacks[id] : NULL;
+	if (!id || id > atomic_load(&nstacks))
+		return NULL;
+	struct ul_stack **chunk = atomic_load_explicit(&stacks[id / STACK_CHUNK], memory_order_acquire);
+	return chunk ? chunk[id % STACK_CHUNK] : NULL;
 }

@@ -30,7 +30,14 @@ struct ul_thread *ul_thread_get(void)
 		free_list = t->next;
 	ul_mutex_unlock(&threads_lock);
 	if (t) {
+		/* a grown held stack stays with its struct: reused, not leaked */
+		struct ul_held *held = t->held != t->inline_held ? t->held : NULL;
+		uint32_t cap = t->cap;
 		memset(t, 0, sizeof *t);
+		if (held) {
+			t->held = held;
+			t->cap = cap;
+		}
 	} else {
 		t = ul_alloc(sizeof *t);
 		if (!t) {
@@ -41,8 +48,10 @@ struct ul_thread *ul_thread_get(void)
 	t->tid = ul_gettid();
 	t->lstat = ul_lstat_on;
 	ul_thread_ctx_changed(t);
-	t->held = t->inline_held;
-	t->cap = UL_ARRAY_SIZE(t->inline_held);
+	if (!t->held) {
+		t->held = t->inline_held;
+		t->cap = UL_ARRAY_SIZE(t->inline_held);
+	}
 	ul_mutex_lock(&threads_lock);
 	t->next = threads_head;
 	if (threads_head)
@@ -81,10 +90,8 @@ void ul_thread_exit(struct ul_thread *t)
 		ul_lstat_thread_exit(t);
 	if (t->registered)
 		unlink_locked(t);
-	if (t->held == t->inline_held) { /* grown stacks are not recycled */
-		t->next = free_list;
-		free_list = t;
-	}
+	t->next = free_list;
+	free_list = t;
 	ul_mutex_unlock(&threads_lock);
 	ul_self_state = 2;
 }

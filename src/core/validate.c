@@ -24,9 +24,7 @@ static inline uint64_t chain_top(const struct ul_thread *t)
 }
 
 /* The graph node of a lock instance, kept in the lock's shadow entry
- * (bits 40-63 of v1) and freed with its identity; lock-free when it
- * exists. */
-#define NODE_SHIFT 40
+ * (ul_sh_node) and freed with its identity; lock-free when it exists. */
 
 struct attach {
 	uint32_t inst, node;
@@ -35,24 +33,23 @@ struct attach {
 static bool attach_node(uint64_t v[3], void *arg)
 {
 	struct attach *at = arg;
-	if ((uint32_t)(v[0] >> 32) != at->inst || ((v[1] >> 25) & 1))
+	if (ul_sh_inst(v) != at->inst || ul_sh_dead(v))
 		return false; /* the identity ended meanwhile */
-	if (v[1] >> NODE_SHIFT) {
-		at->node = (uint32_t)(v[1] >> NODE_SHIFT);
+	if (ul_sh_node(v)) {
+		at->node = ul_sh_node(v);
 		return false;
 	}
-	v[1] |= (uint64_t)at->node << NODE_SHIFT;
+	ul_sh_set_node(v, at->node);
 	return true;
 }
 
 static uint32_t inst_node(uint32_t class_id, uint32_t inst, const void *lock)
 {
 	uint64_t v[3];
-	if (!ul_htab_get(&ul_rt.locks, (uintptr_t)lock, v) || (uint32_t)(v[0] >> 32) != inst ||
-	    ((v[1] >> 25) & 1))
+	if (!ul_htab_get(&ul_rt.locks, (uintptr_t)lock, v) || ul_sh_inst(v) != inst || ul_sh_dead(v))
 		return 0;
-	if (v[1] >> NODE_SHIFT)
-		return (uint32_t)(v[1] >> NODE_SHIFT);
+	if (ul_sh_node(v))
+		return ul_sh_node(v);
 	ul_mutex_lock(&ul_rt.graph_lock);
 	uint32_t n = ul_node_new(class_id, inst, (uintptr_t)lock);
 	struct attach at = { inst, n };
@@ -98,11 +95,11 @@ static void fill_steps(const uint32_t *path, int len, uint32_t cur_stack, struct
 {
 	struct ul_edge *e0 = ul_edge_get(path[0]);
 	struct ul_node *n0 = ul_node_get(e0->from);
-	steps[0] = (struct ul_step){ n0->class_id, n0->inst, n0->addr, cur_stack, 0, 0 };
+	steps[0] = (struct ul_step){ n0->class_id, n0->inst, n0->addr, cur_stack, 0, 0, 0 };
 	for (int i = 0; i < len; i++) {
 		struct ul_edge *e = ul_edge_get(path[i]);
 		struct ul_node *n = ul_node_get(e->to);
-		steps[i + 1] = (struct ul_step){ n->class_id, n->inst, n->addr, e->stack, e->types, path[i] };
+		steps[i + 1] = (struct ul_step){ n->class_id, n->inst, n->addr, e->stack, e->types, path[i], e->ip };
 	}
 }
 
@@ -110,7 +107,8 @@ static void fill_steps(const uint32_t *path, int len, uint32_t cur_stack, struct
 static void add_dependency(struct ul_thread *t, const struct ul_held *prev, struct ul_acquire *a,
 			   uint32_t *stack)
 {
-	bool inst = prev->class_id == a->class_id;
+	/* one class, or one role split by caller (a family) */
+	bool inst = ul_class_same_family(prev->class_id, a->class_id);
 	uint8_t type = ul_dep_type(prev->mode, a->mode);
 	uint32_t from, to;
 	if (inst) {
@@ -142,8 +140,12 @@ static void add_dependency(struct ul_thread *t, const struct ul_held *prev, stru
 		new_site = tag != 0;
 	}
 
-	uint32_t path[MAX_CYCLE];
-	struct ul_step steps[MAX_CYCLE + 1];
+	uint32_t path_short[MAX_CYCLE];
+	struct ul_step steps_short[MAX_CYCLE + 1];
+	uint32_t *path = path_short;
+	struct ul_step *steps = steps_short;
+	void *big = NULL;
+	size_t big_size = 0;
 	ul_mutex_lock(&ul_rt.graph_lock);
 	if (new_site)
 		site_stack_put(tag, *stack);
@@ -162,6 +164,19 @@ static void add_dependency(struct ul_thread *t, const struct ul_held *prev, stru
 	int len = 0;
 	if (ul_graph_may_reach(to, from))
 		len = ul_graph_find_cycle(to, from, type, path, MAX_CYCLE);
+	if (len > MAX_CYCLE) {
+		/* a long cycle is printed whole: buffers for all of it */
+		big_size = (size_t)len * sizeof *path + ((size_t)len + 1) * sizeof *steps;
+		big = ul_map(big_size);
+		if (big) {
+			steps = big;
+			path = (uint32_t *)(steps + len + 1);
+			ul_graph_find_cycle(to, from, type, path, len);
+		} else {
+			ul_notice_limit(UL_LIMIT_CYCLE_OOM);
+			len = MAX_CYCLE;
+		}
+	}
 	if (len > 0) {
 		fill_steps(path, len, *stack, steps);
 		for (int i = 0; i < len; i++)
@@ -172,11 +187,19 @@ static void add_dependency(struct ul_thread *t, const struct ul_held *prev, stru
 	if (len > 0 && ne)
 		ul_edge_get(ne)->in_cycle = true;
 	ul_mutex_unlock(&ul_rt.graph_lock);
+	bool through_wait = false;
+	for (int i = 0; i <= len && len > 0; i++) {
+		struct ul_class *c = ul_class_get(steps[i].class_id);
+		through_wait |= c && ul_kind_is_event(c->kind);
+	}
 	if (len > 0)
-		ul_found(&(struct ul_finding){ .kind = UL_R_CIRCULAR, .t = t, .acq = a, .held = prev, .ip = a->ip,
-					     .steps = steps, .nsteps = len + 1, .instances = inst });
+		ul_found(&(struct ul_finding){ .kind = through_wait ? UL_R_WAIT : UL_R_CIRCULAR, .t = t, .acq = a,
+					     .held = prev, .ip = a->ip, .steps = steps, .nsteps = len + 1,
+					     .instances = inst, .wait_by = UL_WAIT_BY_LOCK });
 	else if (added && !inst)
 		ul_usage_check_edge(t, a, prev->class_id, a->class_id, type);
+	if (big)
+		ul_unmap(big, big_size);
 }
 
 /* Does a chain of the d entries below, extended by class_id, repeat a
@@ -187,7 +210,7 @@ static bool repeats(const struct ul_thread *t, uint32_t d, uint32_t class_id)
 	if (d && same_ctx(t, &t->held[d - 1]) && (t->held[d - 1].flags & UL_HELD_REPEAT))
 		return true;
 	for (uint32_t i = d; i-- > 0 && same_ctx(t, &t->held[i]);)
-		if (t->held[i].class_id == class_id)
+		if (ul_class_same_family(t->held[i].class_id, class_id))
 			return true;
 	return false;
 }
@@ -236,7 +259,8 @@ static inline bool lock_lookup(struct ul_thread *t, struct ul_acquire *a, struct
 	struct ul_lock l;
 	if (!ul_lock_get(a->lock, &l) && !ul_lock_resolve(a->lock, a->kind, a->ip, &l))
 		return false;
-	if (l.on_stack && ul_lock_stack_renew(t, a->lock, a->kind, a->ip, &l))
+	if ((l.on_stack || l.origin == UL_ORIGIN_FIRST_USE) &&
+	    ul_lock_stack_renew(t, a->lock, a->kind, a->ip, &l))
 		epoch = atomic_load_explicit(ul_lock_epoch(a->lock), memory_order_acquire);
 	*out = (struct ul_lcache){ (uintptr_t)a->lock, l.class_id, l.inst, epoch, l.subclass_default,
 				   l.novalidate, l.on_stack };
@@ -338,6 +362,7 @@ void ul_acquired(struct ul_thread *t, const struct ul_acquire *a)
 	h->ctx = t->ctx;
 	atomic_signal_fence(memory_order_seq_cst);
 	h->lock = a->lock;
+	ul_event_note(t, a->class_id, a->mode, a->flags, a->ip);
 	if (unlikely(t->lstat))
 		ul_lstat_acquired(t, a->lock, a->class_id, a->mode, a->ip, h);
 }

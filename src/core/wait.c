@@ -1,7 +1,8 @@
 #define _GNU_SOURCE
 /* Real deadlocks: a thread that waits on a lock for too long walks the
- * wait-for graph (waiter -> holders of the lock it waits for). No helper
- * thread: the waiting threads check themselves. */
+ * wait-for graph (waiter -> holders of the lock it waits for; joiner ->
+ * joined thread; semaphore or condvar waiter -> its one recent producer).
+ * No helper thread: the waiting threads check themselves. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -45,13 +46,37 @@ static bool holds(struct ul_thread *t, const void *lock)
 	return false;
 }
 
+/* Whom a thread blocked on an event waits for: the joined thread, or the
+ * one thread that produced the event lately. Threads lock held. */
+static struct ul_thread *event_waits_for(struct ul_thread *cur, const void *ev)
+{
+	if (atomic_load(&cur->wait_event_kind) != UL_KIND_THREAD)
+		return ul_event_producer(ev, cur);
+	for (struct ul_thread *h = ul_threads_first(); h; h = h->next)
+		if (h != cur && atomic_load(&h->handle) == (uintptr_t)ev)
+			return h;
+	return NULL;
+}
+
 /* Depth-first search for a path of waits from cur back to start. */
 static int dfs(struct ul_thread *start, struct ul_thread *cur, struct ul_thread **path, int depth)
 {
 	path[depth] = cur;
 	const void *lock = atomic_load(&cur->wait_lock);
-	if (!lock || depth + 1 >= MAX_DEPTH)
+	if (depth + 1 >= MAX_DEPTH)
 		return 0;
+	if (!lock) {
+		const void *ev = atomic_load(&cur->wait_event);
+		struct ul_thread *h = ev ? event_waits_for(cur, ev) : NULL;
+		if (!h)
+			return 0;
+		if (h == start)
+			return depth + 1;
+		for (int i = 0; i <= depth; i++)
+			if (path[i] == h)
+				return 0;
+		return dfs(start, h, path, depth + 1);
+	}
 	for (struct ul_thread *h = ul_threads_first(); h; h = h->next) {
 		if (!holds(h, lock))
 			continue;
@@ -103,8 +128,17 @@ void ul_wait_check(struct ul_thread *t)
 		struct ul_thread *x = path[i];
 		const void *lock = atomic_load(&x->wait_lock);
 		struct ul_lock l;
-		w[i] = (struct ul_wait_info){ x, lock, ul_lock_get(lock, &l) ? l.class_id : 0, x->wait_mode,
-					      x->wait_stack };
+		w[i] = (struct ul_wait_info){ x, lock, lock && ul_lock_get(lock, &l) ? l.class_id : 0,
+					      x->wait_mode, x->wait_stack, NULL, 0, path[(i + 1) % n], 0 };
+		if (!lock) {
+			w[i].event = atomic_load(&x->wait_event);
+			w[i].event_kind = atomic_load(&x->wait_event_kind);
+			w[i].ip = x->wait_ip;
+			if (w[i].event_kind == UL_KIND_THREAD)
+				w[i].class_id = path[(i + 1) % n]->event_class;
+			else if (ul_lock_get(w[i].event, &l))
+				w[i].class_id = l.class_id;
+		}
 	}
 	/* The sink reports it once; the runtime's deadlock policy (abort,
 	 * exit) runs on the thread whose finding became the report. */

@@ -1,11 +1,20 @@
 #define _GNU_SOURCE
-/* Condition variables release the mutex and take it again inside libc,
- * where no interposed call sees it: model both halves here. A condvar wait
- * is not a lock wait, so it is never part of the wait-for graph. */
+/* Condition variables. The mutex is released and taken again inside libc,
+ * where no interposed call sees it: both halves are modelled here. A wait
+ * is also an event wait (held locks -> the condvar's class) and a signal or
+ * broadcast produces the event (condvar -> locks the signaller took since
+ * its last wait). The condvar's own mutex is never a dependency. */
 #include "interpose.h"
 
-/* Before the wait: the mutex is released. Returns the thread, or NULL. */
-static struct ul_thread *cond_release(const void *m, uintptr_t ip, struct ul_acquire *a, uint8_t type)
+static uint32_t cond_class(const void *c, uintptr_t ip)
+{
+	return ul_rt.opt.wait_check ? ul_event_class(c, UL_KIND_COND, ip) : 0;
+}
+
+/* Before the wait: the mutex is released, the wait recorded. Returns the
+ * thread, or NULL. */
+static struct ul_thread *cond_release(const void *c, const void *m, uintptr_t ip, struct ul_acquire *a,
+				      uint8_t type, bool timed)
 {
 	struct ul_thread *t = ul_enter();
 	if (!t)
@@ -13,17 +22,34 @@ static struct ul_thread *cond_release(const void *m, uintptr_t ip, struct ul_acq
 	struct ul_held *h = ul_held_find(t, m);
 	*a = (struct ul_acquire){ .lock = m, .ip = ip, .kind = UL_KIND_MUTEX, .mode = UL_WRITE,
 				  .subclass = 0xff, .type = type };
-	if (h)
+	uint32_t mclass = 0;
+	if (h) {
 		a->ip = h->ip;
+		mclass = h->class_id;
+	}
 	ul_release(t, m, ip, true);
+	uint32_t ec = cond_class(c, ip);
+	struct ul_class *cc = ul_class_get(ec);
+	if (cc && mclass) {
+		uint32_t none = 0;
+		atomic_compare_exchange_strong(&cc->cond_mutex, &none, mclass);
+	}
+	ul_event_wait(t, ec, ip, timed ? UL_EVW_TIMED : 0);
+	if (!timed)
+		ul_event_block(t, c, UL_KIND_COND, ip);
 	ul_leave(t);
 	return t;
 }
 
-/* After the wait: the mutex is held again (on success and on timeout). */
+/* After the wait: the mutex is held again, on success, on timeout, and on
+ * an error like EINVAL (bad timespec or clock), which glibc returns before
+ * it releases the mutex. Only a robust mutex made not recoverable is lost. */
 static void cond_reacquire(struct ul_thread *t, struct ul_acquire *a, int r)
 {
-	if (!t || (r != 0 && r != ETIMEDOUT && r != EOWNERDEAD && r != thrd_timedout))
+	if (!t)
+		return;
+	ul_event_unblock(t);
+	if (r == ENOTRECOVERABLE)
 		return;
 	if (ul_enter() != t)
 		return;
@@ -45,10 +71,10 @@ static void cond_cancelled(void *arg)
 	cond_reacquire(w->t, &w->a, 0);
 }
 
-#define COND_WRAP(call)                                                          \
+#define COND_WRAP(call, timed)                                                   \
 	int e = errno;                                                           \
 	struct cond_wait w;                                                      \
-	w.t = cond_release(m, UL_IP, &w.a, ul_mutex_type(m));                    \
+	w.t = cond_release(c, m, UL_IP, &w.a, ul_mutex_type(m), timed);          \
 	errno = e;                                                               \
 	int r;                                                                   \
 	pthread_cleanup_push(cond_cancelled, &w);                                \
@@ -59,31 +85,134 @@ static void cond_cancelled(void *arg)
 	errno = e;                                                               \
 	return r
 
+/* A signal or broadcast: the event its waiters wait for. Edges only once
+ * the condvar's mutex is known (from a wait), so it is never one of them. */
+static void cond_produce(const void *c, uintptr_t ip)
+{
+	struct ul_thread *t = ul_enter(); /* also starts the runtime: the real call is found */
+	if (!t)
+		return;
+	if (!ul_rt.opt.wait_check && !ul_rt.opt.deadlock_detect) {
+		ul_leave(t); /* neither the graph nor the wait-for check wants it */
+		return;
+	}
+	int e = errno;
+	uint32_t ec = cond_class(c, ip);
+	struct ul_class *cc = ul_class_get(ec);
+	uint32_t mclass = cc ? atomic_load_explicit(&cc->cond_mutex, memory_order_relaxed) : 0;
+	ul_event_produce(t, mclass ? ec : 0, c, ip, mclass, true);
+	ul_leave(t);
+	errno = e;
+}
+
+static void cond_init_event(const void *c, uintptr_t ip)
+{
+	if (ul_rt.opt.wait_check)
+		ul_lock_init_event(c, UL_KIND_COND, 0, false, ip);
+}
+
+INTERCEPTOR(int, pthread_cond_init, (pthread_cond_t *c, const pthread_condattr_t *attr))
+{
+	if (!HAVE_REAL(pthread_cond_init))
+		ul_resolve_reals();
+	int r = REAL(pthread_cond_init)(c, attr);
+	if (r == 0) {
+		int e = errno;
+		cond_init_event(c, UL_IP);
+		errno = e;
+	}
+	return r;
+}
+
+INTERCEPTOR(int, pthread_cond_destroy, (pthread_cond_t *c))
+{
+	if (!HAVE_REAL(pthread_cond_destroy))
+		ul_resolve_reals();
+	int e = errno;
+	if (ul_rt.opt.wait_check)
+		ul_lock_destroy_event(c, UL_IP);
+	errno = e;
+	return REAL(pthread_cond_destroy)(c);
+}
+
+INTERCEPTOR(int, pthread_cond_signal, (pthread_cond_t *c))
+{
+	UL_NEED_REAL(pthread_cond_signal);
+	cond_produce(c, UL_IP);
+	return REAL(pthread_cond_signal)(c);
+}
+
+INTERCEPTOR(int, pthread_cond_broadcast, (pthread_cond_t *c))
+{
+	UL_NEED_REAL(pthread_cond_broadcast);
+	cond_produce(c, UL_IP);
+	return REAL(pthread_cond_broadcast)(c);
+}
+
 INTERCEPTOR(int, pthread_cond_wait, (pthread_cond_t *c, pthread_mutex_t *m))
 {
-	COND_WRAP(REAL(pthread_cond_wait)(c, m));
+	COND_WRAP(REAL(pthread_cond_wait)(c, m), false);
 }
 
 INTERCEPTOR(int, pthread_cond_timedwait, (pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *ts))
 {
-	COND_WRAP(REAL(pthread_cond_timedwait)(c, m, ts));
+	COND_WRAP(REAL(pthread_cond_timedwait)(c, m, ts), true);
 }
 
 INTERCEPTOR(int, pthread_cond_clockwait,
 	    (pthread_cond_t *c, pthread_mutex_t *m, clockid_t clk, const struct timespec *ts))
 {
-	COND_WRAP(REAL(pthread_cond_clockwait)(c, m, clk, ts));
+	COND_WRAP(REAL(pthread_cond_clockwait)(c, m, clk, ts), true);
 }
 
-/* glibc's mtx_t has the pthread_mutex_t layout. */
+/* ISO C11: glibc's mtx_t has the pthread_mutex_t layout; cnd_* have their
+ * own symbols. */
+INTERCEPTOR(int, cnd_init, (cnd_t *c))
+{
+	if (!HAVE_REAL(cnd_init))
+		ul_resolve_reals();
+	int r = REAL(cnd_init)(c);
+	if (r == thrd_success) {
+		int e = errno;
+		cond_init_event(c, UL_IP);
+		errno = e;
+	}
+	return r;
+}
+
+INTERCEPTOR(void, cnd_destroy, (cnd_t *c))
+{
+	if (!HAVE_REAL(cnd_destroy))
+		ul_resolve_reals();
+	int e = errno;
+	if (ul_rt.opt.wait_check)
+		ul_lock_destroy_event(c, UL_IP);
+	errno = e;
+	REAL(cnd_destroy)(c);
+}
+
+INTERCEPTOR(int, cnd_signal, (cnd_t *c))
+{
+	UL_NEED_REAL(cnd_signal);
+	cond_produce(c, UL_IP);
+	return REAL(cnd_signal)(c);
+}
+
+INTERCEPTOR(int, cnd_broadcast, (cnd_t *c))
+{
+	UL_NEED_REAL(cnd_broadcast);
+	cond_produce(c, UL_IP);
+	return REAL(cnd_broadcast)(c);
+}
+
 INTERCEPTOR(int, cnd_wait, (cnd_t *c, mtx_t *mtx))
 {
 	pthread_mutex_t *m = (pthread_mutex_t *)mtx;
-	COND_WRAP(REAL(cnd_wait)(c, mtx));
+	COND_WRAP(REAL(cnd_wait)(c, mtx), false);
 }
 
 INTERCEPTOR(int, cnd_timedwait, (cnd_t *__restrict c, mtx_t *__restrict mtx, const struct timespec *__restrict ts))
 {
 	pthread_mutex_t *m = (pthread_mutex_t *)mtx;
-	COND_WRAP(REAL(cnd_timedwait)(c, mtx, ts));
+	COND_WRAP(REAL(cnd_timedwait)(c, mtx, ts), true);
 }

@@ -7,7 +7,10 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
+#include <setjmp.h>
 #include <signal.h>
+#include <ucontext.h>
 #include <threads.h>
 #include <time.h>
 
@@ -42,11 +45,35 @@
 	X(int, pthread_cond_wait, (pthread_cond_t *, pthread_mutex_t *)) \
 	X(int, pthread_cond_timedwait, (pthread_cond_t *, pthread_mutex_t *, const struct timespec *)) \
 	X(int, pthread_cond_clockwait, (pthread_cond_t *, pthread_mutex_t *, clockid_t, const struct timespec *)) \
+	X(int, pthread_cond_init, (pthread_cond_t *, const pthread_condattr_t *)) \
+	X(int, pthread_cond_destroy, (pthread_cond_t *)) \
+	X(int, pthread_cond_signal, (pthread_cond_t *)) \
+	X(int, pthread_cond_broadcast, (pthread_cond_t *)) \
+	X(int, sem_init, (sem_t *, int, unsigned)) \
+	X(int, sem_destroy, (sem_t *)) \
+	X(int, sem_wait, (sem_t *)) \
+	X(int, sem_trywait, (sem_t *)) \
+	X(int, sem_timedwait, (sem_t *__restrict, const struct timespec *__restrict)) \
+	X(int, sem_clockwait, (sem_t *__restrict, clockid_t, const struct timespec *__restrict)) \
+	X(int, sem_post, (sem_t *)) \
+	X(int, pthread_barrier_init, (pthread_barrier_t *__restrict, const pthread_barrierattr_t *__restrict, unsigned)) \
+	X(int, pthread_barrier_destroy, (pthread_barrier_t *)) \
+	X(int, pthread_barrier_wait, (pthread_barrier_t *)) \
+	X(int, pthread_once, (pthread_once_t *, void (*)(void))) \
+	X(int, pthread_join, (pthread_t, void **)) \
+	X(int, pthread_timedjoin_np, (pthread_t, void **, const struct timespec *)) \
+	X(int, pthread_clockjoin_np, (pthread_t, void **, clockid_t, const struct timespec *)) \
 	X(int, pthread_create, (pthread_t *, const pthread_attr_t *, void *(*)(void *), void *)) \
 	X(void, pthread_exit, (void *)) \
 	X(int, pthread_sigmask, (int, const sigset_t *, sigset_t *)) \
 	X(int, sigprocmask, (int, const sigset_t *, sigset_t *)) \
 	X(int, sigaction, (int, const struct sigaction *, struct sigaction *)) \
+	X(void, siglongjmp, (struct __jmp_buf_tag *, int)) \
+	X(void, longjmp, (struct __jmp_buf_tag *, int)) \
+	X(void, _longjmp, (struct __jmp_buf_tag *, int)) \
+	X(void, __longjmp_chk, (struct __jmp_buf_tag *, int)) \
+	X(int, setcontext, (const ucontext_t *)) \
+	X(int, swapcontext, (ucontext_t *__restrict, const ucontext_t *__restrict)) \
 	X(int, mtx_init, (mtx_t *, int)) \
 	X(void, mtx_destroy, (mtx_t *)) \
 	X(int, mtx_lock, (mtx_t *)) \
@@ -55,10 +82,19 @@
 	X(int, mtx_unlock, (mtx_t *)) \
 	X(int, cnd_wait, (cnd_t *, mtx_t *)) \
 	X(int, cnd_timedwait, (cnd_t *__restrict, mtx_t *__restrict, const struct timespec *__restrict)) \
+	X(int, cnd_init, (cnd_t *)) \
+	X(void, cnd_destroy, (cnd_t *)) \
+	X(int, cnd_signal, (cnd_t *)) \
+	X(int, cnd_broadcast, (cnd_t *)) \
 	X(int, thrd_create, (thrd_t *, thrd_start_t, void *)) \
+	X(int, thrd_join, (thrd_t, int *)) \
 	X(void, free, (void *)) \
 	X(void *, realloc, (void *, size_t)) \
 	X(int, munmap, (void *, size_t)) \
+	X(void *, mmap, (void *, size_t, int, int, int, off_t)) \
+	X(void *, mmap64, (void *, size_t, int, int, int, off64_t)) \
+	X(void *, shmat, (int, const void *, int)) \
+	X(int, shmdt, (const void *)) \
 	X(void *, mremap, (void *, size_t, size_t, int, ...)) \
 	X(int, dlclose, (void *)) \
 	X(size_t, malloc_usable_size, (void *))
@@ -82,6 +118,13 @@ extern struct ul_real_fns ul_real;
 
 extern _Atomic int ul_init_state; /* 0 none, 1 running, 2 done */
 void ul_resolve_reals(void);
+/* An interceptor that may run before the runtime (another library's
+ * constructor, or inside the lookup itself) finds its real function. */
+#define UL_NEED_REAL(name)                         \
+	do {                                       \
+		if (unlikely(!HAVE_REAL(name)))    \
+			ul_resolve_reals();        \
+	} while (0)
 
 /* Enter the runtime for one event; NULL means "pass straight through". */
 static inline struct ul_thread *ul_enter(void)
@@ -131,6 +174,16 @@ static inline uint8_t ul_mutex_type(const pthread_mutex_t *m)
 	}
 }
 
+/* Robust, priority-inheritance, priority-protect and process-shared mutexes
+ * (glibc's __kind bits 16, 32, 64, 128): trylock has side effects there (a
+ * robust mutex in the not-recoverable state stays owned after a failed
+ * trylock; PI trylock enters the kernel), so the runtime never probes them
+ * and their lock calls go straight to glibc (no wait-for tracking). */
+static inline bool ul_mutex_no_probe(const pthread_mutex_t *m)
+{
+	return (m->__data.__kind & (16 | 32 | 64 | 128)) != 0;
+}
+
 /* Neither readers nor a writer hold it (glibc >= 2.25 layout). */
 static inline bool ul_rwlock_free(const pthread_rwlock_t *rw)
 {
@@ -157,5 +210,11 @@ static inline bool ul_wait_tracked(void)
 }
 /* Timeout for blocking waits before the wait-for graph is checked. */
 void ul_wait_deadline(struct timespec *ts, clockid_t clk, long ms);
+/* The one wait loop of every blocking call that is watched for real
+ * deadlocks. step waits until the absolute deadline dl on clk and returns
+ * true when the wait is over, its result in *r; after each time-out the
+ * wait-for graph is checked (errno kept) and the next wait is longer. */
+int ul_wait_loop(struct ul_thread *t, clockid_t clk, bool (*step)(void *arg, const struct timespec *dl, int *r),
+		 void *arg);
 
 #endif

@@ -1,13 +1,16 @@
 #define _GNU_SOURCE
 /* The end of memory ends the identity of the locks in it: free(), the
- * block realloc() leaves, munmap(), the range mremap() gives up, and a
- * module dlclose() unloads. A held lock in freed memory is a bug; any lock
+ * block realloc() leaves, munmap(), the range mremap() gives up, a
+ * module dlclose() unloads, and whatever a new mapping (mmap, shmat)
+ * replaces (a MAP_FIXED mapping over a live one, a SysV segment attached
+ * over another), and a SysV segment shmdt() detaches. A held lock in freed memory is a bug; any lock
  * there must not lend its history to what is made at that address next. */
 #include <dlfcn.h>
 #include <link.h>
 #include <malloc.h>
 #include <stdarg.h>
 #include <sys/mman.h>
+#include <sys/shm.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -124,6 +127,109 @@ INTERCEPTOR(void *, mremap, (void *old, size_t old_len, size_t new_len, int flag
 	if ((flags & MREMAP_FIXED) && r != old)
 		range_ends(r, new_len, UL_IP); /* whatever was mapped there is gone */
 	errno = e;
+	return r;
+}
+
+/* A new mapping holds no lock yet: whatever was at its addresses before
+ * (a mapping MAP_FIXED replaced, a detached SysV segment) ends. */
+#if defined(UL_WRAP_MODE) || !defined(SYS_mmap) || UINTPTR_MAX <= 0xffffffffu
+#define SYS_MMAP(a, l, p, f, fd, o) REAL(mmap)(a, l, p, f, fd, o)
+#define SYS_MMAP64(a, l, p, f, fd, o) REAL(mmap64)(a, l, p, f, fd, o)
+#define MMAP_NEEDS_REAL 1
+#else
+/* 64-bit: one system call, no dlsym() while a malloc bootstraps us */
+#define SYS_MMAP(a, l, p, f, fd, o) ((void *)syscall(SYS_mmap, a, l, p, f, fd, (long)(o)))
+#define SYS_MMAP64(a, l, p, f, fd, o) ((void *)syscall(SYS_mmap, a, l, p, f, fd, (long)(o)))
+#define MMAP_NEEDS_REAL 0
+#endif
+
+static void *mapped(void *r, size_t len, uintptr_t ip)
+{
+	if (r != MAP_FAILED && any_locks())
+		range_ends(r, len, ip);
+	return r;
+}
+
+INTERCEPTOR(void *, mmap, (void *a, size_t len, int prot, int flags, int fd, off_t off))
+{
+#if MMAP_NEEDS_REAL && !defined(UL_WRAP_MODE)
+	if (!HAVE_REAL(mmap))
+		ul_resolve_reals();
+#endif
+	return mapped(SYS_MMAP(a, len, prot, flags, fd, off), len, UL_IP);
+}
+
+INTERCEPTOR(void *, mmap64, (void *a, size_t len, int prot, int flags, int fd, off64_t off))
+{
+#if MMAP_NEEDS_REAL && !defined(UL_WRAP_MODE)
+	if (!HAVE_REAL(mmap64))
+		ul_resolve_reals();
+#endif
+	return mapped(SYS_MMAP64(a, len, prot, flags, fd, off), len, UL_IP);
+}
+
+/* Attached SysV segments, for shmdt(), which names only the address. A
+ * segment not listed (the table is full) ends when something is mapped
+ * at its address next. */
+static struct {
+	uintptr_t addr;
+	size_t size;
+} segs[64];
+UL_STATIC_MUTEX(segs_lock);
+
+INTERCEPTOR(void *, shmat, (int id, const void *a, int flags))
+{
+#ifndef UL_WRAP_MODE
+	if (!HAVE_REAL(shmat))
+		ul_resolve_reals();
+#endif
+	void *r = REAL(shmat)(id, a, flags);
+	if (r == (void *)-1 || atomic_load(&ul_init_state) != 2)
+		return r;
+	int e = errno;
+	struct shmid_ds ds;
+	if (!shmctl(id, IPC_STAT, &ds)) {
+		if (any_locks())
+			range_ends(r, ds.shm_segsz, UL_IP);
+		size_t i;
+		ul_mutex_lock(&segs_lock);
+		for (i = 0; i < UL_ARRAY_SIZE(segs); i++)
+			if (!segs[i].addr || segs[i].addr == (uintptr_t)r) {
+				segs[i].addr = (uintptr_t)r;
+				segs[i].size = ds.shm_segsz;
+				break;
+			}
+		ul_mutex_unlock(&segs_lock);
+		struct ul_thread *t = i == UL_ARRAY_SIZE(segs) ? ul_enter() : NULL;
+		if (t) {
+			ul_notice_limit(UL_LIMIT_SHM_SEGS);
+			ul_leave(t);
+		}
+	}
+	errno = e;
+	return r;
+}
+
+INTERCEPTOR(int, shmdt, (const void *a))
+{
+#ifndef UL_WRAP_MODE
+	if (!HAVE_REAL(shmdt))
+		ul_resolve_reals();
+#endif
+	size_t size = 0;
+	if (atomic_load(&ul_init_state) == 2) {
+		ul_mutex_lock(&segs_lock);
+		for (size_t i = 0; i < UL_ARRAY_SIZE(segs); i++)
+			if (segs[i].addr == (uintptr_t)a) {
+				size = segs[i].size;
+				segs[i].addr = 0;
+				break;
+			}
+		ul_mutex_unlock(&segs_lock);
+	}
+	int r = REAL(shmdt)(a);
+	if (!r && size && any_locks())
+		range_ends(a, size, UL_IP); /* keeps errno */
 	return r;
 }
 

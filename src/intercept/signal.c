@@ -3,6 +3,7 @@
  * context); the per-thread mask says which signals are "enabled". */
 #include <stdlib.h>
 #include <sys/syscall.h>
+#include <setjmp.h>
 #include <ucontext.h>
 #include <string.h>
 #include <unistd.h>
@@ -34,10 +35,47 @@ static void dump_handler(void)
 	ul_report_show_all_held(-1);
 }
 
+static bool is_fault(int sig)
+{
+	return sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL || sig == SIGTRAP || sig == SIGSYS;
+}
+
+/* A fault signal with no program handler reached the trampoline (the
+ * option parser refuses faults as the dump signal; this is the guard if
+ * it ever happens): returning would run the faulting instruction again
+ * forever. Put the default action back and let it act, once. */
+static void fault_default(int sig, const siginfo_t *si)
+{
+	struct sigaction dfl;
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	REAL(sigaction)(sig, &dfl, NULL);
+	if (!si || si->si_code <= 0) /* sent by kill/raise: the fault will not recur by itself */
+		syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), sig);
+}
+
 static void trampoline(int sig, siginfo_t *si, void *uc)
 {
 	struct ul_thread *t = ul_self;
 	struct slot s = slots[sig];
+	if (is_fault(sig) && !(s.flags & SA_SIGINFO ? (void *)s.info : (void *)s.plain)) {
+		static _Atomic int dumped;
+		if (sig == dump_sig && t && !t->busy && !atomic_exchange(&dumped, 1))
+			dump_handler();
+		fault_default(sig, si);
+		return;
+	}
+	if (!t && !ul_self_state && atomic_load(&ul_init_state) == 2 && uc) {
+		/* A new thread before its start routine (glibc unblocks signals
+		 * early in start_thread): give it its state now, with the mask
+		 * of the code the signal interrupted. Not while the thread is
+		 * being set up or torn down (ul_self_state). */
+		t = ul_thread_get();
+		if (t) {
+			t->sig_blocked = mask_bits(&((ucontext_t *)uc)->uc_sigmask);
+			ul_thread_mask_changed(t);
+		}
+	}
 	if (!t) {
 		if (s.flags & SA_SIGINFO)
 			s.info(sig, si, uc);
@@ -195,6 +233,86 @@ void ul_ctx_left_at(struct ul_thread *t, uintptr_t sp)
 		ul_thread_mask_changed(t);
 		ul_thread_ctx_changed(t);
 	}
+}
+
+static void track_mask(int how, const sigset_t *set);
+
+/* Jumps and context switches restore a signal mask inside libc, where no
+ * interposed call sees it: track the mask they will put in force. */
+static void jump_mask(const sigset_t *to)
+{
+	int e = errno;
+	track_mask(SIG_SETMASK, to);
+	errno = e;
+}
+
+INTERCEPTOR(void, siglongjmp, (sigjmp_buf env, int val))
+{
+	if (env[0].__mask_was_saved)
+		jump_mask((const sigset_t *)&env[0].__saved_mask);
+	REAL(siglongjmp)(env, val);
+	__builtin_unreachable();
+}
+
+/* glibc's longjmp restores the mask too when sigsetjmp saved it. */
+INTERCEPTOR(void, longjmp, (jmp_buf env, int val))
+{
+	if (env[0].__mask_was_saved)
+		jump_mask((const sigset_t *)&env[0].__saved_mask);
+	REAL(longjmp)(env, val);
+	__builtin_unreachable();
+}
+
+INTERCEPTOR(void, _longjmp, (jmp_buf env, int val))
+{
+	if (env[0].__mask_was_saved)
+		jump_mask((const sigset_t *)&env[0].__saved_mask);
+	REAL(_longjmp)(env, val);
+	__builtin_unreachable();
+}
+
+/* What longjmp becomes with _FORTIFY_SOURCE. */
+void __longjmp_chk(jmp_buf env, int val) __attribute__((noreturn));
+INTERCEPTOR(void, __longjmp_chk, (jmp_buf env, int val))
+{
+	if (env[0].__mask_was_saved)
+		jump_mask((const sigset_t *)&env[0].__saved_mask);
+	REAL(__longjmp_chk)(env, val);
+	__builtin_unreachable();
+}
+
+INTERCEPTOR(int, setcontext, (const ucontext_t *ucp))
+{
+	sigset_t old;
+	struct ul_thread *t = ul_self;
+	uint64_t before = t ? t->sig_blocked : 0;
+	if (ucp)
+		jump_mask(&ucp->uc_sigmask);
+	int r = REAL(setcontext)(ucp); /* returns only on failure */
+	if (t) { /* nothing switched: the mask is as before */
+		memset(&old, 0, sizeof old);
+		memcpy(&old, &before, sizeof before);
+		jump_mask(&old);
+	}
+	return r;
+}
+
+INTERCEPTOR(int, swapcontext, (ucontext_t *__restrict oucp, const ucontext_t *__restrict ucp))
+{
+	struct ul_thread *t = ul_self;
+	uint64_t before = t ? t->sig_blocked : 0;
+	if (ucp)
+		jump_mask(&ucp->uc_sigmask);
+	int r = REAL(swapcontext)(oucp, ucp);
+	/* back here (perhaps on another thread): the mask saved in oucp is in
+	 * force again */
+	if (t && ul_self) {
+		sigset_t m;
+		memset(&m, 0, sizeof m);
+		memcpy(&m, &before, sizeof before);
+		jump_mask(&m);
+	}
+	return r;
 }
 
 __attribute__((noinline)) void ul_ctx_left_check(struct ul_thread *t)

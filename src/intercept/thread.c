@@ -1,6 +1,10 @@
 #define _GNU_SOURCE
-/* Thread start and exit: held-lock checks at exit, state handed over at
- * creation (the signal mask the child inherits). */
+/* Thread start, exit and join: held-lock checks at exit, state handed over
+ * at creation (the signal mask the child inherits). A thread is an event
+ * class (its start routine): join waits for it, exit produces it. */
+#include <dlfcn.h>
+#include <execinfo.h>
+#include <sys/auxv.h>
 #include <string.h>
 
 #include "interpose.h"
@@ -13,6 +17,7 @@ struct start {
 	int (*c11fn)(void *);
 	void *arg;
 	uint64_t sig_blocked;
+	uint32_t event_class;
 	struct start *next;
 };
 
@@ -49,18 +54,30 @@ static struct start adopt(void *p)
 	start_free(p);
 	struct ul_thread *t = ul_thread_get(); /* registers the key destructor */
 	if (t) {
+		t->started = true;
 		t->sig_blocked = s.sig_blocked;
 		ul_thread_mask_changed(t);
+		t->event_class = s.event_class;
+		atomic_store(&t->handle, (uintptr_t)pthread_self());
 	}
 	return s;
 }
 
+/* The thread's code is done: the held-lock check runs in the last round
+ * of key destructors (runtime.c), after the program's destructors. */
 static void finish(uintptr_t ip)
 {
-	struct ul_thread *t = ul_enter();
+	struct ul_thread *t = ul_self;
+	if (t) {
+		t->started = true;
+		if (!t->exit_ip)
+			t->exit_ip = ip;
+	}
+	/* the end of the thread's code is the event a joiner waits for */
+	t = ul_enter();
 	if (!t)
 		return;
-	ul_check_exit(t, ip);
+	ul_event_produce(t, t->event_class, (const void *)atomic_load(&t->handle), ip ? ip : UL_IP, 0, true);
 	ul_leave(t);
 }
 
@@ -80,23 +97,105 @@ static int ul_c11_thread_start(void *p)
 	return ret;
 }
 
-static struct start *prepare(void)
+/* A thread's class (as a join event): its start routine. A library that
+ * starts threads for its callers through one routine (std::thread's, or a
+ * sanitizer's wrapper) would merge them all, so such a thread is classed
+ * by the first frame outside that library and the system's libraries:
+ * where the program asked for it. */
+struct thread_key {
+	uint8_t origin;
+	uintptr_t key;
+};
+
+static struct thread_key thread_key_of(uintptr_t fn, uintptr_t caller)
+{
+	struct thread_key k = { UL_ORIGIN_KEY, fn };
+	Dl_info f, c, prog;
+	/* the program's own threads: their routine */
+	if (!dladdr((void *)fn, &f) || !dladdr((void *)caller, &c) || f.dli_fbase != c.dli_fbase ||
+	    (dladdr((void *)getauxval(AT_ENTRY), &prog) && prog.dli_fbase == f.dli_fbase))
+		return k;
+	void *pcs[24];
+	int n = backtrace(pcs, 24);
+	uintptr_t outside = 0;
+	for (int i = 0; i < n; i++) {
+		Dl_info x;
+		if (ul_ip_in_runtime((uintptr_t)pcs[i]) || !dladdr(pcs[i], &x) || x.dli_fbase == f.dli_fbase)
+			continue;
+		if (!outside)
+			outside = (uintptr_t)pcs[i];
+		if (x.dli_fname && (!strncmp(x.dli_fname, "/lib", 4) || !strncmp(x.dli_fname, "/usr/lib", 8)))
+			continue;
+		outside = (uintptr_t)pcs[i];
+		break;
+	}
+	if (outside) {
+		k.origin = UL_ORIGIN_INIT;
+		k.key = outside;
+	}
+	return k;
+}
+
+static struct start *prepare(const pthread_attr_t *attr, uint32_t event_class)
 {
 	if (atomic_load(&ul_init_state) != 2)
 		return NULL;
+	/* a thread with no state yet: a handler must not set it up while
+	 * start_new holds runtime locks */
+	bool guard = !ul_self && !ul_self_state;
+	if (guard)
+		ul_self_state = 1;
 	struct start *s = start_new();
+	if (guard)
+		ul_self_state = 0;
 	if (s) {
+		/* the new thread's mask: the creator's, or the attribute's */
 		struct ul_thread *t = ul_self;
+		sigset_t m;
 		s->sig_blocked = t ? t->sig_blocked : 0;
+		s->event_class = event_class;
+		if (attr && pthread_attr_getsigmask_np(attr, &m) == 0)
+			memcpy(&s->sig_blocked, &m, sizeof s->sig_blocked);
 	}
 	return s;
+}
+
+/* The class of a thread about to start at fn, or 0. */
+static uint32_t thread_class(uintptr_t fn, uintptr_t caller)
+{
+	if (atomic_load(&ul_init_state) != 2 || !ul_rt.opt.wait_check || !atomic_load(&ul_rt.enabled))
+		return 0;
+	struct ul_thread *t = ul_enter();
+	if (!t)
+		return 0;
+	int e = errno;
+	struct thread_key k = thread_key_of(fn, caller);
+	uint32_t c = ul_class_for_key(k.origin, k.key, UL_KIND_THREAD, NULL);
+	ul_leave(t);
+	errno = e;
+	return c;
+}
+
+/* The new thread's handle names its class until it is joined. */
+static void created(uintptr_t handle, uint32_t event_class)
+{
+	if (!event_class)
+		return;
+	struct ul_thread *t = ul_enter();
+	if (!t)
+		return;
+	int e = errno;
+	ul_lock_register_class((const void *)handle, UL_KIND_THREAD, UL_ORIGIN_KEY, event_class);
+	ul_leave(t);
+	errno = e;
 }
 
 INTERCEPTOR(int, pthread_create, (pthread_t *th, const pthread_attr_t *attr, void *(*fn)(void *), void *arg))
 {
 	if (!HAVE_REAL(pthread_create))
 		ul_resolve_reals();
-	struct start *s = prepare();
+	uint32_t ec = thread_class((uintptr_t)fn, UL_IP);
+	struct start *s = prepare(attr, ec);
 	if (!s)
 		return REAL(pthread_create)(th, attr, fn, arg);
 	s->fn = fn;
@@ -104,6 +203,8 @@ INTERCEPTOR(int, pthread_create, (pthread_t *th, const pthread_attr_t *attr, voi
 	int r = REAL(pthread_create)(th, attr, ul_thread_start, s);
 	if (r)
 		start_free(s);
+	else
+		created((uintptr_t)*th, ec);
 	return r;
 }
 
@@ -111,7 +212,8 @@ INTERCEPTOR(int, thrd_create, (thrd_t *th, thrd_start_t fn, void *arg))
 {
 	if (!HAVE_REAL(thrd_create))
 		ul_resolve_reals();
-	struct start *s = prepare();
+	uint32_t ec = thread_class((uintptr_t)fn, UL_IP);
+	struct start *s = prepare(NULL, ec);
 	if (!s)
 		return REAL(thrd_create)(th, fn, arg);
 	s->c11fn = fn;
@@ -119,6 +221,8 @@ INTERCEPTOR(int, thrd_create, (thrd_t *th, thrd_start_t fn, void *arg))
 	int r = REAL(thrd_create)(th, ul_c11_thread_start, s);
 	if (r != thrd_success)
 		start_free(s);
+	else
+		created((uintptr_t)*th, ec);
 	return r;
 }
 
@@ -127,4 +231,98 @@ INTERCEPTOR(void, pthread_exit, (void *ret))
 	finish(UL_IP);
 	REAL(pthread_exit)(ret);
 	__builtin_unreachable();
+}
+
+/* Joining: held locks -> the joined thread's class. Returns the thread. */
+static struct ul_thread *join_begin(uintptr_t th, uintptr_t ip, unsigned flags)
+{
+	struct ul_thread *t = ul_enter();
+	if (!t)
+		return NULL;
+	int e = errno;
+	struct ul_lock l;
+	uint32_t ec = ul_rt.opt.wait_check && ul_lock_get((const void *)th, &l) && l.kind == UL_KIND_THREAD
+			      ? l.class_id : 0;
+	ul_event_wait(t, ec, ip, flags);
+	ul_leave(t);
+	errno = e;
+	return t;
+}
+
+struct join_wait {
+	pthread_t th;
+	void **ret;
+};
+
+static bool join_step(void *arg, const struct timespec *dl, int *r)
+{
+	struct join_wait *w = arg;
+	*r = REAL(pthread_clockjoin_np)(w->th, w->ret, CLOCK_MONOTONIC, dl);
+	return *r != ETIMEDOUT;
+}
+
+/* A join that lasts checks the wait-for graph (joiner -> joined thread). */
+static int join_block(struct ul_thread *t, pthread_t th, void **ret, uintptr_t ip)
+{
+	if (!t || !ul_rt.opt.deadlock_detect || !HAVE_REAL(pthread_clockjoin_np))
+		return REAL(pthread_join)(th, ret);
+	ul_event_block(t, (const void *)th, UL_KIND_THREAD, ip);
+	struct join_wait w = { th, ret };
+	int r = ul_wait_loop(t, CLOCK_MONOTONIC, join_step, &w);
+	ul_event_unblock(t);
+	return r;
+}
+
+/* A joined thread's handle stops naming it: the memory may hold anything
+ * next. */
+static void joined(struct ul_thread *t, uintptr_t th, int r)
+{
+	if (r || !t || !ul_rt.opt.wait_check || ul_enter() != t)
+		return;
+	int e = errno;
+	struct ul_lock l;
+	if (ul_lock_get((const void *)th, &l) && l.kind == UL_KIND_THREAD)
+		ul_lock_kill((const void *)th);
+	ul_leave(t);
+	errno = e;
+}
+
+INTERCEPTOR(int, pthread_join, (pthread_t th, void **ret))
+{
+	UL_NEED_REAL(pthread_join);
+	struct ul_thread *t = join_begin((uintptr_t)th, UL_IP, 0);
+	int r = join_block(t, th, ret, UL_IP);
+	joined(t, (uintptr_t)th, r);
+	return r;
+}
+
+INTERCEPTOR(int, pthread_timedjoin_np, (pthread_t th, void **ret, const struct timespec *ts))
+{
+	UL_NEED_REAL(pthread_timedjoin_np);
+	struct ul_thread *t = join_begin((uintptr_t)th, UL_IP, UL_EVW_TIMED);
+	int r = REAL(pthread_timedjoin_np)(th, ret, ts);
+	joined(t, (uintptr_t)th, r);
+	return r;
+}
+
+INTERCEPTOR(int, pthread_clockjoin_np, (pthread_t th, void **ret, clockid_t clk, const struct timespec *ts))
+{
+	UL_NEED_REAL(pthread_clockjoin_np);
+	struct ul_thread *t = join_begin((uintptr_t)th, UL_IP, UL_EVW_TIMED);
+	int r = REAL(pthread_clockjoin_np)(th, ret, clk, ts);
+	joined(t, (uintptr_t)th, r);
+	return r;
+}
+
+INTERCEPTOR(int, thrd_join, (thrd_t th, int *res))
+{
+	UL_NEED_REAL(thrd_join);
+	struct ul_thread *t = join_begin((uintptr_t)th, UL_IP, 0);
+	if (t)
+		ul_event_block(t, (const void *)th, UL_KIND_THREAD, UL_IP);
+	int r = REAL(thrd_join)(th, res);
+	if (t)
+		ul_event_unblock(t);
+	joined(t, (uintptr_t)th, r != thrd_success);
+	return r;
 }

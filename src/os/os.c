@@ -1,7 +1,9 @@
 #define _GNU_SOURCE
 #include "os.h"
 
+#include <dlfcn.h>
 #include <errno.h>
+#include <link.h>
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <signal.h>
@@ -52,10 +54,34 @@ void ul_mutex_reset(ul_mutex_t *m)
 
 extern ul_mutex_t __start_ul_mutexes[], __stop_ul_mutexes[];
 
+/* 16 segment locks per hash table, a dozen tables, the graph lock. */
+#define MAX_REGISTERED 1024
+static ul_mutex_t *_Atomic registered[MAX_REGISTERED];
+static _Atomic uint32_t nregistered;
+
+void ul_mutex_register(ul_mutex_t *m)
+{
+	uint32_t i = atomic_fetch_add(&nregistered, 1);
+	if (i < MAX_REGISTERED) {
+		atomic_store(&registered[i], m);
+		return;
+	}
+	/* a runtime bug, not a program's doing: say it, once */
+	static const char msg[] = "ulockdep: internal: lock registry full, fork may hang\n";
+	if (i == MAX_REGISTERED)
+		ul_write_all(2, msg, sizeof msg - 1);
+}
+
 void ul_mutexes_reset_all(void)
 {
 	for (ul_mutex_t *m = __start_ul_mutexes; m < __stop_ul_mutexes; m++)
 		ul_mutex_reset(m);
+	uint32_t n = atomic_load(&nregistered);
+	for (uint32_t i = 0; i < n && i < MAX_REGISTERED; i++) {
+		ul_mutex_t *m = atomic_load(&registered[i]);
+		if (m)
+			ul_mutex_reset(m);
+	}
 }
 
 /* Cached per thread: every internal lock records its owner. A fork child
@@ -225,4 +251,38 @@ void ul_restore_signals(const void *old)
 	int e = errno;
 	syscall(SYS_rt_sigprocmask, SIG_SETMASK, old, NULL, _NSIG / 8);
 	errno = e;
+}
+
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35))
+bool ul_module_of(const void *addr, uintptr_t *base, const char **name)
+{
+	struct dl_find_object fo;
+	if (_dl_find_object((void *)addr, &fo) != 0 || !fo.dlfo_link_map)
+		return false;
+	*base = fo.dlfo_link_map->l_addr;
+	*name = fo.dlfo_link_map->l_name ? fo.dlfo_link_map->l_name : "";
+	return true;
+}
+#else
+/* Older glibc: dladdr, which takes the loader's lock (documented limit). */
+bool ul_module_of(const void *addr, uintptr_t *base, const char **name)
+{
+	Dl_info info;
+	struct link_map *lm = NULL;
+	if (!dladdr1((void *)addr, &info, (void **)&lm, RTLD_DL_LINKMAP) || !lm)
+		return false;
+	*base = lm->l_addr;
+	*name = lm->l_name ? lm->l_name : "";
+	return true;
+}
+#endif
+
+bool ul_in_module(const void *addr)
+{
+	uintptr_t base;
+	const char *name;
+	int e = errno;
+	bool r = ul_module_of(addr, &base, &name);
+	errno = e;
+	return r;
 }

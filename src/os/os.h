@@ -20,10 +20,13 @@ typedef struct {
 	_Atomic int owner;
 } ul_mutex_t;
 
-/* A runtime-wide lock: kept in one section so a fork child can reset all
- * of them (a lock held by a thread that did not survive fork). */
+/* The registry of runtime locks, so a fork child can reset every one (a
+ * lock held by a thread that did not survive fork). Static locks are kept
+ * in one ELF section; locks inside other objects (hash table segments, the
+ * graph lock) are registered once when their object is set up. */
 #define UL_STATIC_MUTEX(name) \
 	static ul_mutex_t name __attribute__((section("ul_mutexes"), used, aligned(8)))
+void ul_mutex_register(ul_mutex_t *m);
 void ul_mutexes_reset_all(void);
 
 void ul_mutex_lock(ul_mutex_t *m);
@@ -43,6 +46,14 @@ int ul_open_append(const char *path); /* -1 on failure */
 int ul_open_read(const char *path);
 ssize_t ul_read(int fd, void *buf, size_t len);
 void ul_close(int fd);
+/* Is addr inside a loaded module (any segment)? Lock-free where glibc has
+ * _dl_find_object (2.35+): it never takes the dynamic loader's lock, so it
+ * is safe on every lock path and in signal handlers. */
+bool ul_in_module(const void *addr);
+/* The module's load bias and name ("" for the main program); false if addr
+ * is in none. Same lock-free lookup. */
+bool ul_module_of(const void *addr, uintptr_t *base, const char **name);
+
 /* Block every signal; returns the old mask through *old (a sigset_t). */
 void ul_block_signals(void *old);
 void ul_restore_signals(const void *old);

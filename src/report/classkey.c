@@ -308,7 +308,11 @@ static bool keyable_path(const char *p)
  *   o:PATH@BUILDID+off[^][/sub]           no symbol */
 static bool class_key(const struct ul_class *c, char *buf, size_t len, bool fp)
 {
-	if (!c || c->id == 1 || c->origin > UL_ORIGIN_KEY)
+	if (!c || c->origin > UL_ORIGIN_KEY)
+		return false;
+	/* a site serving several callers: its classes are keyed by the caller
+	 * too, and the site alone would merge them in the graph database */
+	if (c->split || atomic_load(&c->shared))
 		return false;
 	/* a first-use class is whichever lock a run happens to take first at a
 	 * site: another run may give that key to another lock */

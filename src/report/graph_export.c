@@ -49,15 +49,22 @@ static void write_graph(void)
 	for (uint32_t i = 1; i <= nn; i++) {
 		struct ul_node *n = ul_node_get(i);
 		struct ul_class *c = ul_class_get(n->class_id);
-		if (!c || c->id == 1 || (!n->inst && !atomic_load(&c->nlocks) && !n->first_in && !n->first_out))
+		if (!c || (!n->inst && !atomic_load(&c->nlocks) && !n->first_in && !n->first_out))
 			continue;
 		class_label(i, a, sizeof a);
 		esc(b, sizeof b, a);
 		unsigned locks = n->inst ? 1 : atomic_load(&c->nlocks);
-		snprintf(line, sizeof line, "  n%u [label=\"%s\\n%u lock%s\"];\n", i, b, locks, locks == 1 ? "" : "s");
+		static const char *const event_noun[] = { "condvar", "semaphore", "barrier", "thread exit",
+							  "once-init", "event" };
+		bool event = ul_kind_is_event(c->kind) && c->kind <= UL_KIND_EVENT; /* an ellipse */
+		if (event)
+			snprintf(line, sizeof line, "  n%u [label=\"%s\\n%s\", shape=ellipse];\n", i, b,
+				 event_noun[c->kind - UL_KIND_COND]);
+		else
+			snprintf(line, sizeof line, "  n%u [label=\"%s\\n%u lock%s\"];\n", i, b, locks, locks == 1 ? "" : "s");
 		put(dot, line);
-		snprintf(line, sizeof line, "%s{\"id\":%u,\"name\":\"%s\",\"locks\":%u,\"instance\":%s}",
-			 first ? "" : ",", i, b, locks, n->inst ? "true" : "false");
+		snprintf(line, sizeof line, "%s{\"id\":%u,\"name\":\"%s\",\"locks\":%u,\"instance\":%s,\"event\":%s}",
+			 first ? "" : ",", i, b, locks, n->inst ? "true" : "false", event ? "true" : "false");
 		put(js, line);
 		first = false;
 	}
@@ -96,7 +103,7 @@ static void export_html(void)
 {
 	const char *dir = ul_rt.opt.html_dir;
 	char path[4200];
-	if (!dir || !*dir || atomic_load(&ul_rt.nclasses) <= 1)
+	if (!dir || !*dir || !atomic_load(&ul_rt.nclasses))
 		return;
 	for (int k = 0; k < 2; k++) {
 		if (snprintf(path, sizeof path, "%s/graph.%d.%s", dir, ul_getpid(), k ? "json" : "dot") >= (int)sizeof path)
@@ -116,7 +123,7 @@ void ul_graph_export(void)
 {
 	export_html();
 	/* a helper exec'ed by a child that took no lock writes no file of its own */
-	if (!ul_out_enabled(UL_OUT_DOT) || (!ul_out_is_owner() && atomic_load(&ul_rt.nclasses) <= 1))
+	if (!ul_out_enabled(UL_OUT_DOT) || (!ul_out_is_owner() && !atomic_load(&ul_rt.nclasses)))
 		return;
 	bool dot_ok = ul_out_begin(UL_OUT_DOT), js_ok = ul_out_begin(UL_OUT_GJSON);
 	if (!dot_ok && !js_ok)

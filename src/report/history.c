@@ -238,14 +238,14 @@ void ul_history_init(void)
 			site_map_used = true;
 			id = ul_class_for_site(origin, ul_hash64(addr ^ 0x5eedULL) | 1, addr, (uint8_t)sclasses[i].kind);
 			uint64_t v[3] = { id, 0, 0 };
-			if (id > 1)
+			if (id)
 				ul_htab_put(&site_map, ((uint64_t)addr << 3 | origin) + 1, v, false);
 		} else {
 			id = ul_class_for_key(origin, addr, (uint8_t)sclasses[i].kind, NULL);
 		}
-		if (id > 1 && sub)
+		if (id && sub)
 			id = ul_class_sub(id, sub);
-		cls[i] = id > 1 ? id : 0;
+		cls[i] = id; /* 0: past max_classes */
 	}
 	/* size the (still empty) edge table for the history at once */
 	uint32_t per_seg = 256;

@@ -184,7 +184,7 @@ static void build(struct jbuf *b, const struct ul_rb *r, bool lite)
 	jstr(b, rule);
 	jraw(b, lite ? ",\"truncated\":true,\"report\":" : ",\"report\":");
 	/* the report text goes last: in the short form it is cut to fit */
-	jstr_cut(b, r->text, b->cap > b->len + 16 ? b->cap - b->len - 16 : 1, lite);
+	jstr_cut(b, r->text.p, b->cap > b->len + 16 ? b->cap - b->len - 16 : 1, lite);
 	jraw(b, "}\n");
 }
 

@@ -79,23 +79,31 @@ static void step_name(const struct ul_step *s, char *buf, size_t len)
 		snprintf(buf, len, "%s", cn);
 }
 
-void ul_report_circular(struct ul_thread *t, const struct ul_acquire *a, const struct ul_held *prev,
-			const struct ul_step *steps, int n, bool instances)
+/* "X is trying to acquire lock: ... but task is already holding lock: ..."
+ * The held lock's name is not added to the report's lock list again. */
+static void trying_while_holding(struct ul_rb *r, const struct ul_acquire *a, const struct ul_held *h)
 {
-	uint32_t ids[40];
-	int k = 0;
-	for (int i = 0; i < n && k < 40; i++)
-		ids[k++] = instances ? steps[i].inst : steps[i].class_id;
-	struct ul_rb *r = ul_rb_begin(UL_R_CIRCULAR, "WARNING: possible circular locking dependency detected",
-				      hash_ids(ids, k) ^ (instances ? 0x5a5a : 0), t);
-	if (!r)
-		return;
 	ul_rb_printf(r, "%s is trying to acquire lock:\n", r->thread);
 	lock_line(r, a->lock, a->class_id, a->ip);
 	ul_rb_printf(r, "\nbut task is already holding lock:\n");
 	int save = r->nlocks;
-	lock_line(r, prev->lock, prev->class_id, prev->ip);
+	lock_line(r, h->lock, h->class_id, h->ip);
 	r->nlocks = save;
+}
+
+void ul_report_circular(struct ul_thread *t, const struct ul_acquire *a, const struct ul_held *prev,
+			const struct ul_step *steps, int n, bool instances)
+{
+	uint64_t id = 0;
+	for (int i = 0; i < n; i++) {
+		uint32_t x = instances ? steps[i].inst : steps[i].class_id;
+		id += hash_ids(&x, 1);
+	}
+	struct ul_rb *r = ul_rb_begin(UL_R_CIRCULAR, "WARNING: possible circular locking dependency detected",
+				      id ^ (instances ? 0x5a5a : 0), t);
+	if (!r)
+		return;
+	trying_while_holding(r, a, prev);
 	ul_rb_printf(r, "\nwhich lock already depends on the new lock.\n\n");
 	ul_rb_printf(r, "\nthe existing dependency chain (in reverse order) is:\n");
 	/* the JSON "locks" are the cycle in order: new, ..., held */
@@ -109,14 +117,11 @@ void ul_report_circular(struct ul_thread *t, const struct ul_acquire *a, const s
 		if (!ul_history_edge_text(r, steps[i].edge, 6))
 			ul_rb_stack(r, i ? "dependency" : "new", steps[i].stack, 6);
 	}
-	for (int i = 0; i < n && r->nlocks < UL_RB_LOCKS; i++) {
-		r->lock_ids[r->nlocks] = steps[i].class_id;
-		r->lock_addr[r->nlocks] = steps[i].addr;
-		r->lock_inst[r->nlocks] = steps[i].inst;
-		r->locks[r->nlocks++] = ul_class_label(ul_class_get(steps[i].class_id));
-	}
+	for (int i = 0; i < n; i++)
+		ul_rb_add_lock(r, ul_class_label(ul_class_get(steps[i].class_id)), steps[i].class_id, steps[i].addr,
+			       steps[i].inst);
 	/* class nodes carry no instance: the two ends are the locks at hand */
-	if (!instances && n > 0 && n <= UL_RB_LOCKS) {
+	if (!instances && n > 0 && n <= r->nlocks) {
 		struct ul_lock l;
 		r->lock_addr[0] = (uintptr_t)a->lock;
 		r->lock_inst[0] = a->inst;
@@ -160,12 +165,7 @@ void ul_report_recursive(struct ul_thread *t, const struct ul_acquire *a, const 
 				      a->class_id, t);
 	if (!r)
 		return;
-	ul_rb_printf(r, "%s is trying to acquire lock:\n", r->thread);
-	lock_line(r, a->lock, a->class_id, a->ip);
-	ul_rb_printf(r, "\nbut task is already holding lock:\n");
-	int save = r->nlocks;
-	lock_line(r, h->lock, h->class_id, h->ip);
-	r->nlocks = save;
+	trying_while_holding(r, a, h);
 	char n[512];
 	cname(a->class_id, n, sizeof n);
 	ul_rb_printf(r, "\nother info that might help us debug this:\n");
@@ -230,12 +230,9 @@ void ul_report_held_at_exit(struct ul_thread *t, uintptr_t ip)
 		return;
 	memcpy(hdr_static, hdr, sizeof hdr);
 	r->header = hdr_static;
-	for (uint32_t i = 0; i < d && r->nlocks < UL_RB_LOCKS; i++) {
-		r->lock_ids[r->nlocks] = t->held[i].class_id;
-		r->lock_addr[r->nlocks] = (uintptr_t)t->held[i].lock;
-		r->lock_inst[r->nlocks] = t->held[i].inst;
-		r->locks[r->nlocks++] = ul_class_label(ul_class_get(t->held[i].class_id));
-	}
+	for (uint32_t i = 0; i < d; i++)
+		ul_rb_add_lock(r, ul_class_label(ul_class_get(t->held[i].class_id)), t->held[i].class_id,
+			       (uintptr_t)t->held[i].lock, t->held[i].inst);
 	ul_rb_held_locks(r, t);
 	if (ip)
 		ul_rb_backtrace(r, ip);
@@ -262,10 +259,7 @@ void ul_report_assert(struct ul_thread *t, const void *lock, const char *what, u
 		} else {
 			ul_sym_data_name((uintptr_t)lock, r->extra_name, sizeof r->extra_name);
 			ul_rb_printf(r, "(%s, never used as a lock)", r->extra_name);
-			r->lock_ids[r->nlocks] = 0;
-			r->lock_addr[r->nlocks] = (uintptr_t)lock;
-			r->lock_inst[r->nlocks] = 0;
-			r->locks[r->nlocks++] = r->extra_name;
+			ul_rb_add_lock(r, r->extra_name, 0, (uintptr_t)lock, 0);
 		}
 		ul_rb_printf(r, "\n");
 	}
@@ -385,19 +379,211 @@ bool ul_report_deadlock(const struct ul_wait_info *w, int n)
 	for (int i = 0; i < n; i++) {
 		char name[64];
 		ul_rb_thread_name(w[i].t, name, sizeof name);
-		ul_rb_printf(r, "%s is waiting to %s:\n%016lx ", name, w[i].mode == UL_WRITE ? "acquire" : "read-acquire",
-			     (unsigned long)(uintptr_t)w[i].lock);
-		ul_rb_lock_name(r, w[i].class_id);
 		char hn[64];
 		ul_rb_thread_name(w[(i + 1) % n].t, hn, sizeof hn);
-		ul_rb_printf(r, ", held by %s\nwaiting since:\n", hn);
-		ul_rb_stack(r, name, w[i].stack, 6);
+		if (w[i].event && w[i].event_kind == UL_KIND_THREAD) {
+			ul_rb_printf(r, "%s is waiting to join %s", name, hn);
+			if (w[i].class_id) {
+				ul_rb_printf(r, " ");
+				ul_rb_lock_name(r, w[i].class_id);
+			}
+			ul_rb_printf(r, "\nwaiting since:\n");
+		} else if (w[i].event) {
+			bool sem = w[i].event_kind == UL_KIND_SEM, cond = w[i].event_kind == UL_KIND_COND;
+			ul_rb_printf(r, "%s is waiting on %s:\n%016lx ", name, sem ? "semaphore" : cond ? "condvar" : "event",
+				     (unsigned long)(uintptr_t)w[i].event);
+			if (w[i].class_id)
+				ul_rb_lock_name(r, w[i].class_id);
+			ul_rb_printf(r, ", last %s by %s\nwaiting since:\n", sem ? "posted" : cond ? "signalled" : "produced",
+				     hn);
+		} else {
+			ul_rb_printf(r, "%s is waiting to %s:\n%016lx ", name,
+				     w[i].mode == UL_WRITE ? "acquire" : "read-acquire", (unsigned long)(uintptr_t)w[i].lock);
+			ul_rb_lock_name(r, w[i].class_id);
+			ul_rb_printf(r, ", held by %s\nwaiting since:\n", hn);
+		}
+		if (!w[i].stack && w[i].ip) { /* a waiter that never checked: its call site */
+			char at[512];
+			ul_sym_frame(w[i].ip, at, sizeof at);
+			ul_rb_printf(r, "      %s\n", at);
+		} else {
+			ul_rb_stack(r, name, w[i].stack, 6);
+		}
 		ul_rb_held_locks(r, w[i].t);
 		ul_rb_printf(r, "\n");
 	}
 	ul_rb_printf(r, " *** DEADLOCK ***\n\n");
 	ul_rb_finish(r);
 	return true;
+}
+
+const char *ul_event_verb(uint8_t kind, bool produce)
+{
+	switch (kind) {
+	case UL_KIND_COND:
+		return produce ? "signal" : "wait";
+	case UL_KIND_SEM:
+		return produce ? "sem_post" : "sem_wait";
+	case UL_KIND_BARRIER:
+		return produce ? "arrive" : "barrier_wait";
+	case UL_KIND_THREAD:
+		return produce ? "exit" : "join";
+	case UL_KIND_ONCE:
+		return produce ? "init_done" : "call_once";
+	default:
+		return produce ? "event" : "wait";
+	}
+}
+
+static bool is_event(uint32_t class_id)
+{
+	struct ul_class *c = ul_class_get(class_id);
+	return c && ul_kind_is_event(c->kind);
+}
+
+static uint8_t kind_of(uint32_t class_id)
+{
+	struct ul_class *c = ul_class_get(class_id);
+	return c ? c->kind : 0;
+}
+
+/* The edge into step i, in words: a wait, a production, or a lock order. */
+static void edge_words(const struct ul_step *from, const struct ul_step *to, char *buf, size_t len)
+{
+	char fn[512], tn[512];
+	step_name(from, fn, sizeof fn);
+	step_name(to, tn, sizeof tn);
+	if (is_event(to->class_id)) {
+		snprintf(buf, len, "%s(%s) with %s held", ul_event_verb(kind_of(to->class_id), false), tn, fn);
+	} else if (is_event(from->class_id)) {
+		char at[512] = "";
+		if (to->ip) {
+			char site[500];
+			ul_sym_site_name(to->ip, site, sizeof site);
+			snprintf(at, sizeof at, " at %s", site);
+		}
+		snprintf(buf, len, "%s(%s) after taking %s%s", ul_event_verb(kind_of(from->class_id), true), fn, tn, at);
+	} else
+		snprintf(buf, len, "%s taken with %s held", tn, fn);
+}
+
+/* ", at: site" of the thread's held lock of a class, if it holds one. */
+static void held_site(struct ul_rb *r, struct ul_thread *t, uint32_t class_id)
+{
+	uint32_t d = atomic_load(&t->depth);
+	for (uint32_t i = d; i-- > 0;)
+		if (t->held[i].lock && t->held[i].class_id == class_id) {
+			char at[512];
+			ul_sym_site_name(t->held[i].ip, at, sizeof at);
+			ul_rb_printf(r, ", at: %s", at);
+			return;
+		}
+}
+
+void ul_report_wait(struct ul_thread *t, const struct ul_step *steps, int n, int by, uintptr_t ip)
+{
+	uint32_t ids[40];
+	int k = 0;
+	for (int i = 0; i < n && k < 40; i++)
+		ids[k++] = steps[i].class_id;
+	struct ul_rb *r = ul_rb_begin(UL_R_WAIT, "WARNING: possible deadlock through a wait detected",
+				      hash_ids(ids, k), t);
+	if (!r)
+		return;
+	const struct ul_step *to = &steps[0], *from = &steps[n - 1];
+	char at[512], tn[512], fn[512];
+	ul_sym_site_name(ip, at, sizeof at);
+	step_name(to, tn, sizeof tn);
+	step_name(from, fn, sizeof fn);
+	if (by == UL_WAIT_BY_WAIT) {
+		ul_rb_printf(r, "%s is about to %s:\n", r->thread, ul_event_verb(kind_of(to->class_id), false));
+		ul_rb_lock_name(r, to->class_id);
+		ul_rb_printf(r, ", at: %s\n\nwhile holding lock:\n", at);
+		ul_rb_lock_name(r, from->class_id);
+		held_site(r, t, from->class_id);
+		ul_rb_printf(r, "\n\nbut the event can only come after that lock is taken again.\n");
+	} else if (by == UL_WAIT_BY_EVENT) {
+		ul_rb_printf(r, "%s is about to %s:\n", r->thread, ul_event_verb(kind_of(from->class_id), true));
+		ul_rb_lock_name(r, from->class_id);
+		ul_rb_printf(r, ", at: %s\n\nafter taking lock:\n", at);
+		ul_rb_lock_name(r, to->class_id);
+		if (to->ip) {
+			ul_sym_site_name(to->ip, at, sizeof at);
+			ul_rb_printf(r, ", at: %s", at);
+		}
+		ul_rb_printf(r, "\n\nbut a thread waits for this event while that lock is held.\n");
+	} else {
+		ul_rb_printf(r, "%s is trying to acquire lock:\n", r->thread);
+		ul_rb_lock_name(r, to->class_id);
+		ul_rb_printf(r, ", at: %s\n\nbut task is already holding lock:\n", at);
+		ul_rb_lock_name(r, from->class_id);
+		held_site(r, t, from->class_id);
+		ul_rb_printf(r, "\n\nwhich lock already depends on the new lock through a wait.\n");
+	}
+	ul_rb_printf(r, "\nthe existing dependency chain (in reverse order) is:\n");
+	r->nlocks = 0;
+	for (int i = n - 1; i >= 0; i--) {
+		char nm[512], words[1200], usage[5];
+		step_name(&steps[i], nm, sizeof nm);
+		ul_usage_string(steps[i].class_id, usage);
+		edge_words(&steps[(i + n - 1) % n], &steps[i], words, sizeof words);
+		ul_rb_printf(r, "\n-> #%d (%s)%s:\n       [%s]\n", i, nm, is_event(steps[i].class_id) ? "" : usage,
+			     words);
+		const struct ul_stack *st = ul_stack_get(steps[i].stack);
+		bool returned = kind_of(steps[(i + n - 1) % n].class_id) == UL_KIND_THREAD && st && st->n &&
+				ul_ip_in_runtime(st->pc[0]);
+		if (ul_history_edge_text(r, steps[i].edge, 6))
+			continue;
+		if (returned) /* produced by the runtime's thread start: no frame of the thread is left */
+			ul_rb_printf(r, "      (the thread's start routine returned)\n");
+		else
+			ul_rb_stack(r, i ? (is_event(steps[i].class_id) ? "wait" : "dependency") : "new",
+				    steps[i].stack, 6);
+	}
+	for (int i = 0; i < n && r->nlocks < UL_RB_LOCKS; i++) {
+		r->lock_ids[r->nlocks] = steps[i].class_id;
+		r->lock_addr[r->nlocks] = steps[i].addr;
+		r->lock_inst[r->nlocks] = steps[i].inst;
+		r->locks[r->nlocks++] = ul_class_label(ul_class_get(steps[i].class_id));
+	}
+
+	/* The scenario: one wait on the cycle, the lock held across it, and
+	 * the lock its producer takes first. */
+	int e = 0;
+	for (int i = 0; i < n; i++)
+		if (is_event(steps[i].class_id) && !is_event(steps[(i + n - 1) % n].class_id) &&
+		    !is_event(steps[(i + 1) % n].class_id)) {
+			e = i;
+			break;
+		}
+	char en[512], ln[512], mn[512];
+	step_name(&steps[e], en, sizeof en);
+	step_name(&steps[(e + n - 1) % n], ln, sizeof ln);
+	step_name(&steps[(e + 1) % n], mn, sizeof mn);
+	uint8_t ek = kind_of(steps[e].class_id);
+	ul_rb_printf(r, "\nother info that might help us debug this:\n\n");
+	if (n > 2) { /* the producer's lock leads back to the waiter's */
+		ul_rb_printf(r, "Chain exists of:\n  %s", mn);
+		for (int i = (e + 2) % n; i != e; i = (i + 1) % n) {
+			char sn[512];
+			step_name(&steps[i], sn, sizeof sn);
+			ul_rb_printf(r, " --> %s", sn);
+		}
+		ul_rb_printf(r, "\n\n");
+	}
+	ul_rb_printf(r, " Possible unsafe locking scenario:\n\n");
+	ul_rb_printf(r, "       CPU0                    CPU1\n");
+	ul_rb_printf(r, "       ----                    ----\n");
+	ul_rb_printf(r, "  lock(%s);\n", ln);
+	ul_rb_printf(r, "  %s(%s);\n", ul_event_verb(ek, false), en);
+	if (strcmp(mn, ln))
+		ul_rb_printf(r, "                               lock(%s);\n", mn);
+	ul_rb_printf(r, "                               lock(%s);\n", ln);
+	ul_rb_printf(r, "                               %s(%s);\n", ul_event_verb(ek, true), en);
+	ul_rb_printf(r, "\n *** DEADLOCK ***\n\n");
+	ul_rb_held_locks(r, t);
+	ul_rb_backtrace(r, ip);
+	ul_rb_finish(r);
 }
 
 bool ul_report_finding(const struct ul_finding *f)
@@ -427,6 +613,9 @@ bool ul_report_finding(const struct ul_finding *f)
 		return true;
 	case UL_R_DEADLOCK:
 		return ul_report_deadlock(f->waits, f->nwaits);
+	case UL_R_WAIT:
+		ul_report_wait(f->t, f->steps, f->nsteps, f->wait_by, f->ip);
+		return true;
 	default:
 		return false;
 	}
@@ -435,17 +624,24 @@ bool ul_report_finding(const struct ul_finding *f)
 void ul_report_limit(enum ul_limit which)
 {
 	static const char *const what[UL_LIMIT_N] = {
-		[UL_LIMIT_CLASSES] = "lock classes: new lock classes are merged into one catch-all class",
-		[UL_LIMIT_LOCKS] = "lock objects (max_locks): new lock objects are not validated",
-		[UL_LIMIT_HELD] = "held locks per thread (4096): deeper locks are not tracked",
-		[UL_LIMIT_NODES] = "dependency graph nodes: new classes are not ordered",
-		[UL_LIMIT_EDGES] = "dependency edges: new lock orders are not recorded",
-		[UL_LIMIT_CHAINS] = "lock chains (1048576): new lock sequences are validated every time",
-		[UL_LIMIT_LOCK_STAT] = "lock statistics memory: some counts are lost",
+		[UL_LIMIT_CLASSES] = "limit reached for lock classes (max_classes): locks of new classes are not checked",
+		[UL_LIMIT_LOCKS] = "limit reached for lock objects (max_locks): new lock objects are not validated",
+		[UL_LIMIT_HELD] = "limit reached for held locks per thread (4096): deeper locks are not tracked",
+		[UL_LIMIT_NODES] = "limit reached for dependency graph nodes: new classes are not ordered",
+		[UL_LIMIT_EDGES] = "limit reached for dependency edges: new lock orders are not recorded",
+		[UL_LIMIT_INSTANCES] =
+			"limit reached for lock instances in same-class nesting: new instances are not ordered",
+		[UL_LIMIT_CHAINS] = "limit reached for lock chains (1048576): new lock sequences are validated every time",
+		[UL_LIMIT_CLASSES_OOM] = "out of memory for lock classes: locks of new classes are not checked",
+		[UL_LIMIT_NODES_OOM] = "out of memory for dependency graph nodes: new classes are not ordered",
+		[UL_LIMIT_EDGES_OOM] = "out of memory for dependency edges: new lock orders are not recorded",
+		[UL_LIMIT_STACKS_OOM] = "out of memory for the stack depot: new stacks are not kept",
+		[UL_LIMIT_CYCLE_OOM] = "out of memory for a long cycle: it is reported in part",
+		[UL_LIMIT_SHM_SEGS] = "over 64 SysV segments: the others' locks end at the next mapping there",
+		[UL_LIMIT_PAGES_OOM] = "out of memory for lock page lists: new heap locks are not validated",
+		[UL_LIMIT_LOCK_STAT] = "limit reached for lock statistics memory: some counts are lost",
 	};
-	if ((unsigned)which >= UL_LIMIT_N)
+	if ((unsigned)which >= UL_LIMIT_N || !what[which])
 		return;
-	char msg[300];
-	snprintf(msg, sizeof msg, "limit reached for %s", what[which]);
-	ul_report_notice(msg);
+	ul_report_notice(what[which]);
 }

@@ -237,7 +237,7 @@ void ul_html_data_export(void)
 	put(&o, ",\"pid\":%d,\"reports\":%u,\"suppressed\":%u,\"classes\":%u,\"dependencies\":%u,"
 		"\"chains\":%lu,\"lock_objects\":%lu,\"validate\":%s,\"lock_stat\":%s}}\n",
 	    ul_getpid(), atomic_load(&ul_rt.nreports), atomic_load(&ul_rt.nsuppressed),
-	    atomic_load(&ul_rt.nclasses) - 1, ul_graph_nedges(), (unsigned long)atomic_load(&ul_rt.chains.count),
+	    atomic_load(&ul_rt.nclasses), ul_graph_nedges(), (unsigned long)atomic_load(&ul_rt.chains.count),
 	    (unsigned long)atomic_load(&ul_rt.locks.count), ul_rt.opt.no_validate ? "false" : "true",
 	    ul_lstat_on ? "true" : "false");
 	ul_html_data_append("run.json", o.p, o.len);

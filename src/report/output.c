@@ -27,6 +27,8 @@ struct out {
 	bool inherited;    /* the launcher's file: the launcher commits it */
 	bool said;         /* the one failure notice was given */
 	bool deferred;     /* a per-process file, created at its first write */
+	bool borrowed;     /* fd 2 or the launcher's descriptor, used in place: never closed */
+	bool transient;    /* tiny descriptor limit: opened for each write, then closed */
 	int err;           /* first error */
 	unsigned lost;     /* writes lost */
 	struct ul_openfile f;
@@ -43,6 +45,12 @@ static struct out outs[UL_OUT_N] = {
 	[UL_OUT_STATUS] = { .key = "status", .what = "report counter", .mode = UL_OF_STREAM },
 };
 static int owner_pid; /* the process the launcher started */
+/* ULOCKDEP_OPTIONS is not the launcher's: this process (a child that set
+ * its own) writes its own files; only the report counter is shared */
+static bool foreign;
+/* RLIMIT_NOFILE below UL_FD_TINY: every descriptor is the program's, so
+ * ulockdep keeps none of its own (docs/output.md) */
+static bool tiny;
 UL_STATIC_MUTEX(out_lock);
 static _Atomic int out_owner;
 
@@ -141,7 +149,7 @@ static int make_path(int id, char *out, size_t len)
 	const char *pat = option_of(id);
 	int pid = ul_getpid();
 	char ins[16] = "";
-	if (outs[id].mode == UL_OF_WHOLE && !strstr(pat, "%p") && pid != owner_pid)
+	if (outs[id].mode == UL_OF_WHOLE && !ul_path_has_pid(pat) && pid != owner_pid)
 		snprintf(ins, sizeof ins, ".%d", pid);
 	if (id == UL_OUT_DOT || id == UL_OUT_GJSON) {
 		char app[24];
@@ -165,12 +173,22 @@ static void open_own(int id, bool at_start)
 		err_write(msg, (size_t)n);
 		_exit(1);
 	}
+	if (!r && tiny && o->mode == UL_OF_WHOLE) {
+		o->transient = true; /* opened (and replaced) at each write */
+		return;
+	}
 	if (!r)
 		r = ul_outfile_open(o->path, o->mode, &o->f);
 	if (r) {
 		o->f.fd = -1;
 		fail(o, -r, id == UL_OUT_LOG ? "; reports go to stderr" : NULL);
 		o->lost = 0; /* nothing written yet */
+		return;
+	}
+	if (tiny) {
+		ul_close(o->f.fd);
+		o->f.fd = -1;
+		o->transient = true;
 		return;
 	}
 	o->f.fd = ul_fd_move_high(o->f.fd, 1);
@@ -217,6 +235,8 @@ static int find_entry(const char *env, const char *key, int *fd, unsigned long *
 
 int ul_out_inherited(const char *key)
 {
+	if (foreign && strcmp(key, "status"))
+		return -1;
 	int fd = -1, err = 0;
 	unsigned long dev, ino;
 	return find_entry(getenv("ULOCKDEP_FDS"), key, &fd, &dev, &ino, &err) == 1 ? fd : -1;
@@ -234,12 +254,13 @@ static bool take_inherited(const char *env, int id)
 		o->f.fd = -1;
 		return true;
 	}
-	int nfd = r ? fcntl(fd, F_DUPFD_CLOEXEC, 3) : -1;
+	int nfd = r ? (tiny ? fd : fcntl(fd, F_DUPFD_CLOEXEC, 3)) : -1;
 	if (nfd < 0)
 		return false;
 	struct stat st;
 	fstat(nfd, &st);
-	o->f.fd = ul_fd_move_high(nfd, 1);
+	o->borrowed = tiny;
+	o->f.fd = tiny ? nfd : ul_fd_move_high(nfd, 1);
 	o->f.dev = dev;
 	o->f.ino = ino;
 	o->f.flags = o->mode | (S_ISREG(st.st_mode) ? UL_OF_REGULAR : 0);
@@ -254,14 +275,24 @@ void ul_outputs_init(void)
 	int se = errno;
 	e->active = true;
 	e->f.fd = -1;
+	tiny = ul_fd_floor() < 0;
+	e->borrowed = tiny;
 	if (fstat(2, &st) == 0) {
-		e->f.fd = ul_fd_move_high(fcntl(2, F_DUPFD_CLOEXEC, 3), 1);
+		e->f.fd = tiny ? 2 : ul_fd_move_high(fcntl(2, F_DUPFD_CLOEXEC, 3), 1);
 		e->f.dev = st.st_dev;
 		e->f.ino = st.st_ino;
 	}
 	const char *env = getenv("ULOCKDEP_FDS");
-	const char *pid = env && !strncmp(env, "pid=", 4) ? env + 4 : NULL;
+	const char *opts = env ? strstr(env, ";opts=") : NULL;
+	if (opts && strtoull(opts + 6, NULL, 16) != ul_hash_str(getenv("ULOCKDEP_OPTIONS")))
+		foreign = true;
+	const char *pid = env && !foreign && !strncmp(env, "pid=", 4) ? env + 4 : NULL;
 	owner_pid = pid ? atoi(pid) : ul_getpid();
+	if (tiny && !pid) {
+		static const char msg[] = "ulockdep: RLIMIT_NOFILE is below 256: ulockdep keeps no descriptors of "
+					  "its own; reports go to fd 2 itself and files are opened at each write\n";
+		err_write(msg, sizeof msg - 1);
+	}
 	for (int id = UL_OUT_LOG; id < UL_OUT_N; id++) {
 		struct out *o = &outs[id];
 		o->f.fd = -1;
@@ -271,16 +302,23 @@ void ul_outputs_init(void)
 			o->active = env && take_inherited(env, id);
 			continue;
 		}
+		if (foreign) {
+			if (pat && *pat) {
+				o->active = true;
+				open_own(id, true);
+			}
+			continue;
+		}
 		if (!pat || !*pat)
 			continue;
 		o->active = true;
-		bool mine = o->mode == UL_OF_STREAM ? !strstr(pat, "%p") || owner_pid == ul_getpid()
+		bool mine = o->mode == UL_OF_STREAM ? !ul_path_has_pid(pat) || owner_pid == ul_getpid()
 						    : owner_pid == ul_getpid();
 		if (mine && env && take_inherited(env, id)) {
 			make_path(id, o->path, sizeof o->path);
 			continue;
 		}
-		if (owner_pid != ul_getpid() && (o->mode == UL_OF_WHOLE || strstr(pat, "%p")))
+		if (owner_pid != ul_getpid() && (o->mode == UL_OF_WHOLE || ul_path_has_pid(pat)))
 			open_per_process(id);
 		else
 			open_own(id, true);
@@ -288,19 +326,39 @@ void ul_outputs_init(void)
 	errno = se;
 }
 
+/* The launcher's descriptors only the owner uses (its SARIF and graph
+ * files, the carry memfd) are close-on-exec in every other process, so
+ * they do not reach the programs a child execs. */
+static void owner_fds_cloexec(void)
+{
+	static const char *const keys[] = { "sarif", "dot", "gjson", "carry" };
+	const char *env = getenv("ULOCKDEP_FDS");
+	int e = errno;
+	for (size_t i = 0; env && i < sizeof keys / sizeof keys[0]; i++) {
+		int fd = -1, err = 0;
+		unsigned long dev, ino;
+		if (find_entry(env, keys[i], &fd, &dev, &ino, &err) == 1)
+			fcntl(fd, F_SETFD, FD_CLOEXEC);
+	}
+	errno = e;
+}
+
 void ul_outputs_after_fork(void)
 {
 	atomic_store(&out_owner, 0);
+	if (!ul_out_is_owner())
+		owner_fds_cloexec();
 	for (int id = UL_OUT_ERR; id < UL_OUT_N; id++) {
 		struct out *o = &outs[id];
 		o->lost = 0;
 		if (!o->active || id == UL_OUT_ERR || id == UL_OUT_STATUS)
 			continue;
 		const char *pat = option_of(id);
-		if (o->mode == UL_OF_STREAM && !strstr(pat, "%p"))
+		if (o->mode == UL_OF_STREAM && !ul_path_has_pid(pat))
 			continue; /* shared: appends from every process stay whole */
-		if (ul_fd_is(o->f.fd, o->f.dev, o->f.ino))
+		if (!o->borrowed && !o->transient && ul_fd_is(o->f.fd, o->f.dev, o->f.ino))
 			ul_close(o->f.fd);
+		o->borrowed = false;
 		o->said = false;
 		o->err = 0;
 		open_per_process(id);
@@ -335,6 +393,15 @@ static int usable(int id)
 	if (o->deferred) {
 		o->deferred = false;
 		open_own(id, false);
+		if (!o->transient)
+			return o->f.fd;
+	}
+	if (o->transient) {
+		int r = ul_outfile_open(o->path, o->mode, &o->f);
+		if (r) {
+			o->f.fd = -1;
+			fail(o, -r, NULL);
+		}
 		return o->f.fd;
 	}
 	if (o->f.fd < 0 && o->err)
@@ -342,7 +409,7 @@ static int usable(int id)
 	o->f.fd = -1; /* the number may be the program's now: never close it */
 	if (id == UL_OUT_ERR) {
 		if (ul_fd_is(2, o->f.dev, o->f.ino))
-			o->f.fd = ul_fd_move_high(fcntl(2, F_DUPFD_CLOEXEC, 3), 1);
+			o->f.fd = tiny ? 2 : ul_fd_move_high(fcntl(2, F_DUPFD_CLOEXEC, 3), 1);
 		return o->f.fd;
 	}
 	if (id == UL_OUT_STATUS) {
@@ -370,8 +437,67 @@ static int usable(int id)
 		fail(o, -r, " (reopening it after the program closed it); its output is lost");
 		return -1;
 	}
-	o->f.fd = ul_fd_move_high(o->f.fd, 1);
+	o->borrowed = false;
+	if (tiny)
+		o->transient = true;
+	else
+		o->f.fd = ul_fd_move_high(o->f.fd, 1);
 	return o->f.fd;
+}
+
+/* After a write: a transient descriptor is closed again. */
+static void done_with(int id)
+{
+	struct out *o = &outs[id];
+	if (o->transient && o->f.fd >= 0) {
+		ul_close(o->f.fd);
+		o->f.fd = -1;
+	}
+}
+
+/* The launcher's "carry" memfd: what the owner's image before an exec
+ * reported, for the image after it. Only the owner uses it. */
+static int carry_fd = -2;
+
+static int carry(void)
+{
+	if (carry_fd == -2) {
+		int fd = ul_out_is_owner() ? ul_out_inherited("carry") : -1;
+		carry_fd = fd < 0 || tiny ? fd : ul_fd_move_high(fcntl(fd, F_DUPFD_CLOEXEC, 3), 1);
+	}
+	return carry_fd;
+}
+
+bool ul_out_carry_load(struct ul_carry *c)
+{
+	int fd = carry(), e = errno;
+	bool r = fd >= 0 && pread(fd, c, sizeof *c, 0) == (ssize_t)sizeof *c && c->pid == ul_getpid();
+	errno = e;
+	return r;
+}
+
+void ul_out_carry_save(const struct ul_carry *c)
+{
+	int fd = carry(), e = errno;
+	if (fd >= 0 && pwrite(fd, c, sizeof *c, 0) != (ssize_t)sizeof *c)
+		outs[UL_OUT_STATUS].lost++;
+	errno = e;
+}
+
+ssize_t ul_out_read_back(int id, void *buf, size_t len)
+{
+	struct out *o = &outs[id];
+	if (!o->inherited || !(o->f.flags & UL_OF_REGULAR) || !ul_fd_is(o->f.fd, o->f.dev, o->f.ino))
+		return -1;
+	int e = errno;
+	ssize_t n = pread(o->f.fd, buf, len, 0);
+	errno = e;
+	return n;
+}
+
+int ul_out_owner_pid(void)
+{
+	return owner_pid;
 }
 
 bool ul_out_is_owner(void)
@@ -383,7 +509,7 @@ bool ul_out_is_owner(void)
 static bool per_process(int id)
 {
 	const char *pat = option_of(id);
-	return pat && (strstr(pat, "%p") || (outs[id].mode == UL_OF_WHOLE && !ul_out_is_owner()));
+	return pat && (ul_path_has_pid(pat) || (outs[id].mode == UL_OF_WHOLE && !ul_out_is_owner()));
 }
 
 bool ul_out_enabled(int id)
@@ -400,6 +526,7 @@ void ul_out_append(int id, const void *buf, size_t len)
 		outs[id].lost++;
 	else if (r)
 		fail(&outs[id], r, NULL);
+	done_with(id);
 	unlock_outputs(l);
 }
 
@@ -417,6 +544,7 @@ void ul_out_text(const void *buf, size_t len)
 			fail(&outs[UL_OUT_LOG], r, "; reports go to stderr");
 		else if (r)
 			outs[UL_OUT_LOG].lost++;
+		done_with(UL_OUT_LOG);
 		unlock_outputs(l);
 		if (!r)
 			return;
@@ -437,6 +565,7 @@ bool ul_out_begin(int id)
 		int e = errno;
 		if (ftruncate(fd, 0) || lseek(fd, 0, SEEK_SET) < 0) {
 			fail(o, errno, NULL);
+			done_with(id);
 			fd = -1;
 		}
 		errno = e;
@@ -455,6 +584,7 @@ void ul_out_put(int id, const void *buf, size_t len)
 	int r = write_full(o->f.fd, buf, len);
 	if (r) {
 		fail(o, r, NULL);
+		done_with(id);
 		o->f.fd = -1;
 	}
 }
@@ -462,14 +592,15 @@ void ul_out_put(int id, const void *buf, size_t len)
 void ul_out_end(int id)
 {
 	struct out *o = &outs[id];
-	if (o->f.fd < 0 || o->inherited || !(o->f.flags & UL_OF_TEMP))
-		return;
-	int r = ul_outfile_commit(&o->f, o->path);
-	if (r) {
-		char extra[PATH_MAX + 40];
-		snprintf(extra, sizeof extra, " (renaming %s over it); the output stays there", o->f.tmp);
-		fail(o, -r, extra);
+	if (o->f.fd >= 0 && !o->inherited && (o->f.flags & UL_OF_TEMP)) {
+		int r = ul_outfile_commit(&o->f, o->path);
+		if (r) {
+			char extra[PATH_MAX + 40];
+			snprintf(extra, sizeof extra, " (renaming %s over it); the output stays there", o->f.tmp);
+			fail(o, -r, extra);
+		}
 	}
+	done_with(id);
 }
 
 const char *ul_out_path(int id)

@@ -6,6 +6,7 @@
 #define UL_OUTPUT_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 enum ul_out_id { UL_OUT_ERR, UL_OUT_LOG, UL_OUT_JSON, UL_OUT_SARIF, UL_OUT_DOT, UL_OUT_GJSON, UL_OUT_STATUS,
 		 UL_OUT_N };
@@ -22,6 +23,7 @@ bool ul_out_enabled(int id);
 int ul_out_inherited(const char *key);
 /* The process the launcher started (or, bare, the first one). */
 bool ul_out_is_owner(void);
+int ul_out_owner_pid(void);
 /* Text: the log file if one is set, else the private stderr. */
 void ul_out_text(const void *buf, size_t len);
 /* One write to an appended output (JSON lines, status). */
@@ -37,5 +39,18 @@ void ul_out_lost_summary(char *buf, size_t len);
 /* Did the launcher get every report count? If not, the runtime applies
  * --exitcode itself. */
 bool ul_out_status_ok(void);
+
+/* What the owner reported before it exec'ed a new image (the launcher's
+ * "carry" memfd): the new image goes on counting from there. */
+struct ul_carry {
+	int pid;
+	unsigned images; /* images of the owner before this one */
+	unsigned nreports, nsuppressed, kinds[16];
+};
+bool ul_out_carry_load(struct ul_carry *c);
+void ul_out_carry_save(const struct ul_carry *c);
+/* Read an inherited whole-file output back from its start (the SARIF
+ * an earlier image of the owner wrote); -1 if it is not a regular file. */
+ssize_t ul_out_read_back(int id, void *buf, size_t len);
 
 #endif

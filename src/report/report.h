@@ -28,6 +28,10 @@ void ul_report_context_order(struct ul_thread *t, const struct ul_acquire *a, in
 			     uint32_t safe_class, uint32_t unsafe_class, const uint32_t *path, int n,
 			     bool inversion);
 
+/* The wait report's verbs: "wait"/"signal", "join"/"exit", ... */
+const char *ul_event_verb(uint8_t kind, bool produce);
+void ul_report_wait(struct ul_thread *t, const struct ul_step *steps, int n, int by, uintptr_t ip);
+
 /* Returns true if this call made the report (it was not a duplicate). */
 bool ul_report_deadlock(const struct ul_wait_info *w, int n);
 

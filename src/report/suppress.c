@@ -48,25 +48,37 @@ static int parse_rule(const char *path, int lineno, char *line, char *err, int e
 		*hash = 0;
 		snprintf(reason, sizeof reason, "%s", hash + 1);
 	}
-	char kind[64], pat[256], extra[8];
-	int n = sscanf(line, "%63s %255s %7s", kind, pat, extra);
-	if (n <= 0)
+	/* the fields by hand: a long pattern is named as such, not cut
+	 * into a "too many fields" line */
+	const char *ws = " \t\r\v\f";
+	char *f[3];
+	size_t len[3];
+	int n = 0;
+	for (char *p = line + strspn(line, ws); *p && n < 3; p += len[n++], p += strspn(p, ws)) {
+		f[n] = p;
+		len[n] = strcspn(p, ws);
+	}
+	if (n == 0)
 		return 0; /* blank or comment-only */
+	char kind[64] = "", pat[256] = "";
+	snprintf(kind, sizeof kind, "%.*s", (int)len[0], f[0]);
+	if (n >= 2 && len[1] < sizeof pat - 1)
+		snprintf(pat, sizeof pat, "%.*s", (int)len[1], f[1]);
 	const char *why = NULL;
 	if (n == 1)
 		why = "expected 'KIND PATTERN # reason'";
 	else if (n > 2)
 		why = "too many fields (quote nothing; one pattern per rule)";
-	else if (kind_of(kind) == -2)
+	else if (len[0] >= sizeof kind || kind_of(kind) == -2)
 		why = "unknown report kind";
-	else if (strlen(pat) >= sizeof pat - 1)
+	else if (len[1] >= sizeof pat - 1)
 		why = "pattern longer than 254 bytes";
 	else if (!hash || !reason[strspn(reason, " \t")])
 		why = "missing '# reason' comment";
 	if (why) {
 		snprintf(err, (size_t)errlen,
 			 "%s:%d: bad suppression: %s (kinds: circular recursive bad_unlock held_freed "
-			 "held_at_exit inconsistent context_order assert deadlock, or *)",
+			 "held_at_exit inconsistent context_order assert deadlock wait, or *)",
 			 path, lineno, why);
 		return -1;
 	}
@@ -195,15 +207,13 @@ void ul_suppress_print_rule(const struct ul_rb *r)
 	ul_out_text(buf, n < (int)sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
-void ul_suppress_summary(char *buf, size_t len)
+void ul_suppress_summary(struct ul_sbuf *b)
 {
-	size_t o = 0;
-	buf[0] = 0;
-	for (int i = 0; i < nrules && o < len; i++) {
+	for (int i = 0; i < nrules; i++) {
 		unsigned h = atomic_load(&rules[i].hits);
 		if (h)
-			o += (size_t)snprintf(buf + o, len - o, "  %u x %s %s (%s) # %s\n", h,
-					      rules[i].kind < 0 ? "*" : ul_report_kind_names[rules[i].kind],
-					      rules[i].pattern, rules[i].where, rules[i].reason);
+			ul_sbuf_printf(b, "  %u x %s %s (%s) # %s\n", h,
+				       rules[i].kind < 0 ? "*" : ul_report_kind_names[rules[i].kind], rules[i].pattern,
+				       rules[i].where, rules[i].reason);
 	}
 }

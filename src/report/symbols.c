@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "../core/core.h"
+#include "output.h"
 
 struct module {
 	char path[512];
@@ -98,15 +100,14 @@ static int find_phdr(struct dl_phdr_info *info, size_t size, void *arg)
 
 static struct module *module_of(uintptr_t addr)
 {
-	Dl_info info;
-	struct link_map *lm = NULL;
 	uintptr_t base;
 	const char *lname;
-	if (dladdr1((void *)addr, &info, (void **)&lm, RTLD_DL_LINKMAP) && lm) {
-		base = lm->l_addr;
-		lname = lm->l_name;
-	} else {
-		/* a static binary: no dladdr, but the program headers are there */
+	/* lock-free (never the loader's lock): this runs on lock paths */
+	if (!ul_module_of((const void *)addr, &base, &lname)) {
+#ifndef UL_WRAP_MODE
+		return NULL;
+#endif
+		/* a static binary: the program headers are there */
 		struct phdr_hit h = { addr, 0, NULL, false };
 		dl_iterate_phdr(find_phdr, &h);
 		if (!h.found)
@@ -174,15 +175,26 @@ int ul_sym_lookup(uintptr_t addr, struct ul_sym *out)
 	return 0;
 }
 
+/* Why there is no symbolizer, said once at the first report that needs one. */
+static char no_symbolizer[600];
+
 void ul_sym_init(void)
 {
+	ul_htab_init(&lines, 64, 1u << 20);
+	lines.what = "the symbol cache: addresses are symbolized again";
 	const char *want = ul_rt.opt.symbolizer;
+	int e = errno;
 	if (!want || !*want)
-		return;
-	if (strchr(want, '/')) {
+		snprintf(no_symbolizer, sizeof no_symbolizer, "--symbolizer is empty");
+	else if (strchr(want, '/') && access(want, X_OK))
+		snprintf(no_symbolizer, sizeof no_symbolizer, "--symbolizer %s: %s", want, strerror(errno));
+	else if (strchr(want, '/'))
 		snprintf(symbolizer_path, sizeof symbolizer_path, "%s", want);
+	else
+		snprintf(no_symbolizer, sizeof no_symbolizer, "--symbolizer %s: not found in PATH", want);
+	errno = e;
+	if (!want || !*want || strchr(want, '/'))
 		return;
-	}
 	const char *path = getenv("PATH");
 	if (!path)
 		path = "/usr/bin:/bin";
@@ -193,10 +205,13 @@ void ul_sym_init(void)
 		snprintf(cand, sizeof cand, "%.*s/%s", (int)n, path, want);
 		if (access(cand, X_OK) == 0) {
 			snprintf(symbolizer_path, sizeof symbolizer_path, "%s", cand);
+			no_symbolizer[0] = 0;
+			errno = e;
 			return;
 		}
 		path += n + (end ? 1 : 0);
 	}
+	errno = e;
 }
 
 /* Keep "file.c:42" without directories and discriminators; "" if unknown. */
@@ -290,10 +305,32 @@ static int spawn_child(void *arg)
 
 /* Run the symbolizer on one module with up to n addresses; parse pairs of
  * lines (function, file:line) into the cache. */
+static void spawn_symbolizer(const char *module, uintptr_t base, const uintptr_t *ips, int n);
+
+/* open() and waitpid() are cancellation points: a pending cancel must not
+ * end the thread inside the runtime (holding the report lock). */
 static void run_symbolizer(const char *module, uintptr_t base, const uintptr_t *ips, int n)
 {
+	if (!symbolizer_path[0] && n > 0 && no_symbolizer[0]) {
+		static _Atomic int said;
+		if (!atomic_exchange(&said, 1)) {
+			char msg[700];
+			int k = snprintf(msg, sizeof msg, "ulockdep: %s; reports show no file:line (pid %d)\n",
+					 no_symbolizer, ul_getpid());
+			ul_out_text(msg, k < (int)sizeof msg ? (size_t)k : sizeof msg - 1);
+		}
+	}
 	if (!symbolizer_path[0] || n <= 0)
 		return;
+	int e = errno, old;
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
+	spawn_symbolizer(module, base, ips, n);
+	pthread_setcancelstate(old, NULL);
+	errno = e;
+}
+
+static void spawn_symbolizer(const char *module, uintptr_t base, const uintptr_t *ips, int n)
+{
 	static char argbuf[64][24];
 	char *argv[64 + 8];
 	int ac = 0;
@@ -360,8 +397,6 @@ void ul_sym_prefetch(const uintptr_t *ips, int n)
 {
 	if (!ul_rt.opt.symbolize)
 		return;
-	if (!lines.initial)
-		ul_htab_init(&lines, 64, 0);
 	int e = errno;
 	bool done[n];
 	memset(done, 0, sizeof done);
@@ -551,15 +586,59 @@ static bool api_file(const char *fl)
 	return !strncmp(fl, "ulockdep.h:", 11) || !strncmp(fl, "lockdep.h:", 10);
 }
 
-/* A site names the innermost function: an inlined init helper is named
- * after itself, not after the function it was inlined into. */
+/* A demangled constructor: "ns::T::T(...)" or "T<int>::T(...)". */
+static bool ctor_name(const char *fn)
+{
+	const char *paren = strchr(fn, '(');
+	size_t n = paren ? (size_t)(paren - fn) : strlen(fn);
+	const char *last = NULL, *prev = NULL;
+	int depth = 0;
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (fn[i] == '<')
+			depth++;
+		else if (fn[i] == '>')
+			depth--;
+		else if (!depth && fn[i] == ':' && fn[i + 1] == ':') {
+			prev = last ? last : fn;
+			last = fn + i + 2;
+			i++;
+		}
+	}
+	if (!last)
+		return false;
+	size_t ln = (size_t)(fn + n - last), pn = strcspn(prev, "<:");
+	return ln == pn && !strncmp(prev, last, ln);
+}
+
+/* An inlined frame that only wraps making or taking a lock: library code
+ * (std::, __gthread_*), a lock-maker name, a constructor at the bottom (and
+ * one constructor above it: a type that owns a lock-owning member). */
+static bool wrapper_frame(const char *fn, const char *fl, int k, bool *ctor)
+{
+	bool c = ctor_name(fn);
+	bool w = api_file(fl) || !strncmp(fn, "std::", 5) || !strncmp(fn, "__gnu_cxx::", 11) ||
+		 !strncmp(fn, "__gthr", 6) || ul_lock_maker_name(fn) || (c && (k == 0 || *ctor));
+	*ctor = c && k == 0;
+	return w;
+}
+
+/* A site is named by its role frame: the first inlined frame outside the
+ * wrappers (an inlined port::Mutex::Mutex() names the class after the type
+ * that owns the mutex), else the function the code is in. Two classes that
+ * still print alike are told apart by ul_class_name ("#2"). */
 void ul_sym_site_name(uintptr_t ip, char *buf, size_t len)
 {
 	ul_sym_prefetch(&ip, 1);
 	int n = npairs(ip);
-	char fn[256], fl[256];
+	char fn[256], fl[256], outer[256] = "", ofl[8];
+	bool ctor = false;
+	/* an inlined frame named like the function it is in is addr2line
+	 * naming a static inline helper (__gthread_mutex_lock) after it */
+	if (n > 1)
+		pair(ip, n - 1, outer, sizeof outer, ofl, sizeof ofl);
 	for (int k = 0; k + 1 < n; k++)
-		if (pair(ip, k, fn, sizeof fn, fl, sizeof fl) && fl[0] && !api_file(fl)) {
+		if (pair(ip, k, fn, sizeof fn, fl, sizeof fl) && fl[0] && strcmp(fn, outer) &&
+		    !wrapper_frame(fn, fl, k, &ctor)) {
 			snprintf(buf, len, "%s (%s)", fn, fl);
 			return;
 		}

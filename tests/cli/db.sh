@@ -10,7 +10,9 @@ UL=$B/ulockdep
 T=$(mktemp -d /tmp/ulockdep-db.XXXXXX)
 trap 'touch "$T/go" "$T/done"; rm -rf "$T"' EXIT
 pass=0 fail=0 skip=0
-ok()   { echo "PASS $1"; pass=$((pass + 1)); }
+source tests/lib/gate.sh
+rt_gate
+ok()   { if [ "$RT_OK" = 1 ]; then echo "PASS $1"; pass=$((pass + 1)); else bad "$1" "the runtime is not working"; fi; }
 bad()  { echo "FAIL $1: $2"; fail=$((fail + 1)); }
 skip() { echo "SKIP $1: $2"; skip=$((skip + 1)); }
 check() { local n=$1; shift; if "$@"; then ok "$n"; else bad "$n" "$*"; fi; }

@@ -26,6 +26,7 @@ grep -q '"kind":"circular"' "$T/gate.json" 2>/dev/null || RT_OK=0
 
 cc -O1 -g -pthread -o "$T/multi_proc" tests/cli/progs/multi_proc.c
 cc -O1 -g -pthread -o "$T/exit7" tests/cli/progs/exit7.c
+cc -O1 -g -pthread -o "$T/cond_wait_bug" tests/cli/progs/cond_wait_bug.c
 cc -O1 -g -pthread -Iinclude -o "$T/outputs" tests/cli/progs/outputs.c
 P=$T/outputs
 
@@ -44,6 +45,18 @@ out=$(ULOCKDEP_OPTIONS="deadlock_timeout_ms=soon" LD_PRELOAD=$B/libulockdep.so "
 check env_bad_value test $rc -eq 1 -a -n "$(echo "$out" | grep "bad value 'soon'")"
 check help_lists_options bash -c "'$UL' --help | grep -q -- '--deadlock-timeout-ms'"
 check man_lists_options bash -c "grep -q 'deadlock\\\\-timeout\\\\-ms' '$B/ulockdep.1'"
+
+# wait checking: on by default (kind wait in JSON and SARIF), --wait-check=0 turns it off, a
+# suppression rule of kind wait matches it
+"$UL" --exitcode 66 --json "$T/w.json" --sarif "$T/w.sarif" -- "$T/cond_wait_bug" >/dev/null 2>&1; rc=$?
+check wait_default_on bash -c "test $rc -eq 66 && grep -q '\"kind\":\"wait\"' '$T/w.json' && grep -q '\"ruleId\":\"wait\"' '$T/w.sarif'"
+"$UL" --exitcode 66 --wait-check=0 -- "$T/cond_wait_bug" >/dev/null 2>&1; check wait_check_off test $? -eq 0
+# wait interceptors called before the runtime's constructor (.preinit_array) find their real calls
+cc -O1 -g -pthread -o "$T/preinit_waits" tests/cli/progs/preinit_waits.c
+out=$(LD_PRELOAD=$B/libulockdep.so "$T/preinit_waits" 2>&1); rc=$?
+check wait_preinit bash -c "test $rc -eq 0 && echo '$out' | grep -q 'possible deadlock through a wait detected'"
+echo 'wait outer_lock # accepted' > "$T/w.supp"
+"$UL" --exitcode 66 --suppressions "$T/w.supp" -- "$T/cond_wait_bug" >/dev/null 2>&1; check wait_suppressed test $? -eq 0
 
 # the README documents every option of the table
 missing=""
@@ -93,6 +106,18 @@ check suppress_by_class bash -c "test ! -s '$T/s.json' && echo '$err' | grep -q 
 printf 'circular domain_context_mapping_one # by function in a stack\n' > "$T/supp2"
 "$UL" --json "$T/s2.json" --suppressions "$T/supp2" -- "$DEMO" >/dev/null 2>&1
 check suppress_by_function test ! -s "$T/s2.json"
+# a symbolizer that cannot run: one notice, not silently no file:line
+for sy in /nonexistent ''; do
+  err=$("$UL" --symbolizer "$sy" -- "$DEMO" 2>&1 >/dev/null)
+  check "symbolizer_missing_notice${sy:+_path}" bash -c "test \$(echo \"\$0\" | grep -c 'symbolizer.*reports show no file:line') -eq 1" "$err"
+done
+# %p and %% in --suppressions (bare: the pid of the process; %% is a literal %)
+cp "$T/supp" "$T/100%.supp"
+err=$("$UL" --json "$T/pc%%.json" --suppressions "$T/100%%.supp" -- "$DEMO" 2>&1 >/dev/null)
+check suppress_percent_literal bash -c "echo \"\$0\" | grep -q '1 suppressed' && test -e '$T/pc%.json'" "$err"
+err=$(bash -c 'cp "$1/supp" "$1/sp.$$.supp"; ULOCKDEP_OPTIONS="suppressions=$1/sp.%p.supp" LD_PRELOAD="$2" exec "$3"' \
+  x "$T" "$B/libulockdep.so" "$DEMO" 2>&1 >/dev/null)
+check suppress_pid_pattern bash -c "echo \"\$0\" | grep -q '1 suppressed'" "$err"
 printf 'recursive device_domain_lock # another kind does not match\n' > "$T/supp3"
 "$UL" --json "$T/s3.json" --suppressions "$T/supp3" -- "$DEMO" >/dev/null 2>&1
 check suppress_kind_must_match test -s "$T/s3.json"
@@ -152,6 +177,11 @@ if cc -static -O1 -g -pthread -o "$T/static_demo" examples/iommu_abba.c $(cat "$
   out=$("$T/static_demo" 2>&1)
   check static_mode bash -c "echo '$out' | grep -q 'possible circular locking dependency' && echo '$out' | grep -q '(device_domain_lock)' \
     && echo '$out' | grep -q 'probe_thread+0x' && ! echo '$out' | grep -q start_thread"
+  # wait checking in a static binary (needs the interceptors libc reaches only weakly)
+  cc -static -O1 -g -pthread -o "$T/static_wait" tests/cli/progs/cond_wait_bug.c $(cat "$B/ulockdep-wrap.flags") \
+    "$B/libulockdep-wrap.a" 2>/dev/null
+  out=$("$T/static_wait" 2>&1)
+  check static_wait bash -c "echo '$out' | grep -q 'possible deadlock through a wait detected'"
   out=$("$UL" -- "$T/static_demo" 2>&1); rc=$?
   check static_launcher_message bash -c "test $rc -eq 1 && echo '$out' | grep -q 'statically linked'"
   # the wrap list names only what the archive wraps: a program calling
@@ -174,6 +204,8 @@ badopt opt_deadlock_action_exit0 deadlock-action exit:0
 badopt opt_dump_signal dump-signal SIGFOO
 badopt opt_dump_signal_kill dump-signal SIGKILL
 badopt opt_exitcode_256 exitcode 256
+badopt opt_exitcode_plus exitcode +5
+for sg in SEGV SIGBUS FPE ILL TRAP SYS 11; do badopt opt_dump_signal_fault_$sg dump-signal $sg; done
 badopt opt_timeout_negative deadlock-timeout-ms -5
 badopt opt_max_locks_negative max-locks -1
 badopt opt_bool summary maybe
@@ -222,6 +254,43 @@ check chdir_bare bash -c "grep -q circular '$T/wd/brel.json' && test -z \"\$(ls 
 (cd "$T/wd" && ULOCKDEP_OPTIONS="json=kid.%p.json graph=kidg" LD_PRELOAD=$B/libulockdep.so "$P" chdirfork "$T/elsewhere" >/dev/null 2>&1)
 check chdir_then_fork_bare bash -c "grep -q circular '$T/wd'/kid.*.json && ls '$T/wd'/kidg.*.dot >/dev/null 2>&1 \
   && test -z \"\$(ls -A '$T/elsewhere')\""
+
+# the launched process execs: the new image keeps what the earlier one wrote and counted
+mkdir "$T/ox"; echo old > "$T/ox/r2.sarif"
+err=$("$UL" --json "$T/ox/r.json" --sarif "$T/ox/r.sarif" -- "$P" abbaexec 2>&1 >/dev/null)
+"$UL" --sarif "$T/ox/r2.sarif" -- "$P" abbaexec >/dev/null 2>&1
+check owner_exec_keeps_sarif bash -c "test \$(wc -l < '$T/ox/r.json') -eq 2 && test \$(grep -o '\"ruleId\"' '$T/ox/r.sarif' | wc -l) -eq 2 \
+  && grep -q ': a -> b' '$T/ox/r.sarif' && grep -q child_a '$T/ox/r.sarif' && test \$(grep -o '\"ruleId\"' '$T/ox/r2.sarif' | wc -l) -eq 2 \
+  && echo \"\$0\" | grep -q 'summary for .*: 2 reports' && echo \"\$0\" | grep -q 'from 1 earlier image'" "$err"
+if command -v python3 >/dev/null; then
+  check owner_exec_sarif_valid python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert len(d['runs'][0]['results'])==2" "$T/ox/r.sarif"
+fi
+
+# a tiny descriptor limit: the program gets exactly the descriptors it has without ulockdep
+plain=$(bash -c 'ulimit -n 12; exec ls /proc/self/fd' 2>/dev/null)
+under=$(bash -c 'ulimit -n 12; exec "$1" --json "$2" -- ls /proc/self/fd' x "$UL" "$T/tiny0.json" 2>/dev/null)
+bare=$(bash -c 'ulimit -n 12; ULOCKDEP_OPTIONS="json=$2" LD_PRELOAD="$1" exec ls /proc/self/fd' x "$B/libulockdep.so" "$T/tiny1.json" 2>/dev/null)
+err=$(bash -c 'ulimit -n 12; exec "$1" --json "$2" --sarif "$3" --exitcode 9 -- "$4"' x "$UL" "$T/tiny.json" "$T/tiny.sarif" "$DEMO" 2>&1 >/dev/null); rc=$?
+check tiny_fd_limit bash -c "test '$plain' = '$under' && test '$plain' = '$bare' && test $rc -eq 9 \
+  && grep -q '\"kind\":\"circular\"' '$T/tiny.json' && grep -q ruleId '$T/tiny.sarif' \
+  && test \$(echo \"\$0\" | grep -c 'RLIMIT_NOFILE is below 256') -eq 1" "$err"
+# the launcher's owner-only descriptors do not reach what a forked child execs
+"$UL" --sarif "$T/lk.sarif" --graph "$T/lk" -- bash -c '(exec ls -l /proc/self/fd/) > "$1"' x "$T/lk.txt" 2>/dev/null
+check owner_fds_cloexec_in_children bash -c "test -s '$T/lk.txt' && ! grep -q -e 'lk.sarif' -e 'lk.dot' -e 'lk.json' -e 'ulockdep-carry' '$T/lk.txt'"
+
+# a program that cannot run: the shell's 126 and message; 127 when there is none
+touch "$T/noexec"; chmod 644 "$T/noexec"
+out=$("$UL" -- "$T/noexec" 2>&1); rc=$?
+check run_not_executable bash -c "test $rc -eq 126 && echo \"\$0\" | grep -q 'Permission denied'" "$out"
+out=$("$UL" -- "$T" 2>&1); rc=$?
+check run_directory bash -c "test $rc -eq 126 && echo \"\$0\" | grep -q 'Is a directory'" "$out"
+out=$("$UL" -- "$T/none" 2>&1); rc=$?
+check run_missing test $rc -eq 127
+
+# a child that sets its own ULOCKDEP_OPTIONS gets its own files, not the launcher's descriptors
+mkdir "$T/inner"
+"$UL" --json "$T/inner/outer.json" -- bash -c 'ULOCKDEP_OPTIONS="json=$1" "$2"; true' x "$T/inner/inner.json" "$DEMO" >/dev/null 2>&1
+check inner_options_own_file bash -c "grep -q '\"kind\":\"circular\"' '$T/inner/inner.json' && test ! -s '$T/inner/outer.json'"
 
 # fork + exec: the launched process keeps FILE, the child writes FILE.PID; %p gives each its own
 mkdir "$T/fe"
@@ -281,6 +350,17 @@ if [ "$(id -u)" = 0 ]; then
   mkdir -m 1777 "$T/shared"; touch "$T/shared/planted.json"; chown 65534 "$T/shared/planted.json"
   err=$("$UL" --json "$T/shared/planted.json" -- "$DEMO" 2>&1 >/dev/null)
   check shared_dir_foreign_file bash -c "test ! -s '$T/shared/planted.json' && echo \"\$0\" | grep -q 'Operation not permitted'" "$err"
+  # a FIFO another user planted, with a reader: refused too, nothing reaches the reader
+  mkfifo "$T/shared/planted.fifo"; chown 65534 "$T/shared/planted.fifo"
+  exec 8<>"$T/shared/planted.fifo"
+  err=$("$UL" --json "$T/shared/planted.fifo" -- "$DEMO" 2>&1 >/dev/null)
+  echo END >&8; read -r -t 10 first <&8; exec 8<&-
+  check shared_dir_foreign_fifo bash -c "test \"\$1\" = END && echo \"\$0\" | grep -q 'Operation not permitted'" "$err" "$first"
+  # root's own device node in a shared directory is still written in place
+  if mknod "$T/shared/rootnull" c 1 3 2>/dev/null; then
+    err=$("$UL" --json "$T/shared/rootnull" -- "$DEMO" 2>&1 >/dev/null)
+    check shared_dir_root_device bash -c "test -c '$T/shared/rootnull' && ! echo \"\$0\" | grep -q 'cannot open'" "$err"
+  fi
 else
   echo "SKIP shared_dir_foreign_file: needs root"
 fi
@@ -322,6 +402,8 @@ printf 'circular x # why\n\0\1\2binary\n' > "$T/suppbin"
 suppbad suppress_binary "$T/suppbin" "$T/suppbin:2: bad suppression: a NUL byte"
 { printf 'circular '; printf 'y%.0s' $(seq 3000); printf ' # long\n'; } > "$T/supplong"
 suppbad suppress_long_line "$T/supplong" "$T/supplong:1: bad suppression: line longer than 1023 bytes"
+{ printf 'circular '; printf 'p%.0s' $(seq 300); printf ' # long pattern\n'; } > "$T/supppat"
+suppbad suppress_long_pattern "$T/supppat" "$T/supppat:1: bad suppression: pattern longer than 254 bytes"
 head -c 2000000 /dev/zero | tr '\0' '#' > "$T/suppbig"
 suppbad suppress_too_big "$T/suppbig" "larger than the limit of 1 MiB"
 

@@ -9,7 +9,9 @@ T=$(mktemp -d /tmp/ulockdep-lockstat.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 pass=0 fail=0 skip=0
 
-ok()   { echo "PASS $1"; pass=$((pass + 1)); }
+source tests/lib/gate.sh
+rt_gate
+ok()   { if [ "$RT_OK" = 1 ]; then echo "PASS $1"; pass=$((pass + 1)); else bad "$1" "the runtime is not working"; fi; }
 bad()  { echo "FAIL $1: $2"; fail=$((fail + 1)); }
 check() { local n=$1; shift; if "$@"; then ok "$n"; else bad "$n" "$*"; fi; }
 

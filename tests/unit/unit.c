@@ -122,6 +122,9 @@ static void test_options(void)
 		{ "dump_signal", "19" }, { "dump_signal", "0" }, { "exitcode", "256" }, { "exitcode", "-1" },
 		{ "deadlock_timeout_ms", "-5" }, { "deadlock_timeout_ms", "0" }, { "max_locks", "-1" },
 		{ "max_classes", "99999999999999999999" }, { "summary", "maybe" }, { "verbosity", "0x1" },
+		{ "exitcode", "+5" }, { "exitcode", " 5" }, { "dump_signal", "SEGV" }, { "dump_signal", "SIGBUS" },
+		{ "dump_signal", "fpe" }, { "dump_signal", "ILL" }, { "dump_signal", "TRAP" }, { "dump_signal", "SYS" },
+		{ "dump_signal", "11" },
 	};
 	for (size_t i = 0; i < sizeof badv / sizeof badv[0]; i++) {
 		EXPECT(ul_option_set(&o, badv[i][0], badv[i][1], err, sizeof err) == -1);
@@ -180,6 +183,8 @@ static void test_paths(void)
 	EXPECT(ul_path_make("/t/.hidden", 7, ".7", NULL, out, sizeof out) == 0 && !strcmp(out, "/t/.hidden.7"));
 	EXPECT(ul_path_make("/t/log.%p", 1234, NULL, NULL, out, sizeof out) == 0 && !strcmp(out, "/t/log.1234"));
 	EXPECT(ul_path_make("/t/%p/%p", 5, NULL, NULL, out, sizeof out) == 0 && !strcmp(out, "/t/5/5"));
+	EXPECT(ul_path_make("/t/100%%.%%p.%p", 9, NULL, NULL, out, sizeof out) == 0 && !strcmp(out, "/t/100%.%p.9"));
+	EXPECT(!ul_path_has_pid("/t/%%p") && ul_path_has_pid("/t/%%%p") && ul_path_has_pid("%p") && !ul_path_has_pid("/t/x"));
 	char small[12];
 	EXPECT(ul_path_make("/t/abcdefgh", 1, NULL, NULL, small, sizeof small) == 0);
 	EXPECT(ul_path_make("/t/abcdefghi", 1, NULL, NULL, small, sizeof small) == -ENAMETOOLONG);
@@ -319,6 +324,41 @@ static void test_chain_key(void)
 	EXPECT(a && b && c && d);
 }
 
+/* Is class c (taken at ip) in the thread's producer window? */
+static bool in_window(const struct ul_thread *t, uint32_t c, uintptr_t ip)
+{
+	uint32_t k = t->nrecent < 16 ? t->nrecent : 16;
+	for (uint32_t i = 0; i < k; i++) {
+		uint32_t j = (uint8_t)(t->nrecent - 1 - i) & 15;
+		if ((t->recent[j] & 0x3fffffffu) == c && t->recent_ip[j] == ip)
+			return true;
+	}
+	return false;
+}
+
+static void test_event_window(void)
+{
+	static struct ul_thread t;
+	ul_event_note(&t, 3, UL_WRITE, 0, 0x300);
+	ul_event_note(&t, 4, UL_WRITE, 0, 0x400);
+	ul_event_note(&t, 3, UL_WRITE, 0, 0x301); /* among the last three: kept once */
+	ul_event_note(&t, 9, UL_WRITE, UL_ACQ_TRY, 0x900); /* a trylock is never waited for */
+	EXPECT(t.nrecent == 2 && in_window(&t, 3, 0x300) && in_window(&t, 4, 0x400) && !in_window(&t, 9, 0x900));
+	t.ctx = 1; /* a signal handler's locks are not on the way to an event */
+	ul_event_note(&t, 5, UL_WRITE, 0, 0x500);
+	t.ctx = 0;
+	EXPECT(!in_window(&t, 5, 0x500));
+	/* the ring keeps the last 16 across any number of acquisitions */
+	for (uint32_t i = 0; i < 300; i++)
+		ul_event_note(&t, 100 + i, UL_WRITE, 0, 0x1000 + i);
+	EXPECT(t.nrecent >= 16 && in_window(&t, 399, 0x1000 + 299) && in_window(&t, 384, 0x1000 + 284));
+	EXPECT(!in_window(&t, 383, 0x1000 + 283) && !in_window(&t, 3, 0x300));
+	ul_event_window_reset(&t); /* a wait: the window starts empty */
+	EXPECT(t.nrecent == 0);
+	ul_event_note(&t, 399, UL_WRITE, 0, 0x2000);
+	EXPECT(t.nrecent == 1 && in_window(&t, 399, 0x2000));
+}
+
 int main(void)
 {
 	test_htab();
@@ -327,6 +367,7 @@ int main(void)
 	test_graph_order();
 	test_graph();
 	test_chain_key();
+	test_event_window();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }

@@ -11,6 +11,7 @@
  *   closeall      close every descriptor from 3 up, then the inversion
  *   forkexec       take parent_a -> parent_b; fork; the child execs
  *                  "outputs child", which inverts child_a/child_b
+ *   abbaexec       the inversion, then exec "outputs child" (another one)
  *   badname        name the lock classes and this thread with a 0xFF byte */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -88,6 +89,10 @@ int main(int argc, char **argv)
 		int st;
 		waitpid(p, &st, 0);
 		return WIFEXITED(st) ? WEXITSTATUS(st) : 3;
+	} else if (!strcmp(mode, "abbaexec")) {
+		abba(&a, &b);
+		execl("/proc/self/exe", argv[0], "child", (char *)NULL);
+		return 127;
 	} else if (!strcmp(mode, "child")) {
 		abba(&child_a, &child_b);
 		return 0;

@@ -1,0 +1,175 @@
+#define _GNU_SOURCE
+/* Wait/event dependencies. Events (condition variables, semaphores,
+ * barriers, thread exits, once-inits, API events) are classes in the same
+ * graph as locks. A wait while holding L records L -> event; producing the
+ * event records event -> M for every M the producer took since its own last
+ * wait. A cycle through an event is a deadlock that needs no lock to be
+ * taken twice: the waiter holds L, and the only thread that could wake it
+ * needs L first. */
+#include "core.h"
+
+#define MAX_CYCLE 32
+
+uint32_t ul_event_class(const void *ev, uint8_t kind, uintptr_t ip)
+{
+	struct ul_lock l;
+	if (ul_lock_get(ev, &l)) {
+		if (l.kind == kind)
+			return l.class_id;
+		/* memory that held another object (a lock on a reused stack):
+		 * this is a new one */
+		ul_lock_kill(ev);
+	}
+	if (!ul_lock_resolve(ev, kind, ip, &l))
+		return 0;
+	return l.class_id;
+}
+
+static void fill_steps(const uint32_t *path, int len, uint32_t stack, struct ul_step *steps)
+{
+	struct ul_node *n0 = ul_node_get(ul_edge_get(path[0])->from);
+	steps[0] = (struct ul_step){ n0->class_id, n0->inst, n0->addr, stack, 0, 0, 0 };
+	for (int i = 0; i < len; i++) {
+		struct ul_edge *e = ul_edge_get(path[i]);
+		struct ul_node *n = ul_node_get(e->to);
+		steps[i + 1] = (struct ul_step){ n->class_id, n->inst, n->addr, e->stack, e->types, path[i], e->ip };
+	}
+}
+
+/* Record from -> to (classes); a new edge that closes a cycle is a report.
+ * The report's steps start at 'to' and end at 'from', as a circular one. */
+static void add_edge(struct ul_thread *t, uint32_t from_class, uint32_t to_class, uint8_t type,
+		     uintptr_t ip, uint32_t *stack, bool waiting, uintptr_t taken_at)
+{
+	struct ul_class *fc = ul_class_get(from_class), *tc = ul_class_get(to_class);
+	if (!fc || !tc || !fc->node || !tc->node || from_class == to_class)
+		return;
+	uint32_t eid = ul_edge_find(fc->node, tc->node);
+	struct ul_edge *known = eid ? ul_edge_get(eid) : NULL;
+	if (known && (known->types & type) && !known->seeded)
+		return; /* known: lock-free */
+	/* an order of an earlier run (--graph-db) is checked when first taken */
+	bool seeded = known && (known->types & type);
+	if (!*stack)
+		*stack = ul_stack_capture_from(ip);
+	uint32_t path[MAX_CYCLE];
+	struct ul_step steps[MAX_CYCLE + 1];
+	ul_mutex_lock(&ul_rt.graph_lock);
+	if (seeded && !known->seeded) {
+		ul_mutex_unlock(&ul_rt.graph_lock);
+		return;
+	}
+	if (seeded)
+		known->seeded = false;
+	int len = ul_graph_find_cycle(tc->node, fc->node, type, path, MAX_CYCLE);
+	if (len > 0) {
+		fill_steps(path, len, *stack, steps);
+		for (int i = 0; i < len; i++)
+			ul_edge_get(path[i])->in_cycle = true;
+	}
+	bool added;
+	uint32_t ne = ul_edge_add(fc->node, tc->node, type, *stack, &added);
+	if (ne && !ul_edge_get(ne)->ip)
+		ul_edge_get(ne)->ip = taken_at;
+	if (len > 0 && ne)
+		ul_edge_get(ne)->in_cycle = true;
+	ul_mutex_unlock(&ul_rt.graph_lock);
+	if (len > 0) {
+		/* the new edge closes the cycle: steps[0] is where it goes */
+		if (!waiting)
+			steps[0].ip = taken_at;
+		ul_found(&(struct ul_finding){ .kind = UL_R_WAIT, .t = t, .ip = ip, .steps = steps, .nsteps = len + 1,
+					     .wait_by = waiting ? UL_WAIT_BY_WAIT : UL_WAIT_BY_EVENT });
+	}
+}
+
+void ul_event_wait(struct ul_thread *t, uint32_t ev_class, uintptr_t ip, unsigned flags)
+{
+	if (!(flags & UL_EVW_KEEP))
+		ul_event_window_reset(t); /* the producer window restarts after every wait */
+	if (!ev_class || t->ctx || ul_rt.policy.no_validate)
+		return;
+	if ((flags & UL_EVW_TIMED) && !ul_rt.policy.wait_timed)
+		return;
+	uint32_t stack = 0;
+	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
+	for (uint32_t i = d; i-- > 0;) {
+		const struct ul_held *h = &t->held[i];
+		if (!h->lock || h->ctx != t->ctx || (h->flags & UL_ACQ_NOCHECK))
+			continue;
+		add_edge(t, h->class_id, ev_class, ul_dep_type(h->mode, UL_WRITE), ip, &stack, true, 0);
+	}
+}
+
+static bool held_class(const struct ul_thread *t, uint32_t class_id)
+{
+	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
+	for (uint32_t i = 0; i < d; i++)
+		if (t->held[i].class_id == class_id && t->held[i].ctx == t->ctx)
+			return true;
+	return false;
+}
+
+void ul_event_produce(struct ul_thread *t, uint32_t ev_class, const void *ev, uintptr_t ip,
+		      uint32_t skip_class, bool held)
+{
+	if (ev) {
+		atomic_store_explicit(&t->produced[t->nproduced & 3], ev, memory_order_relaxed);
+		t->nproduced++;
+	}
+	if (!ev_class || t->ctx || ul_rt.policy.no_validate)
+		return;
+	/* the same event again from the same window: its edges are known */
+	if (held && t->last_ev == ev_class && t->last_ev_ver == t->win_ver)
+		return;
+	t->last_ev = ev_class;
+	t->last_ev_ver = t->win_ver;
+	uint32_t stack = 0;
+	uint8_t n = t->nrecent;
+	uint32_t k = n < 16 ? n : 16;
+	for (uint32_t i = 0; i < k; i++) {
+		uint32_t v = t->recent[(uint8_t)(n - 1 - i) & 15];
+		uintptr_t at = t->recent_ip[(uint8_t)(n - 1 - i) & 15];
+		uint32_t c = v & 0x3fffffffu;
+		struct ul_class *cl = ul_class_get(c);
+		if (!cl || c == skip_class || ul_kind_is_event(cl->kind) || cl->novalidate)
+			continue;
+		if (!held && held_class(t, c))
+			continue;
+		add_edge(t, ev_class, c, ul_dep_type(UL_WRITE, (uint8_t)(v >> 30)), ip, &stack, false, at);
+	}
+}
+
+void ul_event_block(struct ul_thread *t, const void *ev, uint8_t kind, uintptr_t ip)
+{
+	t->wait_ip = ip;
+	atomic_store_explicit(&t->wait_event_kind, kind, memory_order_relaxed);
+	atomic_store_explicit(&t->wait_seq, atomic_load_explicit(&t->wait_seq, memory_order_relaxed) + 1,
+			      memory_order_relaxed);
+	t->wait_stack = 0;
+	t->wait_checks = 0;
+	atomic_store_explicit(&t->wait_event, ev, memory_order_release);
+}
+
+void ul_event_unblock(struct ul_thread *t)
+{
+	atomic_store_explicit(&t->wait_event, NULL, memory_order_relaxed);
+}
+
+struct ul_thread *ul_event_producer(const void *ev, const struct ul_thread *not)
+{
+	struct ul_thread *found = NULL;
+	for (struct ul_thread *t = ul_threads_first(); t; t = t->next) {
+		if (t == not)
+			continue;
+		for (int i = 0; i < 4; i++) {
+			if (atomic_load_explicit(&t->produced[i], memory_order_relaxed) != ev)
+				continue;
+			if (found)
+				return NULL; /* several producers: none is "the" one */
+			found = t;
+			break;
+		}
+	}
+	return found;
+}
