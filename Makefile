@@ -51,7 +51,7 @@ $(BUILD)/ulockdep-wrap.flags: $(BUILD)/libulockdep-wrap.a
 
 CLI_SRCS := $(wildcard src/cli/*.c) src/common/options.c src/common/outfile.c src/common/fingerprint.c
 $(BUILD)/ulockdep: $(CLI_SRCS) $(wildcard src/cli/*.h) src/common/options.h src/common/outfile.h src/common/options.def \
-		   src/common/snapshot.h src/common/fingerprint.h
+		   src/common/snapshot.h src/common/fingerprint.h src/common/utf8.h
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS) -std=c17 $(WARN) -o $@ $(CLI_SRCS) -lsqlite3 -lm
 

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "db.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +22,7 @@
 #define APP_ID 0x554c4450 /* "ULDP" */
 
 bool db_busy;
+bool db_io;
 
 /* Migrations: step N brings a version N-1 database to version N. */
 static const char *const migrations[UL_DB_SCHEMA + 1] = {
@@ -49,6 +51,9 @@ int db_fail(sqlite3 *db, const char *path, const char *what)
 {
 	int code = db ? sqlite3_errcode(db) : SQLITE_ERROR;
 	const char *msg = db ? sqlite3_errmsg(db) : "out of memory";
+	if (code == SQLITE_FULL || code == SQLITE_IOERR || code == SQLITE_CANTOPEN || code == SQLITE_READONLY ||
+	    code == SQLITE_PERM)
+		db_io = true;
 	if (code == SQLITE_BUSY) {
 		db_busy = true;
 		fprintf(stderr, "ulockdep: %s: the database stayed locked longer than graph_db_timeout_ms (%s)\n", path,
@@ -145,7 +150,8 @@ fail:
 sqlite3 *db_open(const char *path, bool create, long timeout_ms)
 {
 	struct stat st;
-	if (lstat(path, &st) == 0) {
+	bool created = lstat(path, &st) != 0;
+	if (!created) {
 		if (S_ISLNK(st.st_mode)) {
 			fprintf(stderr, "ulockdep: %s: is a symbolic link; give the real path of the database\n", path);
 			return NULL;
@@ -158,21 +164,58 @@ sqlite3 *db_open(const char *path, bool create, long timeout_ms)
 		fprintf(stderr, "ulockdep: %s: %s\n", path, strerror(errno));
 		return NULL;
 	}
+	/* a file or directory we may not write: read it as it is */
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + 1 : 1, slash ? path : ".");
+	bool ro = !created && (access(path, W_OK) || access(dir, W_OK));
 	sqlite3 *db = NULL;
-	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOFOLLOW;
+	int flags = (ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | (create ? SQLITE_OPEN_CREATE : 0) |
+		    SQLITE_OPEN_NOFOLLOW;
+	if (ro)
+		flags &= ~SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
 		db_fail(db, path, "cannot open");
 		sqlite3_close(db);
 		return NULL;
 	}
+	int rc;
+	if (ro && (query_int(db, "SELECT count(*) FROM sqlite_master", &rc), rc == SQLITE_READONLY || rc == SQLITE_CANTOPEN)) {
+		/* WAL needs a -shm file the directory cannot hold: no writer can
+		 * be at work here, so read the file without locking */
+		sqlite3_close(db);
+		db = NULL;
+		char uri[3 * 4096 + 32];
+		size_t o = (size_t)snprintf(uri, sizeof uri, "file:");
+		for (const unsigned char *p = (const unsigned char *)path; *p && o + 4 < sizeof uri; p++)
+			o += (size_t)(isalnum(*p) || strchr("/._-", *p) ? snprintf(uri + o, 2, "%c", *p)
+									 : snprintf(uri + o, 4, "%%%02X", *p));
+		snprintf(uri + o, sizeof uri - o, "?immutable=1");
+		if (sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOFOLLOW, NULL) !=
+		    SQLITE_OK) {
+			db_fail(db, path, "cannot open");
+			sqlite3_close(db);
+			return NULL;
+		}
+	}
+	static bool said_ro;
+	if (ro && !said_ro) {
+		said_ro = true;
+		fprintf(stderr, "ulockdep: %s: the file or its directory is not writable: read only, nothing is "
+				"written to it\n", path);
+	}
 	sqlite3_busy_timeout(db, timeout_ms > 0 ? (int)timeout_ms : 0);
 	sqlite3_extended_result_codes(db, 0);
 	if (db_migrate(db, path)) {
 		sqlite3_close(db);
+		/* a file this call made and could not fill (a full disk) goes */
+		if (created && !lstat(path, &st) && S_ISREG(st.st_mode) && !st.st_size)
+			unlink(path);
 		return NULL;
 	}
 	/* WAL: readers never block the writer; many processes merge at once */
-	sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+	if (!ro)
+		sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
 	return db;
 }
 
@@ -336,6 +379,8 @@ int db_run_prepare(const char *path, long timeout_ms, const char *dir, bool cach
 	struct stat st;
 	if (cache && lstat(cpath, &st) == 0 && !S_ISREG(st.st_mode))
 		cache = false; /* not ours to replace */
+	if (cache && sqlite3_db_readonly(db, "main") == 1 && !cache_good(db, cpath))
+		cache = false; /* a read-only directory: a private snapshot */
 	if (cache && cache_good(db, cpath)) {
 		sqlite3_close(db);
 		setenv(UL_GRAPH_SNAP_ENV, cpath, 1);

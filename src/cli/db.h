@@ -15,6 +15,7 @@ sqlite3 *db_open(const char *path, bool create, long timeout_ms);
 /* Print "ulockdep: FILE: what: sqlite message" and return -1. */
 int db_fail(sqlite3 *db, const char *path, const char *what);
 extern bool db_busy; /* the last failure was a lock wait that timed out */
+extern bool db_io;   /* a failure was an I/O one (a full disk, a read-only file) */
 
 /* --graph-db: snapshot before the run, merge the runtime's dumps after. */
 int db_run_prepare(const char *path, long timeout_ms, const char *dir, bool cache);

@@ -12,12 +12,13 @@
 #include <time.h>
 
 #include "../common/fingerprint.h"
+#include "../common/utf8.h"
 #include "db.h"
 
 #define DEP_EN 1u
 #define DEP_ER 2u
 #define DEP_SN 4u
-#define MAX_CYCLE 32
+#define MAX_CYCLE 1024 /* classes in one reported cycle; longer: a note */
 #define MAX_REPORTS 1000
 #define MAX_WORK 200000000ull /* edge visits over all searches */
 
@@ -260,11 +261,13 @@ static bool step(uint8_t types, bool arrived_r, bool *next_r)
 struct search {
 	uint32_t *mark, *parent, *queue, gen;
 	unsigned long long work;
+	unsigned long too_long; /* cycles found longer than MAX_CYCLE */
 };
 
-/* Shortest strong cycle through s inside its component: edge indices in
- * order from s; returns the length, 0 if none. */
-static int bfs_cycle(struct db_graph *g, struct search *S, uint32_t s, bool start_r, uint32_t *path)
+/* Shortest strong cycle through s inside its component (leaving s by edge
+ * only, unless it is UINT32_MAX): edge indices in order from s; returns
+ * the length, 0 if none. */
+static int bfs_cycle(struct db_graph *g, struct search *S, uint32_t s, bool start_r, uint32_t only, uint32_t *path)
 {
 	uint32_t gen = ++S->gen, head = 0, tail = 0, comp = g->scc[s];
 	S->mark[2 * s + start_r] = gen;
@@ -273,6 +276,8 @@ static int bfs_cycle(struct db_graph *g, struct search *S, uint32_t s, bool star
 		uint32_t cur = S->queue[head] >> 1;
 		bool cur_r = S->queue[head++] & 1;
 		for (uint32_t k = g->first[cur]; k < g->first[cur + 1]; k++) {
+			if (head == 1 && only != UINT32_MAX && k != only)
+				continue;
 			S->work++;
 			uint32_t to = g->e[k].to;
 			bool nr;
@@ -285,8 +290,10 @@ static int bfs_cycle(struct db_graph *g, struct search *S, uint32_t s, bool star
 				tmp[n++] = k;
 				while (node != s || st != start_r) {
 					uint32_t p = S->parent[2 * node + st];
-					if (n >= MAX_CYCLE)
+					if (n >= MAX_CYCLE) {
+						S->too_long++;
 						return 0;
+					}
 					tmp[n++] = p >> 1;
 					node = g->e[p >> 1].from;
 					st = p & 1;
@@ -314,14 +321,19 @@ static void json_str(FILE *f, const char *s)
 	fputc('"', f);
 	for (; s && *s; s++) {
 		unsigned char c = (unsigned char)*s;
+		size_t n = ul_utf8_len((const unsigned char *)s);
 		if (c == '"' || c == '\\')
 			fprintf(f, "\\%c", c);
 		else if (c == '\n')
 			fputs("\\n", f);
-		else if (c < 0x20)
+		else if (c < 0x20 || c == 0x7f)
 			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
+		else if (!n)
+			fprintf(f, "\\\\x%02X", c);
+		else {
+			fwrite(s, 1, n, f);
+			s += n - 1;
+		}
 	}
 	fputc('"', f);
 }
@@ -424,8 +436,11 @@ static void report_cycle(struct db_graph *g, const uint32_t *path, int n, FILE *
 	fclose(t);
 
 	const char *keys[MAX_CYCLE];
-	for (int i = 0; i < n; i++)
-		keys[i] = g->key[cls[i]];
+	static char fpk[MAX_CYCLE][512];
+	for (int i = 0; i < n; i++) {
+		ul_fp_key_of_stored(g->key[cls[i]], fpk[i], sizeof fpk[i]);
+		keys[i] = fpk[i];
+	}
 	ul_fingerprint("circular", keys, n, fd->fp);
 	size_t o = (size_t)snprintf(fd->message, sizeof fd->message, "%s:", hdr);
 	for (int i = 0; i < n && o < sizeof fd->message; i++)
@@ -531,14 +546,20 @@ int graph_check(struct db_graph *g, FILE *out, const char *json, const char *sar
 	if (bf)
 		fprintf(bf, "# ulockdep baseline of %s: fingerprint, kind, lock classes\n", g->path);
 	struct search S = { xcalloc(2 * (size_t)g->n, sizeof(uint32_t)), xcalloc(2 * (size_t)g->n, sizeof(uint32_t)),
-			    xcalloc(2 * (size_t)g->n + 1, sizeof(uint32_t)), 0, 0 };
+			    xcalloc(2 * (size_t)g->n + 1, sizeof(uint32_t)), 0, 0, 0 };
 	size_t seen_cap = 4096; /* > 2 * MAX_REPORTS */
 	uint64_t *seen = xcalloc(seen_cap, sizeof *seen);
 	struct finding *fd = xcalloc(MAX_REPORTS, sizeof *fd);
 	int found = 0;
 	bool bounded = false;
-	for (uint32_t s = 0; s < g->n && found < MAX_REPORTS; s++) {
-		if (g->scc_size[g->scc[s]] < 2)
+	/* pass 0: the shortest cycle through each class; pass 1: through each
+	 * edge of a component that no reported cycle covers yet, so every
+	 * pair of classes that is on some cycle is reported */
+	uint8_t *covered = xcalloc(g->ne + 1, 1);
+	for (int pass = 0; pass < 2; pass++)
+	for (uint32_t i = 0; i < (pass ? g->ne : g->n) && found < MAX_REPORTS; i++) {
+		uint32_t s = pass ? g->e[i].from : i, only = pass ? i : UINT32_MAX;
+		if (g->scc_size[g->scc[s]] < 2 || (pass && (covered[i] || g->scc[g->e[i].to] != g->scc[s])))
 			continue;
 		if (S.work > MAX_WORK) {
 			bounded = true;
@@ -547,7 +568,7 @@ int graph_check(struct db_graph *g, FILE *out, const char *json, const char *sar
 		uint32_t path[MAX_CYCLE], best[MAX_CYCLE];
 		int bn = 0;
 		for (int r = 0; r < 2; r++) {
-			int len = bfs_cycle(g, &S, s, r, path);
+			int len = bfs_cycle(g, &S, s, r, only, path);
 			if (len && (!bn || len < bn)) {
 				bn = len;
 				memcpy(best, path, (size_t)len * sizeof *path);
@@ -556,8 +577,10 @@ int graph_check(struct db_graph *g, FILE *out, const char *json, const char *sar
 		if (!bn)
 			continue;
 		uint32_t cls[MAX_CYCLE];
-		for (int i = 0; i < bn; i++)
+		for (int i = 0; i < bn; i++) {
 			cls[i] = g->e[best[i]].from;
+			covered[best[i]] = 1;
+		}
 		uint64_t id = cycle_id(cls, bn);
 		size_t slot = id & (seen_cap - 1);
 		while (seen[slot] && seen[slot] != id)
@@ -571,6 +594,10 @@ int graph_check(struct db_graph *g, FILE *out, const char *json, const char *sar
 												  "locking dependency detected: "));
 		found++;
 	}
+	free(covered);
+	if (S.too_long)
+		fprintf(stderr, "ulockdep: %s: %lu cycle search%s found only cycles longer than %d classes, not reported\n",
+			g->path, S.too_long, S.too_long == 1 ? "" : "es", MAX_CYCLE);
 	if (bounded || found == MAX_REPORTS)
 		fprintf(stderr, "ulockdep: %s: the cycle search stopped early (bounded work); more cycles may exist\n",
 			g->path);
@@ -598,6 +625,11 @@ int graph_check(struct db_graph *g, FILE *out, const char *json, const char *sar
 static void dot_str(FILE *f, const char *s)
 {
 	for (; *s; s++) {
+		size_t n = ul_utf8_len((const unsigned char *)s);
+		if (!n) {
+			fprintf(f, "\\\\x%02X", (unsigned char)*s);
+			continue;
+		}
 		if (*s == '"' || *s == '\\')
 			fputc('\\', f);
 		fputc((unsigned char)*s < 0x20 ? ' ' : *s, f);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "db.h"
 
@@ -125,6 +126,16 @@ static int cmd_merge(int argc, char **argv)
 {
 	if (argc < 2)
 		return usage();
+	/* every input is checked before OUT is made: a bad one leaves no
+	 * empty or partial OUT behind */
+	for (int i = 1; i < argc; i++) {
+		sqlite3 *in = db_open(argv[i], false, timeout_ms());
+		if (!in)
+			return 2;
+		sqlite3_close(in);
+	}
+	struct stat ost;
+	bool made = lstat(argv[0], &ost) != 0;
 	sqlite3 *out = db_open(argv[0], true, timeout_ms());
 	if (!out)
 		return 2;
@@ -182,6 +193,15 @@ static int cmd_merge(int argc, char **argv)
 		sqlite3_exec(out, "DETACH DATABASE src", NULL, NULL, NULL);
 	}
 	sqlite3_close(out);
+	if (rc && made) {
+		static const char *const ext[] = { "", "-wal", "-shm" };
+		for (int k = 0; k < 3; k++) {
+			char p[4200];
+			snprintf(p, sizeof p, "%s%s", argv[0], ext[k]);
+			unlink(p);
+		}
+		fprintf(stderr, "ulockdep db merge: %s not written\n", argv[0]);
+	}
 	return rc;
 }
 
@@ -204,7 +224,7 @@ int db_main(int argc, char **argv)
 		return cmd_baseline(argc, argv);
 	/* helpers for a runtime preloaded without the launcher */
 	if (!strcmp(cmd, "snapshot") && argc == 2)
-		return db_run_prepare(argv[0], timeout_ms(), argv[1], false) ? (db_busy ? 3 : 2) : 0;
+		return db_run_prepare(argv[0], timeout_ms(), argv[1], false) ? (db_busy || db_io ? 3 : 2) : 0;
 	if (!strcmp(cmd, "ingest") && argc == 2)
 		return db_run_finish(argv[0], timeout_ms(), argv[1]) ? 2 : 0;
 	return usage();

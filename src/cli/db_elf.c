@@ -87,23 +87,17 @@ bad:
 
 bool elf_key_exists(const struct elf_syms *s, const char *key)
 {
-	/* o:module!name[#ord][+0xoff][/sub]; an offset key (@build-id) names
-	 * a place in one build only */
+	/* o:PATH!name[^][/sub] survives while the name is unique; a key bound
+	 * to a build (o:PATH@build-id...) names a place in that build only */
 	const char *bang = strchr(key, '!'), *at = strchr(key, '@');
 	if (!s || strlen(key) < 3 || key[1] != ':' || !bang || (at && at < bang))
 		return false;
 	char name[512];
-	size_t n = strcspn(bang + 1, "#+/");
-	if (n >= sizeof name)
+	size_t n = strcspn(bang + 1, "#+^/");
+	if (n >= sizeof name || bang[1 + n] == '#' || bang[1 + n] == '+')
 		return false;
 	memcpy(name, bang + 1, n);
 	name[n] = 0;
-	const char *p = bang + 1 + n;
-	unsigned long ord = 0, off = 0;
-	if (*p == '#')
-		ord = strtoul(p + 1, (char **)&p, 10);
-	if (*p == '+')
-		off = strtoul(p + 1, (char **)&p, 16);
 	size_t lo = 0, hi = s->n;
 	while (lo < hi) { /* first entry of this name */
 		size_t mid = (lo + hi) / 2;
@@ -112,11 +106,7 @@ bool elf_key_exists(const struct elf_syms *s, const char *key)
 		else
 			hi = mid;
 	}
-	if (lo + ord >= s->n || strcmp(s->s[lo + ord].name, name))
-		return false;
-	const struct esym *e = &s->s[lo + ord];
-	bool site = key[0] == 'i' || key[0] == 'u';
-	return !off || off < e->size + site;
+	return lo < s->n && !strcmp(s->s[lo].name, name) && (lo + 1 == s->n || strcmp(s->s[lo + 1].name, name));
 }
 
 void elf_syms_free(struct elf_syms *s)

@@ -4,9 +4,11 @@
  * statistics as a sortable table. The graph is laid out by Graphviz 'dot'
  * when it is installed, else by the simple layered layout below. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../common/utf8.h"
+#include "db.h"
 #include "html.h"
 
 struct list {
@@ -26,6 +30,7 @@ struct page {
 	struct list docs;    /* every parsed document, freed at the end */
 	struct list runs, reports, stats, graphs;
 	char **dots;         /* per graph: its .dot next to it, or NULL */
+	char tmpdir[64];     /* what a graph database input was turned into */
 };
 
 static void push(struct list *l, struct jv *v)
@@ -94,9 +99,70 @@ static bool classify(struct page *pg, struct jv *v, const char *path)
 	return true;
 }
 
-/* A file is one JSON document or JSON lines. */
+static int load(struct page *pg, const char *path);
+
+/* A graph database: its graph (db export --json) and its cycles (db check
+ * --json), through files in a private directory removed at the end. */
+static int load_db(struct page *pg, const char *path)
+{
+	if (!pg->tmpdir[0]) {
+		snprintf(pg->tmpdir, sizeof pg->tmpdir, "/tmp/ulockdep-htmldb-XXXXXX");
+		if (!mkdtemp(pg->tmpdir)) {
+			pg->tmpdir[0] = 0;
+			perror("ulockdep html: mkdtemp");
+			return -1;
+		}
+	}
+	static int seq;
+	char gj[128], cj[128];
+	seq++;
+	snprintf(gj, sizeof gj, "%s/graph%d.json", pg->tmpdir, seq);
+	snprintf(cj, sizeof cj, "%s/check%d.json", pg->tmpdir, seq);
+	sqlite3 *db = db_open(path, false, 10000);
+	if (!db)
+		return -1;
+	struct db_graph *g = graph_load(db, path);
+	int r = g && graph_export(g, false, gj) == 0 && graph_check(g, NULL, cj, NULL, NULL) >= 0 ? 0 : -1;
+	graph_free(g);
+	sqlite3_close(db);
+	if (r)
+		return -1;
+	int a = load(pg, gj), b = load(pg, cj);
+	return a < 0 || b < 0 ? -1 : a + b;
+}
+
+static bool is_sqlite(const char *path)
+{
+	char h[16] = "";
+	FILE *f = fopen(path, "rb");
+	bool yes = f && fread(h, 1, 16, f) == 16 && !memcmp(h, "SQLite format 3", 16);
+	if (f)
+		fclose(f);
+	return yes;
+}
+
+static void rm_tmpdir(struct page *pg)
+{
+	if (!pg->tmpdir[0])
+		return;
+	DIR *d = opendir(pg->tmpdir);
+	for (struct dirent *e; d && (e = readdir(d));)
+		if (e->d_name[0] != '.') {
+			char p[400];
+			snprintf(p, sizeof p, "%s/%s", pg->tmpdir, e->d_name);
+			unlink(p);
+		}
+	if (d)
+		closedir(d);
+	rmdir(pg->tmpdir);
+	pg->tmpdir[0] = 0;
+}
+
+/* A file is one JSON document or JSON lines, or a graph database. */
 static int load(struct page *pg, const char *path)
 {
+	if (is_sqlite(path))
+		return load_db(pg, path);
 	char *s = slurp(path);
 	if (!s) {
 		fprintf(stderr, "ulockdep html: %s: %s\n", path, strerror(errno));
@@ -130,6 +196,10 @@ static int load(struct page *pg, const char *path)
 static void esc(FILE *f, const char *s)
 {
 	for (; s && *s; s++) {
+		if (!ul_utf8_len((const unsigned char *)s)) {
+			fprintf(f, "\\x%02X", (unsigned char)*s);
+			continue;
+		}
 		switch (*s) {
 		case '<': fputs("&lt;", f); break;
 		case '>': fputs("&gt;", f); break;
@@ -421,7 +491,19 @@ static struct graph graph_from_json(const struct jv *gj)
 	return g;
 }
 
-/* Graphviz's own SVG of the .dot file, without its XML prologue. */
+/* Graphviz's own SVG of the .dot file, without its XML prologue. dot runs
+ * with none of ulockdep's variables (it must not run under ulockdep and
+ * write into the program's outputs), for at most DOT_SECONDS. */
+void ul_helper_env(void)
+{
+	static const char *const vars[] = { "LD_PRELOAD", "ULOCKDEP_OPTIONS", "ULOCKDEP_FDS", "ULOCKDEP_GRAPH_DIR",
+					    "ULOCKDEP_GRAPH_SNAPSHOT" };
+	for (size_t i = 0; i < sizeof vars / sizeof *vars; i++)
+		unsetenv(vars[i]);
+}
+
+#define DOT_MAX_CLASSES 300
+#define DOT_SECONDS 20
 static bool dot_svg(FILE *f, const char *dot_path)
 {
 	const char *dot = getenv("ULOCKDEP_DOT");
@@ -429,21 +511,43 @@ static bool dot_svg(FILE *f, const char *dot_path)
 		return false;
 	if (!dot_path || access(dot_path, R_OK))
 		return false;
-	char cmd[8400];
-	snprintf(cmd, sizeof cmd, "'%s' -Tsvg '%s' 2>/dev/null", dot ? dot : "dot", dot_path);
-	if (strchr(dot_path, '\'') || (dot && strchr(dot, '\'')))
-		return false;
 	if (!dot && system("command -v dot >/dev/null 2>&1"))
 		return false;
-	FILE *p = popen(cmd, "r");
-	if (!p)
+	int pfd[2];
+	if (pipe(pfd))
 		return false;
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return false;
+	}
+	if (pid == 0) {
+		ul_helper_env();
+		dup2(pfd[1], 1);
+		close(pfd[0]);
+		close(pfd[1]);
+		int null = open("/dev/null", O_WRONLY);
+		if (null >= 0)
+			dup2(null, 2);
+		alarm(DOT_SECONDS);
+		execlp(dot ? dot : "dot", "dot", "-Tsvg", dot_path, (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	FILE *p = fdopen(pfd[0], "r");
 	size_t cap = 65536, len = 0, r;
-	char *buf = malloc(cap);
+	char *buf = p ? malloc(cap) : NULL;
 	while (buf && (r = fread(buf + len, 1, cap - len - 1, p)) > 0)
 		if ((len += r) + 1 == cap)
 			buf = realloc(buf, cap *= 2);
-	int st = pclose(p);
+	if (p)
+		fclose(p);
+	else
+		close(pfd[0]);
+	int st = 0;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
 	if (!buf)
 		return false;
 	buf[len] = 0;
@@ -451,6 +555,8 @@ static bool dot_svg(FILE *f, const char *dot_path)
 	bool ok = s && WIFEXITED(st) && !WEXITSTATUS(st);
 	if (ok)
 		fputs(s, f);
+	else if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)
+		fprintf(stderr, "ulockdep html: Graphviz took longer than %d s; the built-in layout is used\n", DOT_SECONDS);
 	free(buf);
 	return ok;
 }
@@ -733,7 +839,11 @@ static void graph_section(FILE *f, struct page *pg)
 		struct graph g = graph_from_json(pg->graphs.v[i]);
 		if (g.nn) {
 			fputs("<div class=\"graph\">\n", f);
-			if (!dot_svg(f, pg->dots[i]))
+			bool big = g.nn > DOT_MAX_CLASSES;
+			if (big && pg->dots[i])
+				fprintf(stderr, "ulockdep html: a graph of %d classes (more than %d): the built-in layout is "
+						"used, not Graphviz\n", g.nn, DOT_MAX_CLASSES);
+			if (big || !dot_svg(f, pg->dots[i]))
 				svg_graph(f, &g, "class-graph");
 			fputs("</div>\n", f);
 			shown++;
@@ -772,16 +882,26 @@ int ul_html_build(const char *out, const char *const *inputs, int n)
 		fprintf(stderr, "ulockdep html: %s exists and is not a regular file; not replacing it\n", out);
 		return 1;
 	}
+	for (int i = 0; i < n; i++) {
+		struct stat a, b;
+		if (!stat(out, &a) && !stat(inputs[i], &b) && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+			fprintf(stderr, "ulockdep html: %s is an input too; not overwriting it\n", out);
+			return 1;
+		}
+	}
 	struct page pg = { 0 };
 	int known = 0;
 	for (int i = 0; i < n; i++) {
 		int k = load(&pg, inputs[i]);
-		if (k < 0)
+		if (k < 0) {
+			rm_tmpdir(&pg);
 			return 1;
+		}
 		known += k;
 	}
 	if (!known) {
 		fprintf(stderr, "ulockdep html: no ulockdep reports, statistics or graph in the input\n");
+		rm_tmpdir(&pg);
 		return 1;
 	}
 	char tmp[4200];
@@ -801,6 +921,7 @@ int ul_html_build(const char *out, const char *const *inputs, int n)
 	umask(um);
 	fchmod(fd, 0666 & ~um);
 	int r = write_page(f, &pg);
+	rm_tmpdir(&pg);
 	if (fclose(f) || r || rename(tmp, out)) {
 		fprintf(stderr, "ulockdep html: %s: %s\n", out, strerror(errno));
 		unlink(tmp);

@@ -25,5 +25,9 @@ double jv_num(const struct jv *o, const char *key);      /* 0 if absent */
  * summary lines; graph files written by --graph). Returns 0 or prints why
  * not and returns 1. */
 int ul_html_build(const char *out, const char *const *inputs, int n);
+/* Remove ulockdep's variables from this process's environment (LD_PRELOAD,
+ * ULOCKDEP_OPTIONS, ULOCKDEP_FDS, the graph-db hand-over): for a helper
+ * (Graphviz) that must not run under ulockdep. */
+void ul_helper_env(void);
 
 #endif

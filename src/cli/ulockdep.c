@@ -273,6 +273,16 @@ static void html_finish(const char *out, const char *dir)
 		free(in[k]);
 	}
 	free(in);
+	/* anything written meanwhile (a late child) goes too */
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	for (struct dirent *e; d && (e = readdir(d));)
+		if (e->d_name[0] != '.' || (e->d_name[1] && strcmp(e->d_name, "..")))
+			unlinkat(dfd, e->d_name, 0);
+	if (d)
+		closedir(d);
+	else if (dfd >= 0)
+		close(dfd);
 	rmdir(dir);
 }
 
@@ -320,6 +330,7 @@ static int graph_cmd(int argc, char **argv)
 	const char *fmt = strrchr(out, '.') ? strrchr(out, '.') + 1 : "svg";
 	char tflag[32];
 	snprintf(tflag, sizeof tflag, "-T%s", fmt);
+	ul_helper_env();
 	execlp("dot", "dot", tflag, dot, "-o", out, (char *)NULL);
 	perror("ulockdep graph: dot");
 	return 127;
@@ -345,6 +356,72 @@ static int absolute(const char *flag, const char **val, size_t reserve)
 		fprintf(stderr, "ulockdep: %s: the path is longer than PATH_MAX (%zu bytes)%s\n", flag,
 			PATH_MAX - 1 - reserve, out ? " once made absolute" : "");
 		return -1;
+	}
+	return 0;
+}
+
+/* One file for two of the outputs (or an output over an input) would be
+ * overwritten or mixed: refused. Paths are absolute here; an existing file
+ * is compared by identity, else its directory's real path and name. */
+static void canonical(const char *p, char *out, size_t len)
+{
+	char dir[PATH_MAX], real[PATH_MAX];
+	const char *slash = strrchr(p, '/');
+	snprintf(dir, sizeof dir, "%.*s", slash && slash != p ? (int)(slash - p) : 1, p);
+	if (slash && realpath(dir, real))
+		snprintf(out, len, "%s/%s", strcmp(real, "/") ? real : "", slash + 1);
+	else
+		snprintf(out, len, "%s", p);
+}
+
+static bool same_path(const char *a, const char *b)
+{
+	struct stat x, y;
+	if (!stat(a, &x) && !stat(b, &y))
+		return x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+	char ca[PATH_MAX + 8], cb[PATH_MAX + 8];
+	canonical(a, ca, sizeof ca);
+	canonical(b, cb, sizeof cb);
+	return !strcmp(ca, cb);
+}
+
+static int check_outputs(const struct ul_options *o)
+{
+	struct { const char *flag; char path[PATH_MAX + 16]; bool out; } f[16];
+	int n = 0;
+#define ADD(fl, p, suffix, isout) \
+	if ((p) && *(p) && n < 16) { \
+		f[n].flag = fl; \
+		snprintf(f[n].path, sizeof f[n].path, "%s%s", p, suffix); \
+		f[n++].out = isout; \
+	}
+	ADD("--json", o->json, "", true);
+	ADD("--sarif", o->sarif, "", true);
+	ADD("--log-file", o->log_file, "", true);
+	ADD("--graph", o->graph, ".json", true);
+	ADD("--graph", o->graph, ".dot", true);
+	ADD("--graph-db", o->graph_db, "", true);
+	ADD("--graph-db", o->graph_db, "-snapshot", true);
+	ADD("--graph-db", o->graph_db, "-wal", true);
+	ADD("--html", o->html, "", true);
+	ADD("--baseline", o->baseline, "", false);
+#undef ADD
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++)
+			if ((f[i].out || f[j].out) && strcmp(f[i].flag, f[j].flag) && same_path(f[i].path, f[j].path)) {
+				fprintf(stderr, "ulockdep: %s and %s name the same file (%s)\n", f[i].flag, f[j].flag,
+					f[i].path);
+				return -1;
+			}
+	if (o->html && *o->html) {
+		char dir[PATH_MAX];
+		struct stat st;
+		const char *slash = strrchr(o->html, '/');
+		snprintf(dir, sizeof dir, "%.*s", slash && slash != o->html ? (int)(slash - o->html) : 1, o->html);
+		if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "ulockdep: --html: %s: no such directory\n", dir);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -560,7 +637,8 @@ int main(int argc, char **argv)
 	}
 	if (absolute("--json", &opt.json, 0) || absolute("--sarif", &opt.sarif, 0) ||
 	    absolute("--log-file", &opt.log_file, 0) || absolute("--graph", &opt.graph, 5) ||
-	    absolute("--graph-db", &opt.graph_db, 32) || absolute("--baseline", &opt.baseline, 0))
+	    absolute("--graph-db", &opt.graph_db, 32) || absolute("--baseline", &opt.baseline, 0) ||
+	    absolute("--html", &opt.html, 0) || check_outputs(&opt))
 		return 1;
 	for (int s = 0; s < opt.suppressions_count; s++)
 		if (absolute("--suppressions", &opt.suppressions[s], 0))
@@ -624,7 +702,9 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		if (db_run_prepare(opt.graph_db, opt.graph_db_timeout_ms, gdir, true)) {
-			if (!db_busy) {
+			/* a foreign or corrupt file stops; a locked one, a full disk
+			 * or an unwritable place runs without history */
+			if (!db_busy && !db_io) {
 				db_run_finish(opt.graph_db, opt.graph_db_timeout_ms, gdir); /* removes gdir */
 				return 1;
 			}
@@ -687,6 +767,8 @@ int main(int argc, char **argv)
 	int ws;
 	while (waitpid(child, &ws, 0) < 0 && errno == EINTR)
 		;
+	/* what runs after the program (Graphviz for --html) is not under ulockdep */
+	ul_helper_env();
 	long reports = 0;
 	if (sfd >= 0 && fstat(sfd, &st) == 0)
 		reports = st.st_size;

@@ -2,7 +2,33 @@
  * call qsort (it may allocate through the program's malloc). */
 #include "fingerprint.h"
 
+#include <stdio.h>
 #include <string.h>
+
+void ul_fp_key_of_stored(const char *key, char *out, size_t len)
+{
+	size_t m = strlen(key) > 2 && key[1] == ':' ? strcspn(key + 2, "!@") : 0;
+	if (!m || !key[2 + m]) {
+		snprintf(out, len, "%s", key);
+		return;
+	}
+	const char *mod = key + 2, *end = mod + m, *base = end;
+	while (base > mod && base[-1] != '/')
+		base--;
+	const char *p = end, *bang = NULL;
+	for (const char *q = end; *q && !bang; q++)
+		if (*q == '!')
+			bang = q;
+	const char *tail = p + strcspn(p, "^/");
+	if (bang) {
+		size_t n = strcspn(bang + 1, "#+^/");
+		snprintf(out, len, "%c:%.*s!%.*s%s", key[0], (int)(end - base), base, (int)n, bang + 1, tail);
+	} else {
+		const char *plus = strchr(p, '+');
+		size_t n = plus ? strcspn(plus, "^/") : 0;
+		snprintf(out, len, "%c:%.*s%.*s%s", key[0], (int)(end - base), base, (int)n, plus ? plus : "", tail);
+	}
+}
 
 static uint64_t fnv(uint64_t h, const char *s)
 {

@@ -332,6 +332,7 @@ struct ul_edge {
 	uint32_t hits;
 	uint8_t types;    /* bitmask of UL_DEP_* */
 	bool in_cycle;
+	bool seeded;      /* from history (--graph-db), not yet taken by this run */
 	uintptr_t ip;     /* event -> lock: where the producer took the lock */
 };
 /* Dependency types: how 'from' was held (E/S) and how 'to' was taken (R/N). */

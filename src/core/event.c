@@ -45,13 +45,22 @@ static void add_edge(struct ul_thread *t, uint32_t from_class, uint32_t to_class
 	if (!fc || !tc || !fc->node || !tc->node || from_class == to_class)
 		return;
 	uint32_t eid = ul_edge_find(fc->node, tc->node);
-	if (eid && (ul_edge_get(eid)->types & type))
+	struct ul_edge *known = eid ? ul_edge_get(eid) : NULL;
+	if (known && (known->types & type) && !known->seeded)
 		return; /* known: lock-free */
+	/* an order of an earlier run (--graph-db) is checked when first taken */
+	bool seeded = known && (known->types & type);
 	if (!*stack)
 		*stack = ul_stack_capture_from(ip);
 	uint32_t path[MAX_CYCLE];
 	struct ul_step steps[MAX_CYCLE + 1];
 	ul_mutex_lock(&ul_rt.graph_lock);
+	if (seeded && !known->seeded) {
+		ul_mutex_unlock(&ul_rt.graph_lock);
+		return;
+	}
+	if (seeded)
+		known->seeded = false;
 	int len = ul_graph_find_cycle(tc->node, fc->node, type, path, MAX_CYCLE);
 	if (len > 0) {
 		fill_steps(path, len, *stack, steps);

@@ -125,8 +125,12 @@ static void add_dependency(struct ul_thread *t, const struct ul_held *prev, stru
 	if (!from || !to)
 		return;
 	uint32_t eid = ul_edge_find(from, to);
-	if (eid && (ul_edge_get(eid)->types & type))
+	struct ul_edge *known = eid ? ul_edge_get(eid) : NULL;
+	if (known && (known->types & type) && !known->seeded)
 		return; /* known dependency: lock-free */
+	/* an order of an earlier run, taken by this one for the first time, is
+	 * checked as a new one: every run that closes a cycle reports it */
+	bool seeded = known && (known->types & type);
 	uint64_t tag = inst ? site_tag(a) : 0;
 	bool new_site = false;
 	if (!*stack && tag)
@@ -151,6 +155,12 @@ static void add_dependency(struct ul_thread *t, const struct ul_held *prev, stru
 		ul_mutex_unlock(&ul_rt.graph_lock);
 		return;
 	}
+	if (seeded && !known->seeded) { /* another thread took it first */
+		ul_mutex_unlock(&ul_rt.graph_lock);
+		return;
+	}
+	if (seeded)
+		known->seeded = false;
 	int len = 0;
 	if (ul_graph_may_reach(to, from))
 		len = ul_graph_find_cycle(to, from, type, path, MAX_CYCLE);

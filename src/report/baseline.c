@@ -21,7 +21,7 @@ void ul_report_fingerprint(struct ul_rb *r)
 	int n = 0;
 	for (int i = 0; i < r->nlocks && i < UL_RB_LOCKS; i++) {
 		struct ul_class *c = r->lock_ids[i] ? ul_class_get(r->lock_ids[i]) : NULL;
-		if (!ul_class_stable_key(c, keys[n], sizeof keys[n]))
+		if (!ul_class_fp_key(c, keys[n], sizeof keys[n]))
 			snprintf(keys[n], sizeof keys[n], "name:%s", r->locks[i] ? r->locks[i] : "");
 		k[n] = keys[n];
 		n++;
@@ -45,7 +45,8 @@ int ul_baseline_load(const char *path, char *err, int errlen)
 	loaded = true;
 	char buf[8192 + 64];
 	size_t have = 0;
-	bool line_start = true;
+	bool line_start = true, junk = false;
+	uint32_t count = 0;
 	for (;;) {
 		ssize_t n = ul_read(fd, buf + have, sizeof buf - 1 - have);
 		if (n <= 0 && !have)
@@ -58,9 +59,13 @@ int ul_baseline_load(const char *path, char *err, int errlen)
 			uint64_t h = 0;
 			if (line_start && i + 16 <= have)
 				h = ul_fingerprint_parse(buf + i);
+			/* a line that is no fingerprint, comment or JSON */
+			if (line_start && !h && !strchr("#{ \t\r\n", buf[i]))
+				junk = true;
 			else if (!strncmp(buf + i, "\"fingerprint\":\"", 15) && i + 31 <= have)
 				h = ul_fingerprint_parse(buf + i + 15);
 			if (h) {
+				count++;
 				uint64_t v[3] = { 1, 0, 0 };
 				ul_htab_put(&known, h, v, false);
 			}
@@ -72,6 +77,11 @@ int ul_baseline_load(const char *path, char *err, int errlen)
 			break;
 	}
 	ul_close(fd);
+	if (junk && !count) {
+		snprintf(err, (size_t)errlen, "%s: not a baseline (no fingerprints: write one with `ulockdep db "
+					      "baseline` or give a --json log)", path);
+		return -1;
+	}
 	return 0;
 }
 

@@ -294,13 +294,29 @@ static const struct cksym *sym_at(struct ckmod *m, uintptr_t rel)
 
 static const char origins[] = "siuk";
 
-bool ul_class_stable_key(const struct ul_class *c, char *buf, size_t len)
+/* A module's path can name it in a key: absolute, and without the key's
+ * separators. */
+static bool keyable_path(const char *p)
+{
+	return p[0] == '/' && !strpbrk(p, "!@\t\n");
+}
+
+/* fp: the fingerprint form (module base name, symbol name, no offset nor
+ * build-id: survives edits); else the stored form (docs/graph-db.md):
+ *   o:PATH!sym[^][/sub]                   a whole symbol of a unique name
+ *   o:PATH@BUILDID!sym[#ord][+off][^][/sub] anything else: one build only
+ *   o:PATH@BUILDID+off[^][/sub]           no symbol */
+static bool class_key(const struct ul_class *c, char *buf, size_t len, bool fp)
 {
 	if (!c || c->origin > UL_ORIGIN_KEY)
 		return false;
 	/* a site serving several callers: its classes are keyed by the caller
 	 * too, and the site alone would merge them in the graph database */
 	if (c->split || atomic_load(&c->shared))
+		return false;
+	/* a first-use class is whichever lock a run happens to take first at a
+	 * site: another run may give that key to another lock */
+	if (!fp && c->origin == UL_ORIGIN_FIRST_USE)
 		return false;
 	uintptr_t a = c->key;
 	/* a code site is looked up at the call instruction, not after it */
@@ -309,7 +325,7 @@ bool ul_class_stable_key(const struct ul_class *c, char *buf, size_t len)
 	 * which names it ("^"); with --class-depth > 1 deeper frames count too,
 	 * and the site alone would merge classes */
 	bool via = site && c->key != c->site;
-	if (via && ul_rt.policy.class_depth > 1)
+	if (via && ul_rt.policy.class_depth > 1 && !fp)
 		return false;
 	if (via)
 		a = c->site;
@@ -321,27 +337,50 @@ bool ul_class_stable_key(const struct ul_class *c, char *buf, size_t len)
 		ul_mutex_lock(&ck_lock);
 		m = module_at(a);
 	}
-	bool ok = m != NULL;
+	bool ok = m && (fp || keyable_path(m->path));
 	if (ok) {
-		char sub[8] = "";
+		char sub[8] = "", tail[16];
 		if (c->subclass)
 			snprintf(sub, sizeof sub, "/%u", c->subclass);
+		snprintf(tail, sizeof tail, "%s%s", via ? "^" : "", sub);
 		const struct cksym *s = sym_at(m, a - m->base - site);
-		if (s) {
-			char ord[16] = "", off[24] = "";
+		uintptr_t off = s ? a - m->base - s->value : a - m->base;
+		/* a duplicate name: its ordinal follows symbol-table order */
+		bool dup = s && (s->ord || m->syms[*name_slot(m, m->strs + s->name) - 1].ord);
+		bool bound = !s || off || dup || site;
+		if (fp && s)
+			snprintf(buf, len, "%c:%s!%s%s", origins[c->origin], m->name, m->strs + s->name, tail);
+		else if (fp)
+			snprintf(buf, len, "%c:%s+%#lx%s", origins[c->origin], m->name, (unsigned long)off, tail);
+		else if (bound && !m->build_id[0])
+			ok = false; /* offsets and ordinals hold for one build only */
+		else if (!bound)
+			snprintf(buf, len, "%c:%s!%s%s", origins[c->origin], m->path, m->strs + s->name, tail);
+		else if (s) {
+			char ord[16] = "", o[24] = "";
 			if (s->ord)
 				snprintf(ord, sizeof ord, "#%u", s->ord);
-			if (a - m->base != s->value)
-				snprintf(off, sizeof off, "+%#lx", (unsigned long)(a - m->base - s->value));
-			snprintf(buf, len, "%c:%s!%s%s%s%s%s", origins[c->origin], m->name, m->strs + s->name, ord,
-				 off, via ? "^" : "", sub);
+			if (off)
+				snprintf(o, sizeof o, "+%#lx", (unsigned long)off);
+			snprintf(buf, len, "%c:%s@%s!%s%s%s%s", origins[c->origin], m->path, m->build_id,
+				 m->strs + s->name, ord, o, tail);
 		} else {
-			snprintf(buf, len, "%c:%s@%s+%#lx%s%s", origins[c->origin], m->name,
-				 m->build_id[0] ? m->build_id : "none", (unsigned long)(a - m->base), via ? "^" : "", sub);
+			snprintf(buf, len, "%c:%s@%s+%#lx%s", origins[c->origin], m->path, m->build_id,
+				 (unsigned long)off, tail);
 		}
 	}
 	ul_mutex_unlock(&ck_lock);
 	return ok;
+}
+
+bool ul_class_stable_key(const struct ul_class *c, char *buf, size_t len)
+{
+	return class_key(c, buf, len, false);
+}
+
+bool ul_class_fp_key(const struct ul_class *c, char *buf, size_t len)
+{
+	return class_key(c, buf, len, true);
 }
 
 bool ul_ck_module_of_key(const char *key, char *mod, size_t len)
@@ -359,16 +398,29 @@ bool ul_ck_module_of_key(const char *key, char *mod, size_t len)
 bool ul_ck_resolve(const char *key, uint8_t *origin, uintptr_t *addr, uint8_t *subclass, bool *via)
 {
 	const char *o = strchr(origins, key[0]);
-	char mod[128];
-	if (!key[0] || !o || !ul_ck_module_of_key(key, mod, sizeof mod))
+	char mod[512], bid[64] = "";
+	if (!key[0] || !o || !ul_ck_module_of_key(key, mod, sizeof mod) || !keyable_path(mod))
 		return false;
 	*origin = (uint8_t)(o - origins);
+	if (*origin == UL_ORIGIN_FIRST_USE)
+		return false;
 	const char *p = key + 2 + strlen(mod);
-	char sep = *p++;
-	/* name (or build id), then #ord, +off, /sub */
-	char name[512];
-	size_t n = strcspn(p, sep == '!' ? "#+^/" : "+^/");
-	if (n >= sizeof name)
+	bool bound = *p == '@';
+	if (bound) {
+		size_t n = strcspn(++p, "!+^/");
+		if (!n || n >= sizeof bid)
+			return false;
+		memcpy(bid, p, n);
+		bid[n] = 0;
+		p += n;
+	}
+	bool named = *p == '!';
+	if (named)
+		p++;
+	/* name, then #ord, +off, ^, /sub */
+	char name[512] = "";
+	size_t n = named ? strcspn(p, "#+^/") : 0;
+	if (n >= sizeof name || (named && !n))
 		return false;
 	memcpy(name, p, n);
 	name[n] = 0;
@@ -383,18 +435,16 @@ bool ul_ck_resolve(const char *key, uint8_t *origin, uintptr_t *addr, uint8_t *s
 		p++;
 	if (*p == '/')
 		sub = strtoul(p + 1, (char **)&p, 10);
-	if (*p || sub >= UL_MAX_SUBCLASS)
+	if (*p || sub >= UL_MAX_SUBCLASS || (!bound && (ord || off || !named)))
 		return false;
 	*subclass = (uint8_t)sub;
 	bool ok = false;
 	ul_mutex_lock(&ck_lock);
 	for (int i = 0; i < nmods && !ok; i++) {
 		struct ckmod *m = &mods[i];
-		if (strcmp(m->name, mod))
+		if (strcmp(m->path, mod) || (bound && strcmp(bid, m->build_id)))
 			continue;
-		if (sep == '@') {
-			if (strcmp(name, m->build_id[0] ? m->build_id : "none"))
-				continue;
+		if (!named) {
 			*addr = m->base + off;
 			ok = true;
 			break;
@@ -404,6 +454,9 @@ bool ul_ck_resolve(const char *key, uint8_t *origin, uintptr_t *addr, uint8_t *s
 		if (!m->nsyms)
 			continue;
 		uint32_t k = *name_slot(m, name);
+		/* unbound: the name must be unique in this build too */
+		if (!k || (!bound && m->syms[k - 1].ord))
+			continue;
 		while (k && m->syms[k - 1].ord != ord)
 			k = m->syms[k - 1].prev;
 		if (!k)

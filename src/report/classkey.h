@@ -1,21 +1,26 @@
-/* Stable class keys: a class named the same way by every process, and by
- * another build of the same binary, so lock orders can be combined across
- * runs (--graph-db) and reports get fingerprints. Never an absolute
- * address:
- *   s:prog!lock_a              a global, by its symbol
- *   i:libfoo.so!foo_init+0x1c  an init site, by function and offset
- *   u:prog!worker#2+0x40/1     first-use site; #2: the third symbol of that
- *                              name; /1: subclass 1
- *   s:prog@<build-id>+0x4010   no symbol: module build-id and offset
- *   i:prog!main+0x2a^          made through wrappers: named by its role site
- * The first letter is the class origin (s static, i init, u first use,
- * k key object). Modules are named by their file's base name. */
+/* Stable class keys: a class named the same way by every process (and,
+ * for a whole symbol of a unique name, by every build of the same file), so
+ * lock orders can be combined across runs (--graph-db). Never an absolute
+ * address. Modules are named by their absolute path:
+ *   s:/bin/prog!lock_a                    a global, by its unique symbol
+ *   i:/lib/libfoo.so@<build-id>!foo_init+0x1c   an init site: this build only
+ *   s:/bin/prog@<build-id>!table#1+0x28   a duplicate name or an offset:
+ *                                         this build only
+ *   s:/bin/prog@<build-id>+0x4010         no symbol
+ *   ...^  made through wrappers: named by its role site;  .../1  subclass 1
+ * The first letter is the class origin (s static, i init, k key object).
+ * First-use classes (u) and modules without a build-id (for the keys bound
+ * to one) have no stored key. Fingerprints use ul_class_fp_key. */
 #ifndef UL_CLASSKEY_H
 #define UL_CLASSKEY_H
 #include "../core/core.h"
 
 /* Write c's stable key; false if it has none (a heap key object). */
 bool ul_class_stable_key(const struct ul_class *c, char *buf, size_t len);
+/* The fingerprint form: origin, module base name, symbol name (no offset,
+ * ordinal or build-id, so it survives edits); for every class with a
+ * module, first-use ones included. */
+bool ul_class_fp_key(const struct ul_class *c, char *buf, size_t len);
 /* The module part of a key and its build id, for the age-out rule. */
 bool ul_ck_module_of_key(const char *key, char *mod, size_t len);
 /* Resolve a key back to this process's origin, address and subclass;

@@ -136,14 +136,12 @@ struct spawn {
 static int spawn_child(void *arg)
 {
 	struct spawn *s = arg;
-	dup2(s->null_fd, 0);
-	dup2(s->null_fd, 1);
-	execve(s->argv[0], s->argv, s->envp);
-	_exit(127);
+	return ul_exec_hidden(s->argv, s->envp, s->null_fd, s->null_fd, 2);
 }
 
 /* Run "ulockdep db CMD FILE ARG" and return its exit status (-1: none).
- * Exit signal 0: the program's SIGCHLD handler and wait() never see it. */
+ * Exit signal 0 and the exec in a grandchild (ul_exec_hidden): the
+ * program's SIGCHLD handler and wait() never see it. */
 static int run_helper(const char *cmd, const char *arg)
 {
 	char *argv[] = { helper, "db", (char *)cmd, db_path, (char *)arg, NULL };
@@ -270,6 +268,7 @@ void ul_history_init(void)
 		if (!eid || !added || eid > hdr->nedges)
 			continue;
 		hist[eid] = i + 1;
+		ul_edge_get(eid)->seeded = true;
 		if (eid >= hist_n)
 			hist_n = eid + 1;
 		nseeded++;
@@ -383,10 +382,11 @@ static void write_run(struct out *o)
 	oput(o, "\n", false);
 	for (int i = 0; i < ul_ck_nmodules(); i++) {
 		const char *name, *bid, *path;
-		if (!ul_ck_module(i, &name, &bid, &path) || !bid[0])
+		/* modules are named by path in keys (classkey.h) */
+		if (!ul_ck_module(i, &name, &bid, &path) || !bid[0] || path[0] != '/')
 			continue;
 		oput(o, "module", false);
-		ofield(o, name);
+		ofield(o, path);
 		ofield(o, bid);
 		ofield(o, path);
 		oput(o, "\n", false);

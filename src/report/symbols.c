@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -273,14 +274,33 @@ struct spawn_args {
 	int out_fd, null_fd;
 };
 
+/* In a CLONE_VM child with exit signal 0: an exec would reset the exit
+ * signal to SIGCHLD and the program would see the helper end. So a
+ * grandchild (a plain clone, a copy of memory) execs, and this child, which
+ * never execs, waits for it and returns its status (the clone function's
+ * return ends it silently). Signals stay blocked as the caller left them.
+ * No noreturn call on this stack: sanitizers hook those. */
+int ul_exec_hidden(char *const argv[], char *const envp[], int fd0, int fd1, int fd2)
+{
+	long pid = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+	if (pid == 0) {
+		dup2(fd0, 0);
+		dup2(fd1, 1);
+		dup2(fd2, 2);
+		execve(argv[0], argv, envp);
+		syscall(SYS_exit, 127);
+	}
+	/* signals are blocked: no EINTR (errno here would be the caller's) */
+	int st = 0;
+	if (pid < 0 || syscall(SYS_wait4, pid, &st, 0, 0) < 0)
+		return 127;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 127;
+}
+
 static int spawn_child(void *arg)
 {
 	struct spawn_args *a = arg;
-	dup2(a->null_fd, 0);
-	dup2(a->out_fd, 1);
-	dup2(a->null_fd, 2);
-	execve(a->argv[0], a->argv, a->envp);
-	_exit(127);
+	return ul_exec_hidden(a->argv, a->envp, a->null_fd, a->out_fd, a->null_fd);
 }
 
 /* Run the symbolizer on one module with up to n addresses; parse pairs of
@@ -346,8 +366,11 @@ static void spawn_symbolizer(const char *module, uintptr_t base, const uintptr_t
 	char *stack = ul_map(stsz);
 	sigset_t old;
 	ul_block_signals(&old);
-	/* exit signal 0: the program's SIGCHLD handler and wait(-1) never see it */
-	pid_t pid = stack ? clone(spawn_child, stack + stsz, CLONE_VM | CLONE_VFORK, &sa) : -1;
+	/* exit signal 0 and the exec in a grandchild: the program's SIGCHLD
+	 * handler and wait(-1) never see it; no CLONE_VFORK, as this thread
+	 * reads the pipe while the helper writes */
+	int saved = errno;
+	pid_t pid = stack ? clone(spawn_child, stack + stsz, CLONE_VM, &sa) : -1;
 	ul_restore_signals(&old);
 	ul_close(p[1]);
 	if (nullfd >= 0)
@@ -364,6 +387,7 @@ static void spawn_symbolizer(const char *module, uintptr_t base, const uintptr_t
 			;
 		parse_output(out, ips, n);
 	}
+	errno = saved;
 	ul_close(p[0]);
 	if (stack)
 		ul_unmap(stack, stsz);

@@ -32,4 +32,9 @@ void ul_sym_init(void);
 /* Demangle a C++ symbol into buf; false if it is not one (or no demangler). */
 bool ul_sym_demangle(const char *name, char *buf, size_t len);
 
+/* From a CLONE_VM child with exit signal 0: run argv in a grandchild with
+ * fds 0-2 set, wait for it, and return its status for the child to end
+ * with; the program never sees a child end (docs/design.md). */
+int ul_exec_hidden(char *const argv[], char *const envp[], int fd0, int fd1, int fd2);
+
 #endif

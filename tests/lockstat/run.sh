@@ -86,6 +86,24 @@ chmod +x "$T/fakedot"
 ULOCKDEP_DOT="$T/fakedot" "$UL" html "$T/dot.html" "$T/s.json" "$T/g.json"
 check html_uses_dot bash -c "grep -q '<svg id=\"from-dot\" data-args=\"-Tsvg $T/g.dot\"' '$T/dot.html' \
   && ! grep -q '<?xml' '$T/dot.html' && ! grep -q 'class=\"class-graph\"' '$T/dot.html'"
+# Graphviz after a run under --html runs with none of ulockdep's variables
+# (else it runs under ulockdep and writes into the program's outputs)
+printf '#!/bin/sh\nenv >"%s/dot.env"\necho "<svg id=\\"from-dot\\"></svg>"\n' "$T" >"$T/envdot"
+chmod +x "$T/envdot"
+ULOCKDEP_DOT="$T/envdot" "$UL" --html "$T/envdot.html" --json "$T/envdot.json" -- "$T/html_demo" >/dev/null 2>&1
+check html_dot_clean_env bash -c "grep -q from-dot '$T/envdot.html' && test -s '$T/dot.env' \
+  && ! grep -q '^LD_PRELOAD=.*libulockdep\|^ULOCKDEP_OPTIONS=\|^ULOCKDEP_FDS=' '$T/dot.env'"
+# a graph of more than 300 classes is laid out by the page itself, with a note
+printf '#include <pthread.h>\npthread_mutex_t m[320];\nint main(void){for(int i=0;i+1<320;i++){pthread_mutex_lock(&m[i]);pthread_mutex_lock(&m[i+1]);pthread_mutex_unlock(&m[i+1]);pthread_mutex_unlock(&m[i]);}return 0;}\n' >"$T/many.c"
+cc -O1 -pthread -o "$T/many" "$T/many.c"
+"$UL" --graph "$T/many" -- "$T/many" >/dev/null 2>&1
+rm -f "$T/dot.env"
+ULOCKDEP_DOT="$T/envdot" "$UL" html "$T/many.html" "$T/many.json" 2>"$T/many.err"
+check html_big_graph_builtin bash -c "grep -q 'class=\"class-graph\"' '$T/many.html' && ! test -e '$T/dot.env' \
+  && grep -q 'built-in layout' '$T/many.err'"
+cp "$T/s.json" "$T/in.json"
+"$UL" html "$T/in.json" "$T/in.json" 2>/dev/null; rc=$?
+check html_out_is_input_refused bash -c "test $rc -eq 1 && cmp -s '$T/s.json' '$T/in.json'"
 "$UL" html "$T/bad.html" "$T/s.log" 2>/dev/null
 check html_cmd_rejects_text test $? -eq 1 -a ! -e "$T/bad.html"
 ln -s "$T/target" "$T/link.html"
