@@ -7,10 +7,11 @@ static pthread_mutex_t lib_dyn;
 int lib_work(pthread_mutex_t *outer);
 int lib_work(pthread_mutex_t *outer)
 {
-	static int inited;
+	static int inited; /* under outer: the count is the same every run */
+	pthread_mutex_lock(outer);
 	if (!inited++)
 		pthread_mutex_init(&lib_dyn, 0);
-	pthread_mutex_lock(outer);
+	int n = inited;
 	pthread_mutex_lock(&lib_a);
 	pthread_mutex_lock(&lib_b);
 	pthread_mutex_lock(&lib_dyn);
@@ -18,5 +19,5 @@ int lib_work(pthread_mutex_t *outer)
 	pthread_mutex_unlock(&lib_b);
 	pthread_mutex_unlock(&lib_a);
 	pthread_mutex_unlock(outer);
-	return inited;
+	return n;
 }
