@@ -81,7 +81,7 @@ static void install_hooks(void)
 static void read_options(void)
 {
 	ul_options_defaults(&ul_rt.opt);
-	const char *env = getenv("ULOCKDEP_OPTIONS");
+	const char *env = ul_getenv("ULOCKDEP_OPTIONS");
 	if (!env || !*env)
 		return;
 	size_t n = strlen(env) + 1;

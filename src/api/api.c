@@ -210,7 +210,7 @@ API void __ulockdep_event(const void *ev, const void *caller)
 		return;
 	int e = errno;
 	uint32_t ec = api_event_class(ev, caller);
-	ul_event_produce(t, ec, ev, (uintptr_t)caller, 0, true);
+	ul_event_produce(t, ec, (uintptr_t)caller, 0, true);
 	ul_leave(t);
 	errno = e;
 }

@@ -170,8 +170,6 @@ struct ul_thread {
 	uint32_t last_ev, last_ev_ver; /* the last event produced, at that window */
 	uint32_t recent[16];      /* class | mode << 30, ring, since the last wait */
 	uintptr_t recent_ip[16];  /* where each was taken */
-	_Atomic(const void *) produced[4];
-	uint8_t nproduced;
 	uint32_t event_class;     /* this thread's class as a join event */
 	_Atomic uintptr_t handle; /* its pthread_t */
 	struct ul_thread *next, *prev;
@@ -463,13 +461,11 @@ void ul_event_wait(struct ul_thread *t, uint32_t ev_class, uintptr_t ip, unsigne
 /* Producing an event: event -> classes taken since the last wait, except
  * skip_class; held: also those still held (false for barriers, whose
  * arrival is the thread's own wait). */
-void ul_event_produce(struct ul_thread *t, uint32_t ev_class, const void *ev, uintptr_t ip,
+void ul_event_produce(struct ul_thread *t, uint32_t ev_class, uintptr_t ip,
 		      uint32_t skip_class, bool held);
 /* Real-deadlock bookkeeping: this thread blocks on an event. */
 void ul_event_block(struct ul_thread *t, const void *ev, uint8_t kind, uintptr_t ip);
 void ul_event_unblock(struct ul_thread *t);
-/* The one live thread that produced ev recently, if exactly one (threads lock held). */
-struct ul_thread *ul_event_producer(const void *ev, const struct ul_thread *not);
 
 /* ---- stack.c ---- */
 void ul_stack_init(void);

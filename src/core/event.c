@@ -110,13 +110,9 @@ static bool held_class(const struct ul_thread *t, uint32_t class_id)
 	return false;
 }
 
-void ul_event_produce(struct ul_thread *t, uint32_t ev_class, const void *ev, uintptr_t ip,
+void ul_event_produce(struct ul_thread *t, uint32_t ev_class, uintptr_t ip,
 		      uint32_t skip_class, bool held)
 {
-	if (ev) {
-		atomic_store_explicit(&t->produced[t->nproduced & 3], ev, memory_order_relaxed);
-		t->nproduced++;
-	}
 	if (!ev_class || t->ctx || ul_rt.policy.no_validate)
 		return;
 	/* the same event again from the same window: its edges are known */
@@ -154,22 +150,4 @@ void ul_event_block(struct ul_thread *t, const void *ev, uint8_t kind, uintptr_t
 void ul_event_unblock(struct ul_thread *t)
 {
 	atomic_store_explicit(&t->wait_event, NULL, memory_order_relaxed);
-}
-
-struct ul_thread *ul_event_producer(const void *ev, const struct ul_thread *not)
-{
-	struct ul_thread *found = NULL;
-	for (struct ul_thread *t = ul_threads_first(); t; t = t->next) {
-		if (t == not)
-			continue;
-		for (int i = 0; i < 4; i++) {
-			if (atomic_load_explicit(&t->produced[i], memory_order_relaxed) != ev)
-				continue;
-			if (found)
-				return NULL; /* several producers: none is "the" one */
-			found = t;
-			break;
-		}
-	}
-	return found;
 }

@@ -1,7 +1,9 @@
 #define _GNU_SOURCE
 /* Real deadlocks: a thread that waits on a lock for too long walks the
  * wait-for graph (waiter -> holders of the lock it waits for; joiner ->
- * joined thread; semaphore or condvar waiter -> its one recent producer).
+ * joined thread). A semaphore or condvar waiter is never followed: any
+ * live thread may still produce its event, so a guess at "the" producer
+ * called correct worker pools deadlocked.
  * No helper thread: the waiting threads check themselves. */
 #include <stdlib.h>
 #include <string.h>
@@ -46,12 +48,12 @@ static bool holds(struct ul_thread *t, const void *lock)
 	return false;
 }
 
-/* Whom a thread blocked on an event waits for: the joined thread, or the
- * one thread that produced the event lately. Threads lock held. */
+/* Whom a thread blocked on an event surely waits for: the joined thread.
+ * Threads lock held. */
 static struct ul_thread *event_waits_for(struct ul_thread *cur, const void *ev)
 {
 	if (atomic_load(&cur->wait_event_kind) != UL_KIND_THREAD)
-		return ul_event_producer(ev, cur);
+		return NULL;
 	for (struct ul_thread *h = ul_threads_first(); h; h = h->next)
 		if (h != cur && atomic_load(&h->handle) == (uintptr_t)ev)
 			return h;

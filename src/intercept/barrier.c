@@ -37,7 +37,7 @@ INTERCEPTOR(int, pthread_barrier_wait, (pthread_barrier_t *b))
 	if (t) {
 		int e = errno;
 		uint32_t ec = ul_rt.opt.wait_check ? ul_event_class(b, UL_KIND_BARRIER, UL_IP) : 0;
-		ul_event_produce(t, ec, NULL, UL_IP, 0, false);
+		ul_event_produce(t, ec, UL_IP, 0, false);
 		ul_event_wait(t, ec, UL_IP, 0);
 		ul_leave(t);
 		errno = e;

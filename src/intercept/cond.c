@@ -100,7 +100,7 @@ static void cond_produce(const void *c, uintptr_t ip)
 	uint32_t ec = cond_class(c, ip);
 	struct ul_class *cc = ul_class_get(ec);
 	uint32_t mclass = cc ? atomic_load_explicit(&cc->cond_mutex, memory_order_relaxed) : 0;
-	ul_event_produce(t, mclass ? ec : 0, c, ip, mclass, true);
+	ul_event_produce(t, mclass ? ec : 0, ip, mclass, true);
 	ul_leave(t);
 	errno = e;
 }

@@ -33,7 +33,7 @@ static void once_run(void)
 	c.fn();
 	if (t && ul_enter() == t) {
 		int e = errno;
-		ul_event_produce(t, c.ev_class, NULL, c.ip, 0, false);
+		ul_event_produce(t, c.ev_class, c.ip, 0, false);
 		memcpy(t->recent, saved, sizeof saved);
 		memcpy(t->recent_ip, saved_ip, sizeof saved_ip);
 		t->nrecent = nsaved;

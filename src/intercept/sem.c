@@ -126,7 +126,7 @@ INTERCEPTOR(int, sem_post, (sem_t *s))
 	if (t) {
 		int e = errno;
 		/* async-signal-safe: from a handler, only note it was posted */
-		ul_event_produce(t, t->ctx ? 0 : sem_class(s, UL_IP), s, UL_IP, 0, true);
+		ul_event_produce(t, t->ctx ? 0 : sem_class(s, UL_IP), UL_IP, 0, true);
 		ul_leave(t);
 		errno = e;
 	}

@@ -87,7 +87,7 @@ static void finish(uintptr_t ip)
 	t = ul_enter();
 	if (!t)
 		return;
-	ul_event_produce(t, t->event_class, (const void *)atomic_load(&t->handle), ip ? ip : UL_IP, 0, true);
+	ul_event_produce(t, t->event_class, ip ? ip : UL_IP, 0, true);
 	ul_leave(t);
 }
 

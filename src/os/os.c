@@ -7,6 +7,8 @@
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <signal.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -285,4 +287,33 @@ bool ul_in_module(const void *addr)
 	bool r = ul_module_of(addr, &base, &name);
 	errno = e;
 	return r;
+}
+
+extern char **environ;
+
+const char *ul_getenv(const char *name)
+{
+	if (environ)
+		return getenv(name);
+	/* before libc's own initialiser: the kernel's copy, read once */
+	static char *env;
+	static size_t len;
+	if (!env) {
+		size_t cap = 256 * 1024;
+		char *buf = ul_map(cap);
+		int fd = buf ? ul_open_read("/proc/self/environ") : -1;
+		if (fd < 0)
+			return NULL;
+		ssize_t n;
+		while (len < cap - 1 && (n = ul_read(fd, buf + len, cap - 1 - len)) > 0)
+			len += (size_t)n;
+		ul_close(fd);
+		buf[len] = 0;
+		env = buf;
+	}
+	size_t nl = strlen(name);
+	for (size_t i = 0; i < len; i += strlen(env + i) + 1)
+		if (!strncmp(env + i, name, nl) && env[i + nl] == '=')
+			return env + i + nl + 1;
+	return NULL;
 }

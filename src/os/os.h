@@ -45,6 +45,10 @@ ssize_t ul_write_all(int fd, const void *buf, size_t len);
 int ul_open_append(const char *path); /* -1 on failure */
 int ul_open_read(const char *path);
 ssize_t ul_read(int fd, void *buf, size_t len);
+/* getenv that also works before libc has set up environ (a program's
+ * .preinit_array starts the runtime that early): then the variable is
+ * read from /proc/self/environ with system calls. */
+const char *ul_getenv(const char *name);
 void ul_close(int fd);
 /* Is addr inside a loaded module (any segment)? Lock-free where glibc has
  * _dl_find_object (2.35+): it never takes the dynamic loader's lock, so it

@@ -75,7 +75,7 @@ static const char *sstr(uint32_t off)
 static bool map_snapshot(void)
 {
 	char path[4096];
-	const char *ready = getenv(UL_GRAPH_SNAP_ENV);
+	const char *ready = ul_getenv(UL_GRAPH_SNAP_ENV);
 	if ((size_t)snprintf(path, sizeof path, "%s", ready && *ready ? ready : dir) >= sizeof path - 10)
 		return false; /* never a truncated path */
 	if (!ready || !*ready)
@@ -212,7 +212,7 @@ static bool bare_start(void)
 
 void ul_history_init(void)
 {
-	const char *d = getenv(UL_GRAPH_DIR_ENV);
+	const char *d = ul_getenv(UL_GRAPH_DIR_ENV);
 	if (d && *d && strlen(d) < sizeof dir)
 		memcpy(dir, d, strlen(d) + 1);
 	else if (!ul_rt.opt.graph_db || !*ul_rt.opt.graph_db || !bare_start())

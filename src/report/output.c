@@ -239,7 +239,7 @@ int ul_out_inherited(const char *key)
 		return -1;
 	int fd = -1, err = 0;
 	unsigned long dev, ino;
-	return find_entry(getenv("ULOCKDEP_FDS"), key, &fd, &dev, &ino, &err) == 1 ? fd : -1;
+	return find_entry(ul_getenv("ULOCKDEP_FDS"), key, &fd, &dev, &ino, &err) == 1 ? fd : -1;
 }
 
 static bool take_inherited(const char *env, int id)
@@ -282,9 +282,9 @@ void ul_outputs_init(void)
 		e->f.dev = st.st_dev;
 		e->f.ino = st.st_ino;
 	}
-	const char *env = getenv("ULOCKDEP_FDS");
+	const char *env = ul_getenv("ULOCKDEP_FDS");
 	const char *opts = env ? strstr(env, ";opts=") : NULL;
-	if (opts && strtoull(opts + 6, NULL, 16) != ul_hash_str(getenv("ULOCKDEP_OPTIONS")))
+	if (opts && strtoull(opts + 6, NULL, 16) != ul_hash_str(ul_getenv("ULOCKDEP_OPTIONS")))
 		foreign = true;
 	const char *pid = env && !foreign && !strncmp(env, "pid=", 4) ? env + 4 : NULL;
 	owner_pid = pid ? atoi(pid) : ul_getpid();
@@ -332,7 +332,7 @@ void ul_outputs_init(void)
 static void owner_fds_cloexec(void)
 {
 	static const char *const keys[] = { "sarif", "dot", "gjson", "carry" };
-	const char *env = getenv("ULOCKDEP_FDS");
+	const char *env = ul_getenv("ULOCKDEP_FDS");
 	int e = errno;
 	for (size_t i = 0; env && i < sizeof keys / sizeof keys[0]; i++) {
 		int fd = -1, err = 0;

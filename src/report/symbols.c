@@ -195,7 +195,7 @@ void ul_sym_init(void)
 	errno = e;
 	if (!want || !*want || strchr(want, '/'))
 		return;
-	const char *path = getenv("PATH");
+	const char *path = ul_getenv("PATH");
 	if (!path)
 		path = "/usr/bin:/bin";
 	while (*path) {

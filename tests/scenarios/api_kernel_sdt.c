@@ -3,6 +3,7 @@
  * io_lock; the waker takes io_lock before it wakes it (in a later round,
  * so this run does not hang). */
 // expect: wait io_lock io_done
+// options: wait_check=1
 #include <ulockdep/lockdep.h>
 
 #include "scenario.h"

@@ -1,6 +1,7 @@
 /* Clean twin of wait_api_completion: the waiter releases dev_lock before
  * it waits for the completion the prober signals after taking dev_lock. */
 // expect: none
+// options: wait_check=1
 #include <ulockdep.h>
 
 #include "scenario.h"

@@ -2,6 +2,7 @@
  * ulockdep_event: the waiter holds dev_lock, the completer takes dev_lock
  * before it completes (in the second round). */
 // expect: wait dev_lock probe_done
+// options: wait_check=1
 // stderr: event(probe_done) after taking dev_lock
 #include <ulockdep.h>
 

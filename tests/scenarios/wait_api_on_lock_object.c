@@ -4,6 +4,7 @@
  * completion's mutex is still a lock: taken under dev_lock in wait_for()
  * and before dev_lock at the end, a circular report. */
 // expect: wait dev_lock done
+// options: wait_check=1
 // expect: circular dev_lock done
 #include <ulockdep.h>
 

@@ -2,6 +2,7 @@
  * table_lock, another needs table_lock before it arrives. Round 1 and round
  * 2 never overlap, so this run passes; together they hang. */
 // expect: wait table_lock round_barrier
+// options: wait_check=1
 // stderr: arrive(round_barrier) after taking table_lock
 #include "scenario.h"
 

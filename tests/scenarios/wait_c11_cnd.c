@@ -1,6 +1,7 @@
 /* The C11 spelling of wait_cond_signaller_needs_lock: cnd_wait under
  * outer_lock, cnd_signal after taking outer_lock. */
 // expect: wait outer_lock data_ready
+// options: wait_check=1
 #include <threads.h>
 
 #include "scenario.h"

@@ -3,6 +3,7 @@
  * takes lock_a inside lock_b. No single pair is wrong, the chain
  * lock_a -> kick -> lock_b -> lock_a is. */
 // expect: wait lock_a kick lock_b
+// options: wait_check=1
 // stderr: which lock already depends on the new lock through a wait
 // stderr: Chain exists of:
 #include "scenario.h"

@@ -1,6 +1,7 @@
 /* Clean twin of wait_barrier_in_critical_section: every thread takes and
  * releases the lock before it arrives; nobody holds it at the barrier. */
 // expect: none
+// options: wait_check=1
 #include "scenario.h"
 
 pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;

@@ -2,6 +2,7 @@
  * waiters wait on it with only its mutex. Nobody holds another lock while
  * waiting, so no wait closes a cycle. */
 // expect: none
+// options: wait_check=1
 #include "scenario.h"
 
 #define P 4

@@ -1,6 +1,7 @@
 /* Clean twin of wait_c11_cnd: the waiter holds only the condvar's own
  * mutex; the signaller takes outer_lock, but nobody waits holding it. */
 // expect: none
+// options: wait_check=1
 #include <threads.h>
 
 #include "scenario.h"

@@ -1,6 +1,7 @@
 // Clean twin of wait_cxx_call_once: callers do not hold registry_lock when
 // they call std::call_once; they take it afterwards.
 // expect: none
+// options: wait_check=1
 #include <mutex>
 #include <thread>
 #include <vector>

@@ -1,6 +1,7 @@
 // Clean twin of wait_cxx_condvar: outer_lock is released before the wait,
 // so the notifier that takes outer_lock can always get it.
 // expect: none
+// options: wait_check=1
 #include <condition_variable>
 #include <mutex>
 #include <thread>

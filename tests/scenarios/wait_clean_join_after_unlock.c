@@ -1,6 +1,7 @@
 /* Clean twin of wait_join_under_lock: state_lock is released before the
  * join, so the thread can always finish. */
 // expect: none
+// options: wait_check=1
 #include "scenario.h"
 
 pthread_mutex_t state_lock = PTHREAD_MUTEX_INITIALIZER;

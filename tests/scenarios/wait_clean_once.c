@@ -1,6 +1,7 @@
 /* Clean twin of wait_once_needs_lock: the initialiser takes config_lock,
  * and every caller calls pthread_once before it takes config_lock. */
 // expect: none
+// options: wait_check=1
 #include "scenario.h"
 
 pthread_mutex_t config_lock = PTHREAD_MUTEX_INITIALIZER;

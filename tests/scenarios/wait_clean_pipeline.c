@@ -2,6 +2,7 @@
  * mutex and condvar. A stage waits on its input queue holding nothing and
  * signals its output queue after taking its input's mutex. */
 // expect: none
+// options: wait_check=1
 #include "scenario.h"
 
 #define N 100

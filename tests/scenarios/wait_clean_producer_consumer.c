@@ -2,6 +2,7 @@
  * with the queue's own mutex, and take a stats lock outside of it. The
  * condvars' mutex is never a dependency, so nothing is reported. */
 // expect: none
+// options: wait_check=1
 #include "scenario.h"
 
 #define CAP 4

@@ -2,6 +2,7 @@
  * outer_lock across the wait, but the signaller never needs it (it takes
  * only its own stats lock and the condvar's mutex). */
 // expect: none
+// options: wait_check=1
 #include "scenario.h"
 
 pthread_mutex_t outer_lock = PTHREAD_MUTEX_INITIALIZER, data_lock = PTHREAD_MUTEX_INITIALIZER;

@@ -2,6 +2,7 @@
  * across take and give-back; the others never need that lock. The poster
  * took nothing since its own wait, so the semaphore depends on no lock. */
 // expect: none
+// options: wait_check=1
 #include <semaphore.h>
 
 #include "scenario.h"

@@ -3,6 +3,7 @@
  * submitter waits for completion holding nothing, then shuts the pool down
  * and joins the workers. */
 // expect: none
+// options: wait_check=1
 #include "scenario.h"
 
 #define WORKERS 4

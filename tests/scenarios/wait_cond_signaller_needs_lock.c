@@ -3,6 +3,7 @@
  * (the signal that takes the lock comes later), but the day the signaller
  * reaches outer_lock while the waiter sleeps, neither moves again. */
 // expect: wait outer_lock data_ready
+// options: wait_check=1
 // stderr: WARNING: possible deadlock through a wait detected
 // stderr: signal(data_ready) after taking outer_lock
 // stderr: wait(data_ready) with outer_lock held

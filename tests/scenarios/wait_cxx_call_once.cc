@@ -1,6 +1,7 @@
 // std::call_once (libstdc++ builds it on pthread_once): the initialiser
 // takes registry_lock, a later caller holds registry_lock.
 // expect: wait registry_lock registry_once
+// options: wait_check=1
 // stderr: call_once(registry_once) with registry_lock held
 #include <mutex>
 #include <thread>

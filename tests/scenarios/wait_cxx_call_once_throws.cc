@@ -3,6 +3,7 @@
 // call runs the callable again (the program sees exactly what libstdc++ does).
 // A later call under registry_lock orders it, so the runtime is seen working.
 // expect: wait registry_lock once
+// options: wait_check=1
 #include <mutex>
 #include <stdexcept>
 

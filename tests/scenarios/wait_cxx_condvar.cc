@@ -1,6 +1,7 @@
 // std::condition_variable (libstdc++ calls pthread_cond_*): a wait under
 // outer_lock, and a notifier that takes outer_lock before notify_one().
 // expect: wait outer_lock data_ready
+// options: wait_check=1
 // stderr: signal(data_ready) after taking outer_lock
 #include <condition_variable>
 #include <mutex>

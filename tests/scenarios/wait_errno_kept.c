@@ -3,6 +3,7 @@
  * stacks included), and sem_wait still fails with EINTR/EAGAIN as libc
  * says. */
 // expect: none
+// options: wait_check=1
 #include <errno.h>
 #include <semaphore.h>
 

@@ -1,6 +1,7 @@
 /* pthread_join() under a lock the joined thread needs on its way out. This
  * run is lucky: the thread took state_lock before main did. */
 // expect: wait state_lock thread
+// options: wait_check=1
 // stderr: with state_lock held
 #include "scenario.h"
 

@@ -5,6 +5,7 @@
  * nested pthread_cond_init runs the lookup again, mallocs again, and takes
  * the init lock a second time. */
 // expect: none
+// options: wait_check=1
 #include <stdint.h>
 
 #include "scenario.h"

@@ -1,7 +1,7 @@
 /* no_validate=1 (validate nothing) turns wait checking off too: the program of
  * wait_cond_signaller_needs_lock runs silent. */
 // expect: none
-// options: no_validate=1
+// options: wait_check=1 no_validate=1
 #include "scenario.h"
 
 pthread_mutex_t outer_lock = PTHREAD_MUTEX_INITIALIZER, data_lock = PTHREAD_MUTEX_INITIALIZER;

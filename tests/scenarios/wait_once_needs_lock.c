@@ -2,6 +2,7 @@
  * config_lock when it calls pthread_once. Had it been first, or had another
  * thread been inside the initialiser, it would wait forever. */
 // expect: wait config_lock config_once
+// options: wait_check=1
 // stderr: call_once(config_once) with config_lock held
 #include "scenario.h"
 

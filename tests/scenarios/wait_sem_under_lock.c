@@ -1,6 +1,7 @@
 /* sem_wait() while holding the mutex the poster takes before sem_post().
  * The semaphore already has a count here, so this run does not hang. */
 // expect: wait queue_lock items
+// options: wait_check=1
 // stderr: sem_post(items) after taking queue_lock
 #include <semaphore.h>
 

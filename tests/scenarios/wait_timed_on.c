@@ -1,7 +1,7 @@
 /* wait_timed=1: the timed wait of wait_timed_default counts as a
  * dependency, and the cycle through it is reported. */
 // expect: wait outer_lock data_ready
-// options: wait_timed=1
+// options: wait_check=1 wait_timed=1
 #include <time.h>
 
 #include "scenario.h"

@@ -174,7 +174,7 @@ static void waiter_holds_producer_needs(struct ul_thread *t1, struct ul_thread *
 	ul_event_window_reset(t2);
 	take(t2, A, UL_WRITE);
 	drop(t2, A);
-	ul_event_produce(t2, ev, event_obj, 1, 0, true);
+	ul_event_produce(t2, ev, 1, 0, true);
 }
 
 /* The same two halves in the other order. */
@@ -182,7 +182,7 @@ static void producer_first(struct ul_thread *t1, struct ul_thread *t2, uint32_t 
 {
 	take(t2, A, UL_WRITE);
 	drop(t2, A);
-	ul_event_produce(t2, ev, event_obj, 1, 0, true);
+	ul_event_produce(t2, ev, 1, 0, true);
 	take(t1, A, UL_WRITE);
 	ul_event_wait(t1, ev, 1, 0);
 	drop(t1, A);
@@ -194,7 +194,7 @@ static void lock_before_producers_wait(struct ul_thread *t1, struct ul_thread *t
 	take(t2, A, UL_WRITE);
 	drop(t2, A);
 	ul_event_wait(t2, 0, 1, 0); /* a wait on something else */
-	ul_event_produce(t2, ev, event_obj, 1, 0, true);
+	ul_event_produce(t2, ev, 1, 0, true);
 	take(t1, A, UL_WRITE);
 	ul_event_wait(t1, ev, 1, 0);
 	drop(t1, A);
@@ -205,7 +205,7 @@ static void barrier_own_lock(struct ul_thread *t1, struct ul_thread *t2, uint32_
 {
 	(void)t2;
 	take(t1, A, UL_WRITE);
-	ul_event_produce(t1, ev, NULL, 1, 0, false);
+	ul_event_produce(t1, ev, 1, 0, false);
 	ul_event_wait(t1, ev, 1, 0);
 	drop(t1, A);
 }
@@ -218,7 +218,7 @@ static void timed_wait(struct ul_thread *t1, struct ul_thread *t2, uint32_t ev)
 	drop(t1, A);
 	take(t2, A, UL_WRITE);
 	drop(t2, A);
-	ul_event_produce(t2, ev, event_obj, 1, 0, true);
+	ul_event_produce(t2, ev, 1, 0, true);
 }
 
 static void timed_wait_counted(struct ul_thread *t1, struct ul_thread *t2, uint32_t ev)
@@ -235,7 +235,7 @@ static void own_mutex_skipped(struct ul_thread *t1, struct ul_thread *t2, uint32
 	ul_event_wait(t1, ev, 1, 0);
 	drop(t1, A);
 	take(t2, A, UL_WRITE);
-	ul_event_produce(t2, ev, event_obj, 1, ul_lock_get(lock_obj[A], &l) ? l.class_id : 0, true);
+	ul_event_produce(t2, ev, 1, ul_lock_get(lock_obj[A], &l) ? l.class_id : 0, true);
 	drop(t2, A);
 }
 
@@ -247,7 +247,7 @@ static void closed_by_lock(struct ul_thread *t1, struct ul_thread *t2, uint32_t 
 	drop(t1, A);
 	take(t2, B, UL_WRITE);
 	drop(t2, B);
-	ul_event_produce(t2, ev, event_obj, 1, 0, true);
+	ul_event_produce(t2, ev, 1, 0, true);
 	take(t1, B, UL_WRITE);
 	take(t1, A, UL_WRITE);
 	drop(t1, A);
