@@ -1,6 +1,6 @@
-/* UTF-8 checks for the launcher's JSON, DOT and HTML writers. A byte that
- * is not part of valid UTF-8 is written as the text \xHH, as the
- * runtime's JSON does (src/report/json.c). */
+/* UTF-8 checks for every JSON, DOT and HTML writer, the runtime's and the
+ * launcher's. A byte that is not part of valid UTF-8 is written as the
+ * text \xHH. */
 #ifndef UL_UTF8_H
 #define UL_UTF8_H
 #include <stddef.h>

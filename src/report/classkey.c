@@ -3,6 +3,7 @@
  * path (no runtime lock held inside the loader's); symbols come from each module's file, sorted once by address and
  * hashed by name. Nothing here runs per acquisition. */
 #define _GNU_SOURCE
+#include "elf.h"
 #include "classkey.h"
 
 #include <elf.h>
@@ -196,34 +197,13 @@ static uint32_t *name_slot(struct ckmod *m, const char *name)
 static void load_syms(struct ckmod *m)
 {
 	m->loaded = true;
-	int fd = ul_open_read(m->path);
-	if (fd < 0)
+	struct ul_elf_symtab st;
+	if (!ul_elf_symtab(m->path, &st))
 		return;
-	struct stat st;
-	if (fstat(fd, &st) || st.st_size < (off_t)sizeof(ElfW(Ehdr))) {
-		ul_close(fd);
-		return;
-	}
-	const char *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	ul_close(fd);
-	if (map == MAP_FAILED)
-		return;
-	size_t fsz = (size_t)st.st_size;
-	const ElfW(Ehdr) *eh = (const void *)map;
-	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) || !eh->e_shoff ||
-	    eh->e_shoff + (size_t)eh->e_shnum * sizeof(ElfW(Shdr)) > fsz)
-		return;
-	const ElfW(Shdr) *sh = (const void *)(map + eh->e_shoff), *tab = NULL;
-	for (int i = 0; i < eh->e_shnum; i++)
-		if (sh[i].sh_type == SHT_SYMTAB || (sh[i].sh_type == SHT_DYNSYM && !tab))
-			tab = &sh[i];
-	if (!tab || tab->sh_link >= eh->e_shnum || tab->sh_offset + tab->sh_size > fsz ||
-	    sh[tab->sh_link].sh_offset + sh[tab->sh_link].sh_size > fsz)
-		return;
-	const ElfW(Sym) *s = (const void *)(map + tab->sh_offset);
-	size_t n = tab->sh_size / sizeof *s;
-	m->strs = map + sh[tab->sh_link].sh_offset;
-	m->strsz = sh[tab->sh_link].sh_size;
+	const ElfW(Sym) *s = st.syms;
+	size_t n = st.nsyms;
+	m->strs = st.strs;
+	m->strsz = st.strsz;
 	m->syms = ul_map((n + 1) * sizeof *m->syms);
 	if (!m->syms)
 		return;

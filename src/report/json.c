@@ -7,32 +7,9 @@
 #include <string.h>
 
 #include "output.h"
+#include "../common/utf8.h"
 #include "report_buf.h"
 #include "symbols.h"
-
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
-static size_t utf8_len(const unsigned char *s)
-{
-	unsigned char c = s[0];
-	size_t n;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0) || (c == 0xf0 && s[1] < 0x90) ||
-	    (c == 0xf4 && s[1] >= 0x90))
-		return 0; /* overlong, surrogate, or past U+10FFFF */
-	return n;
-}
 
 size_t ul_json_escape(char *out, size_t len, const char *str, size_t slen, size_t *used)
 {
@@ -42,7 +19,7 @@ size_t ul_json_escape(char *out, size_t len, const char *str, size_t slen, size_
 		return 0;
 	for (; i < slen && s[i];) {
 		char unit[8];
-		size_t n = utf8_len(s + i), u;
+		size_t n = ul_utf8_len(s + i), u;
 		if (n && i + n > slen)
 			n = 0;
 		if (s[i] == '"' || s[i] == '\\') {

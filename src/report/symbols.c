@@ -1,4 +1,5 @@
 #define _GNU_SOURCE
+#include "elf.h"
 #include "symbols.h"
 
 #include <dlfcn.h>
@@ -42,37 +43,13 @@ extern char **environ;
 
 static void load_symtab(struct module *m)
 {
-	int fd = ul_open_read(m->is_main ? "/proc/self/exe" : m->path);
-	if (fd < 0)
+	struct ul_elf_symtab st;
+	if (!ul_elf_symtab(m->is_main ? "/proc/self/exe" : m->path, &st))
 		return;
-	struct stat st;
-	if (fstat(fd, &st) || st.st_size < (off_t)sizeof(ElfW(Ehdr))) {
-		ul_close(fd);
-		return;
-	}
-	const char *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	ul_close(fd);
-	if (map == MAP_FAILED)
-		return;
-	const ElfW(Ehdr) *eh = (const void *)map;
-	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) || eh->e_shoff == 0 ||
-	    eh->e_shoff + (size_t)eh->e_shnum * sizeof(ElfW(Shdr)) > (size_t)st.st_size)
-		return;
-	const ElfW(Shdr) *sh = (const void *)(map + eh->e_shoff);
-	const ElfW(Shdr) *best = NULL;
-	for (int i = 0; i < eh->e_shnum; i++)
-		if (sh[i].sh_type == SHT_SYMTAB || (sh[i].sh_type == SHT_DYNSYM && !best))
-			best = &sh[i];
-	if (!best || best->sh_link >= eh->e_shnum)
-		return;
-	const ElfW(Shdr) *str = &sh[best->sh_link];
-	if (best->sh_offset + best->sh_size > (size_t)st.st_size ||
-	    str->sh_offset + str->sh_size > (size_t)st.st_size)
-		return;
-	m->syms = (const void *)(map + best->sh_offset);
-	m->nsyms = best->sh_size / sizeof(ElfW(Sym));
-	m->strs = map + str->sh_offset;
-	m->strsz = str->sh_size;
+	m->syms = st.syms;
+	m->nsyms = st.nsyms;
+	m->strs = st.strs;
+	m->strsz = st.strsz;
 }
 
 struct phdr_hit {
