@@ -47,7 +47,7 @@ static void deadlock_action(void)
 static bool on_finding(const struct ul_finding *f)
 {
 	bool reported = ul_report_finding(f);
-	if (f->kind == UL_R_DEADLOCK && reported)
+	if (f->report_kind == UL_R_DEADLOCK && reported)
 		deadlock_action();
 	return reported;
 }

@@ -13,7 +13,7 @@
 void ul_lock_pack(const struct ul_lock *l, uint64_t v[3])
 {
 	v[0] = (uint64_t)l->class_id | (uint64_t)l->inst << 32;
-	v[1] = (uint64_t)l->kind | (uint64_t)l->type << 8 | (uint64_t)l->origin << 16 |
+	v[1] = (uint64_t)l->kind | (uint64_t)l->mutex_type << 8 | (uint64_t)l->origin << 16 |
 	       (uint64_t)l->rw_writer_pref << UL_SH_WPREF | (uint64_t)l->dead << UL_SH_DEAD |
 	       (uint64_t)l->novalidate << UL_SH_NOVALIDATE | (uint64_t)l->on_stack << UL_SH_STACK |
 	       (uint64_t)l->foreign << UL_SH_FOREIGN | (uint64_t)l->subclass_default << UL_SH_SUBCLASS;
@@ -26,7 +26,7 @@ void ul_lock_unpack(uintptr_t addr, const uint64_t v[3], struct ul_lock *l)
 	l->class_id = ul_sh_class(v);
 	l->inst = ul_sh_inst(v);
 	l->kind = (uint8_t)v[1];
-	l->type = (uint8_t)(v[1] >> 8);
+	l->mutex_type = (uint8_t)(v[1] >> 8);
 	l->origin = (uint8_t)(v[1] >> 16);
 	l->rw_writer_pref = v[1] & UL_SH_BIT(UL_SH_WPREF);
 	l->dead = ul_sh_dead(v);
@@ -612,7 +612,7 @@ static uint32_t reinit_class(const void *addr, uint8_t origin, uintptr_t site)
 	return c && c->base == c->id && c->site == site ? c->id : 0;
 }
 
-void ul_lock_register(const void *addr, uint8_t kind, uint8_t type, bool writer_pref,
+void ul_lock_register(const void *addr, uint8_t kind, uint8_t mutex_type, bool writer_pref,
 		      uintptr_t ip, uint8_t origin, struct ul_lock *out)
 {
 	uintptr_t key, site, caller;
@@ -620,7 +620,7 @@ void ul_lock_register(const void *addr, uint8_t kind, uint8_t type, bool writer_
 	memset(out, 0, sizeof *out);
 	out->addr = (uintptr_t)addr;
 	out->kind = kind;
-	out->type = type;
+	out->mutex_type = mutex_type;
 	out->rw_writer_pref = writer_pref;
 	out->origin = origin;
 	out->class_id = reinit_class(addr, origin, site);

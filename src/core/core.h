@@ -20,7 +20,7 @@ static inline bool ul_kind_is_event(uint8_t kind)
 {
 	return kind >= UL_KIND_COND;
 }
-enum ul_type { UL_TYPE_NORMAL, UL_TYPE_RECURSIVE, UL_TYPE_ERRORCHECK };
+enum ul_mutex_type { UL_MUTEX_NORMAL, UL_MUTEX_RECURSIVE, UL_MUTEX_ERRORCHECK };
 /* Where a class came from. */
 enum ul_origin { UL_ORIGIN_STATIC, UL_ORIGIN_INIT, UL_ORIGIN_FIRST_USE, UL_ORIGIN_KEY };
 
@@ -75,7 +75,7 @@ struct ul_lock {
 	uintptr_t addr;
 	uint32_t class_id;
 	uint32_t inst;   /* instance id: new for every init or reuse */
-	uint8_t kind, type, origin;
+	uint8_t kind, mutex_type, origin;
 	bool rw_writer_pref;
 	bool dead;       /* destroyed or freed; next use is a new instance */
 	bool novalidate;
@@ -284,7 +284,7 @@ bool ul_lock_get(const void *addr, struct ul_lock *out);
 /* Look up or create the shadow of a lock seen for the first time. */
 bool ul_lock_resolve(const void *addr, uint8_t kind, uintptr_t ip, struct ul_lock *out);
 /* A lock initialised by the code at return address ip. */
-void ul_lock_register(const void *addr, uint8_t kind, uint8_t type, bool writer_pref,
+void ul_lock_register(const void *addr, uint8_t kind, uint8_t mutex_type, bool writer_pref,
 		      uintptr_t ip, uint8_t origin, struct ul_lock *out);
 void ul_lock_register_class(const void *addr, uint8_t kind, uint8_t origin, uint32_t class_id);
 /* A lock on the calling thread's stack taken from another function while
@@ -388,7 +388,7 @@ struct ul_acquire {
 	uint8_t mode;
 	uint8_t flags;
 	uint8_t subclass;     /* 0xff: the lock's default */
-	uint8_t type;         /* mutex type for recursion rules */
+	uint8_t mutex_type;   /* for recursion rules */
 	bool writer_pref;
 	/* filled by ul_validate_acquire */
 	uint32_t class_id, inst;

@@ -78,7 +78,7 @@ static void add_edge(struct ul_thread *t, uint32_t from_class, uint32_t to_class
 		/* the new edge closes the cycle: steps[0] is where it goes */
 		if (!waiting)
 			steps[0].ip = taken_at;
-		ul_found(&(struct ul_finding){ .kind = UL_R_WAIT, .t = t, .ip = ip, .steps = steps, .nsteps = len + 1,
+		ul_found(&(struct ul_finding){ .report_kind = UL_R_WAIT, .t = t, .ip = ip, .steps = steps, .nsteps = len + 1,
 					     .wait_by = waiting ? UL_WAIT_BY_WAIT : UL_WAIT_BY_EVENT });
 	}
 }

@@ -48,7 +48,7 @@ struct ul_wait_info {
 enum { UL_WAIT_BY_WAIT, UL_WAIT_BY_EVENT, UL_WAIT_BY_LOCK };
 
 struct ul_finding {
-	enum ul_report_kind kind;
+	enum ul_report_kind report_kind;
 	struct ul_thread *t;             /* where it was found; its held locks */
 	const struct ul_acquire *acq;    /* the acquisition that found it */
 	const struct ul_held *held;      /* circular: the held lock before acq;

@@ -64,7 +64,7 @@ static void check_inversion(struct ul_thread *t, const struct ul_acquire *a, str
 					      false, &other);
 		ul_mutex_unlock(&ul_rt.graph_lock);
 		if (other) {
-			ul_found(&(struct ul_finding){ .kind = UL_R_CONTEXT_ORDER, .t = t, .acq = a, .ip = a ? a->ip : 0,
+			ul_found(&(struct ul_finding){ .report_kind = UL_R_CONTEXT_ORDER, .t = t, .acq = a, .ip = a ? a->ip : 0,
 						     .sig = sig, .safe_class = used ? c->id : other,
 						     .unsafe_class = used ? other : c->id, .inversion = true });
 			return;
@@ -91,7 +91,7 @@ static void mark(struct ul_thread *t, const struct ul_acquire *a, struct ul_clas
 	uint64_t bad = conflicts(c, bit) & fresh;
 	if (bad) {
 		int sig = first_sig(bad);
-		ul_found(&(struct ul_finding){ .kind = UL_R_INCONSISTENT, .t = t, .acq = a, .ip = a ? a->ip : 0, .sig = sig,
+		ul_found(&(struct ul_finding){ .report_kind = UL_R_INCONSISTENT, .t = t, .acq = a, .ip = a ? a->ip : 0, .sig = sig,
 					     .old_bit = conflict_bit(c, bit, SIGBIT(sig)), .new_bit = bit });
 	}
 	if (atomic_load(&sigs_used) & fresh)
@@ -172,7 +172,7 @@ void ul_usage_check_edge(struct ul_thread *t, const struct ul_acquire *a, uint32
 			ul_graph_usage_search(tc->node, true, arrive_r, DEP_ALL, sb, true, &unsafe);
 		ul_mutex_unlock(&ul_rt.graph_lock);
 		if (safe && unsafe) {
-			ul_found(&(struct ul_finding){ .kind = UL_R_CONTEXT_ORDER, .t = t, .acq = a, .ip = a ? a->ip : 0,
+			ul_found(&(struct ul_finding){ .report_kind = UL_R_CONTEXT_ORDER, .t = t, .acq = a, .ip = a ? a->ip : 0,
 						     .sig = sig, .safe_class = safe, .unsafe_class = unsafe });
 			return;
 		}

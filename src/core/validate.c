@@ -193,7 +193,7 @@ static void add_dependency(struct ul_thread *t, const struct ul_held *prev, stru
 		through_wait |= c && ul_kind_is_event(c->kind);
 	}
 	if (len > 0)
-		ul_found(&(struct ul_finding){ .kind = through_wait ? UL_R_WAIT : UL_R_CIRCULAR, .t = t, .acq = a,
+		ul_found(&(struct ul_finding){ .report_kind = through_wait ? UL_R_WAIT : UL_R_CIRCULAR, .t = t, .acq = a,
 					     .held = prev, .ip = a->ip, .steps = steps, .nsteps = len + 1,
 					     .instances = inst, .wait_by = UL_WAIT_BY_LOCK });
 	else if (added && !inst)
@@ -312,13 +312,13 @@ bool ul_validate_acquire(struct ul_thread *t, struct ul_acquire *a)
 	struct ul_held *h = ul_held_find(t, a->lock);
 	if (h) {
 		bool reads = a->mode == UL_RREAD && h->mode != UL_WRITE;
-		if (a->type == UL_TYPE_RECURSIVE || reads) {
+		if (a->mutex_type == UL_MUTEX_RECURSIVE || reads) {
 			a->reentry = true;
 			return true;
 		}
 		if (a->flags & UL_ACQ_TRY)
 			return true; /* fails with EBUSY, cannot block */
-		ul_found(&(struct ul_finding){ .kind = UL_R_RECURSIVE, .t = t, .acq = a, .held = h, .ip = a->ip });
+		ul_found(&(struct ul_finding){ .report_kind = UL_R_RECURSIVE, .t = t, .acq = a, .held = h, .ip = a->ip });
 		return true;
 	}
 	validate_chain(t, a);
@@ -451,7 +451,7 @@ bool ul_release(struct ul_thread *t, const void *lock, uintptr_t ip, bool report
 	if (report) {
 		struct ul_lock l;
 		if (ul_lock_get(lock, &l))
-			ul_found(&(struct ul_finding){ .kind = UL_R_BAD_UNLOCK, .t = t, .lock = lock, .ip = ip,
+			ul_found(&(struct ul_finding){ .report_kind = UL_R_BAD_UNLOCK, .t = t, .lock = lock, .ip = ip,
 						       .why = d ? "but this thread does not hold it!"
 								: "but there are no more locks to release!" });
 	}
@@ -462,7 +462,7 @@ void ul_lock_destroyed(struct ul_thread *t, const void *lock, uintptr_t ip, bool
 {
 	struct ul_held *h = ul_held_find(t, lock);
 	if (h)
-		ul_found(&(struct ul_finding){ .kind = UL_R_HELD_FREED, .t = t, .held = h, .lo = (uintptr_t)lock,
+		ul_found(&(struct ul_finding){ .report_kind = UL_R_HELD_FREED, .t = t, .held = h, .lo = (uintptr_t)lock,
 					       .hi = (uintptr_t)lock + 1, .ip = ip,
 					       .why = reinit ? "re-initialising" : "destroying" });
 	ul_lock_kill(lock);
@@ -477,7 +477,7 @@ void ul_memory_freed(struct ul_thread *t, const void *p, size_t size, uintptr_t 
 	for (uint32_t i = 0; i < d; i++) {
 		uintptr_t a = (uintptr_t)t->held[i].lock;
 		if (a >= lo && a < hi) {
-			ul_found(&(struct ul_finding){ .kind = UL_R_HELD_FREED, .t = t, .held = &t->held[i], .lo = lo,
+			ul_found(&(struct ul_finding){ .report_kind = UL_R_HELD_FREED, .t = t, .held = &t->held[i], .lo = lo,
 						       .hi = hi, .ip = ip, .why = "freeing memory" });
 			/* the lock is gone: stop tracking it as held */
 			ul_release(t, (const void *)a, ip, false);
@@ -491,5 +491,5 @@ void ul_memory_freed(struct ul_thread *t, const void *p, size_t size, uintptr_t 
 void ul_check_exit(struct ul_thread *t, uintptr_t ip)
 {
 	if (t && atomic_load_explicit(&t->depth, memory_order_relaxed) > 0)
-		ul_found(&(struct ul_finding){ .kind = UL_R_HELD_AT_EXIT, .t = t, .ip = ip });
+		ul_found(&(struct ul_finding){ .report_kind = UL_R_HELD_AT_EXIT, .t = t, .ip = ip });
 }

@@ -144,6 +144,6 @@ void ul_wait_check(struct ul_thread *t)
 	}
 	/* The sink reports it once; the runtime's deadlock policy (abort,
 	 * exit) runs on the thread whose finding became the report. */
-	ul_found(&(struct ul_finding){ .kind = UL_R_DEADLOCK, .t = t, .waits = w, .nwaits = n });
+	ul_found(&(struct ul_finding){ .report_kind = UL_R_DEADLOCK, .t = t, .waits = w, .nwaits = n });
 }
 

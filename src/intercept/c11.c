@@ -49,7 +49,7 @@ static const struct ul_lock_ops c11_ops = {
 static int mtx_acquire(mtx_t *m, enum ul_op op, const struct timespec *ts, uintptr_t ip)
 {
 	struct ul_acquire a = { .lock = m, .ip = ip, .mode = UL_WRITE, .subclass = 0xff,
-				.flags = op == UL_OP_TRY ? UL_ACQ_TRY : 0, .type = ul_mutex_type(pm(m)) };
+				.flags = op == UL_OP_TRY ? UL_ACQ_TRY : 0, .mutex_type = ul_mutex_type(pm(m)) };
 	return ul_acquire(&a, &c11_ops, &(struct ul_call){ .op = op, .mode = UL_WRITE, .ts = ts });
 }
 

@@ -14,14 +14,14 @@ static uint32_t cond_class(const void *c, uintptr_t ip)
 /* Before the wait: the mutex is released, the wait recorded. Returns the
  * thread, or NULL. */
 static struct ul_thread *cond_release(const void *c, const void *m, uintptr_t ip, struct ul_acquire *a,
-				      uint8_t type, bool timed)
+				      uint8_t mutex_type, bool timed)
 {
 	struct ul_thread *t = ul_enter();
 	if (!t)
 		return NULL;
 	struct ul_held *h = ul_held_find(t, m);
 	*a = (struct ul_acquire){ .lock = m, .ip = ip, .kind = UL_KIND_MUTEX, .mode = UL_WRITE,
-				  .subclass = 0xff, .type = type };
+				  .subclass = 0xff, .mutex_type = mutex_type };
 	uint32_t mclass = 0;
 	if (h) {
 		a->ip = h->ip;

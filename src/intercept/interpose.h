@@ -166,11 +166,11 @@ static inline uint8_t ul_mutex_type(const pthread_mutex_t *m)
 {
 	switch (m->__data.__kind & 3) {
 	case PTHREAD_MUTEX_RECURSIVE_NP:
-		return UL_TYPE_RECURSIVE;
+		return UL_MUTEX_RECURSIVE;
 	case PTHREAD_MUTEX_ERRORCHECK_NP:
-		return UL_TYPE_ERRORCHECK;
+		return UL_MUTEX_ERRORCHECK;
 	default:
-		return UL_TYPE_NORMAL;
+		return UL_MUTEX_NORMAL;
 	}
 }
 
@@ -197,7 +197,7 @@ static inline bool ul_rwlock_writer_pref(const pthread_rwlock_t *rw)
 }
 
 /* Shared by the lock interceptors (lockops.c). */
-void ul_lock_init_event(const void *lock, uint8_t kind, uint8_t type, bool writer_pref, uintptr_t ip);
+void ul_lock_init_event(const void *lock, uint8_t kind, uint8_t mutex_type, bool writer_pref, uintptr_t ip);
 void ul_lock_destroy_event(const void *lock, uintptr_t ip);
 /* An unlock; free_now: the lock is free in memory (then an unlock of a
  * lock never seen, such as a static initialiser never locked, is bad). */

@@ -6,7 +6,7 @@
 #include "../report/report.h"
 #include "interpose.h"
 
-void ul_lock_init_event(const void *lock, uint8_t kind, uint8_t type, bool writer_pref, uintptr_t ip)
+void ul_lock_init_event(const void *lock, uint8_t kind, uint8_t mutex_type, bool writer_pref, uintptr_t ip)
 {
 	struct ul_thread *t = ul_enter();
 	if (!t)
@@ -15,7 +15,7 @@ void ul_lock_init_event(const void *lock, uint8_t kind, uint8_t type, bool write
 	if (h)
 		ul_lock_destroyed(t, lock, ip, true);
 	struct ul_lock l;
-	ul_lock_register(lock, kind, type, writer_pref, ip, UL_ORIGIN_INIT, &l);
+	ul_lock_register(lock, kind, mutex_type, writer_pref, ip, UL_ORIGIN_INIT, &l);
 	ul_leave(t);
 }
 

@@ -53,7 +53,7 @@ static const struct ul_lock_ops mutex_ops = {
 static int mutex_acquire(pthread_mutex_t *m, uint8_t sub, uintptr_t ip, const struct ul_call *c)
 {
 	struct ul_acquire a = { .lock = m, .ip = ip, .mode = UL_WRITE, .subclass = sub,
-				.flags = c->op == UL_OP_TRY ? UL_ACQ_TRY : 0, .type = ul_mutex_type(m) };
+				.flags = c->op == UL_OP_TRY ? UL_ACQ_TRY : 0, .mutex_type = ul_mutex_type(m) };
 	return ul_acquire(&a, &mutex_ops, c);
 }
 

@@ -10,7 +10,7 @@ INTERCEPTOR(int, pthread_rwlock_init, (pthread_rwlock_t *rw, const pthread_rwloc
 	int r = REAL(pthread_rwlock_init)(rw, attr);
 	if (r == 0) {
 		int e = errno;
-		ul_lock_init_event(rw, UL_KIND_RWLOCK, UL_TYPE_NORMAL, ul_rwlock_writer_pref(rw), UL_IP);
+		ul_lock_init_event(rw, UL_KIND_RWLOCK, UL_MUTEX_NORMAL, ul_rwlock_writer_pref(rw), UL_IP);
 		errno = e;
 	}
 	return r;

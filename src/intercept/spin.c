@@ -12,7 +12,7 @@ INTERCEPTOR(int, pthread_spin_init, (pthread_spinlock_t *s, int pshared))
 	int r = REAL(pthread_spin_init)(s, pshared);
 	if (r == 0) {
 		int e = errno;
-		ul_lock_init_event(LK(s), UL_KIND_SPIN, UL_TYPE_NORMAL, false, UL_IP);
+		ul_lock_init_event(LK(s), UL_KIND_SPIN, UL_MUTEX_NORMAL, false, UL_IP);
 		errno = e;
 	}
 	return r;

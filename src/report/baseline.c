@@ -26,7 +26,7 @@ void ul_report_fingerprint(struct ul_rb *r)
 		k[n] = keys[n];
 		n++;
 	}
-	ul_fingerprint(ul_report_kind_names[r->kind], k, n, r->fingerprint);
+	ul_fingerprint(ul_report_kind_names[r->report_kind], k, n, r->fingerprint);
 }
 
 /* Fingerprints from a baseline file (`ulockdep db baseline`: one per line)

@@ -116,7 +116,7 @@ static void build(struct jbuf *b, const struct ul_rb *r, bool lite)
 	b->full = false;
 	b->p[0] = 0;
 	jraw(b, "{\"kind\":");
-	jstr(b, ul_report_kind_names[r->kind]);
+	jstr(b, ul_report_kind_names[r->report_kind]);
 	jraw(b, ",\"message\":");
 	jstr(b, r->header);
 	jraw(b, ",\"locks\":[");

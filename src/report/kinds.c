@@ -588,7 +588,7 @@ void ul_report_wait(struct ul_thread *t, const struct ul_step *steps, int n, int
 
 bool ul_report_finding(const struct ul_finding *f)
 {
-	switch (f->kind) {
+	switch (f->report_kind) {
 	case UL_R_CIRCULAR:
 		ul_report_circular(f->t, f->acq, f->held, f->steps, f->nsteps, f->instances);
 		return true;

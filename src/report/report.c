@@ -94,11 +94,11 @@ const char *ul_rb_thread_name(struct ul_thread *t, char *buf, size_t len)
 	return buf;
 }
 
-struct ul_rb *ul_rb_begin(int kind, const char *header, uint64_t id, struct ul_thread *t)
+struct ul_rb *ul_rb_begin(int report_kind, const char *header, uint64_t id, struct ul_thread *t)
 {
 	if (ul_rt.opt.no_validate)
 		return NULL; /* a pure profiler reports nothing */
-	id = ul_hash64(id ^ ((uint64_t)kind << 56)) | 1;
+	id = ul_hash64(id ^ ((uint64_t)report_kind << 56)) | 1;
 	uint64_t v[3] = { 1, 0, 0 };
 	if (ul_htab_get_or_put(&ul_rt.dedup, id, v) != 1)
 		return NULL;
@@ -110,7 +110,7 @@ struct ul_rb *ul_rb_begin(int kind, const char *header, uint64_t id, struct ul_t
 	atomic_store(&report_owner, ul_gettid());
 	struct ul_rb *r = rb_get();
 	r->cancel_state = cancel;
-	r->kind = kind;
+	r->report_kind = report_kind;
 	r->header = header;
 	r->id = id;
 	ul_rb_thread_name(t, r->thread, sizeof r->thread);
@@ -322,7 +322,7 @@ static void carry_load(void)
 static void count_report(struct ul_rb *r)
 {
 	atomic_fetch_add(&ul_rt.nreports, 1);
-	atomic_fetch_add(&ul_rt.report_kinds[r->kind], 1);
+	atomic_fetch_add(&ul_rt.report_kinds[r->report_kind], 1);
 	/* a known problem (--baseline) does not count for --exitcode */
 	bool known = ul_baseline_has(r);
 	if (!known && ul_out_enabled(UL_OUT_STATUS))

@@ -18,7 +18,7 @@ struct ul_rb_stack {
 };
 
 struct ul_rb {
-	int kind;
+	int report_kind;
 	const char *header;
 	struct ul_sbuf text;
 	const char **locks;
@@ -38,7 +38,7 @@ struct ul_rb {
 };
 
 /* Start a report; returns NULL when this problem was already reported. */
-struct ul_rb *ul_rb_begin(int kind, const char *header, uint64_t id, struct ul_thread *t);
+struct ul_rb *ul_rb_begin(int report_kind, const char *header, uint64_t id, struct ul_thread *t);
 void ul_rb_printf(struct ul_rb *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ul_rb_lock_name(struct ul_rb *r, uint32_t class_id);
 /* Append a lock to the report's lock list (JSON, suppressions), with its

@@ -13,7 +13,7 @@
 #define MAX_LOCS 8
 
 struct result {
-	int kind;
+	int report_kind;
 	char fingerprint[17];
 	const char *message; /* whole: header and every lock */
 	char uri[MAX_LOCS][128];
@@ -86,7 +86,7 @@ void ul_sarif_add(const struct ul_rb *r)
 	}
 	struct result *res = &results[nresults++];
 	memset(res, 0, sizeof *res);
-	res->kind = r->kind;
+	res->report_kind = r->report_kind;
 	memcpy(res->fingerprint, r->fingerprint, sizeof res->fingerprint);
 	char first[512];
 	struct ul_sbuf m;
@@ -153,7 +153,7 @@ void ul_sarif_write(bool at_exit)
 	for (uint32_t i = 0; i < nresults; i++) {
 		struct result *res = &results[i];
 		n = snprintf(buf, sizeof buf, "%s{\"ruleId\":\"%s\",\"level\":\"error\",\"message\":{\"text\":\"",
-			     i || earlier_len ? "," : "", ul_report_kind_names[res->kind]);
+			     i || earlier_len ? "," : "", ul_report_kind_names[res->report_kind]);
 		ul_out_put(UL_OUT_SARIF, buf, (size_t)n);
 		put_esc(res->message);
 		n = snprintf(buf, sizeof buf, "\"},\"partialFingerprints\":{\"ulockdep/v1\":\"%s\"},\"locations\":[",

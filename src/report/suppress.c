@@ -19,7 +19,7 @@
 #define MAX_LINE 1023
 
 struct rule {
-	int kind; /* -1: any */
+	int report_kind; /* -1: any */
 	char pattern[256];
 	char reason[256];
 	char where[300];
@@ -87,7 +87,7 @@ static int parse_rule(const char *path, int lineno, char *line, char *err, int e
 		return -1;
 	}
 	struct rule *r = &rules[nrules++];
-	r->kind = kind_of(kind);
+	r->report_kind = kind_of(kind);
 	snprintf(r->pattern, sizeof r->pattern, "%s", pat);
 	snprintf(r->reason, sizeof r->reason, "%s", reason + strspn(reason, " \t"));
 	snprintf(r->where, sizeof r->where, "%s:%d", path, lineno);
@@ -165,7 +165,7 @@ int ul_suppress_match(const struct ul_rb *r)
 {
 	for (int i = 0; i < nrules; i++) {
 		struct rule *ru = &rules[i];
-		if (ru->kind != -1 && ru->kind != r->kind)
+		if (ru->report_kind != -1 && ru->report_kind != r->report_kind)
 			continue;
 		bool hit = false;
 		for (int l = 0; l < r->nlocks && !hit; l++)
@@ -196,7 +196,7 @@ void ul_suppress_rule(const struct ul_rb *r, char *buf, size_t len)
 	char *sp = strchr(pat, ' ');
 	if (sp)
 		strcpy(sp, "*");
-	snprintf(buf, len, "%s %s # <reason>", ul_report_kind_names[r->kind], pat);
+	snprintf(buf, len, "%s %s # <reason>", ul_report_kind_names[r->report_kind], pat);
 }
 
 void ul_suppress_print_rule(const struct ul_rb *r)
@@ -213,7 +213,7 @@ void ul_suppress_summary(struct ul_sbuf *b)
 		unsigned h = atomic_load(&rules[i].hits);
 		if (h)
 			ul_sbuf_printf(b, "  %u x %s %s (%s) # %s\n", h,
-				       rules[i].kind < 0 ? "*" : ul_report_kind_names[rules[i].kind], rules[i].pattern,
+				       rules[i].report_kind < 0 ? "*" : ul_report_kind_names[rules[i].report_kind], rules[i].pattern,
 				       rules[i].where, rules[i].reason);
 	}
 }

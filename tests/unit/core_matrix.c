@@ -25,8 +25,8 @@ static int found[UL_R_NKINDS];
 
 static bool sink(const struct ul_finding *f)
 {
-	if ((unsigned)f->kind < UL_R_NKINDS)
-		found[f->kind]++;
+	if ((unsigned)f->report_kind < UL_R_NKINDS)
+		found[f->report_kind]++;
 	return true;
 }
 
@@ -63,7 +63,7 @@ static void take(struct ul_thread *t, int l, uint8_t mode)
 {
 	struct ul_acquire a = { .lock = lock_obj[l], .ip = (uintptr_t)__builtin_return_address(0),
 				.kind = mode == UL_WRITE ? UL_KIND_MUTEX : UL_KIND_RWLOCK, .mode = mode,
-				.subclass = 0xff, .type = UL_TYPE_NORMAL };
+				.subclass = 0xff, .mutex_type = UL_MUTEX_NORMAL };
 	if (ul_validate_acquire(t, &a))
 		ul_acquired(t, &a);
 }
