@@ -2,6 +2,7 @@
 /* The chain cache: a 64-bit key hashed incrementally over the held classes
  * (with read mode and trylock) of one context. A key validated once needs
  * no graph work again, and the lookup takes no lock and writes nothing. */
+#include "held.h"
 #include "fastpath.h"
 
 /* A per-thread direct-mapped cache in front of the shared table. */
@@ -48,15 +49,6 @@ __attribute__((noinline)) bool ul_fast_fill(struct ul_thread *t, struct ul_lcach
 	if (ul_sh_origin(v) == UL_ORIGIN_FIRST_USE &&
 	    (!t->stack_hi || (uintptr_t)lock - t->stack_lo < t->stack_hi - t->stack_lo))
 		return false;
-	c->addr = 0;
-	atomic_signal_fence(memory_order_seq_cst);
-	c->class_id = ul_sh_class(v);
-	c->inst = ul_sh_inst(v);
-	c->novalidate = false;
-	c->subclass_default = 0;
-	c->slow = false;
-	c->epoch = epoch; /* read before the table: a later kill shows */
-	atomic_signal_fence(memory_order_seq_cst);
-	c->addr = (uintptr_t)lock;
+	ul_lcache_fill(c, lock, ul_sh_class(v), ul_sh_inst(v), epoch);
 	return true;
 }

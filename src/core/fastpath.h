@@ -6,7 +6,7 @@
  * no recursion can be pending here. */
 #ifndef UL_FASTPATH_H
 #define UL_FASTPATH_H
-#include "core.h"
+#include "held.h"
 
 struct ul_fast {
 	uint64_t key;
@@ -42,11 +42,7 @@ static inline __attribute__((always_inline)) bool ul_fast_check(struct ul_thread
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
 	if (unlikely(d >= t->cap))
 		return false;
-	uint64_t key;
-	if (d && t->held[d - 1].ctx == 0)
-		key = t->held[d - 1].chain_key;
-	else
-		key = t->ctx_seed;
+	uint64_t key = ul_chain_top(t, d);
 	ul_chain_key_next(&key, c->class_id, mode, flags, t->mask_hash);
 	if (unlikely(t->ccache[(key >> 8) & (UL_ARRAY_SIZE(t->ccache) - 1)] != key))
 		return false;
@@ -60,24 +56,7 @@ static inline __attribute__((always_inline)) bool ul_fast_check(struct ul_thread
 static inline __attribute__((always_inline)) void ul_fast_push(struct ul_thread *t, const void *lock, const struct ul_fast *f,
 				uintptr_t ip, uint8_t mode, uint8_t flags)
 {
-	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
-	struct ul_held *h = &t->held[d];
-	h->lock = NULL;
-	h->ctx = UL_CTX_NONE; /* a handler sees no chain to extend here */
-	atomic_signal_fence(memory_order_seq_cst);
-	atomic_store_explicit(&t->depth, d + 1, memory_order_relaxed);
-	atomic_signal_fence(memory_order_seq_cst);
-	h->chain_key = f->key;
-	h->ip = ip;
-	h->class_id = f->class_id;
-	h->inst = f->inst;
-	h->refs = 1;
-	h->mode = mode;
-	h->flags = flags;
-	atomic_signal_fence(memory_order_seq_cst);
-	h->ctx = 0; /* the fast path runs outside handlers */
-	atomic_signal_fence(memory_order_seq_cst);
-	h->lock = lock;
+	ul_held_push(t, lock, f->key, ip, f->class_id, f->inst, mode, flags);
 	/* the fast path runs outside handlers; its class ids are small */
 	if (likely(!(flags & UL_ACQ_TRY)))
 		ul_event_note_v(t, f->class_id | (uint32_t)mode << 30, ip);
@@ -92,9 +71,7 @@ static inline __attribute__((always_inline)) bool ul_fast_release(struct ul_thre
 	struct ul_held *h = &t->held[d - 1];
 	if (unlikely(h->lock != lock || h->refs != 1))
 		return false;
-	h->lock = NULL;
-	atomic_signal_fence(memory_order_seq_cst);
-	atomic_store_explicit(&t->depth, d - 1, memory_order_relaxed);
+	ul_held_pop(t, h, d);
 	return true;
 }
 

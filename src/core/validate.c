@@ -4,6 +4,7 @@
 #include <string.h>
 
 
+#include "held.h"
 #include "core.h"
 #include "lockstat.h"
 
@@ -15,13 +16,6 @@ static inline bool same_ctx(const struct ul_thread *t, const struct ul_held *h)
 }
 
 /* Key of the chain the thread holds in its current context. */
-static inline uint64_t chain_top(const struct ul_thread *t)
-{
-	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
-	if (d && same_ctx(t, &t->held[d - 1]))
-		return t->held[d - 1].chain_key;
-	return t->ctx_seed;
-}
 
 /* The graph node of a lock instance, kept in the lock's shadow entry
  * (ul_sh_node) and freed with its identity; lock-free when it exists. */
@@ -264,19 +258,9 @@ static inline bool lock_lookup(struct ul_thread *t, struct ul_acquire *a, struct
 		epoch = atomic_load_explicit(ul_lock_epoch(a->lock), memory_order_acquire);
 	*out = (struct ul_lcache){ (uintptr_t)a->lock, l.class_id, l.inst, epoch, l.subclass_default,
 				   l.novalidate, l.on_stack };
-	if (!t->ctx && !out->subclass_default && !out->novalidate && !out->slow) {
-		/* only plain locks are cached: the fast path needs no flag test */
-		c->addr = 0; /* filled address last, as in the fast path */
-		atomic_signal_fence(memory_order_seq_cst);
-		c->class_id = out->class_id;
-		c->inst = out->inst;
-		c->epoch = epoch;
-		c->subclass_default = out->subclass_default;
-		c->novalidate = out->novalidate;
-		c->slow = out->slow;
-		atomic_signal_fence(memory_order_seq_cst);
-		c->addr = out->addr;
-	}
+	/* only plain locks are cached: the fast path needs no flag test */
+	if (!t->ctx && !out->subclass_default && !out->novalidate && !out->slow)
+		ul_lcache_fill(c, a->lock, out->class_id, out->inst, epoch);
 	return true;
 }
 
@@ -294,7 +278,7 @@ bool ul_validate_acquire(struct ul_thread *t, struct ul_acquire *a)
 	a->inst = l.inst;
 	a->tracked = true;
 
-	uint64_t key = chain_top(t);
+	uint64_t key = ul_chain_top(t, atomic_load_explicit(&t->depth, memory_order_relaxed));
 	ul_chain_key_next(&key, a->class_id, a->mode, a->flags, t->mask_hash);
 	a->chain_key = key;
 	if (a->flags & UL_ACQ_NOCHECK) {
@@ -344,24 +328,7 @@ void ul_acquired(struct ul_thread *t, const struct ul_acquire *a)
 			ul_lstat_acquired(t, a->lock, a->class_id, a->mode, a->ip, NULL);
 		return;
 	}
-	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
-	struct ul_held *h = &t->held[d];
-	h->lock = NULL; /* a signal handler scanning the stack skips it */
-	h->ctx = UL_CTX_NONE;
-	atomic_signal_fence(memory_order_seq_cst);
-	atomic_store_explicit(&t->depth, d + 1, memory_order_release);
-	atomic_signal_fence(memory_order_seq_cst);
-	h->chain_key = a->chain_key;
-	h->ip = a->ip;
-	h->class_id = a->class_id;
-	h->inst = a->inst;
-	h->refs = 1;
-	h->mode = a->mode;
-	h->flags = a->flags;
-	atomic_signal_fence(memory_order_seq_cst);
-	h->ctx = t->ctx;
-	atomic_signal_fence(memory_order_seq_cst);
-	h->lock = a->lock;
+	struct ul_held *h = ul_held_push(t, a->lock, a->chain_key, a->ip, a->class_id, a->inst, a->mode, a->flags);
 	ul_event_note(t, a->class_id, a->mode, a->flags, a->ip);
 	if (unlikely(t->lstat))
 		ul_lstat_acquired(t, a->lock, a->class_id, a->mode, a->ip, h);
@@ -424,9 +391,7 @@ bool ul_release(struct ul_thread *t, const void *lock, uintptr_t ip, bool report
 		}
 		if (unlikely(t->lstat))
 			ul_lstat_released(t, h);
-		h->lock = NULL;
-		atomic_signal_fence(memory_order_seq_cst);
-		atomic_store_explicit(&t->depth, d - 1, memory_order_release);
+		ul_held_pop(t, h, d);
 		return true;
 	}
 	for (uint32_t i = d; i-- > 0;) {
