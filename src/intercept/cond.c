@@ -71,19 +71,44 @@ static void cond_cancelled(void *arg)
 	cond_reacquire(w->t, &w->a, 0);
 }
 
-#define COND_WRAP(call, timed)                                                   \
-	int e = errno;                                                           \
-	struct cond_wait w;                                                      \
-	w.t = cond_release(c, m, UL_IP, &w.a, ul_mutex_type(m), timed);          \
-	errno = e;                                                               \
-	int r;                                                                   \
-	pthread_cleanup_push(cond_cancelled, &w);                                \
-	r = call;                                                                \
-	pthread_cleanup_pop(0);                                                  \
-	e = errno;                                                               \
-	cond_reacquire(w.t, &w.a, r);                                            \
-	errno = e;                                                               \
-	return r
+/* The real wait a program asked for. */
+enum cond_op { PTHREAD_WAIT, PTHREAD_TIMED, PTHREAD_CLOCK, C11_WAIT, C11_TIMED };
+
+static int real_wait(enum cond_op op, void *c, void *m, clockid_t clk, const struct timespec *ts)
+{
+	switch (op) {
+	case PTHREAD_WAIT:
+		return REAL(pthread_cond_wait)(c, m);
+	case PTHREAD_TIMED:
+		return REAL(pthread_cond_timedwait)(c, m, ts);
+	case PTHREAD_CLOCK:
+		return REAL(pthread_cond_clockwait)(c, m, clk, ts);
+	case C11_WAIT:
+		return REAL(cnd_wait)(c, m);
+	default:
+		return REAL(cnd_timedwait)(c, m, ts);
+	}
+}
+
+/* Every condition wait: the mutex is released in the model before the
+ * wait and taken again after it, also when the thread is cancelled in it. */
+static int cond_wait(enum cond_op op, void *c, pthread_mutex_t *m, clockid_t clk, const struct timespec *ts,
+		     uintptr_t ip)
+{
+	bool timed = op != PTHREAD_WAIT && op != C11_WAIT;
+	int e = errno;
+	struct cond_wait w;
+	w.t = cond_release(c, m, ip, &w.a, ul_mutex_type(m), timed);
+	errno = e;
+	int r;
+	pthread_cleanup_push(cond_cancelled, &w);
+	r = real_wait(op, c, m, clk, ts);
+	pthread_cleanup_pop(0);
+	e = errno;
+	cond_reacquire(w.t, &w.a, r);
+	errno = e;
+	return r;
+}
 
 /* A signal or broadcast: the event its waiters wait for. Edges only once
  * the condvar's mutex is known (from a wait), so it is never one of them. */
@@ -151,18 +176,18 @@ INTERCEPTOR(int, pthread_cond_broadcast, (pthread_cond_t *c))
 
 INTERCEPTOR(int, pthread_cond_wait, (pthread_cond_t *c, pthread_mutex_t *m))
 {
-	COND_WRAP(REAL(pthread_cond_wait)(c, m), false);
+	return cond_wait(PTHREAD_WAIT, c, m, 0, NULL, UL_IP);
 }
 
 INTERCEPTOR(int, pthread_cond_timedwait, (pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *ts))
 {
-	COND_WRAP(REAL(pthread_cond_timedwait)(c, m, ts), true);
+	return cond_wait(PTHREAD_TIMED, c, m, 0, ts, UL_IP);
 }
 
 INTERCEPTOR(int, pthread_cond_clockwait,
 	    (pthread_cond_t *c, pthread_mutex_t *m, clockid_t clk, const struct timespec *ts))
 {
-	COND_WRAP(REAL(pthread_cond_clockwait)(c, m, clk, ts), true);
+	return cond_wait(PTHREAD_CLOCK, c, m, clk, ts, UL_IP);
 }
 
 /* ISO C11: glibc's mtx_t has the pthread_mutex_t layout; cnd_* have their
@@ -207,12 +232,10 @@ INTERCEPTOR(int, cnd_broadcast, (cnd_t *c))
 
 INTERCEPTOR(int, cnd_wait, (cnd_t *c, mtx_t *mtx))
 {
-	pthread_mutex_t *m = (pthread_mutex_t *)mtx;
-	COND_WRAP(REAL(cnd_wait)(c, mtx), false);
+	return cond_wait(C11_WAIT, c, (pthread_mutex_t *)mtx, 0, NULL, UL_IP);
 }
 
 INTERCEPTOR(int, cnd_timedwait, (cnd_t *__restrict c, mtx_t *__restrict mtx, const struct timespec *__restrict ts))
 {
-	pthread_mutex_t *m = (pthread_mutex_t *)mtx;
-	COND_WRAP(REAL(cnd_timedwait)(c, mtx, ts), true);
+	return cond_wait(C11_TIMED, c, (pthread_mutex_t *)mtx, 0, ts, UL_IP);
 }
