@@ -133,6 +133,25 @@ static void fork_parent(void)
 		t->busy--;
 }
 
+/* A process-shared lock held at fork stays the parent's: the child shares
+ * the object, not its ownership, so it must not count it as held (a later
+ * lock of it in the child is not recursion). Private locks are copies the
+ * child does hold. */
+static void drop_shared_held(struct ul_thread *t)
+{
+	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
+	for (uint32_t i = d; i-- > 0;) {
+		const struct ul_held *h = &t->held[i];
+		struct ul_class *c = h->lock ? ul_class_get(h->class_id) : NULL;
+		if (!c)
+			continue;
+		bool shared = c->kind == UL_KIND_MUTEX ? ul_mutex_pshared(h->lock)
+			    : c->kind == UL_KIND_RWLOCK ? ul_rwlock_pshared(h->lock) : false;
+		if (shared)
+			ul_release(t, h->lock, h->ip, false);
+	}
+}
+
 static void fork_child(void)
 {
 	/* Only this thread survives: every runtime lock another thread held
@@ -149,6 +168,8 @@ static void fork_child(void)
 	ul_rt.pid = ul_getpid();
 	struct ul_thread *t = ul_self;
 	ul_threads_after_fork_child(t);
+	if (t)
+		drop_shared_held(t);
 	ul_lstat_after_fork(t);
 	if (t)
 		t->busy--;

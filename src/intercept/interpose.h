@@ -191,6 +191,18 @@ static inline bool ul_rwlock_free(const pthread_rwlock_t *rw)
 	       !(rw->__data.__readers & 2);
 }
 
+/* Process-shared (glibc layout: the mutex kind's pshared bit, the rwlock's
+ * __shared word). */
+static inline bool ul_mutex_pshared(const void *m)
+{
+	return (((const pthread_mutex_t *)m)->__data.__kind & 128) != 0;
+}
+
+static inline bool ul_rwlock_pshared(const void *rw)
+{
+	return ((const pthread_rwlock_t *)rw)->__data.__shared != 0;
+}
+
 static inline bool ul_rwlock_writer_pref(const pthread_rwlock_t *rw)
 {
 	return rw->__data.__flags == PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP;
