@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "intercept/interpose.h"
@@ -43,10 +44,58 @@ static void deadlock_action(void)
 		_exit(atoi(a + 5));
 }
 
+/* Making a report (names, stacks, the symbolizer) needs tens of KB of
+ * stack. A program's thread may have far less (PTHREAD_STACK_MIN is 16 KB),
+ * or be on a small alternate signal stack: then the report is made on a
+ * stack of the runtime's own. */
+#define REPORT_STACK_NEED (256u << 10)
+#define REPORT_STACK_SIZE (1u << 20)
+
+struct sink_call {
+	const struct ul_finding *f;
+	bool reported;
+};
+static __thread struct sink_call *sink_call UL_TLS;
+
+static void report_there(void)
+{
+	sink_call->reported = ul_report_finding(sink_call->f);
+}
+
+static bool stack_room(const struct ul_thread *t)
+{
+	uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+	return t && t->stack_hi > 1 && here >= t->stack_lo && here < t->stack_hi &&
+	       here - t->stack_lo >= REPORT_STACK_NEED;
+}
+
+static bool report(const struct ul_finding *f)
+{
+	if (stack_room(f->t))
+		return ul_report_finding(f);
+	void *stack = ul_map(REPORT_STACK_SIZE);
+	if (!stack)
+		return ul_report_finding(f); /* no memory: try where we are */
+	ucontext_t here, there;
+	struct sink_call c = { f, false };
+	if (getcontext(&there)) {
+		ul_unmap(stack, REPORT_STACK_SIZE);
+		return ul_report_finding(f);
+	}
+	there.uc_stack.ss_sp = stack;
+	there.uc_stack.ss_size = REPORT_STACK_SIZE;
+	there.uc_link = &here;
+	makecontext(&there, report_there, 0);
+	sink_call = &c;
+	swapcontext(&here, &there);
+	ul_unmap(stack, REPORT_STACK_SIZE);
+	return c.reported;
+}
+
 /* The core's sink. */
 static bool on_finding(const struct ul_finding *f)
 {
-	bool reported = ul_report_finding(f);
+	bool reported = report(f);
 	if (f->report_kind == UL_R_DEADLOCK && reported)
 		deadlock_action();
 	return reported;
