@@ -369,6 +369,7 @@ void ul_runtime_init(void)
 	init_tables();
 	ul_static_ranges_init();
 	ul_stack_init();
+	ul_unwind_init();
 	ul_sym_init();
 	ul_report_init();
 	ul_history_init();

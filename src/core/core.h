@@ -315,6 +315,8 @@ void ul_static_ranges_init(void);
 /* initsite.c: the class key and role frame of a lock made (or first taken,
  * first_use) by the code at return address ip. */
 void ul_init_site(uintptr_t ip, bool first_use, uintptr_t *key, uintptr_t *site, uintptr_t *caller);
+/* Find the unwinder (libgcc_s) for ul_stack_owner: at start-up only. */
+void ul_unwind_init(void);
 uintptr_t ul_stack_owner(uintptr_t a);
 /* A function name (raw or demangled) that says it makes a lock, or matches --init-wrappers. */
 bool ul_lock_maker_name(const char *name);

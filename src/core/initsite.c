@@ -281,7 +281,7 @@ typedef int (*ul_unwind_fn)(struct ul_unwind_context *, void *);
 static int (*unwind_backtrace)(ul_unwind_fn, void *);
 static uintptr_t (*unwind_ip)(struct ul_unwind_context *);
 static uintptr_t (*unwind_cfa)(struct ul_unwind_context *);
-static _Atomic int unwind_state; /* 0 not tried, 1 ready, 2 missing */
+static _Atomic int unwind_state; /* 0 not yet, 1 ready, 2 missing (ul_unwind_init) */
 
 struct owner_walk {
 	uintptr_t a, pc, prev;
@@ -301,22 +301,25 @@ static int owner_step(struct ul_unwind_context *ctx, void *arg)
 	return w->n < 64 ? 0 : 5;
 }
 
+/* At start-up, never on a lock path: dlopen and dlsym take the loader's
+ * lock, which another thread may hold while it waits for one of ours. */
+void ul_unwind_init(void)
+{
+	void *b[1];
+	backtrace(b, 1); /* glibc loads libgcc_s for its own unwinding */
+	void *h = dlopen("libgcc_s.so.1", RTLD_LAZY | RTLD_NOLOAD);
+	if (h) {
+		unwind_backtrace = (int (*)(ul_unwind_fn, void *))dlsym(h, "_Unwind_Backtrace");
+		unwind_ip = (uintptr_t(*)(struct ul_unwind_context *))dlsym(h, "_Unwind_GetIP");
+		unwind_cfa = (uintptr_t(*)(struct ul_unwind_context *))dlsym(h, "_Unwind_GetCFA");
+	}
+	int st = unwind_backtrace && unwind_ip && unwind_cfa ? 1 : 2;
+	atomic_store_explicit(&unwind_state, st, memory_order_release);
+}
+
 uintptr_t ul_stack_owner(uintptr_t a)
 {
-	int st = atomic_load_explicit(&unwind_state, memory_order_acquire);
-	if (st == 0) {
-		void *b[1];
-		backtrace(b, 1); /* glibc loads libgcc_s for its own unwinding */
-		void *h = dlopen("libgcc_s.so.1", RTLD_LAZY | RTLD_NOLOAD);
-		if (h) {
-			unwind_backtrace = (int (*)(ul_unwind_fn, void *))dlsym(h, "_Unwind_Backtrace");
-			unwind_ip = (uintptr_t(*)(struct ul_unwind_context *))dlsym(h, "_Unwind_GetIP");
-			unwind_cfa = (uintptr_t(*)(struct ul_unwind_context *))dlsym(h, "_Unwind_GetCFA");
-		}
-		st = unwind_backtrace && unwind_ip && unwind_cfa ? 1 : 2;
-		atomic_store_explicit(&unwind_state, st, memory_order_release);
-	}
-	if (st != 1)
+	if (atomic_load_explicit(&unwind_state, memory_order_acquire) != 1)
 		return 0;
 	struct owner_walk w = { a, 0, 0, 0 };
 	unwind_backtrace(owner_step, &w);
