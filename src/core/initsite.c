@@ -234,6 +234,8 @@ static bool wrapper_at(unsigned r, int k, unsigned prev, bool first_use)
 	return (r & W_SMALL) && (prev & (W_CTOR | W_STD));
 }
 
+static int walk_to_caller(void **buf, int max, uintptr_t ip);
+
 /* Where the lock at ip was made: key, role site, and the role site's caller
  * (0 when unknown). The caller splits a site that serves several roles
  * (class.c: made_key). */
@@ -249,7 +251,8 @@ void ul_init_site(uintptr_t ip, bool first_use, uintptr_t *key, uintptr_t *site,
 	/* a short walk when the direct caller is the role frame: only its
 	 * caller is needed (the runtime's own frames come first) */
 	bool wrap = wrapper_at(r, 0, 0, first_use);
-	int n = backtrace(buf, wrap || depth > 1 ? 32 : 12);
+	/* the common case needs the stack only up to the role frame's caller */
+	int n = wrap || depth > 1 ? backtrace(buf, 32) : walk_to_caller(buf, 12, ip);
 	int i = 0;
 	while (i < n && (uintptr_t)buf[i] != ip)
 		i++;
@@ -315,6 +318,36 @@ void ul_unwind_init(void)
 	}
 	int st = unwind_backtrace && unwind_ip && unwind_cfa ? 1 : 2;
 	atomic_store_explicit(&unwind_state, st, memory_order_release);
+}
+
+/* The return addresses from here up to ip and one frame more (ip's
+ * caller), at most max: the unwinder stops there instead of walking on
+ * (each frame costs a lookup of its unwind table). */
+struct site_walk {
+	void **buf;
+	int n, max;
+	uintptr_t ip;
+	bool found;
+};
+
+static int site_step(struct ul_unwind_context *ctx, void *arg)
+{
+	struct site_walk *w = arg;
+	uintptr_t pc = unwind_ip(ctx);
+	w->buf[w->n++] = (void *)pc;
+	if (w->found || w->n >= w->max)
+		return 5; /* _URC_END_OF_STACK: stop */
+	w->found = pc == w->ip;
+	return 0;
+}
+
+static int walk_to_caller(void **buf, int max, uintptr_t ip)
+{
+	if (atomic_load_explicit(&unwind_state, memory_order_acquire) != 1)
+		return backtrace(buf, max);
+	struct site_walk w = { buf, 0, max, ip, false };
+	unwind_backtrace(site_step, &w);
+	return w.n;
 }
 
 uintptr_t ul_stack_owner(uintptr_t a)
