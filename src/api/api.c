@@ -34,7 +34,8 @@ API void __ulockdep_assert(const void *lock, int what, const void *caller)
 	default: ok = atomic_load(&t->depth) == 0; break;
 	}
 	if (!ok)
-		ul_report_assert(t, lock, what_names[what], (uintptr_t)caller);
+		ul_found(&(struct ul_finding){ .report_kind = UL_R_ASSERT, .t = t, .lock = lock,
+					       .why = what_names[what], .ip = (uintptr_t)caller });
 out:
 	if (t)
 		ul_leave(t);

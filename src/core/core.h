@@ -377,7 +377,6 @@ int ul_graph_find_cycle(uint32_t start, uint32_t target, uint8_t closing, uint32
 uint32_t ul_graph_usage_search(uint32_t start, bool forward, bool state0, uint8_t first_types,
 			       uint64_t sig, bool match_start, uint32_t *found_class);
 uint32_t ul_graph_nedges(void);  /* live */
-uint32_t ul_graph_nnodes(void);
 uint32_t ul_graph_node_ids(void); /* highest id ever used */
 uint32_t ul_graph_edge_ids(void);
 bool ul_graph_ordered(void);

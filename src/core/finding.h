@@ -54,8 +54,8 @@ struct ul_finding {
 	const struct ul_held *held;      /* circular: the held lock before acq;
 					    recursive, held_freed: the held lock */
 	uintptr_t ip;                    /* caller of the event */
-	const void *lock;                /* bad_unlock */
-	const char *why;                 /* bad_unlock, held_freed: what happened */
+	const void *lock;                /* bad_unlock, assert */
+	const char *why;                 /* bad_unlock, held_freed, assert: what happened */
 	uintptr_t lo, hi;                /* held_freed: the freed range */
 	const struct ul_step *steps;     /* circular: the cycle */
 	int nsteps;

@@ -30,7 +30,7 @@ static struct ul_node *_Atomic nodes;
 static struct ul_edge *_Atomic edges;
 static uint32_t node_cap, edge_cap;
 static uint32_t nnodes = 1, nedges = 1; /* high water; index 0 is "none" */
-static uint32_t live_nodes, live_edges;
+static uint32_t live_edges;
 static uint32_t free_nodes, free_edges;
 static uint32_t bfs_gen;
 static uint32_t *queue, *pool;
@@ -89,7 +89,6 @@ static bool edge_room(uint32_t id)
 }
 
 uint32_t ul_graph_nedges(void) { return live_edges; }
-uint32_t ul_graph_nnodes(void) { return live_nodes; }
 uint32_t ul_graph_node_ids(void) { return nnodes - 1; }
 uint32_t ul_graph_edge_ids(void) { return nedges - 1; }
 bool ul_graph_ordered(void) { return !unordered; }
@@ -112,7 +111,6 @@ uint32_t ul_node_new(uint32_t class_id, uint32_t inst, uintptr_t addr)
 	if (ord_hi == UINT32_MAX)
 		unordered = true;
 	n->ord = ++ord_hi; /* a new node has no edges: last is a valid place */
-	live_nodes++;
 	return id;
 }
 
@@ -156,7 +154,6 @@ void ul_node_free(uint32_t id)
 	n->addr = 0;
 	n->first_out = free_nodes;
 	free_nodes = id;
-	live_nodes--;
 }
 
 /* Lock-free. Class edges are in a hash table; instance edges are found on

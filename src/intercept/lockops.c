@@ -42,8 +42,9 @@ int ul_release_event_kind(const void *lock, uint8_t kind, bool free_now, uintptr
 		/* nobody holds it, and it was never seen: no lock taken while
 		 * untracked can explain this unlock */
 		bool none = !atomic_load_explicit(&t->depth, memory_order_relaxed);
-		ul_report_bad_unlock(t, lock, ip, none ? "but there are no more locks to release!"
-						       : "but this thread does not hold it!");
+		ul_found(&(struct ul_finding){ .report_kind = UL_R_BAD_UNLOCK, .t = t, .lock = lock, .ip = ip,
+					       .why = none ? "but there are no more locks to release!"
+							   : "but this thread does not hold it!" });
 	}
 	ul_leave(t);
 	return ok ? 0 : -1;

@@ -91,7 +91,7 @@ static void trying_while_holding(struct ul_rb *r, const struct ul_acquire *a, co
 	r->nlocks = save;
 }
 
-void ul_report_circular(struct ul_thread *t, const struct ul_acquire *a, const struct ul_held *prev,
+static void ul_report_circular(struct ul_thread *t, const struct ul_acquire *a, const struct ul_held *prev,
 			const struct ul_step *steps, int n, bool instances)
 {
 	uint64_t id = 0;
@@ -159,7 +159,7 @@ void ul_report_circular(struct ul_thread *t, const struct ul_acquire *a, const s
 	ul_rb_finish(r);
 }
 
-void ul_report_recursive(struct ul_thread *t, const struct ul_acquire *a, const struct ul_held *h)
+static void ul_report_recursive(struct ul_thread *t, const struct ul_acquire *a, const struct ul_held *h)
 {
 	struct ul_rb *r = ul_rb_begin(UL_R_RECURSIVE, "WARNING: possible recursive locking detected",
 				      a->class_id, t);
@@ -177,7 +177,7 @@ void ul_report_recursive(struct ul_thread *t, const struct ul_acquire *a, const 
 	ul_rb_finish(r);
 }
 
-void ul_report_bad_unlock(struct ul_thread *t, const void *lock, uintptr_t ip, const char *why)
+static void ul_report_bad_unlock(struct ul_thread *t, const void *lock, uintptr_t ip, const char *why)
 {
 	struct ul_lock l;
 	uint32_t cls = ul_lock_get(lock, &l) ? l.class_id : 0;
@@ -196,7 +196,7 @@ void ul_report_bad_unlock(struct ul_thread *t, const void *lock, uintptr_t ip, c
 	ul_rb_finish(r);
 }
 
-void ul_report_held_freed(struct ul_thread *t, const struct ul_held *h, uintptr_t start,
+static void ul_report_held_freed(struct ul_thread *t, const struct ul_held *h, uintptr_t start,
 			  uintptr_t end, uintptr_t ip, const char *what)
 {
 	struct ul_rb *r = ul_rb_begin(UL_R_HELD_FREED, "WARNING: held lock freed!",
@@ -214,7 +214,7 @@ void ul_report_held_freed(struct ul_thread *t, const struct ul_held *h, uintptr_
 	ul_rb_finish(r);
 }
 
-void ul_report_held_at_exit(struct ul_thread *t, uintptr_t ip)
+static void ul_report_held_at_exit(struct ul_thread *t, uintptr_t ip)
 {
 	uint32_t ids[40];
 	uint32_t d = atomic_load(&t->depth);
@@ -241,7 +241,7 @@ void ul_report_held_at_exit(struct ul_thread *t, uintptr_t ip)
 	ul_rb_finish(r);
 }
 
-void ul_report_assert(struct ul_thread *t, const void *lock, const char *what, uintptr_t ip)
+static void ul_report_assert(struct ul_thread *t, const void *lock, const char *what, uintptr_t ip)
 {
 	struct ul_lock l;
 	uint32_t cls = ul_lock_get(lock, &l) ? l.class_id : 0;
@@ -285,7 +285,7 @@ static const char *const usage_names[UL_USAGE_N] = {
 	"IN-SIGNAL-W", "IN-SIGNAL-R", "SIGNAL-ON-W", "SIGNAL-ON-R",
 };
 
-void ul_report_inconsistent(struct ul_thread *t, const struct ul_acquire *a, int sig, int old_bit,
+static void ul_report_inconsistent(struct ul_thread *t, const struct ul_acquire *a, int sig, int old_bit,
 			    int new_bit)
 {
 	struct ul_rb *r = ul_rb_begin(UL_R_INCONSISTENT, "WARNING: inconsistent lock state",
@@ -310,7 +310,7 @@ void ul_report_inconsistent(struct ul_thread *t, const struct ul_acquire *a, int
 	ul_rb_finish(r);
 }
 
-void ul_report_context_order(struct ul_thread *t, const struct ul_acquire *a, int sig,
+static void ul_report_context_order(struct ul_thread *t, const struct ul_acquire *a, int sig,
 			     uint32_t safe_class, uint32_t unsafe_class, const uint32_t *path, int n,
 			     bool inversion)
 {
@@ -366,7 +366,7 @@ void ul_report_context_order(struct ul_thread *t, const struct ul_acquire *a, in
 	ul_rb_finish(r);
 }
 
-bool ul_report_deadlock(const struct ul_wait_info *w, int n)
+static bool ul_report_deadlock(const struct ul_wait_info *w, int n)
 {
 	uint32_t ids[40];
 	for (int i = 0; i < n && i < 40; i++)
@@ -480,7 +480,7 @@ static void held_site(struct ul_rb *r, struct ul_thread *t, uint32_t class_id)
 		}
 }
 
-void ul_report_wait(struct ul_thread *t, const struct ul_step *steps, int n, int by, uintptr_t ip)
+static void ul_report_wait(struct ul_thread *t, const struct ul_step *steps, int n, int by, uintptr_t ip)
 {
 	uint32_t ids[40];
 	int k = 0;
@@ -615,6 +615,9 @@ bool ul_report_finding(const struct ul_finding *f)
 		return ul_report_deadlock(f->waits, f->nwaits);
 	case UL_R_WAIT:
 		ul_report_wait(f->t, f->steps, f->nsteps, f->wait_by, f->ip);
+		return true;
+	case UL_R_ASSERT:
+		ul_report_assert(f->t, f->lock, f->why, f->ip);
 		return true;
 	default:
 		return false;
