@@ -62,17 +62,21 @@ static void add_edge(struct ul_thread *t, uint32_t from_class, uint32_t to_class
 	if (seeded)
 		known->seeded = false;
 	int len = ul_graph_find_cycle(tc->node, fc->node, type, path, MAX_CYCLE);
-	if (len > 0) {
-		fill_steps(path, len, *stack, steps);
-		for (int i = 0; i < len; i++)
-			ul_edge_get(path[i])->in_cycle = true;
-	}
+	if (len > MAX_CYCLE)
+		len = MAX_CYCLE; /* the steps buffer holds that much */
 	bool added;
 	uint32_t ne = ul_edge_add(fc->node, tc->node, type, *stack, &added);
 	if (ne && !ul_edge_get(ne)->ip)
 		ul_edge_get(ne)->ip = taken_at;
-	if (len > 0 && ne)
-		ul_edge_get(ne)->in_cycle = true;
+	if (len > 0 && ul_event_cycle_refuted(ne, path, len))
+		len = 0; /* the waiter is woken by producers that need no such lock */
+	if (len > 0) {
+		fill_steps(path, len, *stack, steps);
+		for (int i = 0; i < len; i++)
+			ul_edge_get(path[i])->in_cycle = true;
+		if (ne)
+			ul_edge_get(ne)->in_cycle = true;
+	}
 	ul_mutex_unlock(&ul_rt.graph_lock);
 	if (len > 0) {
 		/* the new edge closes the cycle: steps[0] is where it goes */
@@ -83,8 +87,164 @@ static void add_edge(struct ul_thread *t, uint32_t from_class, uint32_t to_class
 	}
 }
 
+/* Productions, for evidence: per event object (direct-mapped, a slot
+ * taken over by another object forgets the last one), how often it was
+ * produced and a Bloom filter of the classes its last producer held or
+ * had taken since its own last wait. A busy slot is skipped: no evidence,
+ * never a wrong one. */
+#define PROD_SLOTS 1024
+static struct prod {
+	_Atomic uint32_t busy;
+	uint32_t seq;
+	const void *obj;
+	uint64_t bloom;
+} prods[PROD_SLOTS];
+
+static struct prod *prod_lock(const void *ev)
+{
+	struct prod *p = &prods[((uintptr_t)ev * 0x9e3779b97f4a7c15ULL) >> 54];
+	uint32_t idle = 0;
+	if (!atomic_compare_exchange_strong_explicit(&p->busy, &idle, 1, memory_order_acquire,
+						     memory_order_relaxed))
+		return NULL;
+	return p;
+}
+
+static void prod_unlock(struct prod *p)
+{
+	atomic_store_explicit(&p->busy, 0, memory_order_release);
+}
+
+static uint64_t bloom_bit(uint32_t class_id)
+{
+	return 1ULL << ((class_id * 0x9e3779b1u) >> 26);
+}
+
+void ul_event_record(struct ul_thread *t, const void *ev)
+{
+	if (!ev || t->ctx || ul_rt.policy.no_validate)
+		return;
+	ul_event_evidence_commit(t);
+	uint64_t b = 0;
+	uint32_t k = t->nrecent < 16 ? t->nrecent : 16;
+	for (uint32_t i = 0; i < k; i++)
+		b |= bloom_bit(t->recent[(uint8_t)(t->nrecent - 1 - i) & 15] & 0x3fffffffu);
+	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
+	for (uint32_t i = 0; i < d; i++)
+		b |= bloom_bit(t->held[i].class_id);
+	struct prod *p = prod_lock(ev);
+	if (!p)
+		return;
+	if (p->obj != ev) {
+		p->obj = ev;
+		p->seq = 0;
+	}
+	p->seq++;
+	p->bloom = b;
+	prod_unlock(p);
+}
+
+void ul_event_forget(const void *ev)
+{
+	struct prod *p = prod_lock(ev);
+	if (!p)
+		return;
+	if (p->obj == ev)
+		p->obj = NULL;
+	prod_unlock(p);
+}
+
+void ul_event_wait_note(struct ul_thread *t, const void *ev, uint32_t ev_class, bool once)
+{
+	t->ev_obj = NULL;
+	if (!ev || !ev_class || t->ctx)
+		return;
+	struct prod *p = prod_lock(ev);
+	if (!p)
+		return;
+	t->ev_obj = ev;
+	t->ev_obj_class = ev_class;
+	t->ev_seq0 = p->obj == ev && !once ? p->seq : 0;
+	prod_unlock(p);
+}
+
+void ul_event_woken(struct ul_thread *t, bool loop)
+{
+	const void *ev = t->ev_obj;
+	t->ev_obj = NULL;
+	if (!ev || t->ctx)
+		return;
+	struct prod *p = prod_lock(ev);
+	if (!p)
+		return;
+	/* exactly one production since the wait began: it woke this thread */
+	bool one = p->obj == ev && p->seq == t->ev_seq0 + 1;
+	uint64_t b = p->bloom;
+	prod_unlock(p);
+	if (!one)
+		return;
+	t->nev_done = 0;
+	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
+	for (uint32_t i = 0; i < d && t->nev_done < 8; i++) {
+		const struct ul_held *h = &t->held[i];
+		if (h->lock && h->ctx == t->ctx && !(h->flags & UL_ACQ_NOCHECK))
+			t->ev_done[t->nev_done++] = h->class_id;
+	}
+	t->ev_done_bloom = b;
+	t->ev_done_obj = ev;
+	t->ev_done_class = t->ev_obj_class;
+	if (!loop)
+		ul_event_evidence_commit(t);
+}
+
+void ul_event_wait_again(struct ul_thread *t, const void *ev)
+{
+	if (t->nev_done && t->ev_done_obj == ev)
+		t->nev_done = 0; /* woken for another reason: the loop went on */
+}
+
+void ul_event_evidence_commit(struct ul_thread *t)
+{
+	if (!t->nev_done)
+		return;
+	struct ul_class *ec = ul_class_get(t->ev_done_class);
+	for (uint8_t i = 0; i < t->nev_done; i++) {
+		struct ul_class *lc = ul_class_get(t->ev_done[i]);
+		if (!ec || !lc || !ec->node || !lc->node)
+			continue;
+		uint32_t eid = ul_edge_find(lc->node, ec->node);
+		if (!eid || (ul_edge_get(eid)->woken_by & t->ev_done_bloom) == ul_edge_get(eid)->woken_by)
+			continue;
+		ul_mutex_lock(&ul_rt.graph_lock);
+		ul_edge_get(eid)->woken_by &= t->ev_done_bloom;
+		ul_mutex_unlock(&ul_rt.graph_lock);
+	}
+	t->nev_done = 0;
+}
+
+static uint32_t edge_at(uint32_t closing, const uint32_t *path, int len, int i)
+{
+	return i == 0 ? closing : path[(i - 1) % len];
+}
+
+bool ul_event_cycle_refuted(uint32_t closing, const uint32_t *path, int len)
+{
+	if (!closing || len <= 0)
+		return false;
+	for (int i = 0; i <= len; i++) {
+		struct ul_edge *wait = ul_edge_get(edge_at(closing, path, len, i));
+		if (wait->woken_by == ~(uint64_t)0)
+			continue;
+		struct ul_edge *next = ul_edge_get(edge_at(closing, path, len, (i + 1) % (len + 1)));
+		if (!(wait->woken_by & bloom_bit(ul_node_get(next->to)->class_id)))
+			return true;
+	}
+	return false;
+}
+
 void ul_event_wait(struct ul_thread *t, uint32_t ev_class, uintptr_t ip, unsigned flags)
 {
+	ul_event_evidence_commit(t);
 	if (!(flags & UL_EVW_KEEP))
 		ul_event_window_reset(t); /* the producer window restarts after every wait */
 	if (!ev_class || t->ctx || ul_rt.policy.no_validate)
@@ -115,6 +275,7 @@ void ul_event_produce(struct ul_thread *t, uint32_t ev_class, uintptr_t ip,
 {
 	if (!ev_class || t->ctx || ul_rt.policy.no_validate)
 		return;
+	ul_event_evidence_commit(t);
 	/* the same event again from the same window: its edges are known */
 	if (held && t->last_ev == ev_class && t->last_ev_ver == t->win_ver)
 		return;

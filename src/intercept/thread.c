@@ -88,6 +88,8 @@ static void finish(uintptr_t ip)
 	if (!t)
 		return;
 	ul_event_produce(t, t->event_class, ip ? ip : UL_IP, 0, true);
+	if (t->event_class)
+		ul_event_record(t, (const void *)atomic_load(&t->handle));
 	ul_leave(t);
 }
 
@@ -254,6 +256,7 @@ static struct ul_thread *join_begin(uintptr_t th, uintptr_t ip, unsigned flags)
 	uint32_t ec = ul_rt.opt.wait_check && ul_lock_get((const void *)th, &l) && l.kind == UL_KIND_THREAD
 			      ? l.class_id : 0;
 	ul_event_wait(t, ec, ip, flags);
+	ul_event_wait_note(t, (const void *)th, ec, true);
 	ul_leave(t);
 	errno = e;
 	return t;
@@ -290,6 +293,8 @@ static void joined(struct ul_thread *t, uintptr_t th, int r)
 	if (r || !t || !ul_rt.opt.wait_check || ul_enter() != t)
 		return;
 	int e = errno;
+	ul_event_woken(t, false); /* the thread's exit, produced while the locks were held */
+	ul_event_forget((const void *)th);
 	struct ul_lock l;
 	if (ul_lock_get((const void *)th, &l) && l.kind == UL_KIND_THREAD)
 		ul_lock_kill((const void *)th);
