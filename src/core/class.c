@@ -804,8 +804,9 @@ const char *ul_class_name(struct ul_class *c)
 	case UL_ORIGIN_KEY:
 		if (c->kind == UL_KIND_THREAD) { /* a thread's class: its start routine */
 			char fn[400];
-			ul_hooks.data_name(c->key, fn, sizeof fn);
+			ul_hooks.data_name(c->site, fn, sizeof fn);
 			snprintf(buf, sizeof buf, "thread:%s", fn);
+			with_caller(c, buf, sizeof buf); /* a routine started from several places */
 			break;
 		}
 		snprintf(buf, sizeof buf, "key@%#lx", (unsigned long)c->key);

@@ -182,6 +182,13 @@ struct ul_thread {
 	uint8_t nev_done;
 	uint32_t ev_done[8];
 	uint64_t ev_done_bloom;
+	/* handshakes: this thread's last production (its class, and the
+	 * window's version then), and the last productions it was woken by,
+	 * by producer handle */
+	uint32_t hs_ver, hs_class;
+	uintptr_t hs_from[4];
+	uint32_t hs_ev[4];
+	uint8_t nhs;
 	_Atomic uintptr_t handle; /* its pthread_t */
 	struct ul_thread *next, *prev;
 	bool registered;
@@ -348,6 +355,9 @@ struct ul_edge {
 	uint64_t woken_by; /* lock -> event: classes (a Bloom filter) needed by every
 			    * producer seen waking a waiter that held the lock;
 			    * all ones until one is seen (event.c) */
+	uint32_t handshake; /* thread exit -> lock: the event class the thread produced
+			     * after taking the lock; join -> thread: the class the joiner
+			     * was woken by from that thread first; 0: none (event.c) */
 };
 /* Dependency types: how 'from' was held (E/S) and how 'to' was taken (R/N). */
 #define UL_DEP_EN 1u
@@ -473,6 +483,10 @@ uint32_t ul_event_class(const void *ev, uint8_t kind, uintptr_t ip);
 #define UL_EVW_TIMED 1u /* has a timeout: an edge only with --wait-timed */
 #define UL_EVW_KEEP 2u  /* may not block at all (once): the window goes on */
 void ul_event_wait(struct ul_thread *t, uint32_t ev_class, uintptr_t ip, unsigned flags);
+/* A join of the thread with this handle: the wait knows the handshake. */
+void ul_event_join(struct ul_thread *t, uint32_t ev_class, uintptr_t handle, uintptr_t ip, unsigned flags);
+/* The joined thread's handle is free again. */
+void ul_event_joined(struct ul_thread *t, uintptr_t handle);
 /* Producing an event: event -> classes taken since the last wait, except
  * skip_class; held: also those still held (false for barriers, whose
  * arrival is the thread's own wait). */
@@ -486,8 +500,9 @@ void ul_event_produce(struct ul_thread *t, uint32_t ev_class, uintptr_t ip,
  * next wait on ev with the mutex kept held discards it). once: ev is
  * produced once in its life (a thread's exit), also before the wait. */
 void ul_event_wait_note(struct ul_thread *t, const void *ev, uint32_t ev_class, bool once);
-/* A production of the object ev (before the real signal or post). */
-void ul_event_record(struct ul_thread *t, const void *ev);
+/* A production of the object ev of class ev_class (before the real
+ * signal or post). */
+void ul_event_record(struct ul_thread *t, const void *ev, uint32_t ev_class);
 /* ev is gone (destroyed, or a joined thread's handle). */
 void ul_event_forget(const void *ev);
 void ul_event_woken(struct ul_thread *t, bool loop);

@@ -39,14 +39,14 @@ static void fill_steps(const uint32_t *path, int len, uint32_t stack, struct ul_
 /* Record from -> to (classes); a new edge that closes a cycle is a report.
  * The report's steps start at 'to' and end at 'from', as a circular one. */
 static void add_edge(struct ul_thread *t, uint32_t from_class, uint32_t to_class, uint8_t type,
-		     uintptr_t ip, uint32_t *stack, bool waiting, uintptr_t taken_at)
+		     uintptr_t ip, uint32_t *stack, bool waiting, uintptr_t taken_at, uint32_t hs)
 {
 	struct ul_class *fc = ul_class_get(from_class), *tc = ul_class_get(to_class);
 	if (!fc || !tc || !fc->node || !tc->node || from_class == to_class)
 		return;
 	uint32_t eid = ul_edge_find(fc->node, tc->node);
 	struct ul_edge *known = eid ? ul_edge_get(eid) : NULL;
-	if (known && (known->types & type) && !known->seeded)
+	if (known && (known->types & type) && !known->seeded && (!known->handshake || known->handshake == hs))
 		return; /* known: lock-free */
 	/* an order of an earlier run (--graph-db) is checked when first taken */
 	bool seeded = known && (known->types & type);
@@ -68,6 +68,8 @@ static void add_edge(struct ul_thread *t, uint32_t from_class, uint32_t to_class
 	uint32_t ne = ul_edge_add(fc->node, tc->node, type, *stack, &added);
 	if (ne && !ul_edge_get(ne)->ip)
 		ul_edge_get(ne)->ip = taken_at;
+	if (ne) /* a handshake holds only while every such step had it */
+		ul_edge_get(ne)->handshake = !known || ul_edge_get(ne)->handshake == hs ? hs : 0;
 	if (len > 0 && ul_event_cycle_refuted(ne, path, len))
 		len = 0; /* the waiter is woken by producers that need no such lock */
 	if (len > 0) {
@@ -98,6 +100,8 @@ static struct prod {
 	uint32_t seq;
 	const void *obj;
 	uint64_t bloom;
+	uintptr_t from;    /* the producer's thread handle */
+	uint32_t ev_class;
 } prods[PROD_SLOTS];
 
 static struct prod *prod_lock(const void *ev)
@@ -120,11 +124,13 @@ static uint64_t bloom_bit(uint32_t class_id)
 	return 1ULL << ((class_id * 0x9e3779b1u) >> 26);
 }
 
-void ul_event_record(struct ul_thread *t, const void *ev)
+void ul_event_record(struct ul_thread *t, const void *ev, uint32_t ev_class)
 {
 	if (!ev || t->ctx || ul_rt.policy.no_validate)
 		return;
 	ul_event_evidence_commit(t);
+	t->hs_ver = t->win_ver;
+	t->hs_class = ev_class;
 	uint64_t b = 0;
 	uint32_t k = t->nrecent < 16 ? t->nrecent : 16;
 	for (uint32_t i = 0; i < k; i++)
@@ -141,6 +147,8 @@ void ul_event_record(struct ul_thread *t, const void *ev)
 	}
 	p->seq++;
 	p->bloom = b;
+	p->from = atomic_load_explicit(&t->handle, memory_order_relaxed);
+	p->ev_class = ev_class;
 	prod_unlock(p);
 }
 
@@ -180,7 +188,16 @@ void ul_event_woken(struct ul_thread *t, bool loop)
 	/* exactly one production since the wait began: it woke this thread */
 	bool one = p->obj == ev && p->seq == t->ev_seq0 + 1;
 	uint64_t b = p->bloom;
+	uintptr_t from = p->obj == ev ? p->from : 0;
+	uint32_t from_class = p->ev_class;
 	prod_unlock(p);
+	/* the last production of ev happened before this wake (and before
+	 * anything this thread does next): a handshake with its producer */
+	if (from) {
+		t->hs_from[t->nhs & 3] = from;
+		t->hs_ev[t->nhs & 3] = from_class;
+		t->nhs++;
+	}
 	if (!one)
 		return;
 	t->nev_done = 0;
@@ -233,16 +250,17 @@ bool ul_event_cycle_refuted(uint32_t closing, const uint32_t *path, int len)
 		return false;
 	for (int i = 0; i <= len; i++) {
 		struct ul_edge *wait = ul_edge_get(edge_at(closing, path, len, i));
-		if (wait->woken_by == ~(uint64_t)0)
-			continue;
 		struct ul_edge *next = ul_edge_get(edge_at(closing, path, len, (i + 1) % (len + 1)));
-		if (!(wait->woken_by & bloom_bit(ul_node_get(next->to)->class_id)))
+		if (wait->woken_by != ~(uint64_t)0 &&
+		    !(wait->woken_by & bloom_bit(ul_node_get(next->to)->class_id)))
+			return true;
+		if (wait->handshake && wait->handshake == next->handshake)
 			return true;
 	}
 	return false;
 }
 
-void ul_event_wait(struct ul_thread *t, uint32_t ev_class, uintptr_t ip, unsigned flags)
+static void event_wait(struct ul_thread *t, uint32_t ev_class, uintptr_t ip, unsigned flags, uint32_t hs)
 {
 	ul_event_evidence_commit(t);
 	if (!(flags & UL_EVW_KEEP))
@@ -257,8 +275,34 @@ void ul_event_wait(struct ul_thread *t, uint32_t ev_class, uintptr_t ip, unsigne
 		const struct ul_held *h = &t->held[i];
 		if (!h->lock || h->ctx != t->ctx || (h->flags & UL_ACQ_NOCHECK))
 			continue;
-		add_edge(t, h->class_id, ev_class, ul_dep_type(h->mode, UL_WRITE), ip, &stack, true, 0);
+		add_edge(t, h->class_id, ev_class, ul_dep_type(h->mode, UL_WRITE), ip, &stack, true, 0, hs);
 	}
+}
+
+void ul_event_wait(struct ul_thread *t, uint32_t ev_class, uintptr_t ip, unsigned flags)
+{
+	event_wait(t, ev_class, ip, flags, 0);
+}
+
+/* A handshake: the joiner was woken by a production of the thread it now
+ * joins. That thread produced it after taking the locks its exit edges
+ * are tagged with, so the joiner, holding one, cannot block it. */
+void ul_event_join(struct ul_thread *t, uint32_t ev_class, uintptr_t handle, uintptr_t ip, unsigned flags)
+{
+	uint32_t hs = 0;
+	for (uint8_t i = 0; i < 4 && handle; i++)
+		if (t->hs_from[(uint8_t)(t->nhs - 1 - i) & 3] == handle) {
+			hs = t->hs_ev[(uint8_t)(t->nhs - 1 - i) & 3];
+			break;
+		}
+	event_wait(t, ev_class, ip, flags, hs);
+}
+
+void ul_event_joined(struct ul_thread *t, uintptr_t handle)
+{
+	for (int i = 0; i < 4; i++)
+		if (t->hs_from[i] == handle)
+			t->hs_from[i] = 0;
 }
 
 static bool held_class(const struct ul_thread *t, uint32_t class_id)
@@ -281,6 +325,10 @@ void ul_event_produce(struct ul_thread *t, uint32_t ev_class, uintptr_t ip,
 		return;
 	t->last_ev = ev_class;
 	t->last_ev_ver = t->win_ver;
+	/* a thread's exit: the locks taken before its last production are
+	 * behind a handshake with whoever was woken by it */
+	struct ul_class *ec = ul_class_get(ev_class);
+	bool exit = ec && ec->kind == UL_KIND_THREAD && t->hs_class;
 	uint32_t stack = 0;
 	uint8_t n = t->nrecent;
 	uint32_t k = n < 16 ? n : 16;
@@ -293,7 +341,8 @@ void ul_event_produce(struct ul_thread *t, uint32_t ev_class, uintptr_t ip,
 			continue;
 		if (!held && held_class(t, c))
 			continue;
-		add_edge(t, ev_class, c, ul_dep_type(UL_WRITE, (uint8_t)(v >> 30)), ip, &stack, false, at);
+		uint32_t hs = exit && t->win_ver - i <= t->hs_ver ? t->hs_class : 0;
+		add_edge(t, ev_class, c, ul_dep_type(UL_WRITE, (uint8_t)(v >> 30)), ip, &stack, false, at, hs);
 	}
 }
 

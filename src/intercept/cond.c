@@ -134,7 +134,7 @@ static void cond_produce(const void *c, uintptr_t ip)
 	uint32_t mclass = cc ? atomic_load_explicit(&cc->cond_mutex, memory_order_relaxed) : 0;
 	ul_event_produce(t, mclass ? ec : 0, ip, mclass, true);
 	if (ec)
-		ul_event_record(t, c);
+		ul_event_record(t, c, ec);
 	ul_leave(t);
 	errno = e;
 }

@@ -145,7 +145,7 @@ INTERCEPTOR(int, sem_post, (sem_t *s))
 		uint32_t ec = t->ctx ? 0 : sem_class(s, UL_IP);
 		ul_event_produce(t, ec, UL_IP, 0, true);
 		if (ec)
-			ul_event_record(t, s);
+			ul_event_record(t, s, ec);
 		ul_leave(t);
 		errno = e;
 	}
