@@ -73,8 +73,9 @@ static struct start adopt(void *p)
 	return s;
 }
 
-/* The thread's code is done: the held-lock check runs in the last round
- * of key destructors (runtime.c), after the program's destructors. */
+/* The thread's code is done: the held-lock check and the exit event run
+ * in the last round of key destructors (runtime.c), after the program's
+ * destructors. */
 static void finish(uintptr_t ip)
 {
 	struct ul_thread *t = ul_self;
@@ -83,14 +84,17 @@ static void finish(uintptr_t ip)
 		if (!t->exit_ip)
 			t->exit_ip = ip;
 	}
-	/* the end of the thread's code is the event a joiner waits for */
-	t = ul_enter();
-	if (!t)
+}
+
+/* The event a joiner waits for: the end of the thread, after its
+ * thread_local and pthread key destructors (their locks are on its way
+ * out too). Called by the runtime's last key destructor, busy set. */
+void ul_thread_exit_event(struct ul_thread *t)
+{
+	if (!t->event_class || !ul_rt.opt.wait_check)
 		return;
-	ul_event_produce(t, t->event_class, ip ? ip : UL_IP, 0, true);
-	if (t->event_class)
-		ul_event_record(t, (const void *)atomic_load(&t->handle), t->event_class);
-	ul_leave(t);
+	ul_event_produce(t, t->event_class, UL_IP, 0, true);
+	ul_event_record(t, (const void *)atomic_load(&t->handle), t->event_class);
 }
 
 static void *ul_thread_start(void *p)
