@@ -778,6 +778,7 @@ const char *ul_class_name(struct ul_class *c)
 			char site[480];
 			ul_hooks.site_name(c->site, site, sizeof site);
 			snprintf(buf, sizeof buf, "thread@%s", site);
+			with_caller(c, buf, sizeof buf); /* asked for from several places */
 		} else if (global_named(c)) {
 			struct ul_core_sym sy;
 			uintptr_t d = atomic_load(&c->data);

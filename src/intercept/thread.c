@@ -197,7 +197,7 @@ static uintptr_t create_context(uintptr_t caller, uintptr_t *up)
 	return ul_hash64(caller ^ ul_hash64(*up));
 }
 
-static uint32_t routine_class(uintptr_t fn, uintptr_t caller)
+static uint32_t routine_class(struct thread_key k, uintptr_t caller)
 {
 	if (!routines.initial) {
 		ul_mutex_lock(&routines_lock);
@@ -207,16 +207,16 @@ static uint32_t routine_class(uintptr_t fn, uintptr_t caller)
 	}
 	uintptr_t up;
 	uintptr_t ctx = create_context(caller, &up);
-	uint64_t v[3] = { ctx, 0, caller };
-	if (ul_htab_get_or_put(&routines, fn, v) < 0 || v[0] == ctx) {
-		uint32_t id = ul_class_for_key(UL_ORIGIN_KEY, fn, UL_KIND_THREAD, NULL);
+	uint64_t hk = (uint64_t)k.key << 2 | k.origin, v[3] = { ctx, 0, caller };
+	if (ul_htab_get_or_put(&routines, hk, v) < 0 || v[0] == ctx) {
+		uint32_t id = ul_class_for_key(k.origin, k.key, UL_KIND_THREAD, NULL);
 		if (!v[1] && v[0] == ctx)
-			ul_htab_set(&routines, fn, 1, id);
+			ul_htab_set(&routines, hk, 1, id);
 		return id;
 	}
-	uint32_t id = ul_class_for_site(UL_ORIGIN_KEY, ul_hash64(fn ^ ctx) | 1, fn, UL_KIND_THREAD);
+	uint32_t id = ul_class_for_site(k.origin, ul_hash64(k.key ^ ctx) | 1, k.key, UL_KIND_THREAD);
 	struct ul_class *c = ul_class_get(id), *first = ul_class_get((uint32_t)v[1]);
-	if (c && c->key != fn && !c->split) {
+	if (c && c->key != k.key && !c->split) {
 		/* named by its create call, or by the caller of a shared one */
 		c->caller = v[2] == caller && up ? up : caller;
 		c->split = true;
@@ -237,8 +237,8 @@ static uint32_t thread_class(uintptr_t fn, uintptr_t caller)
 		return 0;
 	int e = errno;
 	struct thread_key k = thread_key_of(fn, caller);
-	uint32_t c = k.origin == UL_ORIGIN_KEY ? routine_class(fn, caller)
-					       : ul_class_for_key(k.origin, k.key, UL_KIND_THREAD, NULL);
+	/* a library's thread: classed by the frame that asked for it */
+	uint32_t c = routine_class(k, k.origin == UL_ORIGIN_KEY ? caller : k.key);
 	ul_leave(t);
 	errno = e;
 	return c;

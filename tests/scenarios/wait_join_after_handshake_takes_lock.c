@@ -2,7 +2,7 @@
  * first and takes table_lock after it, so the handshake proves nothing:
  * had main taken table_lock before the worker, the join would never
  * return. (Here the worker gets the lock first.) */
-// expect: wait table_lock thread:worker
+// expect: wait table_lock thread
 #include <sched.h>
 #include <semaphore.h>
 #include <stdatomic.h>

@@ -2,7 +2,7 @@
  * joins the worker with table_lock held. The destructor runs after the
  * start routine returned and before the join returns: it is on the way to
  * the event main waits for. (Here it got the lock before main.) */
-// expect: wait table_lock thread:worker
+// expect: wait table_lock thread
 #include <sched.h>
 #include <stdatomic.h>
 

@@ -3,7 +3,7 @@
  * Here it got the lock first; had main taken it first, the join would
  * never return. Threads started through one trampoline are still classed
  * by where they were asked for, so this is caught. */
-// expect: wait table_lock thread:trampoline
+// expect: wait table_lock thread
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
