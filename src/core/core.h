@@ -182,13 +182,10 @@ struct ul_thread {
 	uint8_t nev_done;
 	uint32_t ev_done[8];
 	uint64_t ev_done_bloom;
-	/* handshakes: this thread's last production (its class, and the
-	 * window's version then), and the last productions it was woken by,
-	 * by producer handle */
-	uint32_t hs_ver, hs_class;
-	uintptr_t hs_from[4];
-	uint32_t hs_ev[4];
-	uint8_t nhs;
+	/* handshakes: this thread's last production other than its exit
+	 * (the window's version then, and its class, read by joiners) */
+	uint32_t hs_ver;
+	_Atomic uint32_t hs_class;
 	_Atomic uintptr_t handle; /* its pthread_t */
 	struct ul_thread *next, *prev;
 	bool registered;
@@ -356,8 +353,8 @@ struct ul_edge {
 			    * producer seen waking a waiter that held the lock;
 			    * all ones until one is seen (event.c) */
 	uint32_t handshake; /* thread exit -> lock: the event class the thread produced
-			     * after taking the lock; join -> thread: the class the joiner
-			     * was woken by from that thread first; 0: none (event.c) */
+			     * after taking the lock; lock -> thread (join): the class the
+			     * joined thread had last produced when the join began; 0: none */
 };
 /* Dependency types: how 'from' was held (E/S) and how 'to' was taken (R/N). */
 #define UL_DEP_EN 1u
@@ -485,8 +482,6 @@ uint32_t ul_event_class(const void *ev, uint8_t kind, uintptr_t ip);
 void ul_event_wait(struct ul_thread *t, uint32_t ev_class, uintptr_t ip, unsigned flags);
 /* A join of the thread with this handle: the wait knows the handshake. */
 void ul_event_join(struct ul_thread *t, uint32_t ev_class, uintptr_t handle, uintptr_t ip, unsigned flags);
-/* The joined thread's handle is free again. */
-void ul_event_joined(struct ul_thread *t, uintptr_t handle);
 /* Producing an event: event -> classes taken since the last wait, except
  * skip_class; held: also those still held (false for barriers, whose
  * arrival is the thread's own wait). */

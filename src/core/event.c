@@ -100,8 +100,6 @@ static struct prod {
 	uint32_t seq;
 	const void *obj;
 	uint64_t bloom;
-	uintptr_t from;    /* the producer's thread handle */
-	uint32_t ev_class;
 } prods[PROD_SLOTS];
 
 static struct prod *prod_lock(const void *ev)
@@ -119,6 +117,27 @@ static void prod_unlock(struct prod *p)
 	atomic_store_explicit(&p->busy, 0, memory_order_release);
 }
 
+/* A handshake: when the join begins, the joined thread has already
+ * produced an event (its last one, of class hs); the locks it took before
+ * that production are behind it, so a joiner holding one cannot block it.
+ * A thread that has ended left its last production here, by handle. */
+static struct ul_htab exits;
+static _Atomic bool exits_lost; /* full: a join of an ended thread records nothing */
+UL_STATIC_MUTEX(exits_lock);
+
+static bool exits_ready(void)
+{
+	if (!exits.initial) {
+		ul_mutex_lock(&exits_lock);
+		if (!exits.initial) {
+			ul_htab_init(&exits, 64, 1u << 20);
+			exits.what = "ended threads' handshakes: joins of ended threads are not checked";
+		}
+		ul_mutex_unlock(&exits_lock);
+	}
+	return exits.initial;
+}
+
 static uint64_t bloom_bit(uint32_t class_id)
 {
 	return 1ULL << ((class_id * 0x9e3779b1u) >> 26);
@@ -129,8 +148,15 @@ void ul_event_record(struct ul_thread *t, const void *ev, uint32_t ev_class)
 	if (!ev || t->ctx || ul_rt.policy.no_validate)
 		return;
 	ul_event_evidence_commit(t);
-	t->hs_ver = t->win_ver;
-	t->hs_class = ev_class;
+	struct ul_class *ec = ul_class_get(ev_class);
+	if (ec && ec->kind == UL_KIND_THREAD) {
+		uint64_t v[3] = { atomic_load_explicit(&t->hs_class, memory_order_relaxed), 0, 0 };
+		if (!exits_ready() || ul_htab_put(&exits, (uintptr_t)ev, v, true) < 0)
+			atomic_store(&exits_lost, true);
+	} else {
+		t->hs_ver = t->win_ver;
+		atomic_store_explicit(&t->hs_class, ev_class, memory_order_relaxed);
+	}
 	uint64_t b = 0;
 	uint32_t k = t->nrecent < 16 ? t->nrecent : 16;
 	for (uint32_t i = 0; i < k; i++)
@@ -147,8 +173,6 @@ void ul_event_record(struct ul_thread *t, const void *ev, uint32_t ev_class)
 	}
 	p->seq++;
 	p->bloom = b;
-	p->from = atomic_load_explicit(&t->handle, memory_order_relaxed);
-	p->ev_class = ev_class;
 	prod_unlock(p);
 }
 
@@ -188,16 +212,7 @@ void ul_event_woken(struct ul_thread *t, bool loop)
 	/* exactly one production since the wait began: it woke this thread */
 	bool one = p->obj == ev && p->seq == t->ev_seq0 + 1;
 	uint64_t b = p->bloom;
-	uintptr_t from = p->obj == ev ? p->from : 0;
-	uint32_t from_class = p->ev_class;
 	prod_unlock(p);
-	/* the last production of ev happened before this wake (and before
-	 * anything this thread does next): a handshake with its producer */
-	if (from) {
-		t->hs_from[t->nhs & 3] = from;
-		t->hs_ev[t->nhs & 3] = from_class;
-		t->nhs++;
-	}
 	if (!one)
 		return;
 	t->nev_done = 0;
@@ -284,25 +299,30 @@ void ul_event_wait(struct ul_thread *t, uint32_t ev_class, uintptr_t ip, unsigne
 	event_wait(t, ev_class, ip, flags, 0);
 }
 
-/* A handshake: the joiner was woken by a production of the thread it now
- * joins. That thread produced it after taking the locks its exit edges
- * are tagged with, so the joiner, holding one, cannot block it. */
-void ul_event_join(struct ul_thread *t, uint32_t ev_class, uintptr_t handle, uintptr_t ip, unsigned flags)
+static uint32_t joined_handshake(uintptr_t handle)
 {
 	uint32_t hs = 0;
-	for (uint8_t i = 0; i < 4 && handle; i++)
-		if (t->hs_from[(uint8_t)(t->nhs - 1 - i) & 3] == handle) {
-			hs = t->hs_ev[(uint8_t)(t->nhs - 1 - i) & 3];
+	bool live = false;
+	ul_threads_lock();
+	for (struct ul_thread *h = ul_threads_first(); h; h = h->next)
+		if (atomic_load_explicit(&h->handle, memory_order_relaxed) == handle) {
+			hs = atomic_load_explicit(&h->hs_class, memory_order_relaxed);
+			live = true;
 			break;
 		}
-	event_wait(t, ev_class, ip, flags, hs);
+	ul_threads_unlock();
+	uint64_t v[3];
+	if (!live && exits_ready() && ul_htab_get(&exits, handle, v))
+		hs = (uint32_t)v[0];
+	else if (!live && atomic_load(&exits_lost))
+		hs = UINT32_MAX; /* its handshake may be lost: no dependency */
+	return hs;
 }
 
-void ul_event_joined(struct ul_thread *t, uintptr_t handle)
+void ul_event_join(struct ul_thread *t, uint32_t ev_class, uintptr_t handle, uintptr_t ip, unsigned flags)
 {
-	for (int i = 0; i < 4; i++)
-		if (t->hs_from[i] == handle)
-			t->hs_from[i] = 0;
+	uint32_t hs = ev_class && handle ? joined_handshake(handle) : 0;
+	event_wait(t, hs == UINT32_MAX ? 0 : ev_class, ip, flags, hs);
 }
 
 static bool held_class(const struct ul_thread *t, uint32_t class_id)
@@ -328,7 +348,8 @@ void ul_event_produce(struct ul_thread *t, uint32_t ev_class, uintptr_t ip,
 	/* a thread's exit: the locks taken before its last production are
 	 * behind a handshake with whoever was woken by it */
 	struct ul_class *ec = ul_class_get(ev_class);
-	bool exit = ec && ec->kind == UL_KIND_THREAD && t->hs_class;
+	uint32_t hs_class = atomic_load_explicit(&t->hs_class, memory_order_relaxed);
+	bool exit = ec && ec->kind == UL_KIND_THREAD && hs_class;
 	uint32_t stack = 0;
 	uint8_t n = t->nrecent;
 	uint32_t k = n < 16 ? n : 16;
@@ -341,7 +362,7 @@ void ul_event_produce(struct ul_thread *t, uint32_t ev_class, uintptr_t ip,
 			continue;
 		if (!held && held_class(t, c))
 			continue;
-		uint32_t hs = exit && t->win_ver - i <= t->hs_ver ? t->hs_class : 0;
+		uint32_t hs = exit && t->win_ver - i <= t->hs_ver ? hs_class : 0;
 		add_edge(t, ev_class, c, ul_dep_type(UL_WRITE, (uint8_t)(v >> 30)), ip, &stack, false, at, hs);
 	}
 }

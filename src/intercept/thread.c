@@ -351,7 +351,6 @@ static void joined(struct ul_thread *t, uintptr_t th, int r)
 	int e = errno;
 	ul_event_woken(t, false); /* the thread's exit, produced while the locks were held */
 	ul_event_forget((const void *)th);
-	ul_event_joined(t, th);
 	struct ul_lock l;
 	if (ul_lock_get((const void *)th, &l) && l.kind == UL_KIND_THREAD)
 		ul_lock_kill((const void *)th);
