@@ -117,10 +117,8 @@ static void prod_unlock(struct prod *p)
 	atomic_store_explicit(&p->busy, 0, memory_order_release);
 }
 
-/* A handshake: when the join begins, the joined thread has already
- * produced an event (its last one, of class hs); the locks it took before
- * that production are behind it, so a joiner holding one cannot block it.
- * A thread that has ended left its last production here, by handle. */
+/* Handshakes (joined_handshake): a thread that has ended leaves the class
+ * of its last production here, by handle. */
 static struct ul_htab exits;
 static _Atomic bool exits_lost; /* full: a join of an ended thread records nothing */
 UL_STATIC_MUTEX(exits_lock);
@@ -299,6 +297,9 @@ void ul_event_wait(struct ul_thread *t, uint32_t ev_class, uintptr_t ip, unsigne
 	event_wait(t, ev_class, ip, flags, 0);
 }
 
+/* A handshake: when the join begins, the joined thread has already
+ * produced an event (its last one, of class hs); the locks it took before
+ * that production are behind it, so a joiner holding one cannot block it. */
 static uint32_t joined_handshake(uintptr_t handle)
 {
 	uint32_t hs = 0;
@@ -345,11 +346,11 @@ void ul_event_produce(struct ul_thread *t, uint32_t ev_class, uintptr_t ip,
 		return;
 	t->last_ev = ev_class;
 	t->last_ev_ver = t->win_ver;
-	/* a thread's exit: the locks taken before its last production are
-	 * behind a handshake with whoever was woken by it */
+	/* a thread's end: the locks taken before its last production are
+	 * behind it for a join that begins after that production */
 	struct ul_class *ec = ul_class_get(ev_class);
 	uint32_t hs_class = atomic_load_explicit(&t->hs_class, memory_order_relaxed);
-	bool exit = ec && ec->kind == UL_KIND_THREAD && hs_class;
+	bool ending = ec && ec->kind == UL_KIND_THREAD && hs_class;
 	uint32_t stack = 0;
 	uint8_t n = t->nrecent;
 	uint32_t k = n < 16 ? n : 16;
@@ -362,7 +363,7 @@ void ul_event_produce(struct ul_thread *t, uint32_t ev_class, uintptr_t ip,
 			continue;
 		if (!held && held_class(t, c))
 			continue;
-		uint32_t hs = exit && t->win_ver - i <= t->hs_ver ? hs_class : 0;
+		uint32_t hs = ending && t->win_ver - i <= t->hs_ver ? hs_class : 0;
 		add_edge(t, ev_class, c, ul_dep_type(UL_WRITE, (uint8_t)(v >> 30)), ip, &stack, false, at, hs);
 	}
 }
