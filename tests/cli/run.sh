@@ -38,6 +38,19 @@ P=$T/outputs
 ULOCKDEP_OPTIONS="exitcode=5" LD_PRELOAD=$B/libulockdep.so "$DEMO" >/dev/null 2>&1
 check bare_preload_exitcode test $? -eq 5
 
+# signals: the launcher keeps what the program would see without it
+cc -O1 -g -o "$T/signals" tests/cli/progs/signals.c
+"$T/signals" ignchld "$UL" -- "$T/exit7" 2>/dev/null; check exit_with_sigchld_ignored test $? -eq 7
+"$T/signals" ignchld "$UL" -- "$T/signals" segv 2>/dev/null; check signal_with_sigchld_ignored test $? -eq 139
+plain=$(trap '' HUP INT; "$T/signals" show) out=$(trap '' HUP INT; "$UL" -- "$T/signals" show 2>&1)
+check ignored_signals_inherited bash -c "test '$plain' = 'HUP ignored INT ignored CHLD default' && test '$out' = '$plain'"
+"$UL" -- "$T/signals" usr1 2>/dev/null & lpid=$!
+sleep 0.5; kill -USR1 $lpid; wait $lpid; rc=$?
+check usr1_forwarded test $rc -eq 3
+pkill -f "$T/signals usr1" 2>/dev/null
+out=$(ulimit -s 64; "$UL" -- "$T/exit7" 2>&1); rc=$?
+check launcher_small_stack test $rc -eq 7
+
 # option errors name the valid options; the program does not start
 out=$("$UL" --no-such-flag -- "$T/exit7" 2>&1); rc=$?
 check unknown_option test $rc -eq 1 -a -n "$(echo "$out" | grep 'valid options' | grep deadlock_action)"
