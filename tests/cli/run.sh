@@ -51,6 +51,15 @@ pkill -f "$T/signals usr1" 2>/dev/null
 out=$(ulimit -s 64; "$UL" -- "$T/exit7" 2>&1); rc=$?
 check launcher_small_stack test $rc -eq 7
 
+# C++ at -O2: lock names and "at:" lines point at the user's lines, not at gthr-default.h
+if command -v g++ >/dev/null; then
+	g++ -O2 -g -pthread -o "$T/cxx_names" tests/cli/progs/cxx_names.cc
+	out=$("$UL" -- "$T/cxx_names" 2>&1)
+	check cxx_o2_site_names bash -c "echo \"\$0\" | grep -q 'possible circular' && echo \"\$0\" | grep -q ', at: move_money.*(cxx_names.cc:[0-9]*)' && ! echo \"\$0\" | grep ', at: ' | grep -q 'gthr-default.h'" "$out"
+else
+	skip cxx_o2_site_names "g++ is not installed"
+fi
+
 # option errors name the valid options; the program does not start
 out=$("$UL" --no-such-flag -- "$T/exit7" 2>&1); rc=$?
 check unknown_option test $rc -eq 1 -a -n "$(echo "$out" | grep 'valid options' | grep deadlock_action)"
