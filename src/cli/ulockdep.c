@@ -20,6 +20,7 @@
 #include "../common/options.h"
 #include "../common/snapshot.h"
 #include "db.h"
+#include "needed.h"
 #include "../common/outfile.h"
 #include "html.h"
 
@@ -751,8 +752,13 @@ int main(int argc, char **argv)
 		setenv(UL_GRAPH_DIR_ENV, gdir, 1);
 	}
 	const char *pre = getenv("LD_PRELOAD");
+	/* AddressSanitizer must be the first library: its runtime goes ahead
+	 * of ulockdep's (it does not intercept the lock calls) */
+	char asan[256] = "";
+	if (program_needs(argv[i], "libasan.so", asan, sizeof asan - 1))
+		strcat(asan, ":");
 	char *preload;
-	if (asprintf(&preload, "%s%s%s", rt, pre && *pre ? ":" : "", pre ? pre : "") < 0)
+	if (asprintf(&preload, "%s%s%s%s", asan, rt, pre && *pre ? ":" : "", pre ? pre : "") < 0)
 		return 1;
 	/* --html: the runtime writes its data into a private directory; the
 	 * page is made from it after the program ends */

@@ -60,6 +60,15 @@ else
 	skip cxx_o2_site_names "g++ is not installed"
 fi
 
+# a program built with AddressSanitizer runs: its runtime goes first in LD_PRELOAD
+if echo 'int main(void){return 0;}' | cc -fsanitize=address -x c - -o "$T/asan_probe" 2>/dev/null; then
+	cc -fsanitize=address -g -O1 -pthread -o "$T/asan_abba" tests/cli/progs/abba_once.c
+	out=$("$UL" --exitcode 66 --json "$T/asan.json" -- "$T/asan_abba" 2>&1); rc=$?
+	check asan_program bash -c "test $rc -eq 66 && grep -q '\"kind\":\"circular\"' '$T/asan.json' && echo \"\$0\" | grep -q '^done'" "$out"
+else
+	skip asan_program "cc -fsanitize=address does not link here"
+fi
+
 # option errors name the valid options; the program does not start
 out=$("$UL" --no-such-flag -- "$T/exit7" 2>&1); rc=$?
 check unknown_option test $rc -eq 1 -a -n "$(echo "$out" | grep 'valid options' | grep deadlock_action)"
