@@ -381,6 +381,7 @@ uint32_t ul_graph_nedges(void);  /* live */
 uint32_t ul_graph_node_ids(void); /* highest id ever used */
 uint32_t ul_graph_edge_ids(void);
 bool ul_graph_ordered(void);
+void ul_graph_skip_positions(uint32_t hi); /* tests */
 
 /* ---- validate.c: events ---- */
 struct ul_acquire {
