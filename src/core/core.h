@@ -343,6 +343,7 @@ struct ul_edge {
 	uint32_t from, to;
 	uint32_t next_out, next_in;
 	uint32_t prev_out, prev_in; /* prev_out links the free list */
+	uint32_t hnext;   /* an instance edge: the next in its hash bucket */
 	uint32_t stack;   /* stack when the dependency was first recorded */
 	uint32_t hits;
 	uint8_t types;    /* bitmask of UL_DEP_* */
@@ -401,6 +402,7 @@ uint32_t ul_graph_nedges(void);  /* live */
 uint32_t ul_graph_node_ids(void); /* highest id ever used */
 uint32_t ul_graph_edge_ids(void);
 bool ul_graph_ordered(void);
+void ul_graph_skip_positions(uint32_t hi); /* tests */
 
 /* ---- validate.c: events ---- */
 struct ul_acquire {
