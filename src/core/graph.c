@@ -174,11 +174,7 @@ static uint32_t ehash_find(uint32_t from, uint32_t to, int steps)
 static uint32_t component(uint32_t node)
 {
 	const struct ul_node *n = &nodes[node];
-	if (!n->inst)
-		return 0;
-	struct ul_class *c = ul_class_get(n->class_id);
-	uint32_t f = c ? atomic_load_explicit(&c->family, memory_order_relaxed) : 0;
-	return f ? f : n->class_id;
+	return n->inst ? ul_class_family(n->class_id) : 0;
 }
 
 static bool is_unordered(uint32_t node)
@@ -205,6 +201,22 @@ static void set_unordered(uint32_t node)
 }
 
 static void sort_by_ord(uint32_t *a, uint32_t n);
+
+/* Family from joins family into: one component now, unordered if either was. */
+void ul_graph_components_joined(uint32_t from, uint32_t into)
+{
+	bool from_u = false, into_u = false;
+	for (int i = 0; i < nunordered; i++) {
+		from_u |= unordered[i] == from;
+		into_u |= unordered[i] == into;
+	}
+	if (from_u && !into_u) {
+		if (nunordered < MAX_UNORDERED)
+			unordered[nunordered++] = into;
+		else
+			all_unordered = true;
+	}
+}
 
 /* Positions run out after 2^32 moves to the ends (lock churn): number the
  * live nodes again from the middle, in their order. */
