@@ -911,4 +911,5 @@ void ul_module_unloaded(uintptr_t lo, uintptr_t hi)
 		ul_mutex_unlock(&ul_rt.graph_lock);
 	}
 	ul_locks_in_range_kill(lo, hi);
+	ul_steps_forget(lo, hi);
 }
