@@ -70,6 +70,24 @@ static const char *name_copy(const char *name)
 	return s;
 }
 
+/* Instance numbers, handed out to each thread in blocks: a counter shared
+ * by every init would move its cache line between CPUs on each one (init
+ * and destroy churn on several threads). The runtime is never re-entered
+ * on one thread (ul_enter), so the block needs no atomics. Never 0. */
+#define INST_BLOCK 64
+static __thread uint32_t inst_next UL_TLS, inst_left UL_TLS;
+
+static uint32_t inst_new(void)
+{
+	if (!inst_left) {
+		inst_next = atomic_fetch_add(&ul_rt.next_inst, INST_BLOCK);
+		inst_left = INST_BLOCK;
+	}
+	inst_left--;
+	uint32_t id = ++inst_next;
+	return id ? id : inst_new();
+}
+
 /* Called with graph_lock held. */
 static uint32_t class_new(uint8_t origin, uintptr_t key, uintptr_t site, uint8_t kind,
 			  const char *name, uint32_t base, uint8_t subclass)
@@ -518,7 +536,7 @@ static void first_use(const void *addr, uint8_t kind, uintptr_t ip, struct ul_lo
 		}
 	}
 	out->novalidate = !out->class_id; /* past max_classes: not checked */
-	out->inst = atomic_fetch_add(&ul_rt.next_inst, 1) + 1;
+	out->inst = inst_new();
 }
 
 bool ul_lock_resolve(const void *addr, uint8_t kind, uintptr_t ip, struct ul_lock *out)
@@ -592,7 +610,7 @@ void ul_lock_register_class(const void *addr, uint8_t kind, uint8_t origin, uint
 	l.kind = kind;
 	l.origin = origin;
 	l.class_id = class_id;
-	l.inst = atomic_fetch_add(&ul_rt.next_inst, 1) + 1;
+	l.inst = inst_new();
 	insert_lock(&l);
 }
 
@@ -627,7 +645,7 @@ void ul_lock_register(const void *addr, uint8_t kind, uint8_t mutex_type, bool w
 	if (!out->class_id)
 		out->class_id = made_class(origin, key, site, caller, kind);
 	out->novalidate = !out->class_id; /* past max_classes: not checked */
-	out->inst = atomic_fetch_add(&ul_rt.next_inst, 1) + 1;
+	out->inst = inst_new();
 	/* A global initialised at run time is named by its symbol, as the
 	 * kernel names a class by the lock expression ("&foo"); a class that
 	 * also makes locks elsewhere is named by its site (data2 = 1). */
@@ -660,7 +678,7 @@ void ul_lock_set_class(const void *addr, uintptr_t key, const char *name, uint8_
 	} else {
 		memset(&l, 0, sizeof l);
 		l.addr = (uintptr_t)addr;
-		l.inst = atomic_fetch_add(&ul_rt.next_inst, 1) + 1;
+		l.inst = inst_new();
 	}
 	l.dead = false;
 	l.origin = UL_ORIGIN_KEY;
