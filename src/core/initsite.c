@@ -244,6 +244,7 @@ static int (*unwind_backtrace)(ul_unwind_fn, void *);
 static uintptr_t (*unwind_ip)(struct ul_unwind_context *);
 static uintptr_t (*unwind_cfa)(struct ul_unwind_context *);
 static uintptr_t (*unwind_gr)(struct ul_unwind_context *, int);
+static uintptr_t (*unwind_ip_info)(struct ul_unwind_context *, int *);
 static _Atomic int unwind_state; /* 0 not yet, 1 ready, 2 missing */
 
 /* The runtime's own code: its frames never change size (no alloca, no
@@ -280,13 +281,14 @@ void ul_unwind_init(void)
 		unwind_ip = (uintptr_t(*)(struct ul_unwind_context *))dlsym(h, "_Unwind_GetIP");
 		unwind_cfa = (uintptr_t(*)(struct ul_unwind_context *))dlsym(h, "_Unwind_GetCFA");
 		unwind_gr = (uintptr_t(*)(struct ul_unwind_context *, int))dlsym(h, "_Unwind_GetGR");
+		unwind_ip_info = (uintptr_t(*)(struct ul_unwind_context *, int *))dlsym(h, "_Unwind_GetIPInfo");
 	}
 #ifndef UL_WRAP_MODE /* linked into the program: its code is not ours alone */
 	Dl_info di;
 	if (dladdr((void *)ul_unwind_init, &di) && di.dli_fbase)
 		dl_iterate_phdr(own_code, di.dli_fbase);
 #endif
-	int st = unwind_backtrace && unwind_ip && unwind_cfa && unwind_gr ? 1 : 2;
+	int st = unwind_backtrace && unwind_ip && unwind_cfa && unwind_gr && unwind_ip_info ? 1 : 2;
 	atomic_store_explicit(&unwind_state, st, memory_order_release);
 }
 
@@ -415,10 +417,16 @@ struct uw_walk {
 	bool own;
 };
 
+/* A signal frame (the frame a signal interrupted, below it the kernel's
+ * signal trampoline) is no call: neither is ever stepped. */
 static void learn_ctx(struct uw_walk *w, struct ul_unwind_context *ctx, uintptr_t pc, uintptr_t cfa)
 {
+	int before = 0;
+	unwind_ip_info(ctx, &before);
 	if (w->ctxs++)
-		step_learn(w->pc, w->cfa, cfa, w->rbp, pc);
+		step_learn(w->pc, w->cfa, before ? w->cfa : cfa, w->rbp, pc);
+	if (before)
+		step_learn(pc, cfa, cfa, 0, 0);
 	w->pc = pc;
 	w->cfa = cfa;
 	w->rbp = unwind_gr(ctx, 6); /* rbp */
