@@ -480,6 +480,7 @@ static __attribute__((noinline)) int walk(void **buf, int max, uintptr_t ip, int
 struct site_res {
 	uintptr_t key, site, caller;
 	int from, used; /* frames buf[from..used) decided it */
+	bool ended;     /* and the stack ended there */
 };
 
 /* The site from return addresses buf[0..n). False when the frames stop
@@ -490,6 +491,7 @@ static bool site_from(void **buf, int n, bool cut, uintptr_t ip, bool first_use,
 	o->key = o->site = ip;
 	o->caller = 0;
 	o->from = o->used = 0;
+	o->ended = !cut;
 	int i = 0;
 	while (i < n && (uintptr_t)buf[i] != ip)
 		i++;
@@ -509,6 +511,7 @@ static bool site_from(void **buf, int n, bool cut, uintptr_t ip, bool first_use,
 	if (cut && n < need)
 		return false;
 	o->used = n < need ? n : need;
+	o->ended = n < need;
 	o->site = (uintptr_t)buf[i];
 	if (i + 1 < n)
 		o->caller = (uintptr_t)buf[i + 1];
@@ -562,6 +565,41 @@ static void seen_add(uintptr_t ip, uint64_t fp)
  * (0 when unknown). The caller splits a site that serves several roles
  * (class.c: made_key). The frames come from learnt steps when they match
  * frames the unwinder found before for ip, else from the unwinder. */
+/* The thread's last answer, for a lock made again and again at one site:
+ * the same frames from ip up give the same answer without the role and
+ * remembered-frames lookups. The runtime is never re-entered on a thread. */
+struct site_memo {
+	uintptr_t ip;
+	uint64_t print;
+	int len; /* frames from ip that decided it */
+	bool ended, first_use, wide;
+	uintptr_t key, site, caller;
+};
+static __thread struct site_memo memo UL_TLS;
+
+static bool memo_hit(void **buf, int n, bool cut, uintptr_t ip, bool first_use, struct site_res *o)
+{
+	if (memo.ip != ip || memo.first_use != first_use)
+		return false;
+	int i = 0;
+	while (i < n && (uintptr_t)buf[i] != ip)
+		i++;
+	/* an answer decided by where the stack ended needs the same end */
+	if (n - i < memo.len || (memo.ended && (cut || n - i != memo.len)))
+		return false;
+	struct site_res r = { .from = i, .used = i + memo.len };
+	if (frames_print(buf, &r, first_use) != memo.print)
+		return false;
+	o->key = memo.key;
+	o->site = memo.site;
+	o->caller = memo.caller;
+	return true;
+}
+
+/* Where the lock at ip was made: key, role site, and the role site's caller
+ * (0 when unknown). The caller splits a site that serves several roles
+ * (class.c: made_key). The frames come from learnt steps when they match
+ * frames the unwinder found before for ip, else from the unwinder. */
 void ul_init_site(uintptr_t ip, bool first_use, uintptr_t *key, uintptr_t *site, uintptr_t *caller)
 {
 	*key = *site = ip;
@@ -570,7 +608,9 @@ void ul_init_site(uintptr_t ip, bool first_use, uintptr_t *key, uintptr_t *site,
 	if (ul_self && ul_self->ctx)
 		return;
 	/* the common case needs the stack only up to the role frame's caller */
-	bool wide = depth > 1 || wrapper_at(roles(ip), 0, 0, first_use);
+	bool wide = memo.ip == ip && memo.first_use == first_use
+			    ? memo.wide
+			    : depth > 1 || wrapper_at(roles(ip), 0, 0, first_use);
 	int max = wide ? 32 : 16, after = wide ? 32 : 1;
 	void *buf[32];
 	bool cut, fast;
@@ -578,6 +618,8 @@ void ul_init_site(uintptr_t ip, bool first_use, uintptr_t *key, uintptr_t *site,
 	/* one call site for both walks: the fast walk steps from it */
 	for (bool full = false;; full = true) {
 		int n = walk(buf, max, ip, after, full, &cut, &fast);
+		if (fast && memo_hit(buf, n, cut, ip, first_use, &o))
+			goto out;
 		bool ok = site_from(buf, n, cut, ip, first_use, depth, &o);
 		if (fast && ok && o.used && seen_has(ip, frames_print(buf, &o, first_use)))
 			break;
@@ -587,6 +629,10 @@ void ul_init_site(uintptr_t ip, bool first_use, uintptr_t *key, uintptr_t *site,
 			break;
 		}
 	}
+	if (o.used)
+		memo = (struct site_memo){ ip, frames_print(buf, &o, first_use), o.used - o.from, o.ended,
+					   first_use, wide, o.key, o.site, o.caller };
+out:
 	*key = o.key;
 	*site = o.site;
 	*caller = o.caller;
