@@ -199,8 +199,37 @@ UL_STATIC_MUTEX(sites_lock);
  * the classes of a shared site are named with their caller. Splitting can
  * only miss orders (one role made from two callers is two classes), never
  * invent one. With --class-depth above 1 the caller is in the key already. */
+static uint32_t made_class_find(uint8_t origin, uintptr_t key, uintptr_t site, uintptr_t caller,
+				uint8_t kind);
+
+/* The thread's last answer: the same (origin, key, site, caller) gets the
+ * same class until a class is retired (a module unloaded). */
+static _Atomic uint32_t retired_gen;
+static __thread struct {
+	uintptr_t key, site, caller;
+	uint32_t id, gen;
+	uint8_t origin;
+} made_memo UL_TLS;
+
 static uint32_t made_class(uint8_t origin, uintptr_t key, uintptr_t site, uintptr_t caller,
 			   uint8_t kind)
+{
+	uint32_t gen = atomic_load_explicit(&retired_gen, memory_order_acquire);
+	if (made_memo.id && made_memo.key == key && made_memo.site == site && made_memo.caller == caller &&
+	    made_memo.origin == origin && made_memo.gen == gen)
+		return made_memo.id;
+	uint32_t id = made_class_find(origin, key, site, caller, kind);
+	made_memo.key = key;
+	made_memo.site = site;
+	made_memo.caller = caller;
+	made_memo.origin = origin;
+	made_memo.gen = gen;
+	made_memo.id = id;
+	return id;
+}
+
+static uint32_t made_class_find(uint8_t origin, uintptr_t key, uintptr_t site, uintptr_t caller,
+				uint8_t kind)
 {
 	if (!caller || ul_rt.policy.class_depth > 1)
 		return class_for(origin, key, site, kind, NULL, 0, false);
@@ -885,14 +914,14 @@ void ul_module_names_keep(uintptr_t lo, uintptr_t hi)
 	uint32_t n = atomic_load(&ul_rt.nclasses);
 	uintptr_t sites[64];
 	int ns = 0;
-	for (uint32_t id = 2; id <= n && ns < 64; id++) {
+	for (uint32_t id = 1; id <= n && ns < 64; id++) {
 		struct ul_class *c = ul_class_get(id);
 		if (c && c->base == id && !c->name && in(c->site, lo, hi))
 			sites[ns++] = c->site;
 	}
 	if (ns && ul_hooks.prefetch)
 		ul_hooks.prefetch(sites, ns); /* one symbolizer run for most of them */
-	for (uint32_t id = 2; id <= n; id++) {
+	for (uint32_t id = 1; id <= n; id++) {
 		struct ul_class *c = ul_class_get(id);
 		if (!c)
 			continue;
@@ -914,7 +943,7 @@ void ul_module_names_keep(uintptr_t lo, uintptr_t hi)
 void ul_module_unloaded(uintptr_t lo, uintptr_t hi)
 {
 	uint32_t n = atomic_load(&ul_rt.nclasses);
-	for (uint32_t id = 2; id <= n; id++) {
+	for (uint32_t id = 1; id <= n; id++) {
 		struct ul_class *c = ul_class_get(id);
 		if (!c || c->base != id)
 			continue;
@@ -927,6 +956,7 @@ void ul_module_unloaded(uintptr_t lo, uintptr_t hi)
 		if (ul_htab_get(&ul_rt.classkeys, hk, v) && v[0] == id)
 			ul_htab_set(&ul_rt.classkeys, hk, 0, 0);
 		ul_mutex_unlock(&ul_rt.graph_lock);
+		atomic_fetch_add(&retired_gen, 1); /* the threads' made_class memos */
 	}
 	ul_locks_in_range_kill(lo, hi);
 	ul_steps_forget(lo, hi);
