@@ -7,8 +7,9 @@
  * new edge from -> to with ord[from] < ord[to] cannot close a cycle and
  * needs no search; otherwise only the nodes between the two positions are
  * visited and reordered. An edge that closes a cycle (reported, or a read
- * cycle that is not a deadlock) ends the order: from then on every new
- * edge runs the breadth-first search.
+ * cycle that is not a deadlock) ends the order of its component (the class
+ * graph, or one family's instances): from then on every new edge there
+ * runs the breadth-first search.
  *
  * Instance nodes die with their lock: their edges are unlinked and both
  * go back to free lists, so lock churn does not grow the graph. */
@@ -35,7 +36,14 @@ static uint32_t free_nodes, free_edges;
 static uint32_t bfs_gen;
 static uint32_t *queue, *pool;
 static uint32_t ord_hi = 1u << 31, ord_lo = 1u << 31; /* positions in use lie between */
-static bool unordered; /* the graph has a cycle: no topological order */
+/* Components with a cycle have no topological order: their new edges are
+ * searched. A component is the class graph (0), or the instance graph of
+ * one family of classes (no edge joins two components), so a harmless read
+ * cycle between two classes leaves instance nesting ordered. */
+#define MAX_UNORDERED 32
+static uint32_t unordered[MAX_UNORDERED];
+static int nunordered;
+static bool all_unordered; /* more components than that */
 
 #define FIRST_CAP 4096u
 
@@ -88,10 +96,155 @@ static bool edge_room(uint32_t id)
 	return true;
 }
 
+/* Instance edges by (from, to), chained through hnext: a node of a lock
+ * nested with thousands of others (accounts locked in address order) must
+ * not be found by walking its adjacency list. The buckets double under the
+ * graph lock; an outgrown array stays mapped. A lock-free reader may miss
+ * an edge while chains are rewritten: it then looks again under the lock. */
+struct ebuckets {
+	uint32_t mask;
+	_Atomic uint32_t head[];
+};
+static struct ebuckets *_Atomic ebuckets;
+static uint32_t inst_edges;
+
+static uint32_t ebucket(const struct ebuckets *b, uint32_t from, uint32_t to)
+{
+	return (uint32_t)ul_hash64((uint64_t)from << 32 | to) & b->mask;
+}
+
+static void ehash_link(struct ebuckets *b, uint32_t id)
+{
+	struct ul_edge *e = &edges[id];
+	_Atomic uint32_t *h = &b->head[ebucket(b, e->from, e->to)];
+	e->hnext = atomic_load_explicit(h, memory_order_relaxed);
+	atomic_store_explicit(h, id, memory_order_release);
+}
+
+/* Room for one more instance edge: at most one per bucket on average.
+ * False only when there are no buckets at all. */
+static bool ehash_room(void)
+{
+	struct ebuckets *b = atomic_load_explicit(&ebuckets, memory_order_relaxed);
+	uint32_t n = b ? b->mask + 1 : 0;
+	if (b && (inst_edges < n || n >= MAX_EDGES))
+		return true;
+	uint32_t cap = n ? 2 * n : 1024;
+	struct ebuckets *nb = ul_map(sizeof *nb + (size_t)cap * sizeof nb->head[0]);
+	if (!nb)
+		return b != NULL; /* the old buckets stay: longer chains, still correct */
+	nb->mask = cap - 1;
+	for (uint32_t id = 1; id < nedges; id++)
+		if (edges[id].from && nodes[edges[id].from].inst)
+			ehash_link(nb, id);
+	atomic_store_explicit(&ebuckets, nb, memory_order_release);
+	return true;
+}
+
+static void ehash_unlink(uint32_t id)
+{
+	struct ebuckets *b = atomic_load_explicit(&ebuckets, memory_order_relaxed);
+	struct ul_edge *e = &edges[id];
+	_Atomic uint32_t *p = &b->head[ebucket(b, e->from, e->to)];
+	for (uint32_t cur; (cur = atomic_load_explicit(p, memory_order_relaxed)); p = (_Atomic uint32_t *)&edges[cur].hnext)
+		if (cur == id) {
+			atomic_store_explicit(p, e->hnext, memory_order_release);
+			break;
+		}
+	inst_edges--;
+}
+
+/* steps: how far a lock-free reader walks; under the lock, all the way */
+static uint32_t ehash_find(uint32_t from, uint32_t to, int steps)
+{
+	struct ebuckets *b = atomic_load_explicit(&ebuckets, memory_order_acquire);
+	if (!b)
+		return 0;
+	struct ul_edge *es = atomic_load_explicit(&edges, memory_order_acquire);
+	uint32_t eid = atomic_load_explicit(&b->head[ebucket(b, from, to)], memory_order_acquire);
+	for (int n = 0; eid && n < steps; n++) {
+		struct ul_edge *e = &es[eid];
+		if (e->from == from && atomic_load_explicit((_Atomic uint32_t *)&e->to, memory_order_relaxed) == to)
+			return eid;
+		eid = atomic_load_explicit((_Atomic uint32_t *)&e->hnext, memory_order_relaxed);
+	}
+	return 0;
+}
+
+static uint32_t component(uint32_t node)
+{
+	const struct ul_node *n = &nodes[node];
+	return n->inst ? ul_class_family(n->class_id) : 0;
+}
+
+static bool is_unordered(uint32_t node)
+{
+	if (all_unordered)
+		return true;
+	if (!nunordered)
+		return false;
+	uint32_t k = component(node);
+	for (int i = 0; i < nunordered; i++)
+		if (unordered[i] == k)
+			return true;
+	return false;
+}
+
+static void set_unordered(uint32_t node)
+{
+	if (is_unordered(node))
+		return;
+	if (nunordered < MAX_UNORDERED)
+		unordered[nunordered++] = component(node);
+	else
+		all_unordered = true;
+}
+
+static void sort_by_ord(uint32_t *a, uint32_t n);
+
+/* Family from joins family into: one component now, unordered if either was. */
+void ul_graph_components_joined(uint32_t from, uint32_t into)
+{
+	bool from_u = false, into_u = false;
+	for (int i = 0; i < nunordered; i++) {
+		from_u |= unordered[i] == from;
+		into_u |= unordered[i] == into;
+	}
+	if (from_u && !into_u) {
+		if (nunordered < MAX_UNORDERED)
+			unordered[nunordered++] = into;
+		else
+			all_unordered = true;
+	}
+}
+
+/* Positions run out after 2^32 moves to the ends (lock churn): number the
+ * live nodes again from the middle, in their order. */
+static void renumber(void)
+{
+	uint32_t n = 0;
+	for (uint32_t id = 1; id < nnodes; id++)
+		if (nodes[id].class_id)
+			pool[n++] = id;
+	sort_by_ord(pool, n);
+	uint32_t base = (1u << 31) - n / 2;
+	for (uint32_t i = 0; i < n; i++)
+		nodes[pool[i]].ord = base + i;
+	ord_lo = base;
+	ord_hi = base + n;
+}
+
+/* Tests: skip ahead to the last positions, where renumbering starts. */
+void ul_graph_skip_positions(uint32_t hi)
+{
+	if (hi > ord_hi)
+		ord_hi = hi;
+}
+
 uint32_t ul_graph_nedges(void) { return live_edges; }
 uint32_t ul_graph_node_ids(void) { return nnodes - 1; }
 uint32_t ul_graph_edge_ids(void) { return nedges - 1; }
-bool ul_graph_ordered(void) { return !unordered; }
+bool ul_graph_ordered(void) { return !all_unordered && !nunordered; }
 struct ul_node *ul_node_get(uint32_t id) { return id ? &nodes[id] : NULL; }
 struct ul_edge *ul_edge_get(uint32_t id) { return id ? &edges[id] : NULL; }
 
@@ -109,7 +262,7 @@ uint32_t ul_node_new(uint32_t class_id, uint32_t inst, uintptr_t addr)
 	struct ul_node *n = &nodes[id];
 	*n = (struct ul_node){ .class_id = class_id, .inst = inst, .addr = addr };
 	if (ord_hi == UINT32_MAX)
-		unordered = true;
+		renumber();
 	n->ord = ++ord_hi; /* a new node has no edges: last is a valid place */
 	return id;
 }
@@ -118,6 +271,8 @@ static void edge_free(uint32_t id)
 {
 	struct ul_edge *e = &edges[id];
 	struct ul_node *f = &nodes[e->from], *t = &nodes[e->to];
+	if (f->inst)
+		ehash_unlink(id);
 	if (e->prev_out)
 		edges[e->prev_out].next_out = e->next_out;
 	else
@@ -156,40 +311,28 @@ void ul_node_free(uint32_t id)
 	free_nodes = id;
 }
 
-/* Lock-free. Class edges are in a hash table; instance edges are found on
- * the shorter of the two adjacency lists. */
+/* Lock-free. Class edges are in a hash table, instance edges in their own
+ * (they die with their locks). 0: not found, or not sure (the caller adds
+ * under the lock). */
 uint32_t ul_edge_find(uint32_t from, uint32_t to)
 {
-	if (!nodes || !from || !to)
+	struct ul_node *ns = atomic_load_explicit(&nodes, memory_order_acquire);
+	if (!ns || !from || !to)
 		return 0;
-	if (!nodes[from].inst) {
+	if (!ns[from].inst) {
 		uint64_t v[3];
 		if (ul_htab_get(&ul_rt.edges, (uint64_t)from << 32 | to, v))
 			return (uint32_t)v[0];
 		return 0;
 	}
-	bool out = nodes[from].nout <= nodes[to].nin;
-	uint32_t eid = out ? nodes[from].first_out : nodes[to].first_in;
-	for (int n = 0; eid && n < FIND_STEPS; n++) {
-		struct ul_edge *e = &edges[eid];
-		if (e->from == from && atomic_load_explicit((_Atomic uint32_t *)&e->to, memory_order_relaxed) == to)
-			return eid;
-		eid = out ? e->next_out : e->next_in;
-	}
-	return 0; /* not found, or a long list: the caller adds under the lock */
+	return ehash_find(from, to, FIND_STEPS);
 }
 
-/* Under the lock: the full walk of the shorter list. */
 static uint32_t edge_find_locked(uint32_t from, uint32_t to)
 {
 	if (!nodes[from].inst)
 		return ul_edge_find(from, to);
-	bool out = nodes[from].nout <= nodes[to].nin;
-	for (uint32_t eid = out ? nodes[from].first_out : nodes[to].first_in; eid;
-	     eid = out ? edges[eid].next_out : edges[eid].next_in)
-		if (edges[eid].from == from && edges[eid].to == to)
-			return eid;
-	return 0;
+	return ehash_find(from, to, INT32_MAX);
 }
 
 uint32_t ul_edge_add(uint32_t from, uint32_t to, uint8_t type, uint32_t stack, bool *added)
@@ -207,6 +350,10 @@ uint32_t ul_edge_add(uint32_t from, uint32_t to, uint8_t type, uint32_t stack, b
 		}
 		return id;
 	}
+	if (nodes[from].inst && !ehash_room()) {
+		ul_notice_limit(UL_LIMIT_EDGES_OOM);
+		return 0;
+	}
 	id = free_edges;
 	if (id) {
 		free_edges = edges[id].prev_out;
@@ -217,7 +364,7 @@ uint32_t ul_edge_add(uint32_t from, uint32_t to, uint8_t type, uint32_t stack, b
 		id = nedges++;
 	}
 	/* keep the order for any caller (history seeds edges directly) */
-	if (!unordered && nodes[from].ord >= nodes[to].ord)
+	if (nodes[from].ord >= nodes[to].ord && !is_unordered(from))
 		ul_graph_may_reach(to, from);
 	struct ul_edge *e = &edges[id];
 	e->from = from;
@@ -243,6 +390,9 @@ uint32_t ul_edge_add(uint32_t from, uint32_t to, uint8_t type, uint32_t stack, b
 	if (!nodes[from].inst) {
 		uint64_t v[3] = { id, 0, 0 };
 		ul_htab_put(&ul_rt.edges, (uint64_t)from << 32 | to, v, false);
+	} else {
+		inst_edges++;
+		ehash_link(atomic_load_explicit(&ebuckets, memory_order_relaxed), id);
 	}
 	*added = true;
 	return id;
@@ -282,18 +432,20 @@ static void sort_by_ord(uint32_t *a, uint32_t n)
  * order is then updated for the new edge); true when a search is needed. */
 bool ul_graph_may_reach(uint32_t to, uint32_t from)
 {
-	if (unordered || !nodes || from == to)
+	if (!nodes || from == to || is_unordered(from))
 		return true;
+	if (ord_hi == UINT32_MAX || ord_lo <= 1)
+		renumber();
 	uint32_t lb = nodes[to].ord, ub = nodes[from].ord;
 	if (ub < lb)
 		return false;
 	/* an end with nothing beyond it moves to the edge of the order: a
 	 * lock made again (churn) starts with no edges */
-	if (!nodes[to].nout && ord_hi < UINT32_MAX) {
+	if (!nodes[to].nout) {
 		nodes[to].ord = ++ord_hi;
 		return false;
 	}
-	if (!nodes[from].nin && ord_lo > 1) {
+	if (!nodes[from].nin) {
 		nodes[from].ord = --ord_lo;
 		return false;
 	}
@@ -306,7 +458,7 @@ bool ul_graph_may_reach(uint32_t to, uint32_t from)
 		for (uint32_t eid = nodes[fw[i]].first_out; eid; eid = edges[eid].next_out) {
 			uint32_t n = edges[eid].to;
 			if (n == from) {
-				unordered = true; /* the new edge closes a cycle */
+				set_unordered(from); /* the new edge closes a cycle */
 				return true;
 			}
 			if (nodes[n].ord < ub && nodes[n].mark[0] != gen) {
