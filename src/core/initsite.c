@@ -311,14 +311,14 @@ void ul_unwind_init(void)
 /* The walks read stack words of other frames on purpose (a return
  * address, a saved frame pointer): never a sanitizer's business. */
 #define STACK_READER __attribute__((no_sanitize_address))
-#define STEP_SLOTS 8192
+#define STEP_SLOTS 8192 /* step_slot() takes 13 bits */
 #define STEP_NEVER 0xffff
 #define STEP_FP 1
 static _Atomic uint64_t steps[STEP_SLOTS];
 
 static _Atomic uint64_t *step_slot(uintptr_t pc)
 {
-	return &steps[ul_hash64(pc) & (STEP_SLOTS - 1)];
+	return &steps[((uint64_t)pc * 0x9e3779b97f4a7c15ULL) >> 51]; /* 13 bits: STEP_SLOTS */
 }
 
 /* The frame of pc spans [s, cfa); rbp is its rbp at the call, ra its
@@ -326,7 +326,7 @@ static _Atomic uint64_t *step_slot(uintptr_t pc)
  * (rbp elsewhere is a register like any other). */
 STACK_READER static void step_learn(uintptr_t pc, uintptr_t s, uintptr_t cfa, uintptr_t rbp, uintptr_t ra)
 {
-	if (!FAST_WALK || !pc || pc >> 47)
+	if (!FAST_WALK || !pc || (uint64_t)pc >> 47)
 		return;
 	uint64_t d = cfa - s;
 	if (cfa <= s || d >= STEP_NEVER - 8 || d < 8 || (d & 7))
