@@ -521,11 +521,11 @@ static bool site_from(void **buf, int n, bool cut, uintptr_t ip, bool first_use,
 	return true;
 }
 
-/* Frames a site was seen with: ip -> up to three fingerprints of the
- * frames that decided its answer. A fast walk's answer is taken only when
- * the unwinder once found the same frames: a frame that stepped wrong
- * (a distance learnt from one call of a frame that varies) shows as
- * frames never seen, and the unwinder decides. */
+/* Frames the unwinder found for a site: fingerprints of the frames (from
+ * the site up) that decided its answer, any number per site. A fast
+ * walk's answer is taken only when the unwinder once found the same
+ * frames: a frame that stepped wrong (a distance learnt from one call of a
+ * frame that varies) shows as frames never seen, and the unwinder decides. */
 static struct ul_htab seen;
 UL_STATIC_MUTEX(seen_lock);
 
@@ -537,15 +537,13 @@ static uint64_t frames_print(void **buf, const struct site_res *o, bool first_us
 	return h | 1;
 }
 
-static bool seen_has(uintptr_t ip, uint64_t fp)
+static bool seen_has(uint64_t fp)
 {
-	uint64_t v[3];
-	return seen.initial && ul_htab_get(&seen, ip, v) && (v[0] == fp || v[1] == fp || v[2] == fp);
+	return seen.initial && ul_htab_has(&seen, fp);
 }
 
-static void seen_add(uintptr_t ip, uint64_t fp)
+static void seen_add(uint64_t fp)
 {
-	uint64_t v[3] = { 0, 0, 0 };
 	if (!seen.initial) {
 		ul_mutex_lock(&seen_lock);
 		if (!seen.initial) {
@@ -554,11 +552,8 @@ static void seen_add(uintptr_t ip, uint64_t fp)
 		}
 		ul_mutex_unlock(&seen_lock);
 	}
-	if (ul_htab_get(&seen, ip, v) && (v[0] == fp || v[1] == fp || v[2] == fp))
-		return;
-	/* the newest first; a site with more callers walks for the rest */
-	uint64_t nv[3] = { fp, v[0], v[1] };
-	ul_htab_put(&seen, ip, nv, true);
+	uint64_t v[3] = { 1, 0, 0 };
+	ul_htab_put(&seen, fp, v, false);
 }
 
 /* Where the lock at ip was made: key, role site, and the role site's caller
@@ -621,11 +616,11 @@ void ul_init_site(uintptr_t ip, bool first_use, uintptr_t *key, uintptr_t *site,
 		if (fast && memo_hit(buf, n, cut, ip, first_use, &o))
 			goto out;
 		bool ok = site_from(buf, n, cut, ip, first_use, depth, &o);
-		if (fast && ok && o.used && seen_has(ip, frames_print(buf, &o, first_use)))
+		if (fast && ok && o.used && seen_has(frames_print(buf, &o, first_use)))
 			break;
 		if (!fast) {
 			if (o.used)
-				seen_add(ip, frames_print(buf, &o, first_use));
+				seen_add(frames_print(buf, &o, first_use));
 			break;
 		}
 	}
