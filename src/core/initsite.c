@@ -414,7 +414,6 @@ struct uw_walk {
 	uintptr_t ip;
 	uintptr_t pc, cfa, rbp; /* the previous context */
 	uintptr_t a, owner;     /* ul_stack_owner */
-	bool own;
 };
 
 /* A signal frame (the frame a signal interrupted, below it the kernel's
