@@ -259,6 +259,10 @@ static int finish_one(struct job *j, int ws, bool timed_out)
 	char *text = slurp(j->log);
 	if (!why[0] && !runtime_seen(nrec, text))
 		snprintf(why, sizeof why, "no sign of the runtime (no report, no exit summary): was it loaded?");
+	/* a runtime bug says "internal:" (a registry overflow, a broken
+	 * invariant): never expected */
+	if (!why[0] && text && strstr(text, "ulockdep: internal:"))
+		snprintf(why, sizeof why, "the runtime printed an internal error");
 	for (int i = 0; !why[0] && i < sp.nstderr; i++)
 		if (!strstr(text, sp.stderr_has[i]))
 			snprintf(why, sizeof why, "output lacks \"%s\"", sp.stderr_has[i]);

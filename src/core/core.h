@@ -320,6 +320,8 @@ void ul_lock_set_subclass(const void *addr, uint8_t subclass);
 struct ul_class *ul_class_get(uint32_t id);
 /* One role split by caller: nesting between them is same-class nesting. */
 bool ul_class_same_family(uint32_t a, uint32_t b);
+/* A mangled name of library code that runs the program's callable. */
+bool ul_runs_callable(const char *mangled);
 uint32_t ul_class_family(uint32_t id);
 void ul_class_join(uint32_t a, uint32_t b);
 uint32_t ul_class_sub(uint32_t base, uint8_t subclass);

@@ -169,6 +169,14 @@ static bool is_ctor(const char *m)
 }
 
 /* Library code a lock call passes through when it is not inlined. */
+/* Library code that runs the program's callable (std::thread's _M_run,
+ * std::function's _M_invoke, std::__invoke_impl): at -O2 the callable is
+ * inlined into it, so it is the program's frame, not a wrapper. */
+bool ul_runs_callable(const char *m)
+{
+	return strstr(m, "6_M_runEv") || strstr(m, "9_M_invokeE") || strstr(m, "13__invoke_impl");
+}
+
 static bool is_std(const char *m)
 {
 	if (!strncmp(m, "_ZL", 3)) { /* a static function: _ZL20__gthread_mutex_lock... */
@@ -176,6 +184,8 @@ static bool is_std(const char *m)
 		while (*m >= '0' && *m <= '9')
 			m++;
 	}
+	if (ul_runs_callable(m))
+		return false;
 	return !strncmp(m, "__gthread_", 10) || !strncmp(m, "__gthrw_", 8) || !strncmp(m, "_ZNSt", 5) ||
 	       !strncmp(m, "_ZSt", 4) || !strncmp(m, "_ZNKSt", 6) || !strncmp(m, "_ZN9__gnu_cxx", 13) ||
 	       !strncmp(m, "_ZNK9__gnu_cxx", 14) || !strncmp(m, "__pthread_", 10) ||

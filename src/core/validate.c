@@ -256,6 +256,8 @@ static enum line_kind line_kind_of(uintptr_t ip)
 	if (!strncmp(n, "_ZL", 3)) /* a static function: _ZL20__gthread_mutex_lock... */
 		for (n += 3; *n >= '0' && *n <= '9'; n++)
 			;
+	if (ul_runs_callable(n))
+		return LINE_USER; /* the callable is inlined in it */
 	if (!strncmp(n, "__gthr", 6) || !strncmp(n, "_ZNSt", 5) || !strncmp(n, "_ZSt", 4) ||
 	    !strncmp(n, "_ZNKSt", 6) || !strncmp(n, "_ZN9__gnu_cxx", 13))
 		return LINE_LIBRARY;

@@ -56,8 +56,9 @@ void ul_mutex_reset(ul_mutex_t *m)
 
 extern ul_mutex_t __start_ul_mutexes[], __stop_ul_mutexes[];
 
-/* 16 segment locks per hash table, a dozen tables, the graph lock. */
-#define MAX_REGISTERED 1024
+/* 64 segment locks per hash table (about 25 tables), the graph lock and
+ * others: room for all with some to spare. */
+#define MAX_REGISTERED 4096
 static ul_mutex_t *_Atomic registered[MAX_REGISTERED];
 static _Atomic uint32_t nregistered;
 

@@ -56,8 +56,12 @@ if command -v g++ >/dev/null; then
 	g++ -O2 -g -pthread -o "$T/cxx_names" tests/cli/progs/cxx_names.cc
 	out=$("$UL" -- "$T/cxx_names" 2>&1)
 	check cxx_o2_site_names bash -c "echo \"\$0\" | grep -q 'possible circular' && echo \"\$0\" | grep -q ', at: move_money.*(cxx_names.cc:[0-9]*)' && ! echo \"\$0\" | grep ', at: ' | grep -q 'gthr-default.h'" "$out"
+	g++ -O2 -g -pthread -o "$T/cxx_lambda" tests/cli/progs/cxx_lambda.cc
+	out=$("$UL" -- "$T/cxx_lambda" 2>&1)
+	check cxx_o2_lambda_names bash -c "echo \"\$0\" | grep -q 'possible circular' && echo \"\$0\" | grep -q '(lock@operator() (cxx_lambda.cc:[0-9]*)' && ! echo \"\$0\" | grep -q 'lock@libstdc'" "$out"
 else
 	skip cxx_o2_site_names "g++ is not installed"
+	skip cxx_o2_lambda_names "g++ is not installed"
 fi
 
 # a program built with AddressSanitizer runs: its runtime goes first in LD_PRELOAD
