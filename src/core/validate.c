@@ -283,10 +283,15 @@ static uintptr_t user_line(uintptr_t ip)
 	return k == LINE_USER ? ip : 0;
 }
 
-static bool joinable(const struct ul_class *c)
+/* A class of one static lock is its one instance already: ordering it by
+ * instance gains nothing and costs the slow path on every nesting. */
+static bool joinable(struct ul_class *c)
 {
-	return c && c->base == c->id && (c->origin == UL_ORIGIN_INIT || c->origin == UL_ORIGIN_FIRST_USE) &&
-	       !c->name;
+	if (!c || c->base != c->id || c->name ||
+	    (c->origin != UL_ORIGIN_INIT && c->origin != UL_ORIGIN_FIRST_USE))
+		return false;
+	return !(atomic_load_explicit(&c->data, memory_order_relaxed) &&
+		 !atomic_load_explicit(&c->data2, memory_order_relaxed));
 }
 
 /* The instances that made a class dependency between two joinable
