@@ -31,14 +31,11 @@ static inline struct ul_thread *ul_fast_thread(void)
  * as valid. */
 bool ul_fast_fill(struct ul_thread *t, struct ul_lcache *c, const void *lock, uint32_t epoch);
 
-/* Called outside signal handlers only (t->ctx == 0, see ul_fast_thread). */
-static inline __attribute__((always_inline)) bool ul_fast_check(struct ul_thread *t, const void *lock, uint8_t mode,
-								uint8_t flags, struct ul_fast *f)
+/* The chain step of a lock found in the lock cache: extend the chain key
+ * and find it in the chain cache. No call, no shared write. */
+static inline __attribute__((always_inline)) bool ul_fast_chain(struct ul_thread *t, const struct ul_lcache *c,
+								uint8_t mode, uint8_t flags, struct ul_fast *f)
 {
-	struct ul_lcache *c = &t->lcache[ul_lcache_slot(lock)];
-	uint32_t epoch = atomic_load_explicit(ul_lock_epoch(lock), memory_order_acquire);
-	if (unlikely(c->addr != (uintptr_t)lock || c->epoch != epoch) && !ul_fast_fill(t, c, lock, epoch))
-		return false;
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
 	if (unlikely(d >= t->cap))
 		return false;
@@ -52,13 +49,48 @@ static inline __attribute__((always_inline)) bool ul_fast_check(struct ul_thread
 	return true;
 }
 
+/* The lock cache slot of lock, if it holds lock's current identity. */
+static inline __attribute__((always_inline)) struct ul_lcache *ul_fast_lookup(struct ul_thread *t, const void *lock,
+									  uint32_t *epoch)
+{
+	struct ul_lcache *c = &t->lcache[ul_lcache_slot(lock)];
+	*epoch = atomic_load_explicit(ul_lock_epoch(lock), memory_order_acquire);
+	if (unlikely(c->addr != (uintptr_t)lock || c->epoch != *epoch))
+		return NULL;
+	return c;
+}
+
+/* Both caches hit: no call at all, so a wrapper that uses only this keeps
+ * no frame and leaves by tail calls. Outside signal handlers only. */
+static inline __attribute__((always_inline)) bool ul_fast_hit(struct ul_thread *t, const void *lock, uint8_t mode,
+							      uint8_t flags, struct ul_fast *f)
+{
+	uint32_t epoch;
+	const struct ul_lcache *c = ul_fast_lookup(t, lock, &epoch);
+	return c && ul_fast_chain(t, c, mode, flags, f);
+}
+
+/* As ul_fast_hit, filling the lock cache on a miss. Called outside signal
+ * handlers only (t->ctx == 0, see ul_fast_thread). */
+static inline __attribute__((always_inline)) bool ul_fast_check(struct ul_thread *t, const void *lock, uint8_t mode,
+								uint8_t flags, struct ul_fast *f)
+{
+	struct ul_lcache *c = &t->lcache[ul_lcache_slot(lock)];
+	uint32_t epoch = atomic_load_explicit(ul_lock_epoch(lock), memory_order_acquire);
+	if (unlikely(c->addr != (uintptr_t)lock || c->epoch != epoch) && !ul_fast_fill(t, c, lock, epoch))
+		return false;
+	return ul_fast_chain(t, c, mode, flags, f);
+}
+
 /* Push in an order a signal handler can interrupt at any point. */
 static inline __attribute__((always_inline)) void ul_fast_push(struct ul_thread *t, const void *lock, const struct ul_fast *f,
 				uintptr_t ip, uint8_t mode, uint8_t flags)
 {
 	ul_held_push(t, lock, f->key, ip, f->class_id, f->inst, mode, flags);
-	/* the fast path runs outside handlers; its class ids are small */
-	if (likely(!(flags & UL_ACQ_TRY)))
+	/* the fast path runs outside handlers; its class ids are small. Only
+	 * event producers read the window, and without --wait-check every
+	 * producer passes class 0 and reads nothing */
+	if (unlikely(ul_rt.opt.wait_check) && likely(!(flags & UL_ACQ_TRY)))
 		ul_event_note_v(t, f->class_id | (uint32_t)mode << 30, ip);
 }
 

@@ -70,13 +70,58 @@ static __attribute__((noinline)) int mutex_lock_slow(pthread_mutex_t *m, uintptr
 	return mutex_acquire(m, 0xff, ip, &(struct ul_call){ .op = UL_OP_LOCK, .mode = UL_WRITE });
 }
 
+/* glibc's lock cannot fail or wait on it: a plain type (normal, recursive,
+ * errorcheck, adaptive; not robust, PI, PP, process-shared or elided)
+ * whose lock word reads free. Recursive and errorcheck owners clear
+ * __owner before they free the word, so a free word is never this
+ * thread's own. */
+static inline __attribute__((always_inline)) bool mutex_free_plain(const pthread_mutex_t *m)
+{
+	return (unsigned)__atomic_load_n(&m->__data.__kind, __ATOMIC_RELAXED) <= 3 &&
+	       __atomic_load_n(&m->__data.__lock, __ATOMIC_RELAXED) == 0;
+}
+
+/* Chain cached, lock busy (or of a kind glibc must see untouched): try,
+ * then the watched wait, then record. */
+static __attribute__((noinline)) int mutex_lock_busy(struct ul_thread *t, pthread_mutex_t *m, uint64_t key,
+						     uint32_t class_id, uint32_t inst, uintptr_t ip)
+{
+	return ul_fast_lock(t, m, &(struct ul_fast){ key, class_id, inst }, UL_WRITE, ip, &mutex_ops);
+}
+
+/* The lock cache missed: fill it, then as the fast path. */
+static __attribute__((noinline)) int mutex_lock_miss(pthread_mutex_t *m, uintptr_t ip)
+{
+	struct ul_thread *t = ul_fast_thread();
+	struct ul_fast f;
+	if (!t || !ul_fast_check(t, m, UL_WRITE, 0, &f))
+		return mutex_lock_slow(m, ip);
+	if (!mutex_free_plain(m))
+		return mutex_lock_busy(t, m, f.key, f.class_id, f.inst, ip);
+	ul_fast_push(t, m, &f, ip, UL_WRITE, 0);
+	return REAL(pthread_mutex_lock)(m);
+}
+
+/* The kernel's order: record, then take. When the chain is cached and the
+ * lock word reads free, the held entry is pushed and glibc's lock is
+ * tail-called: no frame, no trylock. A busy lock gets the trylock and the
+ * watched wait (mutex_lock_busy). */
 INTERCEPTOR(int, pthread_mutex_lock, (pthread_mutex_t *m))
 {
 	struct ul_thread *t = ul_fast_thread();
 	struct ul_fast f;
-	if (likely(t && ul_fast_check(t, m, UL_WRITE, 0, &f)))
-		return ul_fast_lock(t, m, &f, UL_WRITE, UL_IP, &mutex_ops);
-	return mutex_lock_slow(m, UL_IP);
+	if (unlikely(!t))
+		return mutex_lock_slow(m, UL_IP);
+	uint32_t epoch;
+	const struct ul_lcache *c = ul_fast_lookup(t, m, &epoch);
+	if (unlikely(!c))
+		return mutex_lock_miss(m, UL_IP);
+	if (unlikely(!ul_fast_chain(t, c, UL_WRITE, 0, &f)))
+		return mutex_lock_slow(m, UL_IP);
+	if (unlikely(!mutex_free_plain(m)))
+		return mutex_lock_busy(t, m, f.key, f.class_id, f.inst, UL_IP);
+	ul_fast_push(t, m, &f, UL_IP, UL_WRITE, 0);
+	return REAL(pthread_mutex_lock)(m);
 }
 
 INTERCEPTOR(int, pthread_mutex_trylock, (pthread_mutex_t *m))

@@ -77,14 +77,63 @@ static __attribute__((noinline)) int rw_lock_slow(pthread_rwlock_t *rw, uint8_t 
 	return rw_acquire(rw, 0xff, ip, &(struct ul_call){ .op = UL_OP_LOCK, .mode = mode });
 }
 
-/* Blocking rd/wr: the cached-chain fast path, inline as for mutexes. */
+/* glibc's rdlock or wrlock cannot fail or wait on it (glibc >= 2.25
+ * layout of __readers: bit 0 write phase, bit 1 write-locked, readers
+ * from bit 3). A recursive read: the lock is in its read phase with room
+ * for more readers (a writer-preferring rwlock makes readers wait for
+ * queued writers, so its reads are never taken this way). A write: no
+ * reader and no writer. */
+static inline __attribute__((always_inline)) bool rw_free_for(const pthread_rwlock_t *rw, uint8_t mode)
+{
+	unsigned r = __atomic_load_n(&rw->__data.__readers, __ATOMIC_RELAXED);
+	if (mode == UL_WRITE)
+		return (r & ~1u) == 0;
+	return mode == UL_RREAD && (r & (3u | 0xc0000000u)) == 0;
+}
+
+/* Chain cached, lock busy: try, then the watched wait, then record. */
+static __attribute__((noinline)) int rw_lock_busy(struct ul_thread *t, pthread_rwlock_t *rw, uint64_t key,
+						  uint64_t class_inst, uint8_t mode, uintptr_t ip)
+{
+	return ul_fast_lock(t, rw, &(struct ul_fast){ key, (uint32_t)class_inst, (uint32_t)(class_inst >> 32) },
+			    mode, ip, &rw_ops);
+}
+
+static inline __attribute__((always_inline)) int rw_real_lock(pthread_rwlock_t *rw, uint8_t mode)
+{
+	return mode == UL_WRITE ? REAL(pthread_rwlock_wrlock)(rw) : REAL(pthread_rwlock_rdlock)(rw);
+}
+
+/* The lock cache missed: fill it, then as the fast path. */
+static __attribute__((noinline)) int rw_lock_miss(pthread_rwlock_t *rw, uint8_t mode, uintptr_t ip)
+{
+	struct ul_thread *t = ul_fast_thread();
+	struct ul_fast f;
+	if (!t || !ul_fast_check(t, rw, mode, 0, &f))
+		return rw_lock_slow(rw, mode, ip);
+	if (!rw_free_for(rw, mode))
+		return rw_lock_busy(t, rw, f.key, f.class_id | (uint64_t)f.inst << 32, mode, ip);
+	ul_fast_push(t, rw, &f, ip, mode, 0);
+	return rw_real_lock(rw, mode);
+}
+
+/* Blocking rd/wr: record, then take, as for mutexes (mutex.c). */
 static inline __attribute__((always_inline)) int rw_lock(pthread_rwlock_t *rw, uint8_t mode, uintptr_t ip)
 {
 	struct ul_thread *t = ul_fast_thread();
 	struct ul_fast f;
-	if (likely(t && ul_fast_check(t, rw, mode, 0, &f)))
-		return ul_fast_lock(t, rw, &f, mode, ip, &rw_ops);
-	return rw_lock_slow(rw, mode, ip);
+	if (unlikely(!t))
+		return rw_lock_slow(rw, mode, ip);
+	uint32_t epoch;
+	const struct ul_lcache *c = ul_fast_lookup(t, rw, &epoch);
+	if (unlikely(!c))
+		return rw_lock_miss(rw, mode, ip);
+	if (unlikely(!ul_fast_chain(t, c, mode, 0, &f)))
+		return rw_lock_slow(rw, mode, ip);
+	if (unlikely(!rw_free_for(rw, mode)))
+		return rw_lock_busy(t, rw, f.key, f.class_id | (uint64_t)f.inst << 32, mode, ip);
+	ul_fast_push(t, rw, &f, ip, mode, 0);
+	return rw_real_lock(rw, mode);
 }
 
 INTERCEPTOR(int, pthread_rwlock_rdlock, (pthread_rwlock_t *rw))
