@@ -31,6 +31,30 @@ static inline struct ul_thread *ul_fast_thread(void)
  * as valid. */
 bool ul_fast_fill(struct ul_thread *t, struct ul_lcache *c, const void *lock, uint32_t epoch);
 
+/* The identity cache inside a lock object: two words of it that the
+ * intercept layer knows to be unused (intercept/interpose.h), shared by
+ * all threads. w0 is class | inst << 32; w1 a tag over the address, w0,
+ * the epoch of the lock's bucket and a per-process salt (new in a fork
+ * child). So bytes copied to another address, an identity that has ended
+ * (its epoch moved), another process's tag, zeros or random bytes never
+ * match, and a tag is as good as a lock-cache entry. Written only for what
+ * ul_fast_fill would cache for every thread (not first-use locks: their
+ * stack rule depends on the thread). */
+extern uint64_t ul_obj_salt;
+static inline __attribute__((always_inline)) uint64_t ul_obj_tag(const void *lock, uint64_t w0, uint32_t epoch)
+{
+	uint64_t k = ((uintptr_t)lock ^ ul_obj_salt) + (uint64_t)epoch * 0x9e3779b97f4a7c15ULL;
+	k = (k ^ (k >> 29)) * 0xbf58476d1ce4e5b9ULL;
+	k ^= k >> 32;
+	return k ^ (w0 * 0x94d049bb133111ebULL);
+}
+/* A lock-cache miss: fill from the shared table and write the object's
+ * tag words (w0p, w1p; NULL: none). */
+bool ul_fast_fill_tag(struct ul_thread *t, struct ul_lcache *c, const void *lock, uint32_t epoch, uint64_t *w0p,
+		      uint64_t *w1p);
+/* A fork child: every tag the parent wrote stops matching. */
+void ul_obj_salt_renew(void);
+
 /* The chain step of a lock found in the lock cache: extend the chain key
  * and find it in the chain cache. No call, no shared write. */
 static inline __attribute__((always_inline)) bool ul_fast_chain(struct ul_thread *t, const struct ul_lcache *c,
@@ -58,6 +82,19 @@ static inline __attribute__((always_inline)) struct ul_lcache *ul_fast_lookup(st
 	if (unlikely(c->addr != (uintptr_t)lock || c->epoch != *epoch))
 		return NULL;
 	return c;
+}
+
+/* The lock's identity from its tag words into *c (a stack copy: a tag
+ * hit leaves the lock cache alone), or false. */
+static inline __attribute__((always_inline)) bool ul_fast_tag(const void *lock, uint32_t epoch, const uint64_t *w0p,
+							      const uint64_t *w1p, struct ul_lcache *c)
+{
+	uint64_t w0 = __atomic_load_n(w0p, __ATOMIC_RELAXED), w1 = __atomic_load_n(w1p, __ATOMIC_RELAXED);
+	if (w1 != ul_obj_tag(lock, w0, epoch))
+		return false;
+	c->class_id = (uint32_t)w0;
+	c->inst = (uint32_t)(w0 >> 32);
+	return true;
 }
 
 /* Both caches hit: no call at all, so a wrapper that uses only this keeps

@@ -19,6 +19,9 @@ INTERCEPTOR(int, pthread_mutex_destroy, (pthread_mutex_t *m))
 {
 	int e = errno;
 	ul_lock_destroy_event(m, UL_IP);
+	uint64_t *w = ul_mutex_tag(m); /* the bytes as glibc left them */
+	if (w && (w[0] | w[1]))
+		w[0] = w[1] = 0;
 	errno = e;
 	return REAL(pthread_mutex_destroy)(m);
 }
@@ -89,12 +92,22 @@ static __attribute__((noinline)) int mutex_lock_busy(struct ul_thread *t, pthrea
 	return ul_fast_lock(t, m, &(struct ul_fast){ key, class_id, inst }, UL_WRITE, ip, &mutex_ops);
 }
 
-/* The lock cache missed: fill it, then as the fast path. */
+/* The lock cache missed: the lock's tag words (--lock-tags), else the
+ * shared table, which fills the lock cache and writes the tag. */
 static __attribute__((noinline)) int mutex_lock_miss(pthread_mutex_t *m, uintptr_t ip)
 {
 	struct ul_thread *t = ul_fast_thread();
+	if (!t)
+		return mutex_lock_slow(m, ip);
+	struct ul_lcache *c = &t->lcache[ul_lcache_slot(m)], tc;
+	uint32_t epoch = atomic_load_explicit(ul_lock_epoch(m), memory_order_acquire);
+	uint64_t *w = ul_mutex_tag(m);
+	if (w && ul_fast_tag(m, epoch, w, w + 1, &tc))
+		c = &tc;
+	else if (!ul_fast_fill_tag(t, c, m, epoch, w, w ? w + 1 : NULL))
+		return mutex_lock_slow(m, ip);
 	struct ul_fast f;
-	if (!t || !ul_fast_check(t, m, UL_WRITE, 0, &f))
+	if (!ul_fast_chain(t, c, UL_WRITE, 0, &f))
 		return mutex_lock_slow(m, ip);
 	if (!mutex_free_plain(m))
 		return mutex_lock_busy(t, m, f.key, f.class_id, f.inst, ip);
@@ -113,9 +126,14 @@ INTERCEPTOR(int, pthread_mutex_lock, (pthread_mutex_t *m))
 	if (unlikely(!t))
 		return mutex_lock_slow(m, UL_IP);
 	uint32_t epoch;
+	struct ul_lcache tc;
 	const struct ul_lcache *c = ul_fast_lookup(t, m, &epoch);
-	if (unlikely(!c))
-		return mutex_lock_miss(m, UL_IP);
+	if (unlikely(!c)) {
+		const uint64_t *w = ul_mutex_tag(m);
+		if (!w || !ul_fast_tag(m, epoch, w, w + 1, &tc))
+			return mutex_lock_miss(m, UL_IP);
+		c = &tc;
+	}
 	if (unlikely(!ul_fast_chain(t, c, UL_WRITE, 0, &f)))
 		return mutex_lock_slow(m, UL_IP);
 	if (unlikely(!mutex_free_plain(m)))

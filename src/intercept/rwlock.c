@@ -20,6 +20,9 @@ INTERCEPTOR(int, pthread_rwlock_destroy, (pthread_rwlock_t *rw))
 {
 	int e = errno;
 	ul_lock_destroy_event(rw, UL_IP);
+	uint64_t *w = ul_rwlock_tag(rw); /* the bytes as glibc left them */
+	if (w && (w[0] | *UL_RWLOCK_TAG_W1(w)))
+		w[0] = *UL_RWLOCK_TAG_W1(w) = 0;
 	errno = e;
 	return REAL(pthread_rwlock_destroy)(rw);
 }
@@ -104,12 +107,22 @@ static inline __attribute__((always_inline)) int rw_real_lock(pthread_rwlock_t *
 	return mode == UL_WRITE ? REAL(pthread_rwlock_wrlock)(rw) : REAL(pthread_rwlock_rdlock)(rw);
 }
 
-/* The lock cache missed: fill it, then as the fast path. */
+/* The lock cache missed: the lock's tag words (--lock-tags), else the
+ * shared table, which fills the lock cache and writes the tag. */
 static __attribute__((noinline)) int rw_lock_miss(pthread_rwlock_t *rw, uint8_t mode, uintptr_t ip)
 {
 	struct ul_thread *t = ul_fast_thread();
+	if (!t)
+		return rw_lock_slow(rw, mode, ip);
+	struct ul_lcache *c = &t->lcache[ul_lcache_slot(rw)], tc;
+	uint32_t epoch = atomic_load_explicit(ul_lock_epoch(rw), memory_order_acquire);
+	uint64_t *w = ul_rwlock_tag(rw);
+	if (w && ul_fast_tag(rw, epoch, w, UL_RWLOCK_TAG_W1(w), &tc))
+		c = &tc;
+	else if (!ul_fast_fill_tag(t, c, rw, epoch, w, w ? UL_RWLOCK_TAG_W1(w) : NULL))
+		return rw_lock_slow(rw, mode, ip);
 	struct ul_fast f;
-	if (!t || !ul_fast_check(t, rw, mode, 0, &f))
+	if (!ul_fast_chain(t, c, mode, 0, &f))
 		return rw_lock_slow(rw, mode, ip);
 	if (!rw_free_for(rw, mode))
 		return rw_lock_busy(t, rw, f.key, f.class_id | (uint64_t)f.inst << 32, mode, ip);
@@ -125,9 +138,14 @@ static inline __attribute__((always_inline)) int rw_lock(pthread_rwlock_t *rw, u
 	if (unlikely(!t))
 		return rw_lock_slow(rw, mode, ip);
 	uint32_t epoch;
+	struct ul_lcache tc;
 	const struct ul_lcache *c = ul_fast_lookup(t, rw, &epoch);
-	if (unlikely(!c))
-		return rw_lock_miss(rw, mode, ip);
+	if (unlikely(!c)) {
+		const uint64_t *w = ul_rwlock_tag(rw);
+		if (!w || !ul_fast_tag(rw, epoch, w, UL_RWLOCK_TAG_W1(w), &tc))
+			return rw_lock_miss(rw, mode, ip);
+		c = &tc;
+	}
 	if (unlikely(!ul_fast_chain(t, c, mode, 0, &f)))
 		return rw_lock_slow(rw, mode, ip);
 	if (unlikely(!rw_free_for(rw, mode)))
