@@ -18,7 +18,7 @@ struct ul_fast {
 static inline struct ul_thread *ul_fast_thread(void)
 {
 	struct ul_thread *t = ul_self;
-	if (unlikely(!t || t->stop || t->ctx))
+	if (unlikely(!t || t->stop)) /* also t->ctx */
 		return NULL;
 	return t;
 }
@@ -56,21 +56,45 @@ bool ul_fast_fill_tag(struct ul_thread *t, struct ul_lcache *c, const void *lock
 void ul_obj_salt_renew(void);
 
 /* The chain step of a lock found in the lock cache: extend the chain key
- * and find it in the chain cache. No call, no shared write. */
-static inline __attribute__((always_inline)) bool ul_fast_chain(struct ul_thread *t, const struct ul_lcache *c,
-								uint8_t mode, uint8_t flags, struct ul_fast *f)
+ * and find it in the chain cache. The entry remembers its last transition
+ * (a per-thread transition cache, direct-mapped by lock): the same lock
+ * taken on the same chain, in the same mode and signal mask, gets its
+ * validated key with one compare, no hash and no probe. Validated chains
+ * are never forgotten, so a remembered key stays good. No call, no shared
+ * write. */
+static inline __attribute__((always_inline)) bool ul_fast_chain_m(struct ul_thread *t, struct ul_lcache *c,
+								  uint8_t mode, uint8_t flags, bool memo, struct ul_fast *f)
 {
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
 	if (unlikely(d >= t->cap))
 		return false;
-	uint64_t key = ul_chain_top(t, d);
-	ul_chain_key_next(&key, c->class_id, mode, flags, t->mask_hash);
-	if (unlikely(t->ccache[(key >> 8) & (UL_ARRAY_SIZE(t->ccache) - 1)] != key))
-		return false;
+	uint64_t top = ul_chain_top_ctx(t, d, 0); /* outside handlers: t->ctx is 0 */
+	/* chain keys are odd: the low bits carry mode and trylock */
+	uint64_t from = (top ^ t->mask_hash) + ((uint64_t)mode << 1 | (flags & UL_ACQ_TRY)) + 1;
+	uint64_t key;
+	if (memo && likely(c->memo_top == from)) {
+		key = c->memo_key;
+	} else {
+		key = top;
+		ul_chain_key_next(&key, c->class_id, mode, flags, t->mask_hash);
+		if (unlikely(t->ccache[(key >> 8) & (UL_ARRAY_SIZE(t->ccache) - 1)] != key))
+			return false;
+		if (memo) {
+			c->memo_key = key;
+			c->memo_top = from;
+		}
+	}
 	f->key = key;
 	f->class_id = c->class_id;
 	f->inst = c->inst;
 	return true;
+}
+
+/* c in the lock cache: with its transition memo. */
+static inline __attribute__((always_inline)) bool ul_fast_chain(struct ul_thread *t, struct ul_lcache *c,
+								uint8_t mode, uint8_t flags, struct ul_fast *f)
+{
+	return ul_fast_chain_m(t, c, mode, flags, true, f);
 }
 
 /* The lock cache slot of lock, if it holds lock's current identity. */
@@ -85,7 +109,8 @@ static inline __attribute__((always_inline)) struct ul_lcache *ul_fast_lookup(st
 }
 
 /* The lock's identity from its tag words into *c (a stack copy: a tag
- * hit leaves the lock cache alone), or false. */
+ * hit leaves the lock cache alone; it has no memo: ul_fast_chain_m with
+ * memo false), or false. */
 static inline __attribute__((always_inline)) bool ul_fast_tag(const void *lock, uint32_t epoch, const uint64_t *w0p,
 							      const uint64_t *w1p, struct ul_lcache *c)
 {
@@ -103,7 +128,7 @@ static inline __attribute__((always_inline)) bool ul_fast_hit(struct ul_thread *
 							      uint8_t flags, struct ul_fast *f)
 {
 	uint32_t epoch;
-	const struct ul_lcache *c = ul_fast_lookup(t, lock, &epoch);
+	struct ul_lcache *c = ul_fast_lookup(t, lock, &epoch);
 	return c && ul_fast_chain(t, c, mode, flags, f);
 }
 
@@ -123,7 +148,7 @@ static inline __attribute__((always_inline)) bool ul_fast_check(struct ul_thread
 static inline __attribute__((always_inline)) void ul_fast_push(struct ul_thread *t, const void *lock, const struct ul_fast *f,
 				uintptr_t ip, uint8_t mode, uint8_t flags)
 {
-	ul_held_push(t, lock, f->key, ip, f->class_id, f->inst, mode, flags);
+	ul_held_push_ctx(t, lock, f->key, ip, f->class_id, f->inst, mode, flags, 0);
 	/* the fast path runs outside handlers; its class ids are small. Only
 	 * event producers read the window, and without --wait-check every
 	 * producer passes class 0 and reads nothing */

@@ -92,22 +92,33 @@ static __attribute__((noinline)) int mutex_lock_busy(struct ul_thread *t, pthrea
 	return ul_fast_lock(t, m, &(struct ul_fast){ key, class_id, inst }, UL_WRITE, ip, &mutex_ops);
 }
 
-/* The lock cache missed: the lock's tag words (--lock-tags), else the
- * shared table, which fills the lock cache and writes the tag. */
-static __attribute__((noinline)) int mutex_lock_miss(pthread_mutex_t *m, uintptr_t ip)
+/* Neither cache knows the lock: the shared table, which fills the lock
+ * cache and writes the lock's tag words. */
+static __attribute__((noinline)) int mutex_lock_fill(struct ul_thread *t, pthread_mutex_t *m, uint32_t epoch,
+						     uintptr_t ip)
 {
-	struct ul_thread *t = ul_fast_thread();
-	if (!t)
-		return mutex_lock_slow(m, ip);
-	struct ul_lcache *c = &t->lcache[ul_lcache_slot(m)], tc;
-	uint32_t epoch = atomic_load_explicit(ul_lock_epoch(m), memory_order_acquire);
+	struct ul_lcache *c = &t->lcache[ul_lcache_slot(m)];
 	uint64_t *w = ul_mutex_tag(m);
-	if (w && ul_fast_tag(m, epoch, w, w + 1, &tc))
-		c = &tc;
-	else if (!ul_fast_fill_tag(t, c, m, epoch, w, w ? w + 1 : NULL))
-		return mutex_lock_slow(m, ip);
 	struct ul_fast f;
-	if (!ul_fast_chain(t, c, UL_WRITE, 0, &f))
+	if (!ul_fast_fill_tag(t, c, m, epoch, w, w ? w + 1 : NULL) || !ul_fast_chain(t, c, UL_WRITE, 0, &f))
+		return mutex_lock_slow(m, ip);
+	if (!mutex_free_plain(m))
+		return mutex_lock_busy(t, m, f.key, f.class_id, f.inst, ip);
+	ul_fast_push(t, m, &f, ip, UL_WRITE, 0);
+	return REAL(pthread_mutex_lock)(m);
+}
+
+/* The lock cache missed: the lock's tag words (--lock-tags), which have
+ * no transition memo. No call but tail calls, so no frame. */
+static __attribute__((noinline)) int mutex_lock_tagged(struct ul_thread *t, pthread_mutex_t *m, uint32_t epoch,
+						       uintptr_t ip)
+{
+	const uint64_t *w = ul_mutex_tag(m);
+	struct ul_lcache tc;
+	struct ul_fast f;
+	if (!w || !ul_fast_tag(m, epoch, w, w + 1, &tc))
+		return mutex_lock_fill(t, m, epoch, ip);
+	if (!ul_fast_chain_m(t, &tc, UL_WRITE, 0, false, &f))
 		return mutex_lock_slow(m, ip);
 	if (!mutex_free_plain(m))
 		return mutex_lock_busy(t, m, f.key, f.class_id, f.inst, ip);
@@ -126,14 +137,9 @@ INTERCEPTOR(int, pthread_mutex_lock, (pthread_mutex_t *m))
 	if (unlikely(!t))
 		return mutex_lock_slow(m, UL_IP);
 	uint32_t epoch;
-	struct ul_lcache tc;
-	const struct ul_lcache *c = ul_fast_lookup(t, m, &epoch);
-	if (unlikely(!c)) {
-		const uint64_t *w = ul_mutex_tag(m);
-		if (!w || !ul_fast_tag(m, epoch, w, w + 1, &tc))
-			return mutex_lock_miss(m, UL_IP);
-		c = &tc;
-	}
+	struct ul_lcache *c = ul_fast_lookup(t, m, &epoch);
+	if (unlikely(!c))
+		return mutex_lock_tagged(t, m, epoch, UL_IP);
 	if (unlikely(!ul_fast_chain(t, c, UL_WRITE, 0, &f)))
 		return mutex_lock_slow(m, UL_IP);
 	if (unlikely(!mutex_free_plain(m)))

@@ -122,7 +122,7 @@ static __attribute__((noinline)) int rw_lock_miss(pthread_rwlock_t *rw, uint8_t 
 	else if (!ul_fast_fill_tag(t, c, rw, epoch, w, w ? UL_RWLOCK_TAG_W1(w) : NULL))
 		return rw_lock_slow(rw, mode, ip);
 	struct ul_fast f;
-	if (!ul_fast_chain(t, c, mode, 0, &f))
+	if (!ul_fast_chain_m(t, c, mode, 0, c != &tc, &f))
 		return rw_lock_slow(rw, mode, ip);
 	if (!rw_free_for(rw, mode))
 		return rw_lock_busy(t, rw, f.key, f.class_id | (uint64_t)f.inst << 32, mode, ip);
@@ -139,15 +139,17 @@ static inline __attribute__((always_inline)) int rw_lock(pthread_rwlock_t *rw, u
 		return rw_lock_slow(rw, mode, ip);
 	uint32_t epoch;
 	struct ul_lcache tc;
-	const struct ul_lcache *c = ul_fast_lookup(t, rw, &epoch);
+	struct ul_lcache *c = ul_fast_lookup(t, rw, &epoch);
 	if (unlikely(!c)) {
+		/* not in the lock cache: its tag words (no memo there) */
 		const uint64_t *w = ul_rwlock_tag(rw);
 		if (!w || !ul_fast_tag(rw, epoch, w, UL_RWLOCK_TAG_W1(w), &tc))
 			return rw_lock_miss(rw, mode, ip);
-		c = &tc;
-	}
-	if (unlikely(!ul_fast_chain(t, c, mode, 0, &f)))
+		if (!ul_fast_chain_m(t, &tc, mode, 0, false, &f))
+			return rw_lock_slow(rw, mode, ip);
+	} else if (unlikely(!ul_fast_chain(t, c, mode, 0, &f))) {
 		return rw_lock_slow(rw, mode, ip);
+	}
 	if (unlikely(!rw_free_for(rw, mode)))
 		return rw_lock_busy(t, rw, f.key, f.class_id | (uint64_t)f.inst << 32, mode, ip);
 	ul_fast_push(t, rw, &f, ip, mode, 0);
