@@ -156,9 +156,18 @@ static inline __attribute__((always_inline)) int rw_lock(pthread_rwlock_t *rw, u
 	return rw_real_lock(rw, mode);
 }
 
+/* A writer-preferring rwlock's read (non-recursive): never record-then-
+ * lock (rw_free_for), so out of the common read's way. */
+static __attribute__((noinline)) int rw_rdlock_nonrec(pthread_rwlock_t *rw, uintptr_t ip)
+{
+	return rw_lock(rw, UL_READ, ip);
+}
+
 INTERCEPTOR(int, pthread_rwlock_rdlock, (pthread_rwlock_t *rw))
 {
-	return rw_lock(rw, read_mode(rw), UL_IP);
+	if (unlikely(read_mode(rw) != UL_RREAD))
+		return rw_rdlock_nonrec(rw, UL_IP);
+	return rw_lock(rw, UL_RREAD, UL_IP);
 }
 
 INTERCEPTOR(int, pthread_rwlock_wrlock, (pthread_rwlock_t *rw))
