@@ -5,15 +5,19 @@
 #include "held.h"
 #include "fastpath.h"
 
-/* A per-thread direct-mapped cache in front of the shared table. */
+/* A per-thread two-way cache in front of the shared table. */
 bool ul_chain_cached(struct ul_thread *t, uint64_t key)
 {
-	uint64_t *slot = &t->ccache[(key >> 8) & (UL_ARRAY_SIZE(t->ccache) - 1)];
-	if (likely(*slot == key))
+	if (likely(ul_chain_in_ccache(t, key)))
 		return true;
 	if (!ul_htab_has(&ul_rt.chains, key))
 		return false;
-	*slot = key;
+	/* the newest first, the older one second. A handler that interrupts
+	 * the move writes validated keys too: a slot may lose one, never
+	 * hold a key that was not validated */
+	uint64_t *set = ul_ccache_set(t, key);
+	set[1] = set[0];
+	set[0] = key;
 	return true;
 }
 

@@ -55,6 +55,18 @@ bool ul_fast_fill_tag(struct ul_thread *t, struct ul_lcache *c, const void *lock
 /* A fork child: every tag the parent wrote stops matching. */
 void ul_obj_salt_renew(void);
 
+/* The thread's chain cache: two-way sets, so two chains that meet in one
+ * set (nested windows over a few classes) do not evict each other. */
+static inline __attribute__((always_inline)) uint64_t *ul_ccache_set(struct ul_thread *t, uint64_t key)
+{
+	return &t->ccache[(key >> 8) & (UL_ARRAY_SIZE(t->ccache) - 2)];
+}
+static inline __attribute__((always_inline)) bool ul_chain_in_ccache(struct ul_thread *t, uint64_t key)
+{
+	const uint64_t *set = ul_ccache_set(t, key);
+	return set[0] == key || set[1] == key;
+}
+
 /* The chain step of a lock found in the lock cache: extend the chain key
  * and find it in the chain cache. The entry remembers its last transition
  * (a per-thread transition cache, direct-mapped by lock): the same lock
@@ -77,7 +89,7 @@ static inline __attribute__((always_inline)) bool ul_fast_chain_m(struct ul_thre
 	} else {
 		key = top;
 		ul_chain_key_next(&key, c->class_id, mode, flags, t->mask_hash);
-		if (unlikely(t->ccache[(key >> 8) & (UL_ARRAY_SIZE(t->ccache) - 1)] != key))
+		if (unlikely(!ul_chain_in_ccache(t, key)))
 			return false;
 		if (memo) {
 			c->memo_key = key;
