@@ -20,6 +20,7 @@
 #include "../common/options.h"
 #include "../common/snapshot.h"
 #include "db.h"
+#include "needed.h"
 #include "../common/outfile.h"
 #include "html.h"
 
@@ -296,6 +297,43 @@ static void forward(int sig, siginfo_t *si, void *uc)
 		kill(child, sig);
 }
 
+/* The signals that go on to the program: every one whose default kills
+ * and that someone else sends (not SIGPIPE or the launcher's own timers).
+ * One the launcher found ignored (nohup, a background job) stays ignored,
+ * and the program inherits it so, as it would without ulockdep. */
+static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM };
+#define NFORWARDED (sizeof forwarded / sizeof forwarded[0])
+static struct sigaction start_action[NFORWARDED], start_chld;
+
+static void forward_signals(void)
+{
+	struct sigaction fw;
+	memset(&fw, 0, sizeof fw);
+	fw.sa_sigaction = forward;
+	fw.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigemptyset(&fw.sa_mask);
+	for (size_t k = 0; k < NFORWARDED; k++) {
+		sigaction(forwarded[k], NULL, &start_action[k]);
+		if (start_action[k].sa_handler != SIG_IGN)
+			sigaction(forwarded[k], &fw, NULL);
+	}
+	/* an ignored SIGCHLD (a supervisor that reaps automatically) would
+	 * reap the program before waitpid() sees its status */
+	struct sigaction dfl;
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGCHLD, &dfl, &start_chld);
+}
+
+/* In the program's process, before exec: what the launcher started with. */
+static void restore_signals(void)
+{
+	for (size_t k = 0; k < NFORWARDED; k++)
+		sigaction(forwarded[k], &start_action[k], NULL);
+	sigaction(SIGCHLD, &start_chld, NULL);
+}
+
 static int graph_cmd(int argc, char **argv)
 {
 	const char *in = NULL, *out = NULL;
@@ -387,7 +425,8 @@ static bool same_path(const char *a, const char *b)
 
 static int check_outputs(const struct ul_options *o)
 {
-	struct { const char *flag; char path[PATH_MAX + 16]; bool out; } f[16];
+	/* static: 16 paths would take 64 KB of a stack that `ulimit -s` may make small */
+	static struct { const char *flag; char path[PATH_MAX + 16]; bool out; } f[16];
 	int n = 0;
 #define ADD(fl, p, suffix, isout) \
 	if ((p) && *(p) && n < 16) { \
@@ -713,8 +752,13 @@ int main(int argc, char **argv)
 		setenv(UL_GRAPH_DIR_ENV, gdir, 1);
 	}
 	const char *pre = getenv("LD_PRELOAD");
+	/* AddressSanitizer must be the first library: its runtime goes ahead
+	 * of ulockdep's (it does not intercept the lock calls) */
+	char asan[256] = "";
+	if (program_needs(argv[i], "libasan.so", asan, sizeof asan - 1))
+		strcat(asan, ":");
 	char *preload;
-	if (asprintf(&preload, "%s%s%s", rt, pre && *pre ? ":" : "", pre ? pre : "") < 0)
+	if (asprintf(&preload, "%s%s%s%s", asan, rt, pre && *pre ? ":" : "", pre ? pre : "") < 0)
 		return 1;
 	/* --html: the runtime writes its data into a private directory; the
 	 * page is made from it after the program ends */
@@ -732,25 +776,14 @@ int main(int argc, char **argv)
 	setenv("LD_PRELOAD", preload, 1);
 	setenv("ULOCKDEP_OPTIONS", env, 1);
 
-	struct sigaction fw;
-	memset(&fw, 0, sizeof fw);
-	fw.sa_sigaction = forward;
-	fw.sa_flags = SA_SIGINFO | SA_RESTART;
-	sigemptyset(&fw.sa_mask);
-	sigaction(SIGINT, &fw, NULL);
-	sigaction(SIGTERM, &fw, NULL);
-	sigaction(SIGHUP, &fw, NULL);
-	sigaction(SIGQUIT, &fw, NULL);
+	forward_signals();
 	child = fork();
 	if (child < 0) {
 		perror("ulockdep: fork");
 		return 1;
 	}
 	if (child == 0) {
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		signal(SIGQUIT, SIG_DFL);
+		restore_signals();
 		if (tiny) {
 			char e[64];
 			snprintf(e, sizeof e, "pid=%d;opts=%llx", getpid(), ul_hash_str(getenv("ULOCKDEP_OPTIONS")));
@@ -764,9 +797,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ulockdep: %s: %s\n", argv[i], strerror(ee));
 		_exit(ee == ENOENT || ee == ENOTDIR ? 127 : 126);
 	}
-	int ws;
-	while (waitpid(child, &ws, 0) < 0 && errno == EINTR)
+	int ws = 0;
+	pid_t w;
+	while ((w = waitpid(child, &ws, 0)) < 0 && errno == EINTR)
 		;
+	if (w < 0) {
+		perror("ulockdep: waitpid");
+		ws = 1 << 8; /* a lost status is not a success */
+	}
+	child = 0; /* its pid may be reused: forward nothing more */
 	/* what runs after the program (Graphviz for --html) is not under ulockdep */
 	ul_helper_env();
 	long reports = 0;

@@ -56,7 +56,8 @@ struct ul_class *ul_class_get(uint32_t id)
 }
 
 /* A name the program handed over may live in a library it later unloads,
- * or in its own buffer: keep a copy. */
+ * or in its own buffer: keep a copy. Control characters become '?', so a
+ * name cannot start a line of its own in a report. */
 static const char *name_copy(const char *name)
 {
 	if (!name)
@@ -65,7 +66,10 @@ static const char *name_copy(const char *name)
 	char *s = ul_alloc(n + 1);
 	if (!s)
 		return "(no memory)";
-	memcpy(s, name, n);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)name[i];
+		s[i] = ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
+	}
 	s[n] = 0;
 	return s;
 }

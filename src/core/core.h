@@ -334,6 +334,7 @@ struct ul_edge {
 	uint32_t from, to;
 	uint32_t next_out, next_in;
 	uint32_t prev_out, prev_in; /* prev_out links the free list */
+	uint32_t hnext;   /* an instance edge: the next in its hash bucket */
 	uint32_t stack;   /* stack when the dependency was first recorded */
 	uint32_t hits;
 	uint8_t types;    /* bitmask of UL_DEP_* */

@@ -88,6 +88,81 @@ static bool edge_room(uint32_t id)
 	return true;
 }
 
+/* Instance edges by (from, to), chained through hnext: a node of a lock
+ * nested with thousands of others (accounts locked in address order) must
+ * not be found by walking its adjacency list. The buckets double under the
+ * graph lock; an outgrown array stays mapped. A lock-free reader may miss
+ * an edge while chains are rewritten: it then looks again under the lock. */
+struct ebuckets {
+	uint32_t mask;
+	_Atomic uint32_t head[];
+};
+static struct ebuckets *_Atomic ebuckets;
+static uint32_t inst_edges;
+
+static uint32_t ebucket(const struct ebuckets *b, uint32_t from, uint32_t to)
+{
+	return (uint32_t)ul_hash64((uint64_t)from << 32 | to) & b->mask;
+}
+
+static void ehash_link(struct ebuckets *b, uint32_t id)
+{
+	struct ul_edge *e = &edges[id];
+	_Atomic uint32_t *h = &b->head[ebucket(b, e->from, e->to)];
+	e->hnext = atomic_load_explicit(h, memory_order_relaxed);
+	atomic_store_explicit(h, id, memory_order_release);
+}
+
+/* Room for one more instance edge: at most one per bucket on average.
+ * False only when there are no buckets at all. */
+static bool ehash_room(void)
+{
+	struct ebuckets *b = atomic_load_explicit(&ebuckets, memory_order_relaxed);
+	uint32_t n = b ? b->mask + 1 : 0;
+	if (b && (inst_edges < n || n >= MAX_EDGES))
+		return true;
+	uint32_t cap = n ? 2 * n : 1024;
+	struct ebuckets *nb = ul_map(sizeof *nb + (size_t)cap * sizeof nb->head[0]);
+	if (!nb)
+		return b != NULL; /* the old buckets stay: longer chains, still correct */
+	nb->mask = cap - 1;
+	for (uint32_t id = 1; id < nedges; id++)
+		if (edges[id].from && nodes[edges[id].from].inst)
+			ehash_link(nb, id);
+	atomic_store_explicit(&ebuckets, nb, memory_order_release);
+	return true;
+}
+
+static void ehash_unlink(uint32_t id)
+{
+	struct ebuckets *b = atomic_load_explicit(&ebuckets, memory_order_relaxed);
+	struct ul_edge *e = &edges[id];
+	_Atomic uint32_t *p = &b->head[ebucket(b, e->from, e->to)];
+	for (uint32_t cur; (cur = atomic_load_explicit(p, memory_order_relaxed)); p = (_Atomic uint32_t *)&edges[cur].hnext)
+		if (cur == id) {
+			atomic_store_explicit(p, e->hnext, memory_order_release);
+			break;
+		}
+	inst_edges--;
+}
+
+/* steps: how far a lock-free reader walks; under the lock, all the way */
+static uint32_t ehash_find(uint32_t from, uint32_t to, int steps)
+{
+	struct ebuckets *b = atomic_load_explicit(&ebuckets, memory_order_acquire);
+	if (!b)
+		return 0;
+	struct ul_edge *es = atomic_load_explicit(&edges, memory_order_acquire);
+	uint32_t eid = atomic_load_explicit(&b->head[ebucket(b, from, to)], memory_order_acquire);
+	for (int n = 0; eid && n < steps; n++) {
+		struct ul_edge *e = &es[eid];
+		if (e->from == from && atomic_load_explicit((_Atomic uint32_t *)&e->to, memory_order_relaxed) == to)
+			return eid;
+		eid = atomic_load_explicit((_Atomic uint32_t *)&e->hnext, memory_order_relaxed);
+	}
+	return 0;
+}
+
 uint32_t ul_graph_nedges(void) { return live_edges; }
 uint32_t ul_graph_node_ids(void) { return nnodes - 1; }
 uint32_t ul_graph_edge_ids(void) { return nedges - 1; }
@@ -118,6 +193,8 @@ static void edge_free(uint32_t id)
 {
 	struct ul_edge *e = &edges[id];
 	struct ul_node *f = &nodes[e->from], *t = &nodes[e->to];
+	if (f->inst)
+		ehash_unlink(id);
 	if (e->prev_out)
 		edges[e->prev_out].next_out = e->next_out;
 	else
@@ -156,40 +233,28 @@ void ul_node_free(uint32_t id)
 	free_nodes = id;
 }
 
-/* Lock-free. Class edges are in a hash table; instance edges are found on
- * the shorter of the two adjacency lists. */
+/* Lock-free. Class edges are in a hash table, instance edges in their own
+ * (they die with their locks). 0: not found, or not sure (the caller adds
+ * under the lock). */
 uint32_t ul_edge_find(uint32_t from, uint32_t to)
 {
-	if (!nodes || !from || !to)
+	struct ul_node *ns = atomic_load_explicit(&nodes, memory_order_acquire);
+	if (!ns || !from || !to)
 		return 0;
-	if (!nodes[from].inst) {
+	if (!ns[from].inst) {
 		uint64_t v[3];
 		if (ul_htab_get(&ul_rt.edges, (uint64_t)from << 32 | to, v))
 			return (uint32_t)v[0];
 		return 0;
 	}
-	bool out = nodes[from].nout <= nodes[to].nin;
-	uint32_t eid = out ? nodes[from].first_out : nodes[to].first_in;
-	for (int n = 0; eid && n < FIND_STEPS; n++) {
-		struct ul_edge *e = &edges[eid];
-		if (e->from == from && atomic_load_explicit((_Atomic uint32_t *)&e->to, memory_order_relaxed) == to)
-			return eid;
-		eid = out ? e->next_out : e->next_in;
-	}
-	return 0; /* not found, or a long list: the caller adds under the lock */
+	return ehash_find(from, to, FIND_STEPS);
 }
 
-/* Under the lock: the full walk of the shorter list. */
 static uint32_t edge_find_locked(uint32_t from, uint32_t to)
 {
 	if (!nodes[from].inst)
 		return ul_edge_find(from, to);
-	bool out = nodes[from].nout <= nodes[to].nin;
-	for (uint32_t eid = out ? nodes[from].first_out : nodes[to].first_in; eid;
-	     eid = out ? edges[eid].next_out : edges[eid].next_in)
-		if (edges[eid].from == from && edges[eid].to == to)
-			return eid;
-	return 0;
+	return ehash_find(from, to, INT32_MAX);
 }
 
 uint32_t ul_edge_add(uint32_t from, uint32_t to, uint8_t type, uint32_t stack, bool *added)
@@ -206,6 +271,10 @@ uint32_t ul_edge_add(uint32_t from, uint32_t to, uint8_t type, uint32_t stack, b
 			*added = true;
 		}
 		return id;
+	}
+	if (nodes[from].inst && !ehash_room()) {
+		ul_notice_limit(UL_LIMIT_EDGES_OOM);
+		return 0;
 	}
 	id = free_edges;
 	if (id) {
@@ -243,6 +312,9 @@ uint32_t ul_edge_add(uint32_t from, uint32_t to, uint8_t type, uint32_t stack, b
 	if (!nodes[from].inst) {
 		uint64_t v[3] = { id, 0, 0 };
 		ul_htab_put(&ul_rt.edges, (uint64_t)from << 32 | to, v, false);
+	} else {
+		inst_edges++;
+		ehash_link(atomic_load_explicit(&ebuckets, memory_order_relaxed), id);
 	}
 	*added = true;
 	return id;

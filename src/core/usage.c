@@ -120,7 +120,8 @@ void ul_usage_acquire(struct ul_thread *t, const struct ul_acquire *a)
 	uint64_t new_en = en & ~atomic_load_explicit(&c->usage[ebit], memory_order_relaxed);
 	uint64_t new_used = 0;
 	int ubit = r ? UL_USAGE_USED_R : UL_USAGE_USED_W;
-	if (t->ctx && t->cur_sig > 0)
+	/* a trylock cannot wait on its owner (kernel: mark_usage) */
+	if (t->ctx && t->cur_sig > 0 && !(a->flags & UL_ACQ_TRY))
 		new_used = SIGBIT(t->cur_sig) & ~atomic_load_explicit(&c->usage[ubit], memory_order_relaxed);
 	if (likely(!new_en && !new_used))
 		return;

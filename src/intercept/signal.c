@@ -325,6 +325,10 @@ static void track_mask(int how, const sigset_t *set)
 	struct ul_thread *t = ul_self;
 	if (!t || !set || atomic_load(&ul_init_state) != 2)
 		return;
+	/* a vfork child shares its parent's memory, ul_self included, but
+	 * not its mask (dash and busybox set the mask there before exec) */
+	if ((int)syscall(SYS_gettid) != t->tid)
+		return;
 	uint64_t m = mask_bits(set), before = t->sig_blocked;
 	if (how == SIG_BLOCK)
 		t->sig_blocked |= m;

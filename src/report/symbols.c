@@ -599,6 +599,14 @@ static bool wrapper_frame(const char *fn, const char *fl, int k, bool *ctor)
 	return w;
 }
 
+/* Two names of one function: addr2line may print one with its parameter
+ * list ("f(Dir*, File*)") and the other without ("f"). */
+static bool same_function(const char *a, const char *b)
+{
+	size_t na = strcspn(a, "("), nb = strcspn(b, "(");
+	return na == nb && !strncmp(a, b, na);
+}
+
 /* A site is named by its role frame: the first inlined frame outside the
  * wrappers (an inlined port::Mutex::Mutex() names the class after the type
  * that owns the mutex), else the function the code is in. Two classes that
@@ -614,7 +622,7 @@ void ul_sym_site_name(uintptr_t ip, char *buf, size_t len)
 	if (n > 1)
 		pair(ip, n - 1, outer, sizeof outer, ofl, sizeof ofl);
 	for (int k = 0; k + 1 < n; k++)
-		if (pair(ip, k, fn, sizeof fn, fl, sizeof fl) && fl[0] && strcmp(fn, outer) &&
+		if (pair(ip, k, fn, sizeof fn, fl, sizeof fl) && fl[0] && !same_function(fn, outer) &&
 		    !wrapper_frame(fn, fl, k, &ctor)) {
 			snprintf(buf, len, "%s (%s)", fn, fl);
 			return;

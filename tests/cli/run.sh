@@ -38,6 +38,37 @@ P=$T/outputs
 ULOCKDEP_OPTIONS="exitcode=5" LD_PRELOAD=$B/libulockdep.so "$DEMO" >/dev/null 2>&1
 check bare_preload_exitcode test $? -eq 5
 
+# signals: the launcher keeps what the program would see without it
+cc -O1 -g -o "$T/signals" tests/cli/progs/signals.c
+"$T/signals" ignchld "$UL" -- "$T/exit7" 2>/dev/null; check exit_with_sigchld_ignored test $? -eq 7
+"$T/signals" ignchld "$UL" -- "$T/signals" segv 2>/dev/null; check signal_with_sigchld_ignored test $? -eq 139
+plain=$(trap '' HUP INT; "$T/signals" show) out=$(trap '' HUP INT; "$UL" -- "$T/signals" show 2>&1)
+check ignored_signals_inherited bash -c "test '$plain' = 'HUP ignored INT ignored CHLD default' && test '$out' = '$plain'"
+"$UL" -- "$T/signals" usr1 2>/dev/null & lpid=$!
+sleep 0.5; kill -USR1 $lpid; wait $lpid; rc=$?
+check usr1_forwarded test $rc -eq 3
+pkill -f "$T/signals usr1" 2>/dev/null
+out=$(ulimit -s 64; "$UL" -- "$T/exit7" 2>&1); rc=$?
+check launcher_small_stack test $rc -eq 7
+
+# C++ at -O2: lock names and "at:" lines point at the user's lines, not at gthr-default.h
+if command -v g++ >/dev/null; then
+	g++ -O2 -g -pthread -o "$T/cxx_names" tests/cli/progs/cxx_names.cc
+	out=$("$UL" -- "$T/cxx_names" 2>&1)
+	check cxx_o2_site_names bash -c "echo \"\$0\" | grep -q 'possible circular' && echo \"\$0\" | grep -q ', at: move_money.*(cxx_names.cc:[0-9]*)' && ! echo \"\$0\" | grep ', at: ' | grep -q 'gthr-default.h'" "$out"
+else
+	skip cxx_o2_site_names "g++ is not installed"
+fi
+
+# a program built with AddressSanitizer runs: its runtime goes first in LD_PRELOAD
+if echo 'int main(void){return 0;}' | cc -fsanitize=address -x c - -o "$T/asan_probe" 2>/dev/null; then
+	cc -fsanitize=address -g -O1 -pthread -o "$T/asan_abba" tests/cli/progs/abba_once.c
+	out=$("$UL" --exitcode 66 --json "$T/asan.json" -- "$T/asan_abba" 2>&1); rc=$?
+	check asan_program bash -c "test $rc -eq 66 && grep -q '\"kind\":\"circular\"' '$T/asan.json' && echo \"\$0\" | grep -q '^done'" "$out"
+else
+	skip asan_program "cc -fsanitize=address does not link here"
+fi
+
 # option errors name the valid options; the program does not start
 out=$("$UL" --no-such-flag -- "$T/exit7" 2>&1); rc=$?
 check unknown_option test $rc -eq 1 -a -n "$(echo "$out" | grep 'valid options' | grep deadlock_action)"

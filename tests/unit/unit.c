@@ -312,6 +312,46 @@ static void test_graph_order(void)
 	EXPECT(!ul_graph_ordered());
 }
 
+/* Dense instance nesting (accounts locked in address order): every edge
+ * of a node with a hundred others is found without the lock, and edges of
+ * freed nodes are gone. A walk of adjacency lists gave up after 64. */
+static void test_graph_dense(void)
+{
+	enum { N = 100 };
+	uint32_t x[N], y[N], id[N][N];
+	for (int i = 0; i < N; i++) {
+		x[i] = ul_node_new(2000, (uint32_t)i + 500000, 0x20000 + (uintptr_t)i);
+		y[i] = ul_node_new(2000, (uint32_t)i + 600000, 0x30000 + (uintptr_t)i);
+	}
+	for (int i = 0; i < N; i++)
+		for (int j = 0; j < N; j++) {
+			bool added;
+			id[i][j] = ul_edge_add(x[i], y[j], UL_DEP_EN, 0, &added);
+		}
+	int found = 0;
+	for (int i = 0; i < N; i++)
+		for (int j = 0; j < N; j++)
+			found += id[i][j] && ul_edge_find(x[i], y[j]) == id[i][j];
+	EXPECT(found == N * N);
+	for (int i = 0; i < N; i += 2)
+		ul_node_free(x[i]);
+	int gone = 0, kept = 0;
+	for (int i = 0; i < N; i++)
+		for (int j = 0; j < N; j++) {
+			uint32_t e = ul_edge_find(x[i], y[j]);
+			if (i % 2 == 0)
+				gone += e == 0 || ul_edge_get(e)->from != x[i];
+			else
+				kept += e == id[i][j];
+		}
+	EXPECT(gone == N * N / 2 && kept == N * N / 2);
+	for (int i = 0; i < N; i++) {
+		if (i % 2)
+			ul_node_free(x[i]);
+		ul_node_free(y[i]);
+	}
+}
+
 static void test_chain_key(void)
 {
 	uint64_t a = 1, b = 1, c = 1, d = 1;
@@ -365,6 +405,7 @@ int main(void)
 	test_options();
 	test_paths();
 	test_graph_order();
+	test_graph_dense();
 	test_graph();
 	test_chain_key();
 	test_event_window();
