@@ -204,6 +204,17 @@ static inline bool ul_rwlock_pshared(const void *rw)
 	return ((const pthread_rwlock_t *)rw)->__data.__shared != 0;
 }
 
+/* A spin lock nobody holds. glibc's x86 spin locks count down from 1
+ * (free) to 0 (held); its generic ones go from 0 to 1. */
+static inline bool ul_spin_free(const pthread_spinlock_t *s)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	return __atomic_load_n(s, __ATOMIC_RELAXED) > 0;
+#else
+	return __atomic_load_n(s, __ATOMIC_RELAXED) == 0;
+#endif
+}
+
 /* Two words glibc leaves unused in a lock object, where the fast path
  * caches the lock's identity (--lock-tags, core/fastpath.h), or NULL.
  * x86-64 glibc only: a mutex's robust-list pointers (__list) unless it is
