@@ -148,9 +148,23 @@ INTERCEPTOR(int, pthread_mutex_lock, (pthread_mutex_t *m))
 	return REAL(pthread_mutex_lock)(m);
 }
 
+static __attribute__((noinline)) int mutex_trylock_slow(pthread_mutex_t *m, uintptr_t ip)
+{
+	return mutex_acquire(m, 0xff, ip, &(struct ul_call){ .op = UL_OP_TRY, .mode = UL_WRITE });
+}
+
+/* A trylock on a cached chain (the trylock flag is in its key): try, and
+ * record on success. */
 INTERCEPTOR(int, pthread_mutex_trylock, (pthread_mutex_t *m))
 {
-	return mutex_acquire(m, 0xff, UL_IP, &(struct ul_call){ .op = UL_OP_TRY, .mode = UL_WRITE });
+	struct ul_thread *t = ul_fast_thread();
+	struct ul_fast f;
+	if (unlikely(!t || !ul_fast_check(t, m, UL_WRITE, UL_ACQ_TRY, &f)))
+		return mutex_trylock_slow(m, UL_IP);
+	int r = REAL(pthread_mutex_trylock)(m);
+	if (ul_acq_ok(&mutex_ops, r))
+		ul_fast_push(t, m, &f, UL_IP, UL_WRITE, UL_ACQ_TRY);
+	return r;
 }
 
 /* Timed locks are ordered like blocking ones. */
