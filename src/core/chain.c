@@ -43,9 +43,8 @@ uint64_t ul_obj_salt;
 
 void ul_obj_salt_renew(void)
 {
-	uint32_t lo, hi;
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	uint64_t s = ul_hash64(((uint64_t)hi << 32 | lo) ^ (uint64_t)ul_getpid() << 20 ^ (uintptr_t)&lo);
+	uint64_t here = 0;
+	uint64_t s = ul_hash64(ul_now_ns() ^ (uint64_t)ul_getpid() << 40 ^ (uintptr_t)&here);
 	__atomic_store_n(&ul_obj_salt, s | 1, __ATOMIC_RELAXED);
 }
 
