@@ -356,7 +356,8 @@ void ul_runtime_init(void)
 	ul_rt.policy = (struct ul_policy){ .max_classes = (uint32_t)ul_rt.opt.max_classes,
 					   .init_wrappers = ul_rt.opt.init_wrappers,
 					   .class_depth = (uint32_t)ul_rt.opt.class_depth,
-					   .wait_timed = ul_rt.opt.wait_timed };
+					   .wait_timed = ul_rt.opt.wait_timed,
+					   .join_roles = ul_rt.opt.join_roles };
 	if (ul_rt.opt.no_validate) {
 		ul_rt.opt.deadlock_detect = false;
 		ul_rt.opt.wait_check = false;

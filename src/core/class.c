@@ -160,16 +160,38 @@ uint32_t ul_class_for_site(uint8_t origin, uintptr_t key, uintptr_t site, uint8_
 	return class_for(origin, key, site, kind, NULL, 0, false);
 }
 
-static uint32_t family_of(uint32_t id)
+/* A family's root: its lowest class id. Joins point a root at a lower
+ * one, so the walk is short and always ends. */
+uint32_t ul_class_family(uint32_t id)
 {
-	struct ul_class *c = ul_class_get(id);
-	uint32_t f = c ? atomic_load_explicit(&c->family, memory_order_relaxed) : 0;
-	return f ? f : id;
+	for (int depth = 0; id && depth < 64; depth++) {
+		struct ul_class *c = ul_class_get(id);
+		uint32_t f = c ? atomic_load_explicit(&c->family, memory_order_acquire) : 0;
+		if (!f || f >= id)
+			break;
+		id = f;
+	}
+	return id;
 }
 
 bool ul_class_same_family(uint32_t a, uint32_t b)
 {
-	return a == b || (a && b && family_of(a) == family_of(b));
+	return a == b || (a && b && ul_class_family(a) == ul_class_family(b));
+}
+
+/* Two classes found to be one role become one family (the higher root
+ * joins the lower). Called with graph_lock held. */
+void ul_class_join(uint32_t a, uint32_t b)
+{
+	uint32_t fa = ul_class_family(a), fb = ul_class_family(b);
+	if (!fa || !fb || fa == fb)
+		return;
+	uint32_t lo = fa < fb ? fa : fb, hi = fa < fb ? fb : fa;
+	struct ul_class *h = ul_class_get(hi);
+	if (!h)
+		return;
+	ul_graph_components_joined(hi, lo);
+	atomic_store_explicit(&h->family, lo, memory_order_release);
 }
 
 static uintptr_t func_of(uintptr_t ip);

@@ -53,8 +53,9 @@ struct ul_class {
 	uintptr_t site;          /* the role frame (return address) a made lock is named by */
 	uintptr_t caller;        /* made: the role frame's caller (first seen), or 0 */
 	bool split;              /* made: keyed by (site, caller); the site serves several */
-	_Atomic uint32_t family; /* split: the site's first class; nesting inside a family is
-				  * ordered by instance, as within one class */
+	_Atomic uint32_t family; /* a lower class of the same role (a split site's first
+				  * class, or joined: validate.c); nesting inside a family
+				  * is ordered by instance, as within one class */
 	_Atomic bool shared;     /* made: its site serves several callers (named with the caller) */
 	_Atomic uintptr_t data;  /* a static-storage lock of this class, for its name */
 	_Atomic uintptr_t data2; /* another one, or 1 if a lock of it is not static */
@@ -220,6 +221,7 @@ struct ul_policy {
 	bool no_validate;          /* record held locks only: no graph, no checks */
 	bool deadlock_detect;      /* waits check the wait-for graph */
 	bool wait_timed;           /* timed waits are dependencies too */
+	bool join_roles;           /* classes one line takes are one family (validate.c) */
 };
 
 /* Runtime-wide state. */
@@ -309,6 +311,8 @@ void ul_lock_set_subclass(const void *addr, uint8_t subclass);
 struct ul_class *ul_class_get(uint32_t id);
 /* One role split by caller: nesting between them is same-class nesting. */
 bool ul_class_same_family(uint32_t a, uint32_t b);
+uint32_t ul_class_family(uint32_t id);
+void ul_class_join(uint32_t a, uint32_t b);
 uint32_t ul_class_sub(uint32_t base, uint8_t subclass);
 uint32_t ul_class_for_key(uint8_t origin, uintptr_t key, uint8_t kind, const char *name);
 /* A class keyed apart from the site it is named by (key: a hash of frames). */
@@ -387,6 +391,8 @@ uint32_t ul_graph_nedges(void);  /* live */
 uint32_t ul_graph_node_ids(void); /* highest id ever used */
 uint32_t ul_graph_edge_ids(void);
 bool ul_graph_ordered(void);
+void ul_graph_skip_positions(uint32_t hi); /* tests */
+void ul_graph_components_joined(uint32_t from, uint32_t into);
 
 /* ---- validate.c: events ---- */
 struct ul_acquire {

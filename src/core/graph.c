@@ -7,8 +7,9 @@
  * new edge from -> to with ord[from] < ord[to] cannot close a cycle and
  * needs no search; otherwise only the nodes between the two positions are
  * visited and reordered. An edge that closes a cycle (reported, or a read
- * cycle that is not a deadlock) ends the order: from then on every new
- * edge runs the breadth-first search.
+ * cycle that is not a deadlock) ends the order of its component (the class
+ * graph, or one family's instances): from then on every new edge there
+ * runs the breadth-first search.
  *
  * Instance nodes die with their lock: their edges are unlinked and both
  * go back to free lists, so lock churn does not grow the graph. */
@@ -35,7 +36,14 @@ static uint32_t free_nodes, free_edges;
 static uint32_t bfs_gen;
 static uint32_t *queue, *pool;
 static uint32_t ord_hi = 1u << 31, ord_lo = 1u << 31; /* positions in use lie between */
-static bool unordered; /* the graph has a cycle: no topological order */
+/* Components with a cycle have no topological order: their new edges are
+ * searched. A component is the class graph (0), or the instance graph of
+ * one family of classes (no edge joins two components), so a harmless read
+ * cycle between two classes leaves instance nesting ordered. */
+#define MAX_UNORDERED 32
+static uint32_t unordered[MAX_UNORDERED];
+static int nunordered;
+static bool all_unordered; /* more components than that */
 
 #define FIRST_CAP 4096u
 
@@ -163,10 +171,80 @@ static uint32_t ehash_find(uint32_t from, uint32_t to, int steps)
 	return 0;
 }
 
+static uint32_t component(uint32_t node)
+{
+	const struct ul_node *n = &nodes[node];
+	return n->inst ? ul_class_family(n->class_id) : 0;
+}
+
+static bool is_unordered(uint32_t node)
+{
+	if (all_unordered)
+		return true;
+	if (!nunordered)
+		return false;
+	uint32_t k = component(node);
+	for (int i = 0; i < nunordered; i++)
+		if (unordered[i] == k)
+			return true;
+	return false;
+}
+
+static void set_unordered(uint32_t node)
+{
+	if (is_unordered(node))
+		return;
+	if (nunordered < MAX_UNORDERED)
+		unordered[nunordered++] = component(node);
+	else
+		all_unordered = true;
+}
+
+static void sort_by_ord(uint32_t *a, uint32_t n);
+
+/* Family from joins family into: one component now, unordered if either was. */
+void ul_graph_components_joined(uint32_t from, uint32_t into)
+{
+	bool from_u = false, into_u = false;
+	for (int i = 0; i < nunordered; i++) {
+		from_u |= unordered[i] == from;
+		into_u |= unordered[i] == into;
+	}
+	if (from_u && !into_u) {
+		if (nunordered < MAX_UNORDERED)
+			unordered[nunordered++] = into;
+		else
+			all_unordered = true;
+	}
+}
+
+/* Positions run out after 2^32 moves to the ends (lock churn): number the
+ * live nodes again from the middle, in their order. */
+static void renumber(void)
+{
+	uint32_t n = 0;
+	for (uint32_t id = 1; id < nnodes; id++)
+		if (nodes[id].class_id)
+			pool[n++] = id;
+	sort_by_ord(pool, n);
+	uint32_t base = (1u << 31) - n / 2;
+	for (uint32_t i = 0; i < n; i++)
+		nodes[pool[i]].ord = base + i;
+	ord_lo = base;
+	ord_hi = base + n;
+}
+
+/* Tests: skip ahead to the last positions, where renumbering starts. */
+void ul_graph_skip_positions(uint32_t hi)
+{
+	if (hi > ord_hi)
+		ord_hi = hi;
+}
+
 uint32_t ul_graph_nedges(void) { return live_edges; }
 uint32_t ul_graph_node_ids(void) { return nnodes - 1; }
 uint32_t ul_graph_edge_ids(void) { return nedges - 1; }
-bool ul_graph_ordered(void) { return !unordered; }
+bool ul_graph_ordered(void) { return !all_unordered && !nunordered; }
 struct ul_node *ul_node_get(uint32_t id) { return id ? &nodes[id] : NULL; }
 struct ul_edge *ul_edge_get(uint32_t id) { return id ? &edges[id] : NULL; }
 
@@ -184,7 +262,7 @@ uint32_t ul_node_new(uint32_t class_id, uint32_t inst, uintptr_t addr)
 	struct ul_node *n = &nodes[id];
 	*n = (struct ul_node){ .class_id = class_id, .inst = inst, .addr = addr };
 	if (ord_hi == UINT32_MAX)
-		unordered = true;
+		renumber();
 	n->ord = ++ord_hi; /* a new node has no edges: last is a valid place */
 	return id;
 }
@@ -286,7 +364,7 @@ uint32_t ul_edge_add(uint32_t from, uint32_t to, uint8_t type, uint32_t stack, b
 		id = nedges++;
 	}
 	/* keep the order for any caller (history seeds edges directly) */
-	if (!unordered && nodes[from].ord >= nodes[to].ord)
+	if (nodes[from].ord >= nodes[to].ord && !is_unordered(from))
 		ul_graph_may_reach(to, from);
 	struct ul_edge *e = &edges[id];
 	e->from = from;
@@ -354,18 +432,20 @@ static void sort_by_ord(uint32_t *a, uint32_t n)
  * order is then updated for the new edge); true when a search is needed. */
 bool ul_graph_may_reach(uint32_t to, uint32_t from)
 {
-	if (unordered || !nodes || from == to)
+	if (!nodes || from == to || is_unordered(from))
 		return true;
+	if (ord_hi == UINT32_MAX || ord_lo <= 1)
+		renumber();
 	uint32_t lb = nodes[to].ord, ub = nodes[from].ord;
 	if (ub < lb)
 		return false;
 	/* an end with nothing beyond it moves to the edge of the order: a
 	 * lock made again (churn) starts with no edges */
-	if (!nodes[to].nout && ord_hi < UINT32_MAX) {
+	if (!nodes[to].nout) {
 		nodes[to].ord = ++ord_hi;
 		return false;
 	}
-	if (!nodes[from].nin && ord_lo > 1) {
+	if (!nodes[from].nin) {
 		nodes[from].ord = --ord_lo;
 		return false;
 	}
@@ -378,7 +458,7 @@ bool ul_graph_may_reach(uint32_t to, uint32_t from)
 		for (uint32_t eid = nodes[fw[i]].first_out; eid; eid = edges[eid].next_out) {
 			uint32_t n = edges[eid].to;
 			if (n == from) {
-				unordered = true; /* the new edge closes a cycle */
+				set_unordered(from); /* the new edge closes a cycle */
 				return true;
 			}
 			if (nodes[n].ord < ub && nodes[n].mark[0] != gen) {

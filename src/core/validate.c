@@ -97,6 +97,8 @@ static void fill_steps(const uint32_t *path, int len, uint32_t cur_stack, struct
 	}
 }
 
+static void remember_instances(uint32_t eid, const struct ul_held *prev, const struct ul_acquire *a);
+
 /* Record the dependency prev -> a. Returns true if a report was made. */
 static void add_dependency(struct ul_thread *t, const struct ul_held *prev, struct ul_acquire *a,
 			   uint32_t *stack)
@@ -180,6 +182,8 @@ static void add_dependency(struct ul_thread *t, const struct ul_held *prev, stru
 	uint32_t ne = ul_edge_add(from, to, type, *stack, &added);
 	if (len > 0 && ne)
 		ul_edge_get(ne)->in_cycle = true;
+	if (added && ne && !inst && !known)
+		remember_instances(ne, prev, a);
 	ul_mutex_unlock(&ul_rt.graph_lock);
 	bool through_wait = false;
 	for (int i = 0; i <= len && len > 0; i++) {
@@ -194,6 +198,126 @@ static void add_dependency(struct ul_thread *t, const struct ul_held *prev, stru
 		ul_usage_check_edge(t, a, prev->class_id, a->class_id, type);
 	if (big)
 		ul_unmap(big, big_size);
+}
+
+/* Evidence of one role: two classes whose locks one line of code takes
+ * (a type's member lock first taken in two functions, or made by two
+ * inlined copies of its constructor) join one family, so nesting between
+ * them is ordered by instance, as within one class. Ordering them as two
+ * classes reports objects locked in id order as a cycle. Lines in lock
+ * wrappers and library code take every class and are no evidence; nor
+ * are static locks (a class per lock) or annotated classes. Joining can
+ * only miss an order between the two, never invent one. */
+static struct ul_htab taken_at; /* acquisition ip -> first class taken there + 1 */
+UL_STATIC_MUTEX(taken_at_lock);
+
+static bool has_word(const char *name, const char *w)
+{
+	return strcasestr(name, w) != NULL;
+}
+
+/* Is the function at ip one that takes locks for others? */
+static bool wrapper_line(uintptr_t ip)
+{
+	struct ul_core_sym s;
+	if (!ul_hooks.symbol || !ul_hooks.symbol(ip - 1, &s))
+		return true; /* unknown: no evidence */
+	const char *n = s.name;
+	if (!strncmp(n, "_ZL", 3)) /* a static function: _ZL20__gthread_mutex_lock... */
+		for (n += 3; *n >= '0' && *n <= '9'; n++)
+			;
+	return (s.size && s.size <= 40) || !strncmp(n, "__gthr", 6) || !strncmp(n, "_ZNSt", 5) ||
+	       !strncmp(n, "_ZSt", 4) || !strncmp(n, "_ZNKSt", 6) || !strncmp(n, "_ZN9__gnu_cxx", 13) ||
+	       !strncmp(n, "__pthread", 9) || has_word(n, "lock") || has_word(n, "mutex") ||
+	       has_word(n, "mtx") || has_word(n, "acquire") || has_word(n, "guard") || has_word(n, "enter");
+}
+
+static bool joinable(const struct ul_class *c)
+{
+	return c && c->base == c->id && (c->origin == UL_ORIGIN_INIT || c->origin == UL_ORIGIN_FIRST_USE) &&
+	       !c->name;
+}
+
+/* The instances that made a class dependency between two joinable
+ * classes (edge id -> from lock, to lock, from inst << 32 | to inst): when
+ * the two join, it becomes an instance dependency, so an order the two
+ * showed as classes is not forgotten. */
+static struct ul_htab edge_insts;
+
+static void remember_instances(uint32_t eid, const struct ul_held *prev, const struct ul_acquire *a)
+{
+	struct ul_class *pc = ul_class_get(prev->class_id), *ac = ul_class_get(a->class_id);
+	if (!ul_rt.policy.join_roles || !joinable(pc) || !joinable(ac) || pc->kind != ac->kind)
+		return;
+	if (!edge_insts.initial) {
+		ul_htab_init(&edge_insts, 64, 1u << 20);
+		edge_insts.what = "the instances of class dependencies: joined classes forget older orders";
+	}
+	uint64_t v[3] = { (uintptr_t)prev->lock, (uintptr_t)a->lock, (uint64_t)prev->inst << 32 | a->inst };
+	ul_htab_put(&edge_insts, eid, v, true);
+}
+
+/* The class dependencies between the classes of one (new) family, as
+ * instance dependencies. */
+static void instances_of_joined(uint32_t c1, uint32_t c2)
+{
+	enum { MAX = 64 };
+	uint32_t eids[MAX], n = 0;
+	uint64_t iv[MAX][3];
+	ul_mutex_lock(&ul_rt.graph_lock);
+	uint32_t cls[2] = { c1, c2 };
+	for (int k = 0; k < 2; k++) {
+		struct ul_class *c = ul_class_get(cls[k]);
+		struct ul_node *nd = c ? ul_node_get(c->node) : NULL;
+		for (uint32_t e = nd ? nd->first_out : 0; e && n < MAX; e = ul_edge_get(e)->next_out) {
+			struct ul_node *to = ul_node_get(ul_edge_get(e)->to);
+			if (to && ul_class_same_family(to->class_id, cls[k]) && edge_insts.initial &&
+			    ul_htab_get(&edge_insts, e, iv[n]))
+				eids[n++] = e;
+		}
+	}
+	ul_mutex_unlock(&ul_rt.graph_lock);
+	for (uint32_t i = 0; i < n; i++) {
+		struct ul_edge *e = ul_edge_get(eids[i]);
+		uint32_t fc = ul_node_get(e->from)->class_id, tc = ul_node_get(e->to)->class_id;
+		uint32_t f = inst_node(fc, (uint32_t)(iv[i][2] >> 32), (const void *)(uintptr_t)iv[i][0]);
+		uint32_t t = inst_node(tc, (uint32_t)iv[i][2], (const void *)(uintptr_t)iv[i][1]);
+		if (!f || !t)
+			continue; /* a lock of it ended: nothing to order */
+		bool added;
+		ul_mutex_lock(&ul_rt.graph_lock);
+		if (ul_node_get(f)->addr == iv[i][0] && ul_node_get(t)->addr == iv[i][1]) {
+			ul_graph_may_reach(t, f);
+			ul_edge_add(f, t, e->types, e->stack, &added);
+		}
+		ul_mutex_unlock(&ul_rt.graph_lock);
+	}
+}
+
+static void site_evidence(struct ul_acquire *a)
+{
+	if (!a->ip || !ul_rt.policy.join_roles)
+		return;
+	if (!taken_at.initial) {
+		ul_mutex_lock(&taken_at_lock);
+		if (!taken_at.initial) {
+			ul_htab_init(&taken_at, 64, 1u << 20);
+			taken_at.what = "the acquisition-site table: classes of one role stay apart";
+		}
+		ul_mutex_unlock(&taken_at_lock);
+	}
+	uint64_t v[3] = { a->class_id + 1ull, 0, 0 };
+	if (ul_htab_get_or_put(&taken_at, a->ip, v) <= 0 && v[0] != a->class_id + 1ull) {
+		uint32_t first = (uint32_t)v[0] - 1;
+		struct ul_class *c = ul_class_get(a->class_id), *f = ul_class_get(first);
+		if (!joinable(c) || !joinable(f) || c->kind != f->kind || ul_class_same_family(first, a->class_id) ||
+		    wrapper_line(a->ip))
+			return;
+		ul_mutex_lock(&ul_rt.graph_lock);
+		ul_class_join(first, a->class_id);
+		ul_mutex_unlock(&ul_rt.graph_lock);
+		instances_of_joined(first, a->class_id);
+	}
 }
 
 /* Does a chain of the d entries below, extended by class_id, repeat a
@@ -289,6 +413,7 @@ bool ul_validate_acquire(struct ul_thread *t, struct ul_acquire *a)
 	 * (and never repeats a class). */
 	if (likely(ul_chain_cached(t, key)))
 		return true;
+	site_evidence(a);
 	mark_repeat(t, a);
 	ul_usage_acquire(t, a);
 

@@ -310,6 +310,27 @@ static void test_graph_order(void)
 	/* closing a cycle is seen, and then the search runs for every edge */
 	EXPECT(ul_graph_may_reach(y, x));
 	EXPECT(!ul_graph_ordered());
+	/* ... of that component only: class nodes (another component) keep
+	 * their order, and need no search for an edge that agrees with it */
+	uint32_t ca = ul_node_new(3001, 0, 0), cb = ul_node_new(3002, 0, 0), cc = ul_node_new(3003, 0, 0);
+	ul_edge_add(ca, cb, UL_DEP_EN, 0, &added);
+	EXPECT(!ul_graph_may_reach(cc, cb)); /* reorders, no search */
+	ul_edge_add(cb, cc, UL_DEP_EN, 0, &added);
+	EXPECT(ul_node_get(ca)->ord < ul_node_get(cb)->ord && ul_node_get(cb)->ord < ul_node_get(cc)->ord);
+	/* positions that run out are numbered again, in the same order */
+	ul_graph_skip_positions(UINT32_MAX - 2);
+	uint32_t cd[6];
+	for (int i = 0; i < 6; i++) {
+		cd[i] = ul_node_new(3010 + (uint32_t)i, 0, 0);
+		if (i) {
+			EXPECT(!ul_graph_may_reach(cd[i], cd[i - 1]));
+			ul_edge_add(cd[i - 1], cd[i], UL_DEP_EN, 0, &added);
+		}
+	}
+	ul_edge_add(cc, cd[0], UL_DEP_EN, 0, &added);
+	uint32_t all[9] = { ca, cb, cc, cd[0], cd[1], cd[2], cd[3], cd[4], cd[5] };
+	EXPECT(order_ok(all, 9));
+	EXPECT(ul_node_get(cd[5])->ord < UINT32_MAX / 2 + 1000000); /* renumbered from the middle */
 }
 
 /* Dense instance nesting (accounts locked in address order): every edge

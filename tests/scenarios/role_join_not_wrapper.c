@@ -1,0 +1,54 @@
+/* Two roles taken through one lock wrapper are not one role: queue locks (queue_new)
+ * and cache locks (cache_new) are both taken by lock_checked() (one line), and in both
+ * orders: a real inversion, reported. A wrapper's line takes every class,
+ * so it is no evidence that two classes are one. */
+// expect: circular queue_new cache_new
+#include "scenario.h"
+
+struct queue {
+	pthread_mutex_t m;
+};
+struct cache {
+	pthread_mutex_t m;
+};
+
+static long calls;
+
+/* a wrapper of the kind C programs have: counts and checks */
+__attribute__((noinline)) static void lock_checked(pthread_mutex_t *m)
+{
+	calls++;
+	if (pthread_mutex_lock(m) != 0)
+		abort();
+	if (calls < 0)
+		fprintf(stderr, "impossible\n");
+}
+
+static struct queue *queue_new(void)
+{
+	struct queue *q = calloc(1, sizeof *q);
+	CHECK(q && pthread_mutex_init(&q->m, NULL) == 0);
+	return q;
+}
+
+static struct cache *cache_new(void)
+{
+	struct cache *c = calloc(1, sizeof *c);
+	CHECK(c && pthread_mutex_init(&c->m, NULL) == 0);
+	return c;
+}
+
+int main(void)
+{
+	struct queue *q = queue_new();
+	struct cache *c = cache_new();
+	lock_checked(&q->m);
+	lock_checked(&c->m);
+	U(&c->m);
+	U(&q->m);
+	lock_checked(&c->m);
+	lock_checked(&q->m);
+	U(&q->m);
+	U(&c->m);
+	return 0;
+}
