@@ -28,6 +28,7 @@ void ul_html_data_export(void);
 static void thread_key_set(struct ul_thread *t);
 void ul_signals_init(void);
 void ul_thread_key_init(pthread_key_t key);
+void ul_thread_exit_event(struct ul_thread *t);
 
 /* The deadlock policy, on the thread whose finding became the report:
  * every thread's held locks, then abort or exit if asked. */
@@ -244,6 +245,7 @@ static void thread_key_dtor(void *p)
 		return;
 	if (t->started && !t->busy && !t->off && atomic_load(&ul_rt.enabled)) {
 		t->busy = 1;
+		ul_thread_exit_event(t); /* after the program's TLS destructors */
 		ul_check_exit(t, t->exit_ip);
 		t->busy = 0;
 	}

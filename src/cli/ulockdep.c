@@ -58,7 +58,8 @@ static void usage(FILE *f)
 		fprintf(f, "\n");
 	}
 	fprintf(f, "  %-30s %s\n  %-30s %s\n", "-h, --help", "Show this help.", "--version", "Show the version.");
-	fprintf(f, "\nBooleans take 1/0, true/false, yes/no or on/off; a bare --flag means 1.\n"
+	fprintf(f, "\nBooleans take 1/0, true/false, yes/no or on/off; a bare --flag means 1,\n"
+		   "--no-flag means 0.\n"
 		   "Every option also works as NAME=VALUE in the ULOCKDEP_OPTIONS environment\n"
 		   "variable (':' or space separated; quote a value with \"...\" or '...'),\n"
 		   "e.g. ULOCKDEP_OPTIONS='json=r.json:exitcode=66'. A bad value stops the run\n"
@@ -647,6 +648,17 @@ int main(int argc, char **argv)
 			if (*p == '-')
 				*p = '_';
 		const struct ul_option_desc *d = ul_option_find(name);
+		bool negated = false;
+		if (!d && !eq && !strncmp(name, "no_", 3)) {
+			/* --no-FLAG: a boolean turned off (--no-wait-check) */
+			d = ul_option_find(name + 3);
+			if (d && d->type == 'B') {
+				memmove(name, name + 3, strlen(name + 3) + 1);
+				negated = true;
+			} else {
+				d = NULL;
+			}
+		}
 		if (!d || ul_option_internal(d)) {
 			char names[1024];
 			ul_option_names(names, sizeof names);
@@ -656,6 +668,8 @@ int main(int argc, char **argv)
 		}
 		if (eq)
 			val = eq + 1;
+		else if (negated)
+			val = "0";
 		else if (d->type == 'B')
 			val = "1";
 		else if (i + 1 < argc)

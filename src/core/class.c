@@ -804,6 +804,7 @@ const char *ul_class_name(struct ul_class *c)
 			char site[480];
 			ul_hooks.site_name(c->site, site, sizeof site);
 			snprintf(buf, sizeof buf, "thread@%s", site);
+			with_caller(c, buf, sizeof buf); /* asked for from several places */
 		} else if (global_named(c)) {
 			struct ul_core_sym sy;
 			uintptr_t d = atomic_load(&c->data);
@@ -830,8 +831,9 @@ const char *ul_class_name(struct ul_class *c)
 	case UL_ORIGIN_KEY:
 		if (c->kind == UL_KIND_THREAD) { /* a thread's class: its start routine */
 			char fn[400];
-			ul_hooks.data_name(c->key, fn, sizeof fn);
+			ul_hooks.data_name(c->site, fn, sizeof fn);
 			snprintf(buf, sizeof buf, "thread:%s", fn);
+			with_caller(c, buf, sizeof buf); /* a routine started from several places */
 			break;
 		}
 		snprintf(buf, sizeof buf, "key@%#lx", (unsigned long)c->key);

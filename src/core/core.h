@@ -33,6 +33,7 @@ enum ul_acq_flag {
  * namespace, in the bits above the acquisition flags of the same byte. */
 enum ul_held_flag {
 	UL_HELD_REPEAT = 4, /* the chain repeats a class: never cached */
+	UL_HELD_CONDWAIT = 8, /* taken again by a condition wait's return */
 };
 
 #define UL_MAX_SUBCLASS 8
@@ -173,6 +174,20 @@ struct ul_thread {
 	uint32_t recent[16];      /* class | mode << 30, ring, since the last wait */
 	uintptr_t recent_ip[16];  /* where each was taken */
 	uint32_t event_class;     /* this thread's class as a join event */
+	/* evidence (event.c): the event object this thread waits on and its
+	 * production count then; after a wake, the held classes its waker
+	 * did not need, committed when the wait loop is left */
+	const void *ev_obj;
+	uint32_t ev_obj_class, ev_seq0;
+	const void *ev_done_obj;
+	uint32_t ev_done_class;
+	uint8_t nev_done;
+	uint32_t ev_done[8];
+	uint64_t ev_done_bloom;
+	/* handshakes: this thread's last production other than its exit
+	 * (the window's version then, and its class, read by joiners) */
+	uint32_t hs_ver;
+	_Atomic uint32_t hs_class;
 	_Atomic uintptr_t handle; /* its pthread_t */
 	struct ul_thread *next, *prev;
 	bool registered;
@@ -345,6 +360,12 @@ struct ul_edge {
 	bool in_cycle;
 	bool seeded;      /* from history (--graph-db), not yet taken by this run */
 	uintptr_t ip;     /* event -> lock: where the producer took the lock */
+	uint64_t woken_by; /* lock -> event: classes (a Bloom filter) needed by every
+			    * producer seen waking a waiter that held the lock;
+			    * all ones until one is seen (event.c) */
+	uint32_t handshake; /* thread exit -> lock: the event class the thread produced
+			     * after taking the lock; lock -> thread (join): the class the
+			     * joined thread had last produced when the join began; 0: none */
 };
 /* Dependency types: how 'from' was held (E/S) and how 'to' was taken (R/N). */
 #define UL_DEP_EN 1u
@@ -472,11 +493,36 @@ uint32_t ul_event_class(const void *ev, uint8_t kind, uintptr_t ip);
 #define UL_EVW_TIMED 1u /* has a timeout: an edge only with --wait-timed */
 #define UL_EVW_KEEP 2u  /* may not block at all (once): the window goes on */
 void ul_event_wait(struct ul_thread *t, uint32_t ev_class, uintptr_t ip, unsigned flags);
+/* A join of the thread with this handle: the wait knows the handshake. */
+void ul_event_join(struct ul_thread *t, uint32_t ev_class, uintptr_t handle, uintptr_t ip, unsigned flags);
 /* Producing an event: event -> classes taken since the last wait, except
  * skip_class; held: also those still held (false for barriers, whose
  * arrival is the thread's own wait). */
 void ul_event_produce(struct ul_thread *t, uint32_t ev_class, uintptr_t ip,
 		      uint32_t skip_class, bool held);
+/* Evidence: before a wait on the object ev of class ev_class, note how
+ * often it was produced; after the wait, ul_event_woken learns which held
+ * classes the producer that woke it did not need (nothing for a wait
+ * that timed out or was woken by several productions). loop: a
+ * condition wait, whose evidence counts only once its loop is left (the
+ * next wait on ev with the mutex kept held discards it). once: ev is
+ * produced once in its life (a thread's exit), also before the wait. */
+void ul_event_wait_note(struct ul_thread *t, const void *ev, uint32_t ev_class, bool once);
+/* A production of the object ev of class ev_class (before the real
+ * signal or post). */
+void ul_event_record(struct ul_thread *t, const void *ev, uint32_t ev_class);
+/* ev is gone (destroyed, or a joined thread's handle). */
+void ul_event_forget(const void *ev);
+void ul_event_woken(struct ul_thread *t, bool loop);
+/* A condition wait begins again on ev with its mutex still held from the
+ * last one: the last wake did not end the loop. */
+void ul_event_wait_again(struct ul_thread *t, const void *ev);
+/* Commit pending evidence (also done by every wait and production). */
+void ul_event_evidence_commit(struct ul_thread *t);
+/* A cycle of edges (closing, then path[0..len-1]) that goes lock L ->
+ * event E -> M where no producer seen waking a waiter holding L needed M:
+ * the waiter does not depend on the producers that need M. Graph lock held. */
+bool ul_event_cycle_refuted(uint32_t closing, const uint32_t *path, int len);
 /* Real-deadlock bookkeeping: this thread blocks on an event. */
 void ul_event_block(struct ul_thread *t, const void *ev, uint8_t kind, uintptr_t ip);
 void ul_event_unblock(struct ul_thread *t);

@@ -39,14 +39,14 @@ static void fill_steps(const uint32_t *path, int len, uint32_t stack, struct ul_
 /* Record from -> to (classes); a new edge that closes a cycle is a report.
  * The report's steps start at 'to' and end at 'from', as a circular one. */
 static void add_edge(struct ul_thread *t, uint32_t from_class, uint32_t to_class, uint8_t type,
-		     uintptr_t ip, uint32_t *stack, bool waiting, uintptr_t taken_at)
+		     uintptr_t ip, uint32_t *stack, bool waiting, uintptr_t taken_at, uint32_t hs)
 {
 	struct ul_class *fc = ul_class_get(from_class), *tc = ul_class_get(to_class);
 	if (!fc || !tc || !fc->node || !tc->node || from_class == to_class)
 		return;
 	uint32_t eid = ul_edge_find(fc->node, tc->node);
 	struct ul_edge *known = eid ? ul_edge_get(eid) : NULL;
-	if (known && (known->types & type) && !known->seeded)
+	if (known && (known->types & type) && !known->seeded && (!known->handshake || known->handshake == hs))
 		return; /* known: lock-free */
 	/* an order of an earlier run (--graph-db) is checked when first taken */
 	bool seeded = known && (known->types & type);
@@ -62,17 +62,23 @@ static void add_edge(struct ul_thread *t, uint32_t from_class, uint32_t to_class
 	if (seeded)
 		known->seeded = false;
 	int len = ul_graph_find_cycle(tc->node, fc->node, type, path, MAX_CYCLE);
-	if (len > 0) {
-		fill_steps(path, len, *stack, steps);
-		for (int i = 0; i < len; i++)
-			ul_edge_get(path[i])->in_cycle = true;
-	}
+	if (len > MAX_CYCLE)
+		len = MAX_CYCLE; /* the steps buffer holds that much */
 	bool added;
 	uint32_t ne = ul_edge_add(fc->node, tc->node, type, *stack, &added);
 	if (ne && !ul_edge_get(ne)->ip)
 		ul_edge_get(ne)->ip = taken_at;
-	if (len > 0 && ne)
-		ul_edge_get(ne)->in_cycle = true;
+	if (ne) /* a handshake holds only while every such step had it */
+		ul_edge_get(ne)->handshake = !known || ul_edge_get(ne)->handshake == hs ? hs : 0;
+	if (len > 0 && ul_event_cycle_refuted(ne, path, len))
+		len = 0; /* the waiter is woken by producers that need no such lock */
+	if (len > 0) {
+		fill_steps(path, len, *stack, steps);
+		for (int i = 0; i < len; i++)
+			ul_edge_get(path[i])->in_cycle = true;
+		if (ne)
+			ul_edge_get(ne)->in_cycle = true;
+	}
 	ul_mutex_unlock(&ul_rt.graph_lock);
 	if (len > 0) {
 		/* the new edge closes the cycle: steps[0] is where it goes */
@@ -83,8 +89,193 @@ static void add_edge(struct ul_thread *t, uint32_t from_class, uint32_t to_class
 	}
 }
 
-void ul_event_wait(struct ul_thread *t, uint32_t ev_class, uintptr_t ip, unsigned flags)
+/* Productions, for evidence: per event object (direct-mapped, a slot
+ * taken over by another object forgets the last one), how often it was
+ * produced and a Bloom filter of the classes its last producer held or
+ * had taken since its own last wait. A busy slot is skipped: no evidence,
+ * never a wrong one. */
+#define PROD_SLOTS 1024
+static struct prod {
+	_Atomic uint32_t busy;
+	uint32_t seq;
+	const void *obj;
+	uint64_t bloom;
+} prods[PROD_SLOTS];
+
+static struct prod *prod_lock(const void *ev)
 {
+	struct prod *p = &prods[((uintptr_t)ev * 0x9e3779b97f4a7c15ULL) >> 54];
+	uint32_t idle = 0;
+	if (!atomic_compare_exchange_strong_explicit(&p->busy, &idle, 1, memory_order_acquire,
+						     memory_order_relaxed))
+		return NULL;
+	return p;
+}
+
+static void prod_unlock(struct prod *p)
+{
+	atomic_store_explicit(&p->busy, 0, memory_order_release);
+}
+
+/* Handshakes (joined_handshake): a thread that has ended leaves the class
+ * of its last production here, by handle. */
+static struct ul_htab exits;
+static _Atomic bool exits_lost; /* full: a join of an ended thread records nothing */
+UL_STATIC_MUTEX(exits_lock);
+
+static bool exits_ready(void)
+{
+	if (!exits.initial) {
+		ul_mutex_lock(&exits_lock);
+		if (!exits.initial) {
+			ul_htab_init(&exits, 64, 1u << 20);
+			exits.what = "ended threads' handshakes: joins of ended threads are not checked";
+		}
+		ul_mutex_unlock(&exits_lock);
+	}
+	return exits.initial;
+}
+
+static uint64_t bloom_bit(uint32_t class_id)
+{
+	return 1ULL << ((class_id * 0x9e3779b1u) >> 26);
+}
+
+void ul_event_record(struct ul_thread *t, const void *ev, uint32_t ev_class)
+{
+	if (!ev || t->ctx || ul_rt.policy.no_validate)
+		return;
+	ul_event_evidence_commit(t);
+	struct ul_class *ec = ul_class_get(ev_class);
+	if (ec && ec->kind == UL_KIND_THREAD) {
+		uint64_t v[3] = { atomic_load_explicit(&t->hs_class, memory_order_relaxed), 0, 0 };
+		if (!exits_ready() || ul_htab_put(&exits, (uintptr_t)ev, v, true) < 0)
+			atomic_store(&exits_lost, true);
+	} else {
+		t->hs_ver = t->win_ver;
+		atomic_store_explicit(&t->hs_class, ev_class, memory_order_relaxed);
+	}
+	uint64_t b = 0;
+	uint32_t k = t->nrecent < 16 ? t->nrecent : 16;
+	for (uint32_t i = 0; i < k; i++)
+		b |= bloom_bit(t->recent[(uint8_t)(t->nrecent - 1 - i) & 15] & 0x3fffffffu);
+	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
+	for (uint32_t i = 0; i < d; i++)
+		b |= bloom_bit(t->held[i].class_id);
+	struct prod *p = prod_lock(ev);
+	if (!p)
+		return;
+	if (p->obj != ev) {
+		p->obj = ev;
+		p->seq = 0;
+	}
+	p->seq++;
+	p->bloom = b;
+	prod_unlock(p);
+}
+
+void ul_event_forget(const void *ev)
+{
+	struct prod *p = prod_lock(ev);
+	if (!p)
+		return;
+	if (p->obj == ev)
+		p->obj = NULL;
+	prod_unlock(p);
+}
+
+void ul_event_wait_note(struct ul_thread *t, const void *ev, uint32_t ev_class, bool once)
+{
+	t->ev_obj = NULL;
+	if (!ev || !ev_class || t->ctx)
+		return;
+	struct prod *p = prod_lock(ev);
+	if (!p)
+		return;
+	t->ev_obj = ev;
+	t->ev_obj_class = ev_class;
+	t->ev_seq0 = p->obj == ev && !once ? p->seq : 0;
+	prod_unlock(p);
+}
+
+void ul_event_woken(struct ul_thread *t, bool loop)
+{
+	const void *ev = t->ev_obj;
+	t->ev_obj = NULL;
+	if (!ev || t->ctx)
+		return;
+	struct prod *p = prod_lock(ev);
+	if (!p)
+		return;
+	/* exactly one production since the wait began: it woke this thread */
+	bool one = p->obj == ev && p->seq == t->ev_seq0 + 1;
+	uint64_t b = p->bloom;
+	prod_unlock(p);
+	if (!one)
+		return;
+	t->nev_done = 0;
+	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
+	for (uint32_t i = 0; i < d && t->nev_done < 8; i++) {
+		const struct ul_held *h = &t->held[i];
+		if (h->lock && h->ctx == t->ctx && !(h->flags & UL_ACQ_NOCHECK))
+			t->ev_done[t->nev_done++] = h->class_id;
+	}
+	t->ev_done_bloom = b;
+	t->ev_done_obj = ev;
+	t->ev_done_class = t->ev_obj_class;
+	if (!loop)
+		ul_event_evidence_commit(t);
+}
+
+void ul_event_wait_again(struct ul_thread *t, const void *ev)
+{
+	if (t->nev_done && t->ev_done_obj == ev)
+		t->nev_done = 0; /* woken for another reason: the loop went on */
+}
+
+void ul_event_evidence_commit(struct ul_thread *t)
+{
+	if (!t->nev_done)
+		return;
+	struct ul_class *ec = ul_class_get(t->ev_done_class);
+	for (uint8_t i = 0; i < t->nev_done; i++) {
+		struct ul_class *lc = ul_class_get(t->ev_done[i]);
+		if (!ec || !lc || !ec->node || !lc->node)
+			continue;
+		uint32_t eid = ul_edge_find(lc->node, ec->node);
+		if (!eid || (ul_edge_get(eid)->woken_by & t->ev_done_bloom) == ul_edge_get(eid)->woken_by)
+			continue;
+		ul_mutex_lock(&ul_rt.graph_lock);
+		ul_edge_get(eid)->woken_by &= t->ev_done_bloom;
+		ul_mutex_unlock(&ul_rt.graph_lock);
+	}
+	t->nev_done = 0;
+}
+
+static uint32_t edge_at(uint32_t closing, const uint32_t *path, int len, int i)
+{
+	return i == 0 ? closing : path[(i - 1) % len];
+}
+
+bool ul_event_cycle_refuted(uint32_t closing, const uint32_t *path, int len)
+{
+	if (!closing || len <= 0)
+		return false;
+	for (int i = 0; i <= len; i++) {
+		struct ul_edge *wait = ul_edge_get(edge_at(closing, path, len, i));
+		struct ul_edge *next = ul_edge_get(edge_at(closing, path, len, (i + 1) % (len + 1)));
+		if (wait->woken_by != ~(uint64_t)0 &&
+		    !(wait->woken_by & bloom_bit(ul_node_get(next->to)->class_id)))
+			return true;
+		if (wait->handshake && wait->handshake == next->handshake)
+			return true;
+	}
+	return false;
+}
+
+static void event_wait(struct ul_thread *t, uint32_t ev_class, uintptr_t ip, unsigned flags, uint32_t hs)
+{
+	ul_event_evidence_commit(t);
 	if (!(flags & UL_EVW_KEEP))
 		ul_event_window_reset(t); /* the producer window restarts after every wait */
 	if (!ev_class || t->ctx || ul_rt.policy.no_validate)
@@ -97,8 +288,42 @@ void ul_event_wait(struct ul_thread *t, uint32_t ev_class, uintptr_t ip, unsigne
 		const struct ul_held *h = &t->held[i];
 		if (!h->lock || h->ctx != t->ctx || (h->flags & UL_ACQ_NOCHECK))
 			continue;
-		add_edge(t, h->class_id, ev_class, ul_dep_type(h->mode, UL_WRITE), ip, &stack, true, 0);
+		add_edge(t, h->class_id, ev_class, ul_dep_type(h->mode, UL_WRITE), ip, &stack, true, 0, hs);
 	}
+}
+
+void ul_event_wait(struct ul_thread *t, uint32_t ev_class, uintptr_t ip, unsigned flags)
+{
+	event_wait(t, ev_class, ip, flags, 0);
+}
+
+/* A handshake: when the join begins, the joined thread has already
+ * produced an event (its last one, of class hs); the locks it took before
+ * that production are behind it, so a joiner holding one cannot block it. */
+static uint32_t joined_handshake(uintptr_t handle)
+{
+	uint32_t hs = 0;
+	bool live = false;
+	ul_threads_lock();
+	for (struct ul_thread *h = ul_threads_first(); h; h = h->next)
+		if (atomic_load_explicit(&h->handle, memory_order_relaxed) == handle) {
+			hs = atomic_load_explicit(&h->hs_class, memory_order_relaxed);
+			live = true;
+			break;
+		}
+	ul_threads_unlock();
+	uint64_t v[3];
+	if (!live && exits_ready() && ul_htab_get(&exits, handle, v))
+		hs = (uint32_t)v[0];
+	else if (!live && atomic_load(&exits_lost))
+		hs = UINT32_MAX; /* its handshake may be lost: no dependency */
+	return hs;
+}
+
+void ul_event_join(struct ul_thread *t, uint32_t ev_class, uintptr_t handle, uintptr_t ip, unsigned flags)
+{
+	uint32_t hs = ev_class && handle ? joined_handshake(handle) : 0;
+	event_wait(t, hs == UINT32_MAX ? 0 : ev_class, ip, flags, hs);
 }
 
 static bool held_class(const struct ul_thread *t, uint32_t class_id)
@@ -115,11 +340,17 @@ void ul_event_produce(struct ul_thread *t, uint32_t ev_class, uintptr_t ip,
 {
 	if (!ev_class || t->ctx || ul_rt.policy.no_validate)
 		return;
+	ul_event_evidence_commit(t);
 	/* the same event again from the same window: its edges are known */
 	if (held && t->last_ev == ev_class && t->last_ev_ver == t->win_ver)
 		return;
 	t->last_ev = ev_class;
 	t->last_ev_ver = t->win_ver;
+	/* a thread's end: the locks taken before its last production are
+	 * behind it for a join that begins after that production */
+	struct ul_class *ec = ul_class_get(ev_class);
+	uint32_t hs_class = atomic_load_explicit(&t->hs_class, memory_order_relaxed);
+	bool ending = ec && ec->kind == UL_KIND_THREAD && hs_class;
 	uint32_t stack = 0;
 	uint8_t n = t->nrecent;
 	uint32_t k = n < 16 ? n : 16;
@@ -132,7 +363,8 @@ void ul_event_produce(struct ul_thread *t, uint32_t ev_class, uintptr_t ip,
 			continue;
 		if (!held && held_class(t, c))
 			continue;
-		add_edge(t, ev_class, c, ul_dep_type(UL_WRITE, (uint8_t)(v >> 30)), ip, &stack, false, at);
+		uint32_t hs = ending && t->win_ver - i <= t->hs_ver ? hs_class : 0;
+		add_edge(t, ev_class, c, ul_dep_type(UL_WRITE, (uint8_t)(v >> 30)), ip, &stack, false, at, hs);
 	}
 }
 

@@ -373,6 +373,8 @@ uint32_t ul_edge_add(uint32_t from, uint32_t to, uint8_t type, uint32_t stack, b
 	e->hits = 1;
 	e->in_cycle = false;
 	e->seeded = false;
+	e->woken_by = ~(uint64_t)0;
+	e->handshake = 0;
 	e->prev_out = e->prev_in = 0;
 	e->next_out = nodes[from].first_out;
 	e->next_in = nodes[to].first_in;

@@ -173,23 +173,26 @@ static void add_dependency(struct ul_thread *t, const struct ul_held *prev, stru
 			len = MAX_CYCLE;
 		}
 	}
+	bool added;
+	uint32_t ne = ul_edge_add(from, to, type, *stack, &added);
+	if (added && ne && !inst && !known)
+		remember_instances(ne, prev, a);
+	bool through_wait = false;
+	for (int i = 0; i < len && !through_wait; i++) {
+		struct ul_class *c = ul_class_get(ul_node_get(ul_edge_get(path[i])->to)->class_id);
+		through_wait = c && ul_kind_is_event(c->kind);
+	}
+	/* a wait in it is woken by producers that need no such lock */
+	if (through_wait && ul_event_cycle_refuted(ne, path, len))
+		len = 0;
 	if (len > 0) {
 		fill_steps(path, len, *stack, steps);
 		for (int i = 0; i < len; i++)
 			ul_edge_get(path[i])->in_cycle = true;
+		if (ne)
+			ul_edge_get(ne)->in_cycle = true;
 	}
-	bool added;
-	uint32_t ne = ul_edge_add(from, to, type, *stack, &added);
-	if (len > 0 && ne)
-		ul_edge_get(ne)->in_cycle = true;
-	if (added && ne && !inst && !known)
-		remember_instances(ne, prev, a);
 	ul_mutex_unlock(&ul_rt.graph_lock);
-	bool through_wait = false;
-	for (int i = 0; i <= len && len > 0; i++) {
-		struct ul_class *c = ul_class_get(steps[i].class_id);
-		through_wait |= c && ul_kind_is_event(c->kind);
-	}
 	if (len > 0)
 		ul_found(&(struct ul_finding){ .report_kind = through_wait ? UL_R_WAIT : UL_R_CIRCULAR, .t = t, .acq = a,
 					     .held = prev, .ip = a->ip, .steps = steps, .nsteps = len + 1,

@@ -27,6 +27,8 @@ static struct ul_thread *cond_release(const void *c, const void *m, uintptr_t ip
 		a->ip = h->ip;
 		mclass = h->class_id;
 	}
+	if (h && (h->flags & UL_HELD_CONDWAIT))
+		ul_event_wait_again(t, c);
 	ul_release(t, m, ip, true);
 	uint32_t ec = cond_class(c, ip);
 	struct ul_class *cc = ul_class_get(ec);
@@ -35,6 +37,7 @@ static struct ul_thread *cond_release(const void *c, const void *m, uintptr_t ip
 		atomic_compare_exchange_strong(&cc->cond_mutex, &none, mclass);
 	}
 	ul_event_wait(t, ec, ip, timed ? UL_EVW_TIMED : 0);
+	ul_event_wait_note(t, c, ec, false);
 	if (!timed)
 		ul_event_block(t, c, UL_KIND_COND, ip);
 	ul_leave(t);
@@ -55,6 +58,10 @@ static void cond_reacquire(struct ul_thread *t, struct ul_acquire *a, int r)
 		return;
 	ul_validate_acquire(t, a);
 	ul_acquired(t, a);
+	struct ul_held *h = ul_held_find(t, a->lock);
+	if (h)
+		h->flags |= UL_HELD_CONDWAIT;
+	ul_event_woken(t, true);
 	ul_leave(t);
 }
 
@@ -126,6 +133,8 @@ static void cond_produce(const void *c, uintptr_t ip)
 	struct ul_class *cc = ul_class_get(ec);
 	uint32_t mclass = cc ? atomic_load_explicit(&cc->cond_mutex, memory_order_relaxed) : 0;
 	ul_event_produce(t, mclass ? ec : 0, ip, mclass, true);
+	if (ec)
+		ul_event_record(t, c, ec);
 	ul_leave(t);
 	errno = e;
 }
@@ -154,8 +163,10 @@ INTERCEPTOR(int, pthread_cond_destroy, (pthread_cond_t *c))
 	if (!HAVE_REAL(pthread_cond_destroy))
 		ul_resolve_reals();
 	int e = errno;
-	if (ul_rt.opt.wait_check)
+	if (ul_rt.opt.wait_check) {
 		ul_lock_destroy_event(c, UL_IP);
+		ul_event_forget(c);
+	}
 	errno = e;
 	return REAL(pthread_cond_destroy)(c);
 }
@@ -210,8 +221,10 @@ INTERCEPTOR(void, cnd_destroy, (cnd_t *c))
 	if (!HAVE_REAL(cnd_destroy))
 		ul_resolve_reals();
 	int e = errno;
-	if (ul_rt.opt.wait_check)
+	if (ul_rt.opt.wait_check) {
 		ul_lock_destroy_event(c, UL_IP);
+		ul_event_forget(c);
+	}
 	errno = e;
 	REAL(cnd_destroy)(c);
 }

@@ -61,6 +61,7 @@
 	X(int, pthread_barrier_destroy, (pthread_barrier_t *)) \
 	X(int, pthread_barrier_wait, (pthread_barrier_t *)) \
 	X(int, pthread_once, (pthread_once_t *, void (*)(void))) \
+	X(void, call_once, (once_flag *, void (*)(void))) \
 	X(int, pthread_join, (pthread_t, void **)) \
 	X(int, pthread_timedjoin_np, (pthread_t, void **, const struct timespec *)) \
 	X(int, pthread_clockjoin_np, (pthread_t, void **, clockid_t, const struct timespec *)) \

@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-/* pthread_once (and std::call_once, built on it): a caller may wait for
+/* pthread_once (and std::call_once, built on it) and C11 call_once: a caller may wait for
  * another thread's initialiser, so the caller's held locks -> the once
  * class, and the initialiser's locks: once class -> each lock it took. The
  * initialiser runs through a trampoline that knows the real routine from
@@ -42,25 +42,45 @@ static void once_run(void)
 	}
 }
 
-INTERCEPTOR(int, pthread_once, (pthread_once_t *o, void (*fn)(void)))
+/* The real once call: pthread_once, or C11 call_once (glibc runs it on
+ * its internal once, which no interposed pthread_once sees). */
+static int real_once(bool c11, void *o, void (*fn)(void))
 {
-	if (!HAVE_REAL(pthread_once))
+	if (!c11)
+		return REAL(pthread_once)(o, fn);
+	REAL(call_once)(o, fn);
+	return 0;
+}
+
+static int once(bool c11, void *o, void (*fn)(void), uintptr_t ip)
+{
+	if (c11 ? !HAVE_REAL(call_once) : !HAVE_REAL(pthread_once))
 		ul_resolve_reals();
 	struct ul_thread *t = ul_enter();
 	if (!t)
-		return REAL(pthread_once)(o, fn);
+		return real_once(c11, o, fn);
 	if (!ul_rt.opt.wait_check) {
 		ul_leave(t);
-		return REAL(pthread_once)(o, fn);
+		return real_once(c11, o, fn);
 	}
 	int e = errno;
-	uint32_t ec = ul_event_class(o, UL_KIND_ONCE, UL_IP);
-	ul_event_wait(t, ec, UL_IP, UL_EVW_KEEP);
+	uint32_t ec = ul_event_class(o, UL_KIND_ONCE, ip);
+	ul_event_wait(t, ec, ip, UL_EVW_KEEP);
 	ul_leave(t);
 	struct once_call prev = once_cur;
-	once_cur = (struct once_call){ fn, ec, UL_IP };
+	once_cur = (struct once_call){ fn, ec, ip };
 	errno = e;
-	int r = REAL(pthread_once)(o, once_run);
+	int r = real_once(c11, o, once_run);
 	once_cur = prev;
 	return r;
+}
+
+INTERCEPTOR(int, pthread_once, (pthread_once_t *o, void (*fn)(void)))
+{
+	return once(false, o, fn, UL_IP);
+}
+
+INTERCEPTOR(void, call_once, (once_flag *o, void (*fn)(void)))
+{
+	once(true, o, fn, UL_IP);
 }

@@ -29,8 +29,10 @@ INTERCEPTOR(int, sem_destroy, (sem_t *s))
 	if (!HAVE_REAL(sem_destroy))
 		ul_resolve_reals();
 	int e = errno;
-	if (ul_rt.opt.wait_check)
+	if (ul_rt.opt.wait_check) {
 		ul_lock_destroy_event(s, UL_IP);
+		ul_event_forget(s);
+	}
 	errno = e;
 	return REAL(sem_destroy)(s);
 }
@@ -42,10 +44,24 @@ static struct ul_thread *sem_wait_begin(sem_t *s, uintptr_t ip, unsigned flags)
 	if (!t)
 		return NULL;
 	int e = errno;
-	ul_event_wait(t, sem_class(s, ip), ip, flags);
+	uint32_t ec = sem_class(s, ip);
+	ul_event_wait(t, ec, ip, flags);
+	ul_event_wait_note(t, s, ec, false);
 	ul_leave(t);
 	errno = e;
 	return t;
+}
+
+/* After a wait: a token taken is evidence of who posted it. */
+static int sem_woken(struct ul_thread *t, int r)
+{
+	if (!t || r != 0 || ul_enter() != t)
+		return r;
+	int e = errno;
+	ul_event_woken(t, false);
+	ul_leave(t);
+	errno = e;
+	return r;
 }
 
 struct sem_wait {
@@ -90,8 +106,8 @@ INTERCEPTOR(int, sem_wait, (sem_t *s))
 	UL_NEED_REAL(sem_wait);
 	struct ul_thread *t = sem_wait_begin(s, UL_IP, 0);
 	if (t && !HAVE_REAL(sem_clockwait))
-		return REAL(sem_wait)(s);
-	return sem_block(t, s, UL_IP);
+		return sem_woken(t, REAL(sem_wait)(s));
+	return sem_woken(t, sem_block(t, s, UL_IP));
 }
 
 INTERCEPTOR(int, sem_trywait, (sem_t *s))
@@ -104,15 +120,15 @@ INTERCEPTOR(int, sem_trywait, (sem_t *s))
 INTERCEPTOR(int, sem_timedwait, (sem_t *__restrict s, const struct timespec *__restrict ts))
 {
 	UL_NEED_REAL(sem_timedwait);
-	sem_wait_begin(s, UL_IP, UL_EVW_TIMED);
-	return REAL(sem_timedwait)(s, ts);
+	struct ul_thread *t = sem_wait_begin(s, UL_IP, UL_EVW_TIMED);
+	return sem_woken(t, REAL(sem_timedwait)(s, ts));
 }
 
 INTERCEPTOR(int, sem_clockwait, (sem_t *__restrict s, clockid_t clk, const struct timespec *__restrict ts))
 {
 	UL_NEED_REAL(sem_clockwait);
-	sem_wait_begin(s, UL_IP, UL_EVW_TIMED);
-	return REAL(sem_clockwait)(s, clk, ts);
+	struct ul_thread *t = sem_wait_begin(s, UL_IP, UL_EVW_TIMED);
+	return sem_woken(t, REAL(sem_clockwait)(s, clk, ts));
 }
 
 INTERCEPTOR(int, sem_post, (sem_t *s))
@@ -126,7 +142,10 @@ INTERCEPTOR(int, sem_post, (sem_t *s))
 	if (t) {
 		int e = errno;
 		/* async-signal-safe: from a handler, only note it was posted */
-		ul_event_produce(t, t->ctx ? 0 : sem_class(s, UL_IP), UL_IP, 0, true);
+		uint32_t ec = t->ctx ? 0 : sem_class(s, UL_IP);
+		ul_event_produce(t, ec, UL_IP, 0, true);
+		if (ec)
+			ul_event_record(t, s, ec);
 		ul_leave(t);
 		errno = e;
 	}

@@ -73,8 +73,9 @@ static struct start adopt(void *p)
 	return s;
 }
 
-/* The thread's code is done: the held-lock check runs in the last round
- * of key destructors (runtime.c), after the program's destructors. */
+/* The thread's code is done: the held-lock check and the exit event run
+ * in the last round of key destructors (runtime.c), after the program's
+ * destructors. */
 static void finish(uintptr_t ip)
 {
 	struct ul_thread *t = ul_self;
@@ -83,12 +84,17 @@ static void finish(uintptr_t ip)
 		if (!t->exit_ip)
 			t->exit_ip = ip;
 	}
-	/* the end of the thread's code is the event a joiner waits for */
-	t = ul_enter();
-	if (!t)
+}
+
+/* The event a joiner waits for: the end of the thread, after its
+ * thread_local and pthread key destructors (their locks are on its way
+ * out too). Called by the runtime's last key destructor, busy set. */
+void ul_thread_exit_event(struct ul_thread *t)
+{
+	if (!t->event_class || !ul_rt.opt.wait_check)
 		return;
-	ul_event_produce(t, t->event_class, ip ? ip : UL_IP, 0, true);
-	ul_leave(t);
+	ul_event_produce(t, t->event_class, UL_IP, 0, true);
+	ul_event_record(t, (const void *)atomic_load(&t->handle), t->event_class);
 }
 
 static void *ul_thread_start(void *p)
@@ -170,6 +176,57 @@ static struct start *prepare(const pthread_attr_t *attr, uint32_t event_class)
 	return s;
 }
 
+/* A start routine started from several places (a trampoline that calls a
+ * function pointer, or the one routine of a spawn() helper) would make
+ * unrelated threads one class. Like a lock made through a wrapper, each
+ * place of creation (the create call and its caller) is then a class of
+ * its own; the first place keeps the routine's plain class. */
+static struct ul_htab routines; /* routine -> first context, its class, its create call */
+UL_STATIC_MUTEX(routines_lock);
+
+static uintptr_t create_context(uintptr_t caller, uintptr_t *up)
+{
+	void *pcs[24];
+	int n = backtrace(pcs, 24);
+	*up = 0;
+	for (int i = 0; i + 1 < n; i++)
+		if ((uintptr_t)pcs[i] == caller) {
+			*up = (uintptr_t)pcs[i + 1];
+			break;
+		}
+	return ul_hash64(caller ^ ul_hash64(*up));
+}
+
+static uint32_t routine_class(struct thread_key k, uintptr_t caller)
+{
+	if (!routines.initial) {
+		ul_mutex_lock(&routines_lock);
+		if (!routines.initial)
+			ul_htab_init(&routines, 64, 0);
+		ul_mutex_unlock(&routines_lock);
+	}
+	uintptr_t up;
+	uintptr_t ctx = create_context(caller, &up);
+	uint64_t hk = (uint64_t)k.key << 2 | k.origin, v[3] = { ctx, 0, caller };
+	if (ul_htab_get_or_put(&routines, hk, v) < 0 || v[0] == ctx) {
+		uint32_t id = ul_class_for_key(k.origin, k.key, UL_KIND_THREAD, NULL);
+		if (!v[1] && v[0] == ctx)
+			ul_htab_set(&routines, hk, 1, id);
+		return id;
+	}
+	uint32_t id = ul_class_for_site(k.origin, ul_hash64(k.key ^ ctx) | 1, k.key, UL_KIND_THREAD);
+	struct ul_class *c = ul_class_get(id), *first = ul_class_get((uint32_t)v[1]);
+	if (c && c->key != k.key && !c->split) {
+		/* named by its create call, or by the caller of a shared one */
+		c->caller = v[2] == caller && up ? up : caller;
+		c->split = true;
+		atomic_store(&c->shared, true);
+	}
+	if (first)
+		atomic_store(&first->shared, true);
+	return id;
+}
+
 /* The class of a thread about to start at fn, or 0. */
 static uint32_t thread_class(uintptr_t fn, uintptr_t caller)
 {
@@ -180,7 +237,8 @@ static uint32_t thread_class(uintptr_t fn, uintptr_t caller)
 		return 0;
 	int e = errno;
 	struct thread_key k = thread_key_of(fn, caller);
-	uint32_t c = ul_class_for_key(k.origin, k.key, UL_KIND_THREAD, NULL);
+	/* a library's thread: classed by the frame that asked for it */
+	uint32_t c = routine_class(k, k.origin == UL_ORIGIN_KEY ? caller : k.key);
 	ul_leave(t);
 	errno = e;
 	return c;
@@ -253,7 +311,8 @@ static struct ul_thread *join_begin(uintptr_t th, uintptr_t ip, unsigned flags)
 	struct ul_lock l;
 	uint32_t ec = ul_rt.opt.wait_check && ul_lock_get((const void *)th, &l) && l.kind == UL_KIND_THREAD
 			      ? l.class_id : 0;
-	ul_event_wait(t, ec, ip, flags);
+	ul_event_join(t, ec, th, ip, flags);
+	ul_event_wait_note(t, (const void *)th, ec, true);
 	ul_leave(t);
 	errno = e;
 	return t;
@@ -290,6 +349,8 @@ static void joined(struct ul_thread *t, uintptr_t th, int r)
 	if (r || !t || !ul_rt.opt.wait_check || ul_enter() != t)
 		return;
 	int e = errno;
+	ul_event_woken(t, false); /* the thread's exit, produced while the locks were held */
+	ul_event_forget((const void *)th);
 	struct ul_lock l;
 	if (ul_lock_get((const void *)th, &l) && l.kind == UL_KIND_THREAD)
 		ul_lock_kill((const void *)th);

@@ -77,11 +77,15 @@ check env_bad_value test $rc -eq 1 -a -n "$(echo "$out" | grep "bad value 'soon'
 check help_lists_options bash -c "'$UL' --help | grep -q -- '--deadlock-timeout-ms'"
 check man_lists_options bash -c "grep -q 'deadlock\\\\-timeout\\\\-ms' '$B/ulockdep.1'"
 
-# wait checking: off by default, --wait-check turns it on (kind wait in JSON and SARIF), a
-# suppression rule of kind wait matches it
-"$UL" --exitcode 66 --wait-check --json "$T/w.json" --sarif "$T/w.sarif" -- "$T/cond_wait_bug" >/dev/null 2>&1; rc=$?
-check wait_check_on bash -c "test $rc -eq 66 && grep -q '\"kind\":\"wait\"' '$T/w.json' && grep -q '\"ruleId\":\"wait\"' '$T/w.sarif'"
-"$UL" --exitcode 66 -- "$T/cond_wait_bug" >/dev/null 2>&1; check wait_check_off_by_default test $? -eq 0
+# wait checking: on by default (kind wait in JSON and SARIF), --wait-check=0 and
+# --no-wait-check turn it off, a suppression rule of kind wait matches it
+"$UL" --exitcode 66 --json "$T/w.json" --sarif "$T/w.sarif" -- "$T/cond_wait_bug" >/dev/null 2>&1; rc=$?
+check wait_check_on_by_default bash -c "test $rc -eq 66 && grep -q '\"kind\":\"wait\"' '$T/w.json' && grep -q '\"ruleId\":\"wait\"' '$T/w.sarif'"
+"$UL" --exitcode 66 --wait-check=0 -- "$T/cond_wait_bug" >/dev/null 2>&1; check wait_check_off test $? -eq 0
+"$UL" --exitcode 66 --no-wait-check -- "$T/cond_wait_bug" >/dev/null 2>&1; check no_wait_check test $? -eq 0
+ULOCKDEP_OPTIONS=wait_check=0 LD_PRELOAD=$B/libulockdep.so "$T/cond_wait_bug" 2>&1 | grep -q 'through a wait'
+check wait_check_off_env test $? -ne 0
+"$UL" --no-json -- "$T/exit7" >/dev/null 2>&1; check no_prefix_only_for_booleans test $? -eq 1
 # wait interceptors called before the runtime's constructor (.preinit_array) find their real calls
 cc -O1 -g -pthread -o "$T/preinit_waits" tests/cli/progs/preinit_waits.c
 out=$(ULOCKDEP_OPTIONS=wait_check=1 LD_PRELOAD=$B/libulockdep.so "$T/preinit_waits" 2>&1); rc=$?
@@ -211,7 +215,7 @@ if cc -static -O1 -g -pthread -o "$T/static_demo" examples/iommu_abba.c $(cat "$
   # wait checking in a static binary (needs the interceptors libc reaches only weakly)
   cc -static -O1 -g -pthread -o "$T/static_wait" tests/cli/progs/cond_wait_bug.c $(cat "$B/ulockdep-wrap.flags") \
     "$B/libulockdep-wrap.a" 2>/dev/null
-  out=$(ULOCKDEP_OPTIONS=wait_check=1 "$T/static_wait" 2>&1)
+  out=$("$T/static_wait" 2>&1)
   check static_wait bash -c "echo '$out' | grep -q 'possible deadlock through a wait detected'"
   out=$("$UL" -- "$T/static_demo" 2>&1); rc=$?
   check static_launcher_message bash -c "test $rc -eq 1 && echo '$out' | grep -q 'statically linked'"
