@@ -48,6 +48,7 @@ done
 rows="$rows
 churn1	init/destroy churn, 1 thread	2000000	50000	-	churn 1
 churn4	init/destroy churn, 4 threads (Test14 shape)	500000	-	-	churn 4
+stacklock	never-initialised stack lock, lock/unlock	2000000	100000	-	stacklock
 stress	16K rwlocks of one class, churned (stress test shape)	400000	50000	-	stress 16384
 fifo	FIFO unlock at depth 1000 (per lock+unlock)	200000	20000	-	fifo 1000
 grow	same-class table doubling (unbound shape)	300000	100000	-	grow

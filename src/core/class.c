@@ -74,6 +74,24 @@ static const char *name_copy(const char *name)
 	return s;
 }
 
+/* Instance numbers, handed out to each thread in blocks: a counter shared
+ * by every init would move its cache line between CPUs on each one (init
+ * and destroy churn on several threads). The runtime is never re-entered
+ * on one thread (ul_enter), so the block needs no atomics. Never 0. */
+#define INST_BLOCK 64
+static __thread uint32_t inst_next UL_TLS, inst_left UL_TLS;
+
+static uint32_t inst_new(void)
+{
+	if (!inst_left) {
+		inst_next = atomic_fetch_add(&ul_rt.next_inst, INST_BLOCK);
+		inst_left = INST_BLOCK;
+	}
+	inst_left--;
+	uint32_t id = ++inst_next;
+	return id ? id : inst_new();
+}
+
 /* Called with graph_lock held. */
 static uint32_t class_new(uint8_t origin, uintptr_t key, uintptr_t site, uint8_t kind,
 			  const char *name, uint32_t base, uint8_t subclass)
@@ -207,8 +225,37 @@ UL_STATIC_MUTEX(sites_lock);
  * the classes of a shared site are named with their caller. Splitting can
  * only miss orders (one role made from two callers is two classes), never
  * invent one. With --class-depth above 1 the caller is in the key already. */
+static uint32_t made_class_find(uint8_t origin, uintptr_t key, uintptr_t site, uintptr_t caller,
+				uint8_t kind);
+
+/* The thread's last answer: the same (origin, key, site, caller) gets the
+ * same class until a class is retired (a module unloaded). */
+static _Atomic uint32_t retired_gen;
+static __thread struct {
+	uintptr_t key, site, caller;
+	uint32_t id, gen;
+	uint8_t origin;
+} made_memo UL_TLS;
+
 static uint32_t made_class(uint8_t origin, uintptr_t key, uintptr_t site, uintptr_t caller,
 			   uint8_t kind)
+{
+	uint32_t gen = atomic_load_explicit(&retired_gen, memory_order_acquire);
+	if (made_memo.id && made_memo.key == key && made_memo.site == site && made_memo.caller == caller &&
+	    made_memo.origin == origin && made_memo.gen == gen)
+		return made_memo.id;
+	uint32_t id = made_class_find(origin, key, site, caller, kind);
+	made_memo.key = key;
+	made_memo.site = site;
+	made_memo.caller = caller;
+	made_memo.origin = origin;
+	made_memo.gen = gen;
+	made_memo.id = id;
+	return id;
+}
+
+static uint32_t made_class_find(uint8_t origin, uintptr_t key, uintptr_t site, uintptr_t caller,
+				uint8_t kind)
 {
 	if (!caller || ul_rt.policy.class_depth > 1)
 		return class_for(origin, key, site, kind, NULL, 0, false);
@@ -544,7 +591,7 @@ static void first_use(const void *addr, uint8_t kind, uintptr_t ip, struct ul_lo
 		}
 	}
 	out->novalidate = !out->class_id; /* past max_classes: not checked */
-	out->inst = atomic_fetch_add(&ul_rt.next_inst, 1) + 1;
+	out->inst = inst_new();
 }
 
 bool ul_lock_resolve(const void *addr, uint8_t kind, uintptr_t ip, struct ul_lock *out)
@@ -618,7 +665,7 @@ void ul_lock_register_class(const void *addr, uint8_t kind, uint8_t origin, uint
 	l.kind = kind;
 	l.origin = origin;
 	l.class_id = class_id;
-	l.inst = atomic_fetch_add(&ul_rt.next_inst, 1) + 1;
+	l.inst = inst_new();
 	insert_lock(&l);
 }
 
@@ -653,7 +700,7 @@ void ul_lock_register(const void *addr, uint8_t kind, uint8_t mutex_type, bool w
 	if (!out->class_id)
 		out->class_id = made_class(origin, key, site, caller, kind);
 	out->novalidate = !out->class_id; /* past max_classes: not checked */
-	out->inst = atomic_fetch_add(&ul_rt.next_inst, 1) + 1;
+	out->inst = inst_new();
 	/* A global initialised at run time is named by its symbol, as the
 	 * kernel names a class by the lock expression ("&foo"); a class that
 	 * also makes locks elsewhere is named by its site (data2 = 1). */
@@ -686,7 +733,7 @@ void ul_lock_set_class(const void *addr, uintptr_t key, const char *name, uint8_
 	} else {
 		memset(&l, 0, sizeof l);
 		l.addr = (uintptr_t)addr;
-		l.inst = atomic_fetch_add(&ul_rt.next_inst, 1) + 1;
+		l.inst = inst_new();
 	}
 	l.dead = false;
 	l.origin = UL_ORIGIN_KEY;
@@ -895,14 +942,14 @@ void ul_module_names_keep(uintptr_t lo, uintptr_t hi)
 	uint32_t n = atomic_load(&ul_rt.nclasses);
 	uintptr_t sites[64];
 	int ns = 0;
-	for (uint32_t id = 2; id <= n && ns < 64; id++) {
+	for (uint32_t id = 1; id <= n && ns < 64; id++) {
 		struct ul_class *c = ul_class_get(id);
 		if (c && c->base == id && !c->name && in(c->site, lo, hi))
 			sites[ns++] = c->site;
 	}
 	if (ns && ul_hooks.prefetch)
 		ul_hooks.prefetch(sites, ns); /* one symbolizer run for most of them */
-	for (uint32_t id = 2; id <= n; id++) {
+	for (uint32_t id = 1; id <= n; id++) {
 		struct ul_class *c = ul_class_get(id);
 		if (!c)
 			continue;
@@ -924,7 +971,7 @@ void ul_module_names_keep(uintptr_t lo, uintptr_t hi)
 void ul_module_unloaded(uintptr_t lo, uintptr_t hi)
 {
 	uint32_t n = atomic_load(&ul_rt.nclasses);
-	for (uint32_t id = 2; id <= n; id++) {
+	for (uint32_t id = 1; id <= n; id++) {
 		struct ul_class *c = ul_class_get(id);
 		if (!c || c->base != id)
 			continue;
@@ -937,6 +984,8 @@ void ul_module_unloaded(uintptr_t lo, uintptr_t hi)
 		if (ul_htab_get(&ul_rt.classkeys, hk, v) && v[0] == id)
 			ul_htab_set(&ul_rt.classkeys, hk, 0, 0);
 		ul_mutex_unlock(&ul_rt.graph_lock);
+		atomic_fetch_add(&retired_gen, 1); /* the threads' made_class memos */
 	}
 	ul_locks_in_range_kill(lo, hi);
+	ul_steps_forget(lo, hi);
 }

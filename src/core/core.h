@@ -343,6 +343,8 @@ void ul_init_site(uintptr_t ip, bool first_use, uintptr_t *key, uintptr_t *site,
 /* Find the unwinder (libgcc_s) for ul_stack_owner: at start-up only. */
 void ul_unwind_init(void);
 uintptr_t ul_stack_owner(uintptr_t a);
+/* Forget the frame steps learnt for code in [lo, hi) (a module unloaded). */
+void ul_steps_forget(uintptr_t lo, uintptr_t hi);
 /* A function name (raw or demangled) that says it makes a lock, or matches --init-wrappers. */
 bool ul_lock_maker_name(const char *name);
 void ul_lock_pack(const struct ul_lock *l, uint64_t v[3]);

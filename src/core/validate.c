@@ -219,20 +219,66 @@ static bool has_word(const char *name, const char *w)
 	return strcasestr(name, w) != NULL;
 }
 
-/* Is the function at ip one that takes locks for others? */
-static bool wrapper_line(uintptr_t ip)
+enum line_kind { LINE_USER, LINE_LIBRARY, LINE_WRAPPER };
+
+/* Is the function at ip the program's own, library code a lock call goes
+ * through (std::mutex::lock out of line), or one that takes locks for
+ * others (a wrapper, or unknown)? */
+static struct ul_htab line_kinds; /* ip -> kind + 1 */
+
+static enum line_kind line_kind_of(uintptr_t ip);
+
+static enum line_kind line_kind(uintptr_t ip)
+{
+	uint64_t v[3];
+	if (line_kinds.initial && ul_htab_get(&line_kinds, ip, v))
+		return (enum line_kind)(v[0] - 1);
+	enum line_kind k = line_kind_of(ip);
+	if (!line_kinds.initial) {
+		ul_mutex_lock(&taken_at_lock);
+		if (!line_kinds.initial) {
+			ul_htab_init(&line_kinds, 64, 1u << 20);
+			line_kinds.what = "the acquisition-line cache: lines are looked up again";
+		}
+		ul_mutex_unlock(&taken_at_lock);
+	}
+	uint64_t nv[3] = { (uint64_t)k + 1, 0, 0 };
+	ul_htab_put(&line_kinds, ip, nv, true);
+	return k;
+}
+
+static enum line_kind line_kind_of(uintptr_t ip)
 {
 	struct ul_core_sym s;
 	if (!ul_hooks.symbol || !ul_hooks.symbol(ip - 1, &s))
-		return true; /* unknown: no evidence */
+		return LINE_WRAPPER; /* unknown: no evidence */
 	const char *n = s.name;
 	if (!strncmp(n, "_ZL", 3)) /* a static function: _ZL20__gthread_mutex_lock... */
 		for (n += 3; *n >= '0' && *n <= '9'; n++)
 			;
-	return (s.size && s.size <= 40) || !strncmp(n, "__gthr", 6) || !strncmp(n, "_ZNSt", 5) ||
-	       !strncmp(n, "_ZSt", 4) || !strncmp(n, "_ZNKSt", 6) || !strncmp(n, "_ZN9__gnu_cxx", 13) ||
-	       !strncmp(n, "__pthread", 9) || has_word(n, "lock") || has_word(n, "mutex") ||
-	       has_word(n, "mtx") || has_word(n, "acquire") || has_word(n, "guard") || has_word(n, "enter");
+	if (!strncmp(n, "__gthr", 6) || !strncmp(n, "_ZNSt", 5) || !strncmp(n, "_ZSt", 4) ||
+	    !strncmp(n, "_ZNKSt", 6) || !strncmp(n, "_ZN9__gnu_cxx", 13))
+		return LINE_LIBRARY;
+	if ((s.size && s.size <= 40) || !strncmp(n, "__pthread", 9) || has_word(n, "lock") ||
+	    has_word(n, "mutex") || has_word(n, "mtx") || has_word(n, "acquire") || has_word(n, "guard") ||
+	    has_word(n, "enter"))
+		return LINE_WRAPPER;
+	return LINE_USER;
+}
+
+/* The program's line that took the lock: ip, or past library frames. */
+static uintptr_t user_line(uintptr_t ip)
+{
+	enum line_kind k = line_kind(ip);
+	if (k == LINE_LIBRARY) {
+		uintptr_t key, site, caller;
+		ul_init_site(ip, true, &key, &site, &caller); /* the role frame, past std:: */
+		if (site == ip)
+			return 0;
+		ip = site;
+		k = line_kind(ip);
+	}
+	return k == LINE_USER ? ip : 0;
 }
 
 static bool joinable(const struct ul_class *c)
@@ -297,9 +343,15 @@ static void instances_of_joined(uint32_t c1, uint32_t c2)
 	}
 }
 
-static void site_evidence(struct ul_acquire *a)
+static void site_evidence(struct ul_thread *t, struct ul_acquire *a)
 {
-	if (!a->ip || !ul_rt.policy.join_roles)
+	if (!a->ip || !ul_rt.policy.join_roles || t->ctx)
+		return;
+	struct ul_class *c = ul_class_get(a->class_id);
+	if (!joinable(c))
+		return;
+	uintptr_t ip = user_line(a->ip);
+	if (!ip)
 		return;
 	if (!taken_at.initial) {
 		ul_mutex_lock(&taken_at_lock);
@@ -310,11 +362,10 @@ static void site_evidence(struct ul_acquire *a)
 		ul_mutex_unlock(&taken_at_lock);
 	}
 	uint64_t v[3] = { a->class_id + 1ull, 0, 0 };
-	if (ul_htab_get_or_put(&taken_at, a->ip, v) <= 0 && v[0] != a->class_id + 1ull) {
+	if (ul_htab_get_or_put(&taken_at, ip, v) <= 0 && v[0] != a->class_id + 1ull) {
 		uint32_t first = (uint32_t)v[0] - 1;
-		struct ul_class *c = ul_class_get(a->class_id), *f = ul_class_get(first);
-		if (!joinable(c) || !joinable(f) || c->kind != f->kind || ul_class_same_family(first, a->class_id) ||
-		    wrapper_line(a->ip))
+		struct ul_class *f = ul_class_get(first);
+		if (!joinable(f) || c->kind != f->kind || ul_class_same_family(first, a->class_id))
 			return;
 		ul_mutex_lock(&ul_rt.graph_lock);
 		ul_class_join(first, a->class_id);
@@ -416,7 +467,7 @@ bool ul_validate_acquire(struct ul_thread *t, struct ul_acquire *a)
 	 * (and never repeats a class). */
 	if (likely(ul_chain_cached(t, key)))
 		return true;
-	site_evidence(a);
+	site_evidence(t, a);
 	mark_repeat(t, a);
 	ul_usage_acquire(t, a);
 

@@ -117,14 +117,23 @@ void ul_wait_check(struct ul_thread *t)
 	int n = find_cycle(t, path, seqs);
 	if (!n)
 		return;
-	/* Confirm: the same waits, unchanged, a moment later. */
-	ul_sleep_ms(50);
-	int n2 = find_cycle(t, again, seqs2);
-	if (n2 != n)
-		return;
-	for (int i = 0; i < n; i++)
-		if (again[i] != path[i] || seqs2[i] != seqs[i])
+	/* Confirm: the same waits, unchanged, a moment later. A thread that
+	 * began waiting later takes its wait's stack at its own first check:
+	 * give it up to 3 s, so the report shows where every thread waits. */
+	for (int tries = 0; tries < 60; tries++) {
+		ul_sleep_ms(50);
+		int n2 = find_cycle(t, again, seqs2);
+		if (n2 != n)
 			return;
+		bool stacks = true;
+		for (int i = 0; i < n; i++) {
+			if (again[i] != path[i] || seqs2[i] != seqs[i])
+				return;
+			stacks &= path[i]->wait_stack != 0;
+		}
+		if (stacks)
+			break;
+	}
 	struct ul_wait_info w[MAX_DEPTH];
 	for (int i = 0; i < n; i++) {
 		struct ul_thread *x = path[i];

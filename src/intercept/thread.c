@@ -48,7 +48,11 @@ static void start_free(struct start *s)
 	ul_mutex_unlock(&start_lock);
 }
 
-static struct start adopt(void *p)
+/* top: an address in the runtime's thread start frame. Every frame of the
+ * thread's own code lies below it; above it are glibc's start frame, the
+ * thread descriptor and the static TLS block, which pthread_getattr_np
+ * counts as stack (a thread_local lock is not a stack lock). */
+static struct start adopt(void *p, uintptr_t top)
 {
 	struct start s = *(struct start *)p;
 	start_free(p);
@@ -61,7 +65,8 @@ static struct start adopt(void *p)
 		size_t sz;
 		if (!pthread_getattr_np(pthread_self(), &at)) {
 			if (!pthread_attr_getstack(&at, &lo, &sz))
-				ul_thread_set_stack(t, (uintptr_t)lo, (uintptr_t)lo + sz);
+				ul_thread_set_stack(t, (uintptr_t)lo,
+						    top - (uintptr_t)lo < sz ? top : (uintptr_t)lo + sz);
 			pthread_attr_destroy(&at);
 		}
 		t->started = true;
@@ -99,7 +104,7 @@ void ul_thread_exit_event(struct ul_thread *t)
 
 static void *ul_thread_start(void *p)
 {
-	struct start s = adopt(p);
+	struct start s = adopt(p, (uintptr_t)__builtin_frame_address(0));
 	void *ret = s.fn(s.arg);
 	finish(0);
 	return ret;
@@ -107,7 +112,7 @@ static void *ul_thread_start(void *p)
 
 static int ul_c11_thread_start(void *p)
 {
-	struct start s = adopt(p);
+	struct start s = adopt(p, (uintptr_t)__builtin_frame_address(0));
 	int ret = s.c11fn(s.arg);
 	finish(0);
 	return ret;
