@@ -216,6 +216,7 @@ static void fork_child(void)
 	for (size_t k = 0; k < UL_ARRAY_SIZE(ul_rt.report_kinds); k++)
 		atomic_store(&ul_rt.report_kinds[k], 0);
 	ul_rt.pid = ul_getpid();
+	ul_obj_salt_renew(); /* the parent's lock tags mean nothing here */
 	struct ul_thread *t = ul_self;
 	ul_threads_after_fork_child(t);
 	if (t)
@@ -368,6 +369,7 @@ void ul_runtime_init(void)
 	ul_lstat_init(ul_rt.opt.lock_stat || (ul_rt.opt.html_dir && *ul_rt.opt.html_dir));
 	read_progname();
 	ul_rt.pid = ul_getpid();
+	ul_obj_salt_renew();
 	ul_outputs_init();
 	init_tables();
 	ul_static_ranges_init();

@@ -131,18 +131,19 @@ struct ul_thread {
 	uint32_t cap;
 	struct ul_held *held;
 	uint32_t overflow;        /* untracked acquisitions past the cap */
-	/* Any of these set: events pass straight through (one test on the
-	 * fast path). */
+	/* Any of these set keeps a call off the fast path (one test there);
+	 * the first three also let events pass straight through. */
 	union {
 		struct {
 			uint8_t busy;          /* inside the runtime */
 			uint8_t off;           /* validator switched off by the API */
 			uint8_t ctx_untracked; /* handlers that arrived while busy */
 			uint8_t lstat;         /* lock statistics on: skip the fast path */
+			uint8_t ctx;           /* signal handler nesting */
+			uint8_t stop_zero[3];  /* never written */
 		};
-		uint32_t stop;
+		uint64_t stop;
 	};
-	uint8_t ctx;              /* signal handler nesting */
 	uint64_t ctx_seed;        /* chain key seed of the current context */
 	int cur_sig;
 	uint64_t sig_blocked;     /* tracked signal mask */
@@ -204,6 +205,9 @@ struct ul_thread {
 		uint8_t subclass_default;
 		bool novalidate;
 		bool slow;           /* identity checked on every use (stack lock) */
+		/* a transition: the chain key (validated) that taking this lock
+		 * makes from the chain memo_top (xor the mask hash and mode) */
+		uint64_t memo_top, memo_key;
 	} lcache[128];
 	uint64_t ccache[256];
 	struct ul_held inline_held[48];
@@ -271,7 +275,9 @@ extern struct ul_runtime ul_rt;
 /* The epoch bucket of a lock address. */
 static inline _Atomic uint32_t *ul_lock_epoch(const void *lock)
 {
-	return &ul_rt.lock_epoch[((uintptr_t)lock * 0xbf58476d1ce4e5b9ULL) >> 58].v;
+	/* the lock cache slot's product (ul_lcache_slot), six bits below its
+	 * seven: the fast path multiplies once */
+	return &ul_rt.lock_epoch[(((uintptr_t)lock * 0x9e3779b97f4a7c15ULL) >> 51) & 63].v;
 }
 
 extern __thread struct ul_thread *ul_self UL_TLS;

@@ -8,11 +8,16 @@
 
 /* The chain key the next lock of t's current context extends: the top
  * entry's, if it belongs to this context, else the context's seed. */
-static inline __attribute__((always_inline)) uint64_t ul_chain_top(const struct ul_thread *t, uint32_t depth)
+static inline __attribute__((always_inline)) uint64_t ul_chain_top_ctx(const struct ul_thread *t, uint32_t depth,
+									 uint8_t ctx)
 {
-	if (depth && t->held[depth - 1].ctx == t->ctx)
+	if (depth && t->held[depth - 1].ctx == ctx)
 		return t->held[depth - 1].chain_key;
 	return t->ctx_seed;
+}
+static inline __attribute__((always_inline)) uint64_t ul_chain_top(const struct ul_thread *t, uint32_t depth)
+{
+	return ul_chain_top_ctx(t, depth, t->ctx);
 }
 
 /* Push a held entry (the caller made room: depth < cap). A handler may
@@ -24,8 +29,8 @@ static inline __attribute__((always_inline)) uint64_t ul_chain_top(const struct 
  * - the depth is stored with release, so another thread's deadlock check
  *   (an acquire load) sees at least the mark. */
 static inline __attribute__((always_inline)) struct ul_held *
-ul_held_push(struct ul_thread *t, const void *lock, uint64_t key, uintptr_t ip, uint32_t class_id, uint32_t inst,
-	     uint8_t mode, uint8_t flags)
+ul_held_push_ctx(struct ul_thread *t, const void *lock, uint64_t key, uintptr_t ip, uint32_t class_id,
+		 uint32_t inst, uint8_t mode, uint8_t flags, uint8_t ctx)
 {
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
 	struct ul_held *h = &t->held[d];
@@ -42,10 +47,16 @@ ul_held_push(struct ul_thread *t, const void *lock, uint64_t key, uintptr_t ip, 
 	h->mode = mode;
 	h->flags = flags;
 	atomic_signal_fence(memory_order_seq_cst);
-	h->ctx = t->ctx;
+	h->ctx = ctx;
 	atomic_signal_fence(memory_order_seq_cst);
 	h->lock = lock;
 	return h;
+}
+static inline __attribute__((always_inline)) struct ul_held *
+ul_held_push(struct ul_thread *t, const void *lock, uint64_t key, uintptr_t ip, uint32_t class_id, uint32_t inst,
+	     uint8_t mode, uint8_t flags)
+{
+	return ul_held_push_ctx(t, lock, key, ip, class_id, inst, mode, flags, t->ctx);
 }
 
 /* Pop the top entry: the lock pointer goes first, so a handler that runs
@@ -73,6 +84,7 @@ static inline void ul_lcache_fill(struct ul_lcache *c, const void *lock, uint32_
 	c->novalidate = false;
 	c->slow = false;
 	c->epoch = epoch;
+	c->memo_top = 0; /* no transition known */
 	atomic_signal_fence(memory_order_seq_cst);
 	c->addr = (uintptr_t)lock;
 }

@@ -442,7 +442,7 @@ static inline bool lock_lookup(struct ul_thread *t, struct ul_acquire *a, struct
 	    ul_lock_stack_renew(t, a->lock, a->kind, a->ip, &l))
 		epoch = atomic_load_explicit(ul_lock_epoch(a->lock), memory_order_acquire);
 	*out = (struct ul_lcache){ (uintptr_t)a->lock, l.class_id, l.inst, epoch, l.subclass_default,
-				   l.novalidate, l.on_stack };
+				   l.novalidate, l.on_stack, 0, 0 };
 	/* only plain locks are cached: the fast path needs no flag test */
 	if (!t->ctx && !out->subclass_default && !out->novalidate && !out->slow)
 		ul_lcache_fill(c, a->lock, out->class_id, out->inst, epoch);

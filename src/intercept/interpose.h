@@ -6,6 +6,7 @@
 #define UL_INTERPOSE_H
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <setjmp.h>
@@ -203,6 +204,57 @@ static inline bool ul_rwlock_pshared(const void *rw)
 {
 	return ((const pthread_rwlock_t *)rw)->__data.__shared != 0;
 }
+
+/* A spin lock nobody holds. glibc's x86 spin locks count down from 1
+ * (free) to 0 (held); its generic ones go from 0 to 1. */
+static inline bool ul_spin_free(const pthread_spinlock_t *s)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	return __atomic_load_n(s, __ATOMIC_RELAXED) > 0;
+#else
+	return __atomic_load_n(s, __ATOMIC_RELAXED) == 0;
+#endif
+}
+
+/* Two words glibc leaves unused in a lock object, where the fast path
+ * caches the lock's identity (--lock-tags, core/fastpath.h), or NULL.
+ * x86-64 glibc only: a mutex's robust-list pointers (__list) unless it is
+ * robust, PI, PP, process-shared or elided (__kind above 3), and an
+ * rwlock's __pad3/__pad4 and __pad2 words unless it is process-shared.
+ * glibc's init clears both; the destroy interceptors clear them too. */
+#if defined(__x86_64__) && !defined(__ILP32__) && defined(__GLIBC__)
+_Static_assert(sizeof(pthread_mutex_t) == 40 && offsetof(pthread_mutex_t, __data.__list) == 24,
+	       "glibc x86-64 mutex layout");
+_Static_assert(sizeof(pthread_rwlock_t) == 56 && offsetof(pthread_rwlock_t, __data.__pad3) == 16 &&
+		       offsetof(pthread_rwlock_t, __data.__pad2) == 40,
+	       "glibc x86-64 rwlock layout");
+static inline uint64_t *ul_mutex_tag(pthread_mutex_t *m)
+{
+	if (!ul_rt.opt.lock_tags || ((uintptr_t)m & 7) ||
+	    (unsigned)__atomic_load_n(&m->__data.__kind, __ATOMIC_RELAXED) > 3)
+		return NULL;
+	return (uint64_t *)(void *)&m->__data.__list;
+}
+static inline uint64_t *ul_rwlock_tag(pthread_rwlock_t *rw)
+{
+	if (!ul_rt.opt.lock_tags || ((uintptr_t)rw & 7) || rw->__data.__shared)
+		return NULL;
+	return (uint64_t *)(void *)&rw->__data.__pad3;
+}
+#define UL_RWLOCK_TAG_W1(w) ((w) + 3) /* __pad2: 24 bytes after __pad3 */
+#else
+static inline uint64_t *ul_mutex_tag(pthread_mutex_t *m)
+{
+	(void)m;
+	return NULL;
+}
+static inline uint64_t *ul_rwlock_tag(pthread_rwlock_t *rw)
+{
+	(void)rw;
+	return NULL;
+}
+#define UL_RWLOCK_TAG_W1(w) ((w) + 3)
+#endif
 
 static inline bool ul_rwlock_writer_pref(const pthread_rwlock_t *rw)
 {
