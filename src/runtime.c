@@ -219,8 +219,12 @@ static void fork_child(void)
 	ul_obj_salt_renew(); /* the parent's lock tags mean nothing here */
 	struct ul_thread *t = ul_self;
 	ul_threads_after_fork_child(t);
-	if (t)
+	if (t) {
 		drop_shared_held(t);
+		uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
+		for (uint32_t i = 0; i < d; i++)
+			t->held[i].flags |= UL_HELD_FORKED;
+	}
 	ul_lstat_after_fork(t);
 	if (t)
 		t->busy--;

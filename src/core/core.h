@@ -34,6 +34,7 @@ enum ul_acq_flag {
 enum ul_held_flag {
 	UL_HELD_REPEAT = 4, /* the chain repeats a class: never cached */
 	UL_HELD_CONDWAIT = 8, /* taken again by a condition wait's return */
+	UL_HELD_FORKED = 16,  /* in a fork child: held across the fork */
 };
 
 #define UL_MAX_SUBCLASS 8

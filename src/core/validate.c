@@ -612,10 +612,13 @@ bool ul_release(struct ul_thread *t, const void *lock, uintptr_t ip, bool report
 void ul_lock_destroyed(struct ul_thread *t, const void *lock, uintptr_t ip, bool reinit)
 {
 	struct ul_held *h = ul_held_find(t, lock);
-	if (h)
+	if (h) {
 		ul_found(&(struct ul_finding){ .report_kind = UL_R_HELD_FREED, .t = t, .held = h, .lo = (uintptr_t)lock,
 					       .hi = (uintptr_t)lock + 1, .ip = ip,
 					       .why = reinit ? "re-initialising" : "destroying" });
+		if (reinit) /* made anew unlocked (a destroy of a held lock fails: EBUSY) */
+			ul_release(t, lock, ip, false);
+	}
 	ul_lock_kill(lock);
 }
 

@@ -12,7 +12,11 @@ void ul_lock_init_event(const void *lock, uint8_t kind, uint8_t mutex_type, bool
 	if (!t)
 		return;
 	struct ul_held *h = ul_held_find(t, lock);
-	if (h)
+	/* a fork child's handler may make a lock held across the fork anew
+	 * instead of unlocking it (jemalloc, glibc's own locks): it is free */
+	if (h && (h->flags & UL_HELD_FORKED))
+		ul_release(t, lock, ip, false);
+	else if (h)
 		ul_lock_destroyed(t, lock, ip, true);
 	struct ul_lock l;
 	ul_lock_register(lock, kind, mutex_type, writer_pref, ip, UL_ORIGIN_INIT, &l);
