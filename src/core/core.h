@@ -132,6 +132,8 @@ struct ul_thread {
 	uint32_t cap;
 	struct ul_held *held;
 	uint32_t overflow;        /* untracked acquisitions past the cap */
+	const void *reinit_held;  /* a held lock re-initialised (reported): its
+				   * program's own unlock that follows is no new bug */
 	/* Any of these set keeps a call off the fast path (one test there);
 	 * the first three also let events pass straight through. */
 	union {

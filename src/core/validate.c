@@ -599,6 +599,10 @@ bool ul_release(struct ul_thread *t, const void *lock, uintptr_t ip, bool report
 		t->overflow--;
 		return true;
 	}
+	if (lock == t->reinit_held) {
+		t->reinit_held = NULL;
+		return true;
+	}
 	if (report) {
 		struct ul_lock l;
 		if (ul_lock_get(lock, &l))
@@ -616,8 +620,10 @@ void ul_lock_destroyed(struct ul_thread *t, const void *lock, uintptr_t ip, bool
 		ul_found(&(struct ul_finding){ .report_kind = UL_R_HELD_FREED, .t = t, .held = h, .lo = (uintptr_t)lock,
 					       .hi = (uintptr_t)lock + 1, .ip = ip,
 					       .why = reinit ? "re-initialising" : "destroying" });
-		if (reinit) /* made anew unlocked (a destroy of a held lock fails: EBUSY) */
+		if (reinit) { /* made anew unlocked (a destroy of a held lock fails: EBUSY) */
 			ul_release(t, lock, ip, false);
+			t->reinit_held = lock;
+		}
 	}
 	ul_lock_kill(lock);
 }
