@@ -182,7 +182,7 @@ uint32_t ul_class_for_site(uint8_t origin, uintptr_t key, uintptr_t site, uint8_
  * one, so the walk is short and always ends. */
 uint32_t ul_class_family(uint32_t id)
 {
-	for (int depth = 0; id && depth < 64; depth++) {
+	while (id) { /* ids fall at every step: the walk ends */
 		struct ul_class *c = ul_class_get(id);
 		uint32_t f = c ? atomic_load_explicit(&c->family, memory_order_acquire) : 0;
 		if (!f || f >= id)
@@ -210,6 +210,12 @@ void ul_class_join(uint32_t a, uint32_t b)
 		return;
 	ul_graph_components_joined(hi, lo);
 	atomic_store_explicit(&h->family, lo, memory_order_release);
+	/* shorten the paths of the two classes themselves */
+	struct ul_class *ca = ul_class_get(a), *cb = ul_class_get(b);
+	if (ca && ca->id != lo)
+		atomic_store_explicit(&ca->family, lo, memory_order_release);
+	if (cb && cb->id != lo)
+		atomic_store_explicit(&cb->family, lo, memory_order_release);
 }
 
 static uintptr_t func_of(uintptr_t ip);

@@ -283,15 +283,13 @@ static uintptr_t user_line(uintptr_t ip)
 	return k == LINE_USER ? ip : 0;
 }
 
-/* A class of one static lock is its one instance already: ordering it by
- * instance gains nothing and costs the slow path on every nesting. */
+/* Only classes of never-initialised locks join: their class is where a
+ * lock happened to be taken first, a guess at its role. An init site is a
+ * role the program wrote down (as in the kernel), and a generic helper
+ * that takes locks of two such roles must not merge them. */
 static bool joinable(struct ul_class *c)
 {
-	if (!c || c->base != c->id || c->name ||
-	    (c->origin != UL_ORIGIN_INIT && c->origin != UL_ORIGIN_FIRST_USE))
-		return false;
-	return !(atomic_load_explicit(&c->data, memory_order_relaxed) &&
-		 !atomic_load_explicit(&c->data2, memory_order_relaxed));
+	return c && c->base == c->id && !c->name && c->origin == UL_ORIGIN_FIRST_USE;
 }
 
 /* The instances that made a class dependency between two joinable
