@@ -61,7 +61,8 @@ static void cond_reacquire(struct ul_thread *t, struct ul_acquire *a, int r)
 	struct ul_held *h = ul_held_find(t, a->lock);
 	if (h)
 		h->flags |= UL_HELD_CONDWAIT;
-	ul_event_woken(t, true);
+	if (r == 0) /* woken: a timeout or an error is no evidence of a waker */
+		ul_event_woken(t, true);
 	ul_leave(t);
 }
 
