@@ -349,6 +349,25 @@ static void main_stack(struct ul_thread *t)
 	ul_thread_set_stack(t, hi - room < lo ? hi - room : lo, hi);
 }
 
+/* The launcher put the sanitizer runtime an ASan-built program needs
+ * ahead of ours in LD_PRELOAD (UL_ADDED_PRELOAD_ENV names it). Its children
+ * (a shell, sort) are not built with ASan: the entry goes, edited in place
+ * (no allocation this early), as it would be without ulockdep. */
+static void drop_added_preload(void)
+{
+	extern char **environ;
+	const char *added = ul_getenv(UL_ADDED_PRELOAD_ENV);
+	size_t n = added ? strlen(added) : 0;
+	if (!n || !environ)
+		return;
+	for (char **e = environ; *e; e++)
+		if (!strncmp(*e, "LD_PRELOAD=", 11) && !strncmp(*e + 11, added, n) && (*e)[11 + n] == ':') {
+			char *v = *e + 11;
+			memmove(v, v + n + 1, strlen(v + n + 1) + 1);
+			break;
+		}
+}
+
 void ul_runtime_init(void)
 {
 	int expect = 0;
@@ -358,6 +377,7 @@ void ul_runtime_init(void)
 	ul_resolve_reals();
 	install_hooks();
 	read_options();
+	drop_added_preload();
 	clamp_options(&ul_rt.opt);
 	ul_rt.policy = (struct ul_policy){ .max_classes = (uint32_t)ul_rt.opt.max_classes,
 					   .init_wrappers = ul_rt.opt.init_wrappers,

@@ -769,8 +769,10 @@ int main(int argc, char **argv)
 	/* AddressSanitizer must be the first library: its runtime goes ahead
 	 * of ulockdep's (it does not intercept the lock calls) */
 	char asan[256] = "";
-	if (program_needs(argv[i], "libasan.so", asan, sizeof asan - 1))
+	if (program_needs(argv[i], "libasan.so", asan, sizeof asan - 1)) {
+		setenv(UL_ADDED_PRELOAD_ENV, asan, 1);
 		strcat(asan, ":");
+	}
 	char *preload;
 	if (asprintf(&preload, "%s%s%s%s", asan, rt, pre && *pre ? ":" : "", pre ? pre : "") < 0)
 		return 1;

@@ -4,6 +4,9 @@
 #include <stdbool.h>
 
 #define UL_MAX_LIST 16
+/* The launcher names here a library it put first in LD_PRELOAD for the
+ * program alone (libasan); the runtime takes it out for the children. */
+#define UL_ADDED_PRELOAD_ENV "ULOCKDEP_ADDED_PRELOAD"
 
 struct ul_options {
 #define OPT(n, t, d, m, lo, hi, v, h) UL_OPT_FIELD_##t(n)

@@ -69,8 +69,12 @@ if echo 'int main(void){return 0;}' | cc -fsanitize=address -x c - -o "$T/asan_p
 	cc -fsanitize=address -g -O1 -pthread -o "$T/asan_abba" tests/cli/progs/abba_once.c
 	out=$("$UL" --exitcode 66 --json "$T/asan.json" -- "$T/asan_abba" 2>&1); rc=$?
 	check asan_program bash -c "test $rc -eq 66 && grep -q '\"kind\":\"circular\"' '$T/asan.json' && echo \"\$0\" | grep -q '^done'" "$out"
+	cc -fsanitize=address -g -O1 -o "$T/asan_child" tests/cli/progs/asan_child.c
+	out=$("$UL" -- "$T/asan_child" 2>&1); rc=$?
+	check asan_not_inherited bash -c "test $rc -eq 0 && echo \"\$0\" | grep -q libulockdep && ! echo \"\$0\" | grep -q libasan" "$out"
 else
 	skip asan_program "cc -fsanitize=address does not link here"
+	skip asan_not_inherited "cc -fsanitize=address does not link here"
 fi
 
 # option errors name the valid options; the program does not start
