@@ -117,7 +117,8 @@ static void ehash_link(struct ebuckets *b, uint32_t id)
 {
 	struct ul_edge *e = &edges[id];
 	_Atomic uint32_t *h = &b->head[ebucket(b, e->from, e->to)];
-	e->hnext = atomic_load_explicit(h, memory_order_relaxed);
+	atomic_store_explicit((_Atomic uint32_t *)&e->hnext, atomic_load_explicit(h, memory_order_relaxed),
+			      memory_order_release);
 	atomic_store_explicit(h, id, memory_order_release);
 }
 
@@ -160,13 +161,14 @@ static uint32_t ehash_find(uint32_t from, uint32_t to, int steps)
 	struct ebuckets *b = atomic_load_explicit(&ebuckets, memory_order_acquire);
 	if (!b)
 		return 0;
-	struct ul_edge *es = atomic_load_explicit(&edges, memory_order_acquire);
 	uint32_t eid = atomic_load_explicit(&b->head[ebucket(b, from, to)], memory_order_acquire);
 	for (int n = 0; eid && n < steps; n++) {
-		struct ul_edge *e = &es[eid];
+		/* the array after the id: one that grew to hold it is published
+		 * before the id is linked anywhere */
+		struct ul_edge *e = &atomic_load_explicit(&edges, memory_order_acquire)[eid];
 		if (e->from == from && atomic_load_explicit((_Atomic uint32_t *)&e->to, memory_order_relaxed) == to)
 			return eid;
-		eid = atomic_load_explicit((_Atomic uint32_t *)&e->hnext, memory_order_relaxed);
+		eid = atomic_load_explicit((_Atomic uint32_t *)&e->hnext, memory_order_acquire);
 	}
 	return 0;
 }
