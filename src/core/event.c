@@ -154,6 +154,16 @@ void ul_event_record(struct ul_thread *t, const void *ev, uint32_t ev_class)
 	} else {
 		t->hs_ver = t->win_ver;
 		atomic_store_explicit(&t->hs_class, ev_class, memory_order_relaxed);
+		/* a lock taken again after the handshake is on the way to what
+		 * follows it: three empty entries keep the window's "already
+		 * there" check (the last three) from matching one from before */
+		for (int i = 0; i < 3; i++) {
+			uint8_t n = t->nrecent;
+			t->recent[n & 15] = 0;
+			t->recent_ip[n & 15] = 0;
+			t->win_ver++;
+			t->nrecent = (uint8_t)(n + 1 < 32 ? n + 1 : 16 + ((n + 1) & 15));
+		}
 	}
 	uint64_t b = 0;
 	uint32_t k = t->nrecent < 16 ? t->nrecent : 16;
