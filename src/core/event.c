@@ -148,7 +148,16 @@ void ul_event_record(struct ul_thread *t, const void *ev, uint32_t ev_class)
 	ul_event_evidence_commit(t);
 	struct ul_class *ec = ul_class_get(ev_class);
 	if (ec && ec->kind == UL_KIND_THREAD) {
-		uint64_t v[3] = { atomic_load_explicit(&t->hs_class, memory_order_relaxed), 0, 0 };
+		/* also the classes on its way to the end: a later join of this
+		 * thread can wait only on those (joined_handshake) */
+		uint64_t eb = 0;
+		uint32_t ek = t->nrecent < 16 ? t->nrecent : 16;
+		for (uint32_t i = 0; i < ek; i++)
+			eb |= bloom_bit(t->recent[(uint8_t)(t->nrecent - 1 - i) & 15] & 0x3fffffffu);
+		uint32_t ed = atomic_load_explicit(&t->depth, memory_order_relaxed);
+		for (uint32_t i = 0; i < ed; i++)
+			eb |= bloom_bit(t->held[i].class_id);
+		uint64_t v[3] = { atomic_load_explicit(&t->hs_class, memory_order_relaxed), eb, 1 };
 		if (!exits_ready() || ul_htab_put(&exits, (uintptr_t)ev, v, true) < 0)
 			atomic_store(&exits_lost, true);
 	} else {
@@ -283,7 +292,8 @@ bool ul_event_cycle_refuted(uint32_t closing, const uint32_t *path, int len)
 	return false;
 }
 
-static void event_wait(struct ul_thread *t, uint32_t ev_class, uintptr_t ip, unsigned flags, uint32_t hs)
+static void event_wait(struct ul_thread *t, uint32_t ev_class, uintptr_t ip, unsigned flags, uint32_t hs,
+		       uint64_t only)
 {
 	ul_event_evidence_commit(t);
 	if (!(flags & UL_EVW_KEEP))
@@ -296,7 +306,7 @@ static void event_wait(struct ul_thread *t, uint32_t ev_class, uintptr_t ip, uns
 	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
 	for (uint32_t i = d; i-- > 0;) {
 		const struct ul_held *h = &t->held[i];
-		if (!h->lock || h->ctx != t->ctx || (h->flags & UL_ACQ_NOCHECK))
+		if (!h->lock || h->ctx != t->ctx || (h->flags & UL_ACQ_NOCHECK) || !(only & bloom_bit(h->class_id)))
 			continue;
 		add_edge(t, h->class_id, ev_class, ul_dep_type(h->mode, UL_WRITE), ip, &stack, true, 0, hs);
 	}
@@ -304,16 +314,17 @@ static void event_wait(struct ul_thread *t, uint32_t ev_class, uintptr_t ip, uns
 
 void ul_event_wait(struct ul_thread *t, uint32_t ev_class, uintptr_t ip, unsigned flags)
 {
-	event_wait(t, ev_class, ip, flags, 0);
+	event_wait(t, ev_class, ip, flags, 0, ~(uint64_t)0);
 }
 
 /* A handshake: when the join begins, the joined thread has already
  * produced an event (its last one, of class hs); the locks it took before
  * that production are behind it, so a joiner holding one cannot block it. */
-static uint32_t joined_handshake(uintptr_t handle)
+static uint32_t joined_handshake(uintptr_t handle, uint64_t *ended_bloom)
 {
 	uint32_t hs = 0;
 	bool live = false;
+	*ended_bloom = ~(uint64_t)0;
 	ul_threads_lock();
 	for (struct ul_thread *h = ul_threads_first(); h; h = h->next)
 		if (atomic_load_explicit(&h->handle, memory_order_relaxed) == handle) {
@@ -323,17 +334,25 @@ static uint32_t joined_handshake(uintptr_t handle)
 		}
 	ul_threads_unlock();
 	uint64_t v[3];
-	if (!live && exits_ready() && ul_htab_get(&exits, handle, v))
+	if (!live && exits_ready() && ul_htab_get(&exits, handle, v)) {
 		hs = (uint32_t)v[0];
+		if (v[2] == 1)
+			*ended_bloom = v[1];
+	}
 	else if (!live && atomic_load(&exits_lost))
 		hs = UINT32_MAX; /* its handshake may be lost: no dependency */
 	return hs;
 }
 
+/* A join of a thread that has ended depends only on the held locks of
+ * classes it took on its way to the end: threads of one start routine are
+ * one class, and another thread of it that took a lock does not make this
+ * join wait for that lock. A live thread may still take any. */
 void ul_event_join(struct ul_thread *t, uint32_t ev_class, uintptr_t handle, uintptr_t ip, unsigned flags)
 {
-	uint32_t hs = ev_class && handle ? joined_handshake(handle) : 0;
-	event_wait(t, hs == UINT32_MAX ? 0 : ev_class, ip, flags, hs);
+	uint64_t only = ~(uint64_t)0;
+	uint32_t hs = ev_class && handle ? joined_handshake(handle, &only) : 0;
+	event_wait(t, hs == UINT32_MAX ? 0 : ev_class, ip, flags, hs, only);
 }
 
 static bool held_class(const struct ul_thread *t, uint32_t class_id)
