@@ -113,6 +113,20 @@ static bool symbol(uintptr_t addr, struct ul_core_sym *out)
 	return true;
 }
 
+static bool lock_busy(const void *lock, uint8_t kind)
+{
+	switch (kind) {
+	case UL_KIND_MUTEX:
+		return ((const pthread_mutex_t *)lock)->__data.__lock != 0;
+	case UL_KIND_RWLOCK:
+		return !ul_rwlock_free(lock);
+	case UL_KIND_SPIN:
+		return !ul_spin_free(lock);
+	default:
+		return false;
+	}
+}
+
 static void install_hooks(void)
 {
 	ul_hooks = (struct ul_core_hooks){
@@ -125,6 +139,7 @@ static void install_hooks(void)
 		.prefetch = ul_sym_prefetch,
 		.site_class = ul_history_site_class,
 		.thread_started = thread_key_set,
+		.lock_busy = lock_busy,
 	};
 }
 

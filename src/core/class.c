@@ -631,6 +631,10 @@ bool ul_lock_stack_renew(struct ul_thread *t, const void *addr, uint8_t kind, ui
 {
 	if (!ip || !t || t->ctx)
 		return false;
+	/* a lock some thread holds is the same object still, whatever frame
+	 * takes it now (a local mutex shared with a worker thread) */
+	if (ul_hooks.lock_busy && ul_hooks.lock_busy(addr, kind))
+		return false;
 	if (!out->on_stack) {
 		/* first taken by another thread: now by the thread whose stack it is on */
 		if (out->origin != UL_ORIGIN_FIRST_USE || !on_own_stack(t, (uintptr_t)addr) ||

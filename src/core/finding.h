@@ -104,6 +104,8 @@ struct ul_core_hooks {
 	uint32_t (*site_class)(uint8_t origin, uintptr_t site);
 	/* A new thread's state exists: arrange for ul_thread_exit at its end. */
 	void (*thread_started)(struct ul_thread *t);
+	/* Does the lock's own word say someone holds it (any thread)? */
+	bool (*lock_busy)(const void *lock, uint8_t kind);
 };
 extern struct ul_core_hooks ul_hooks;
 
