@@ -57,10 +57,14 @@ static uint32_t inst_node(uint32_t class_id, uint32_t inst, const void *lock)
 
 /* Stacks of instance dependencies, one per class and call site: the same
  * code nesting many instances (lock coupling, a table growing) captures
- * once. Written under graph_lock; read as tag, stack, tag. */
+ * once it has captured SITE_CAPTURES times. Before that every dependency
+ * gets its own stack: a call site inside a lock wrapper serves callers
+ * whose stacks differ. Written under graph_lock; read as tag, stack, tag. */
+#define SITE_CAPTURES 64
 static struct {
 	_Atomic uint64_t tag;
 	_Atomic uint32_t stack;
+	uint32_t captures; /* under graph_lock */
 } site_stacks[512];
 
 static uint64_t site_tag(const struct ul_acquire *a)
@@ -71,6 +75,8 @@ static uint64_t site_tag(const struct ul_acquire *a)
 static uint32_t site_stack_get(uint64_t tag)
 {
 	size_t i = tag % UL_ARRAY_SIZE(site_stacks);
+	if (__atomic_load_n(&site_stacks[i].captures, __ATOMIC_RELAXED) < SITE_CAPTURES)
+		return 0;
 	uint64_t t1 = atomic_load_explicit(&site_stacks[i].tag, memory_order_acquire);
 	uint32_t s = atomic_load_explicit(&site_stacks[i].stack, memory_order_acquire);
 	uint64_t t2 = atomic_load_explicit(&site_stacks[i].tag, memory_order_acquire);
@@ -80,6 +86,9 @@ static uint32_t site_stack_get(uint64_t tag)
 static void site_stack_put(uint64_t tag, uint32_t stack)
 {
 	size_t i = tag % UL_ARRAY_SIZE(site_stacks);
+	if (atomic_load_explicit(&site_stacks[i].tag, memory_order_relaxed) != tag)
+		__atomic_store_n(&site_stacks[i].captures, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&site_stacks[i].captures, site_stacks[i].captures + 1, __ATOMIC_RELAXED);
 	atomic_store_explicit(&site_stacks[i].tag, 0, memory_order_release);
 	atomic_store_explicit(&site_stacks[i].stack, stack, memory_order_release);
 	atomic_store_explicit(&site_stacks[i].tag, tag, memory_order_release);
