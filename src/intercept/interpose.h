@@ -93,6 +93,7 @@
 	X(void, free, (void *)) \
 	X(void *, realloc, (void *, size_t)) \
 	X(int, munmap, (void *, size_t)) \
+	X(int, madvise, (void *, size_t, int)) \
 	X(void *, mmap, (void *, size_t, int, int, int, off_t)) \
 	X(void *, mmap64, (void *, size_t, int, int, int, off64_t)) \
 	X(void *, shmat, (int, const void *, int)) \

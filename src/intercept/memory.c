@@ -1,6 +1,6 @@
 #define _GNU_SOURCE
 /* The end of memory ends the identity of the locks in it: free(), the
- * block realloc() leaves, munmap(), the range mremap() gives up, a
+ * block realloc() leaves, munmap(), madvise() that drops pages, the range mremap() gives up, a
  * module dlclose() unloads, and whatever a new mapping (mmap, shmat)
  * replaces (a MAP_FIXED mapping over a live one, a SysV segment attached
  * over another), and a SysV segment shmdt() detaches. A held lock in freed memory is a bug; any lock
@@ -94,9 +94,11 @@ INTERCEPTOR(void *, realloc, (void *p, size_t n))
  * a lookup that itself allocates. */
 #ifdef UL_WRAP_MODE
 #define SYS_MUNMAP(p, l) REAL(munmap)(p, l)
+#define SYS_MADVISE(p, l, a) REAL(madvise)(p, l, a)
 #define SYS_MREMAP(o, ol, nl, f, n) REAL(mremap)(o, ol, nl, f, n)
 #else
 #define SYS_MUNMAP(p, l) ((int)syscall(SYS_munmap, p, l))
+#define SYS_MADVISE(p, l, a) ((int)syscall(SYS_madvise, p, l, a))
 #define SYS_MREMAP(o, ol, nl, f, n) ((void *)syscall(SYS_mremap, o, ol, nl, f, n))
 #endif
 
@@ -105,6 +107,17 @@ INTERCEPTOR(int, munmap, (void *p, size_t len))
 	if (any_locks())
 		range_ends(p, len, UL_IP);
 	return SYS_MUNMAP(p, len);
+}
+
+/* Advice that drops the pages' contents (a later read finds zeros) ends
+ * the locks there, as munmap does: an allocator that recycles memory this
+ * way makes its next lock there anew. */
+INTERCEPTOR(int, madvise, (void *p, size_t len, int advice))
+{
+	int r = SYS_MADVISE(p, len, advice);
+	if (r == 0 && (advice == MADV_DONTNEED || advice == MADV_FREE || advice == MADV_REMOVE) && any_locks())
+		range_ends(p, len, UL_IP);
+	return r;
 }
 
 INTERCEPTOR(void *, mremap, (void *old, size_t old_len, size_t new_len, int flags, ...))
