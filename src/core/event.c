@@ -146,18 +146,20 @@ void ul_event_record(struct ul_thread *t, const void *ev, uint32_t ev_class)
 	if (!ev || t->ctx || ul_rt.policy.no_validate)
 		return;
 	ul_event_evidence_commit(t);
+	/* the classes on the producer's way to this event: its window and
+	 * what it holds */
+	uint64_t b = 0;
+	uint32_t k = t->nrecent < 16 ? t->nrecent : 16;
+	for (uint32_t i = 0; i < k; i++)
+		b |= bloom_bit(t->recent[(uint8_t)(t->nrecent - 1 - i) & 15] & 0x3fffffffu);
+	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
+	for (uint32_t i = 0; i < d; i++)
+		b |= bloom_bit(t->held[i].class_id);
 	struct ul_class *ec = ul_class_get(ev_class);
 	if (ec && ec->kind == UL_KIND_THREAD) {
-		/* also the classes on its way to the end: a later join of this
-		 * thread can wait only on those (joined_handshake) */
-		uint64_t eb = 0;
-		uint32_t ek = t->nrecent < 16 ? t->nrecent : 16;
-		for (uint32_t i = 0; i < ek; i++)
-			eb |= bloom_bit(t->recent[(uint8_t)(t->nrecent - 1 - i) & 15] & 0x3fffffffu);
-		uint32_t ed = atomic_load_explicit(&t->depth, memory_order_relaxed);
-		for (uint32_t i = 0; i < ed; i++)
-			eb |= bloom_bit(t->held[i].class_id);
-		uint64_t v[3] = { atomic_load_explicit(&t->hs_class, memory_order_relaxed), eb, 1 };
+		/* kept with the handshake: a later join of this thread can
+		 * wait only on those (joined_handshake) */
+		uint64_t v[3] = { atomic_load_explicit(&t->hs_class, memory_order_relaxed), b, 1 };
 		if (!exits_ready() || ul_htab_put(&exits, (uintptr_t)ev, v, true) < 0)
 			atomic_store(&exits_lost, true);
 	} else {
@@ -174,13 +176,6 @@ void ul_event_record(struct ul_thread *t, const void *ev, uint32_t ev_class)
 			t->nrecent = (uint8_t)(n + 1 < 32 ? n + 1 : 16 + ((n + 1) & 15));
 		}
 	}
-	uint64_t b = 0;
-	uint32_t k = t->nrecent < 16 ? t->nrecent : 16;
-	for (uint32_t i = 0; i < k; i++)
-		b |= bloom_bit(t->recent[(uint8_t)(t->nrecent - 1 - i) & 15] & 0x3fffffffu);
-	uint32_t d = atomic_load_explicit(&t->depth, memory_order_relaxed);
-	for (uint32_t i = 0; i < d; i++)
-		b |= bloom_bit(t->held[i].class_id);
 	struct prod *p = prod_lock(ev);
 	if (!p)
 		return;
