@@ -51,8 +51,9 @@ varnish_once() {
 		# the worker child's graph (most classes) stands for the run
 		local g best=0 n
 		for g in "$REAL_WORK/$2".graph.*.json; do
-			n=$(jq '.classes | length' "$g")
-			[ "$n" -gt "$best" ] && best=$n && cp "$g" "$REAL_WORK/$2.graph.json"
+			# a process that exited before writing its graph leaves an empty file
+			n=$(jq '.classes | length' "$g" 2>/dev/null)
+			[ "${n:-0}" -gt "$best" ] && best=$n && cp "$g" "$REAL_WORK/$2.graph.json"
 		done
 		roles_checked "$2"
 	fi
