@@ -266,12 +266,7 @@ static uint32_t made_class_find(uint8_t origin, uintptr_t key, uintptr_t site, u
 	if (!caller || ul_rt.policy.class_depth > 1)
 		return class_for(origin, key, site, kind, NULL, 0, false);
 	uintptr_t fn = func_of(caller); /* calls from one function: one role */
-	if (!sites.initial) {
-		ul_mutex_lock(&sites_lock);
-		if (!sites.initial)
-			ul_htab_init(&sites, 64, 0);
-		ul_mutex_unlock(&sites_lock);
-	}
+	ul_htab_init_once(&sites, &sites_lock, 64, 0, NULL);
 	uint64_t sk = class_hkey(origin, site), v[3] = { fn, 0, 0 };
 	if (ul_htab_get_or_put(&sites, sk, v) < 0 || v[0] == fn) {
 		uint32_t id = class_for(origin, key, site, kind, NULL, caller, false);
@@ -546,12 +541,7 @@ UL_STATIC_MUTEX(funcs_lock);
 static uintptr_t func_of(uintptr_t ip)
 {
 	uint64_t v[3];
-	if (!funcs.initial) {
-		ul_mutex_lock(&funcs_lock);
-		if (!funcs.initial)
-			ul_htab_init(&funcs, 64, 0);
-		ul_mutex_unlock(&funcs_lock);
-	}
+	ul_htab_init_once(&funcs, &funcs_lock, 64, 0, NULL);
 	if (ul_htab_get(&funcs, ip, v))
 		return v[0];
 	struct ul_core_sym s;

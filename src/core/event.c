@@ -125,15 +125,8 @@ UL_STATIC_MUTEX(exits_lock);
 
 static bool exits_ready(void)
 {
-	if (!exits.initial) {
-		ul_mutex_lock(&exits_lock);
-		if (!exits.initial) {
-			ul_htab_init(&exits, 64, 1u << 20);
-			exits.what = "ended threads' handshakes: joins of ended threads are not checked";
-		}
-		ul_mutex_unlock(&exits_lock);
-	}
-	return exits.initial;
+	return ul_htab_init_once(&exits, &exits_lock, 64, 1u << 20,
+				 "ended threads' handshakes: joins of ended threads are not checked");
 }
 
 static uint64_t bloom_bit(uint32_t class_id)

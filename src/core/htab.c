@@ -16,11 +16,26 @@ static inline struct ul_hseg *seg_of(struct ul_htab *h, uint64_t hv)
 
 void ul_htab_init(struct ul_htab *h, uint32_t initial, uint64_t max_entries)
 {
-	/* callers size for 16 segments */
-	h->initial = initial * 16 / UL_HSEGS < 4 ? 4 : initial * 16 / UL_HSEGS;
 	h->max_entries = max_entries;
 	for (int i = 0; i < UL_HSEGS; i++)
 		ul_mutex_register(&h->seg[i].lock); /* reset in a fork child */
+	/* callers size for 16 segments; set last: a table is ready once it is */
+	__atomic_store_n(&h->initial, initial * 16 / UL_HSEGS < 4 ? 4 : initial * 16 / UL_HSEGS,
+			 __ATOMIC_RELEASE);
+}
+
+bool ul_htab_init_once(struct ul_htab *h, ul_mutex_t *lock, uint32_t initial, uint64_t max_entries,
+		       const char *what)
+{
+	if (__atomic_load_n(&h->initial, __ATOMIC_ACQUIRE))
+		return true;
+	ul_mutex_lock(lock);
+	if (!h->initial) {
+		h->what = what;
+		ul_htab_init(h, initial, max_entries);
+	}
+	ul_mutex_unlock(lock);
+	return true;
 }
 
 static struct ul_hent *find(struct ul_harr *a, uint64_t hv, uint64_t key)

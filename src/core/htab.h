@@ -52,6 +52,10 @@ static inline uint64_t ul_hash64(uint64_t x)
 }
 
 void ul_htab_init(struct ul_htab *h, uint32_t initial_per_seg, uint64_t max_entries);
+/* A table made on first use: the first caller makes it under lock. what:
+ * for the notice when it fills up (NULL: no limit to tell). True once ready. */
+bool ul_htab_init_once(struct ul_htab *h, ul_mutex_t *lock, uint32_t initial_per_seg, uint64_t max_entries,
+		       const char *what);
 /* Lock-free. Copies the values; returns false if absent. */
 bool ul_htab_get(struct ul_htab *h, uint64_t key, uint64_t v[3]);
 static inline bool ul_htab_has(struct ul_htab *h, uint64_t key)

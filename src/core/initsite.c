@@ -197,14 +197,8 @@ static bool is_std(const char *m)
 static unsigned roles(uintptr_t ip)
 {
 	uint64_t v[3];
-	if (!cache.initial) {
-		ul_mutex_lock(&cache_lock);
-		if (!cache.initial) {
-			ul_htab_init(&cache, 64, 1u << 20);
-			cache.what = "the init-site cache: wrapper lookups are repeated";
-		}
-		ul_mutex_unlock(&cache_lock);
-	}
+	ul_htab_init_once(&cache, &cache_lock, 64, 1u << 20,
+			  "the init-site cache: wrapper lookups are repeated");
 	if (ul_htab_get(&cache, ip, v))
 		return (unsigned)v[0] - 1;
 	struct ul_core_sym s;
@@ -553,14 +547,8 @@ static bool seen_has(uint64_t fp)
 
 static void seen_add(uint64_t fp)
 {
-	if (!seen.initial) {
-		ul_mutex_lock(&seen_lock);
-		if (!seen.initial) {
-			ul_htab_init(&seen, 64, 1u << 20);
-			seen.what = "the init-site frame cache: stack walks are repeated";
-		}
-		ul_mutex_unlock(&seen_lock);
-	}
+	ul_htab_init_once(&seen, &seen_lock, 64, 1u << 20,
+			  "the init-site frame cache: stack walks are repeated");
 	uint64_t v[3] = { 1, 0, 0 };
 	ul_htab_put(&seen, fp, v, false);
 }

@@ -243,14 +243,8 @@ static enum line_kind line_kind(uintptr_t ip)
 	if (line_kinds.initial && ul_htab_get(&line_kinds, ip, v))
 		return (enum line_kind)(v[0] - 1);
 	enum line_kind k = line_kind_of(ip);
-	if (!line_kinds.initial) {
-		ul_mutex_lock(&taken_at_lock);
-		if (!line_kinds.initial) {
-			ul_htab_init(&line_kinds, 64, 1u << 20);
-			line_kinds.what = "the acquisition-line cache: lines are looked up again";
-		}
-		ul_mutex_unlock(&taken_at_lock);
-	}
+	ul_htab_init_once(&line_kinds, &taken_at_lock, 64, 1u << 20,
+			  "the acquisition-line cache: lines are looked up again");
 	uint64_t nv[3] = { (uint64_t)k + 1, 0, 0 };
 	ul_htab_put(&line_kinds, ip, nv, true);
 	return k;
@@ -312,10 +306,8 @@ static void remember_instances(uint32_t eid, const struct ul_held *prev, const s
 	struct ul_class *pc = ul_class_get(prev->class_id), *ac = ul_class_get(a->class_id);
 	if (!ul_rt.policy.join_roles || !joinable(pc) || !joinable(ac) || pc->kind != ac->kind)
 		return;
-	if (!edge_insts.initial) {
-		ul_htab_init(&edge_insts, 64, 1u << 20);
-		edge_insts.what = "the instances of class dependencies: joined classes forget older orders";
-	}
+	ul_htab_init_once(&edge_insts, &taken_at_lock, 64, 1u << 20,
+			  "the instances of class dependencies: joined classes forget older orders");
 	uint64_t v[3] = { (uintptr_t)prev->lock, (uintptr_t)a->lock, (uint64_t)prev->inst << 32 | a->inst };
 	ul_htab_put(&edge_insts, eid, v, true);
 }
@@ -367,14 +359,8 @@ static void site_evidence(struct ul_thread *t, struct ul_acquire *a)
 	uintptr_t ip = user_line(a->ip);
 	if (!ip)
 		return;
-	if (!taken_at.initial) {
-		ul_mutex_lock(&taken_at_lock);
-		if (!taken_at.initial) {
-			ul_htab_init(&taken_at, 64, 1u << 20);
-			taken_at.what = "the acquisition-site table: classes of one role stay apart";
-		}
-		ul_mutex_unlock(&taken_at_lock);
-	}
+	ul_htab_init_once(&taken_at, &taken_at_lock, 64, 1u << 20,
+			  "the acquisition-site table: classes of one role stay apart");
 	uint64_t v[3] = { a->class_id + 1ull, 0, 0 };
 	if (ul_htab_get_or_put(&taken_at, ip, v) <= 0 && v[0] != a->class_id + 1ull) {
 		uint32_t first = (uint32_t)v[0] - 1;

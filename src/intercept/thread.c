@@ -204,12 +204,7 @@ static uintptr_t create_context(uintptr_t caller, uintptr_t *up)
 
 static uint32_t routine_class(struct thread_key k, uintptr_t caller)
 {
-	if (!routines.initial) {
-		ul_mutex_lock(&routines_lock);
-		if (!routines.initial)
-			ul_htab_init(&routines, 64, 0);
-		ul_mutex_unlock(&routines_lock);
-	}
+	ul_htab_init_once(&routines, &routines_lock, 64, 0, NULL);
 	uintptr_t up;
 	uintptr_t ctx = create_context(caller, &up);
 	uint64_t hk = (uint64_t)k.key << 2 | k.origin, v[3] = { ctx, 0, caller };
