@@ -331,6 +331,10 @@ struct ul_class *ul_class_get(uint32_t id);
 bool ul_class_same_family(uint32_t a, uint32_t b);
 /* A mangled name of library code that runs the program's callable. */
 bool ul_runs_callable(const char *mangled);
+/* A mangled name of library code a lock call passes through (std::). */
+bool ul_library_frame(const char *mangled);
+/* A name that says it works on locks for others (xlock, lock_two). */
+bool ul_lock_op_name(const char *name);
 uint32_t ul_class_family(uint32_t id);
 void ul_class_join(uint32_t a, uint32_t b);
 uint32_t ul_class_sub(uint32_t base, uint8_t subclass);
@@ -421,6 +425,7 @@ uint32_t ul_graph_edge_ids(void);
 bool ul_graph_ordered(void);
 void ul_graph_skip_positions(uint32_t hi); /* tests */
 void ul_graph_components_joined(uint32_t from, uint32_t into);
+void ul_graph_take_cycle(const uint32_t *path, int len, uint32_t closing, uint32_t stack, struct ul_step *steps);
 
 /* ---- validate.c: events ---- */
 struct ul_acquire {

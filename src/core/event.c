@@ -25,17 +25,6 @@ uint32_t ul_event_class(const void *ev, uint8_t kind, uintptr_t ip)
 	return l.class_id;
 }
 
-static void fill_steps(const uint32_t *path, int len, uint32_t stack, struct ul_step *steps)
-{
-	struct ul_node *n0 = ul_node_get(ul_edge_get(path[0])->from);
-	steps[0] = (struct ul_step){ n0->class_id, n0->inst, n0->addr, stack, 0, 0, 0 };
-	for (int i = 0; i < len; i++) {
-		struct ul_edge *e = ul_edge_get(path[i]);
-		struct ul_node *n = ul_node_get(e->to);
-		steps[i + 1] = (struct ul_step){ n->class_id, n->inst, n->addr, e->stack, e->types, path[i], e->ip };
-	}
-}
-
 /* Record from -> to (classes); a new edge that closes a cycle is a report.
  * The report's steps start at 'to' and end at 'from', as a circular one. */
 static void add_edge(struct ul_thread *t, uint32_t from_class, uint32_t to_class, uint8_t type,
@@ -72,13 +61,8 @@ static void add_edge(struct ul_thread *t, uint32_t from_class, uint32_t to_class
 		ul_edge_get(ne)->handshake = !known || ul_edge_get(ne)->handshake == hs ? hs : 0;
 	if (len > 0 && ul_event_cycle_refuted(ne, path, len))
 		len = 0; /* the waiter is woken by producers that need no such lock */
-	if (len > 0) {
-		fill_steps(path, len, *stack, steps);
-		for (int i = 0; i < len; i++)
-			ul_edge_get(path[i])->in_cycle = true;
-		if (ne)
-			ul_edge_get(ne)->in_cycle = true;
-	}
+	if (len > 0)
+		ul_graph_take_cycle(path, len, ne, *stack, steps);
 	ul_mutex_unlock(&ul_rt.graph_lock);
 	if (len > 0) {
 		/* the new edge closes the cycle: steps[0] is where it goes */

@@ -236,6 +236,24 @@ static void renumber(void)
 	ord_hi = base + n;
 }
 
+/* A cycle found (path[0..len) from the new edge's end back to its start)
+ * as report steps: steps[0] is the start, with the new edge's stack. Its
+ * edges, and the new one that closes it (0: none was added), are drawn red
+ * in --graph and --html. */
+void ul_graph_take_cycle(const uint32_t *path, int len, uint32_t closing, uint32_t stack, struct ul_step *steps)
+{
+	struct ul_node *n0 = &nodes[edges[path[0]].from];
+	steps[0] = (struct ul_step){ n0->class_id, n0->inst, n0->addr, stack, 0, 0, 0 };
+	for (int i = 0; i < len; i++) {
+		struct ul_edge *e = &edges[path[i]];
+		struct ul_node *n = &nodes[e->to];
+		steps[i + 1] = (struct ul_step){ n->class_id, n->inst, n->addr, e->stack, e->types, path[i], e->ip };
+		e->in_cycle = true;
+	}
+	if (closing)
+		edges[closing].in_cycle = true;
+}
+
 /* Tests: skip ahead to the last positions, where renumbering starts. */
 void ul_graph_skip_positions(uint32_t hi)
 {

@@ -77,12 +77,17 @@ static bool make_word(const char *w, size_t n)
 	       starts(w, n, "construct") || (n == 4 && starts(w, n, "make"));
 }
 
-/* A name that says it makes a lock: Lck__New, rw_pr_init, mysql_mutex_init,
- * g_rec_mutex_init, uv_rwlock_init, spinlockInit. Words split at '_', ':',
- * digits and lower-to-upper case changes. */
-static bool lock_maker_name(const char *name)
+static bool take_word(const char *w, size_t n)
 {
-	bool lk = false, mk = false;
+	return starts(w, n, "acquire") || (n == 5 && starts(w, n, "guard")) || (n == 5 && starts(w, n, "enter")) ||
+	       (n == 4 && starts(w, n, "take"));
+}
+
+/* The words of a name: split at '_', ':', digits and lower-to-upper case
+ * changes. lk: a lock word; mk: a make word; tk: a take word. */
+static void name_words(const char *name, bool *lk, bool *mk, bool *tk)
+{
+	*lk = *mk = *tk = false;
 	const char *p = name;
 	while (*p) {
 		while (*p && !isalpha((unsigned char)*p))
@@ -94,10 +99,28 @@ static bool lock_maker_name(const char *name)
 		size_t n = (size_t)(p - w);
 		if (!n)
 			break;
-		lk |= lock_word(w, n);
-		mk |= make_word(w, n);
+		*lk |= lock_word(w, n);
+		*mk |= make_word(w, n);
+		*tk |= take_word(w, n);
 	}
+}
+
+/* A name that says it makes a lock: Lck__New, rw_pr_init, mysql_mutex_init,
+ * g_rec_mutex_init, uv_rwlock_init, spinlockInit. */
+static bool lock_maker_name(const char *name)
+{
+	bool lk, mk, tk;
+	name_words(name, &lk, &mk, &tk);
 	return lk && mk;
+}
+
+/* A name that says it works on locks for others: xlock, lock_two,
+ * Mutex::lock, acquire_all, LockGuard, EnterCriticalSection. */
+bool ul_lock_op_name(const char *name)
+{
+	bool lk, mk, tk;
+	name_words(name, &lk, &mk, &tk);
+	return lk || tk;
 }
 
 bool ul_lock_maker_name(const char *name)
@@ -168,7 +191,6 @@ static bool is_ctor(const char *m)
 	return false;
 }
 
-/* Library code a lock call passes through when it is not inlined. */
 /* Library code that runs the program's callable (std::thread's _M_run,
  * std::function's _M_invoke, std::__invoke_impl): at -O2 the callable is
  * inlined into it, so it is the program's frame, not a wrapper. */
@@ -177,7 +199,8 @@ bool ul_runs_callable(const char *m)
 	return strstr(m, "6_M_runEv") || strstr(m, "9_M_invokeE") || strstr(m, "13__invoke_impl");
 }
 
-static bool is_std(const char *m)
+/* Library code a lock call passes through (std::, __gthread_*, glibc's). */
+bool ul_library_frame(const char *m)
 {
 	if (!strncmp(m, "_ZL", 3)) { /* a static function: _ZL20__gthread_mutex_lock... */
 		m += 3;
@@ -211,7 +234,7 @@ static unsigned roles(uintptr_t ip)
 			r |= W_CTOR | (s.size && s.size <= SMALL_CTOR ? W_SMALL : 0);
 		if (s.size && s.size <= TINY_FUNC)
 			r |= W_TINY;
-		if (is_std(s.name))
+		if (ul_library_frame(s.name))
 			r |= W_STD;
 		/* demangled names for --init-wrappers globs written in C++ */
 		if (!(r & W_NAME) && wl && *wl && !strncmp(s.name, "_Z", 2) && ul_hooks.demangle) {

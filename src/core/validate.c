@@ -94,18 +94,6 @@ static void site_stack_put(uint64_t tag, uint32_t stack)
 	atomic_store_explicit(&site_stacks[i].tag, tag, memory_order_release);
 }
 
-static void fill_steps(const uint32_t *path, int len, uint32_t cur_stack, struct ul_step *steps)
-{
-	struct ul_edge *e0 = ul_edge_get(path[0]);
-	struct ul_node *n0 = ul_node_get(e0->from);
-	steps[0] = (struct ul_step){ n0->class_id, n0->inst, n0->addr, cur_stack, 0, 0, 0 };
-	for (int i = 0; i < len; i++) {
-		struct ul_edge *e = ul_edge_get(path[i]);
-		struct ul_node *n = ul_node_get(e->to);
-		steps[i + 1] = (struct ul_step){ n->class_id, n->inst, n->addr, e->stack, e->types, path[i], e->ip };
-	}
-}
-
 static void remember_instances(uint32_t eid, const struct ul_held *prev, const struct ul_acquire *a);
 
 /* Record the dependency prev -> a. Returns true if a report was made. */
@@ -194,13 +182,8 @@ static void add_dependency(struct ul_thread *t, const struct ul_held *prev, stru
 	/* a wait in it is woken by producers that need no such lock */
 	if (through_wait && ul_event_cycle_refuted(ne, path, len))
 		len = 0;
-	if (len > 0) {
-		fill_steps(path, len, *stack, steps);
-		for (int i = 0; i < len; i++)
-			ul_edge_get(path[i])->in_cycle = true;
-		if (ne)
-			ul_edge_get(ne)->in_cycle = true;
-	}
+	if (len > 0)
+		ul_graph_take_cycle(path, len, ne, *stack, steps);
 	ul_mutex_unlock(&ul_rt.graph_lock);
 	if (len > 0)
 		ul_found(&(struct ul_finding){ .report_kind = through_wait ? UL_R_WAIT : UL_R_CIRCULAR, .t = t, .acq = a,
@@ -212,30 +195,36 @@ static void add_dependency(struct ul_thread *t, const struct ul_held *prev, stru
 		ul_unmap(big, big_size);
 }
 
-/* Evidence of one role: two classes whose locks one line of code takes
- * (a type's member lock first taken in two functions, or made by two
- * inlined copies of its constructor) join one family, so nesting between
- * them is ordered by instance, as within one class. Ordering them as two
- * classes reports objects locked in id order as a cycle. Lines in lock
- * wrappers and library code take every class and are no evidence; nor
- * are static locks (a class per lock) or annotated classes. Joining can
- * only miss an order between the two, never invent one. */
+/* Evidence of one role: two classes of never-initialised locks (a type's
+ * member lock, first taken in two functions) that one line of code takes
+ * join one family, so nesting between them is ordered by instance, as
+ * within one class. Ordering them as two classes reports objects locked
+ * in id order as a cycle. Lines in lock wrappers and library code take
+ * every class and are no evidence. Joining can only miss an order between
+ * the two, never invent one. */
 static struct ul_htab taken_at; /* acquisition ip -> first class taken there + 1 */
 UL_STATIC_MUTEX(taken_at_lock);
-
-static bool has_word(const char *name, const char *w)
-{
-	return strcasestr(name, w) != NULL;
-}
 
 enum line_kind { LINE_USER, LINE_LIBRARY, LINE_WRAPPER };
 
 /* Is the function at ip the program's own, library code a lock call goes
  * through (std::mutex::lock out of line), or one that takes locks for
  * others (a wrapper, or unknown)? */
-static struct ul_htab line_kinds; /* ip -> kind + 1 */
+static enum line_kind line_kind_of(uintptr_t ip)
+{
+	struct ul_core_sym s;
+	if (!ul_hooks.symbol || !ul_hooks.symbol(ip - 1, &s))
+		return LINE_WRAPPER; /* unknown: no evidence */
+	if (ul_runs_callable(s.name))
+		return LINE_USER; /* the callable is inlined in it */
+	if (ul_library_frame(s.name))
+		return LINE_LIBRARY;
+	if ((s.size && s.size <= 40) || ul_lock_op_name(s.name))
+		return LINE_WRAPPER;
+	return LINE_USER;
+}
 
-static enum line_kind line_kind_of(uintptr_t ip);
+static struct ul_htab line_kinds; /* ip -> kind + 1 */
 
 static enum line_kind line_kind(uintptr_t ip)
 {
@@ -248,27 +237,6 @@ static enum line_kind line_kind(uintptr_t ip)
 	uint64_t nv[3] = { (uint64_t)k + 1, 0, 0 };
 	ul_htab_put(&line_kinds, ip, nv, true);
 	return k;
-}
-
-static enum line_kind line_kind_of(uintptr_t ip)
-{
-	struct ul_core_sym s;
-	if (!ul_hooks.symbol || !ul_hooks.symbol(ip - 1, &s))
-		return LINE_WRAPPER; /* unknown: no evidence */
-	const char *n = s.name;
-	if (!strncmp(n, "_ZL", 3)) /* a static function: _ZL20__gthread_mutex_lock... */
-		for (n += 3; *n >= '0' && *n <= '9'; n++)
-			;
-	if (ul_runs_callable(n))
-		return LINE_USER; /* the callable is inlined in it */
-	if (!strncmp(n, "__gthr", 6) || !strncmp(n, "_ZNSt", 5) || !strncmp(n, "_ZSt", 4) ||
-	    !strncmp(n, "_ZNKSt", 6) || !strncmp(n, "_ZN9__gnu_cxx", 13))
-		return LINE_LIBRARY;
-	if ((s.size && s.size <= 40) || !strncmp(n, "__pthread", 9) || has_word(n, "lock") ||
-	    has_word(n, "mutex") || has_word(n, "mtx") || has_word(n, "acquire") || has_word(n, "guard") ||
-	    has_word(n, "enter"))
-		return LINE_WRAPPER;
-	return LINE_USER;
 }
 
 /* The program's line that took the lock: ip, or past library frames. */
@@ -341,10 +309,8 @@ static void instances_of_joined(uint32_t c1, uint32_t c2)
 			continue; /* a lock of it ended: nothing to order */
 		bool added;
 		ul_mutex_lock(&ul_rt.graph_lock);
-		if (ul_node_get(f)->addr == iv[i][0] && ul_node_get(t)->addr == iv[i][1]) {
-			ul_graph_may_reach(t, f);
-			ul_edge_add(f, t, e->types, e->stack, &added);
-		}
+		if (ul_node_get(f)->addr == iv[i][0] && ul_node_get(t)->addr == iv[i][1])
+			ul_edge_add(f, t, e->types, e->stack, &added); /* keeps the order itself */
 		ul_mutex_unlock(&ul_rt.graph_lock);
 	}
 }

@@ -146,6 +146,16 @@ static void cond_init_event(const void *c, uintptr_t ip)
 		ul_lock_init_event(c, UL_KIND_COND, 0, false, ip);
 }
 
+static void cond_destroy_event(const void *c, uintptr_t ip)
+{
+	int e = errno;
+	if (ul_rt.opt.wait_check) {
+		ul_lock_destroy_event(c, ip);
+		ul_event_forget(c);
+	}
+	errno = e;
+}
+
 INTERCEPTOR(int, pthread_cond_init, (pthread_cond_t *c, const pthread_condattr_t *attr))
 {
 	if (!HAVE_REAL(pthread_cond_init))
@@ -163,12 +173,7 @@ INTERCEPTOR(int, pthread_cond_destroy, (pthread_cond_t *c))
 {
 	if (!HAVE_REAL(pthread_cond_destroy))
 		ul_resolve_reals();
-	int e = errno;
-	if (ul_rt.opt.wait_check) {
-		ul_lock_destroy_event(c, UL_IP);
-		ul_event_forget(c);
-	}
-	errno = e;
+	cond_destroy_event(c, UL_IP);
 	return REAL(pthread_cond_destroy)(c);
 }
 
@@ -221,12 +226,7 @@ INTERCEPTOR(void, cnd_destroy, (cnd_t *c))
 {
 	if (!HAVE_REAL(cnd_destroy))
 		ul_resolve_reals();
-	int e = errno;
-	if (ul_rt.opt.wait_check) {
-		ul_lock_destroy_event(c, UL_IP);
-		ul_event_forget(c);
-	}
-	errno = e;
+	cond_destroy_event(c, UL_IP);
 	REAL(cnd_destroy)(c);
 }
 

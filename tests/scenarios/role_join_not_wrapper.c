@@ -1,7 +1,9 @@
-/* Two roles taken through one lock wrapper are not one role: queue locks (queue_new)
- * and cache locks (cache_new) are both taken by lock_checked() (one line), and in both
- * orders: a real inversion, reported. A wrapper's line takes every class,
- * so it is no evidence that two classes are one. */
+/* Two roles taken through one lock wrapper are not one role: queue locks
+ * (queue_new) and cache locks (cache_new) are both taken by lock_checked()
+ * (one line), a queue before a cache and another cache before another
+ * queue: a class-level inversion, reported. A wrapper's line takes every
+ * class, so it is no evidence that two classes are one; joined, the two
+ * would be ordered by instance, and these four locks form no cycle. */
 // expect: circular queue_new cache_new
 #include "scenario.h"
 
@@ -45,15 +47,17 @@ __attribute__((noinline)) static struct cache *cache_new(void)
 
 int main(void)
 {
-	struct queue *q = queue_new();
-	struct cache *c = cache_new();
-	lock_checked(&q->m);
-	lock_checked(&c->m);
-	U(&c->m);
-	U(&q->m);
-	lock_checked(&c->m);
-	lock_checked(&q->m);
-	U(&q->m);
-	U(&c->m);
+	/* two of each: the inversion is between roles, not between two
+	 * locks, so only classes kept apart can show it */
+	struct queue *q1 = queue_new(), *q2 = queue_new();
+	struct cache *c1 = cache_new(), *c2 = cache_new();
+	lock_checked(&q1->m);
+	lock_checked(&c1->m);
+	U(&c1->m);
+	U(&q1->m);
+	lock_checked(&c2->m);
+	lock_checked(&q2->m);
+	U(&q2->m);
+	U(&c2->m);
 	return 0;
 }
